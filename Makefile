@@ -1,0 +1,81 @@
+# TCP Lab — build, run, test.
+#   make            build build/tcplab (optimised)
+#   make run        install what is missing, build, start the server (var/tcplab.db)
+#   make test       install what is missing, run every test suite (plain + ASan/UBSan)
+#   make bench      engine and HTTP benchmarks (figures and ratios, not pass/fail)
+#   make fmt / lint clang-format / cppcheck over the C sources
+# Sources are found by folder: every server/**/*.c is part of the program; every
+# tests/unit/*.c is part of the unit-test binary. Adding a module needs no Makefile edit.
+
+PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium
+CC      ?= cc
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?= -O2 -g
+ASAN    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS  = $(PKG_LIBS) -lpthread -lm
+
+SRCS      := $(shell find server -name '*.c' | sort)
+LIB_SRCS  := $(filter-out server/main.c,$(SRCS))
+TEST_SRCS := $(shell find tests/unit -name '*.c' | sort)
+HDRS      := $(shell find server tests/unit -name '*.h')
+
+OBJ       := build/obj
+AOBJ      := build/asan/obj
+LIB_OBJS  := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+ALIB_OBJS := $(LIB_SRCS:%.c=$(AOBJ)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(OBJ)/%.o)
+ATEST_OBJS:= $(TEST_SRCS:%.c=$(AOBJ)/%.o)
+
+.PHONY: all deps deps-test deps-bench run test test-unit test-node check-lessons bench fmt lint clean
+all: build/tcplab
+
+deps:
+	@tools/deps.sh build
+deps-test:
+	@tools/deps.sh test
+deps-bench:
+	@tools/deps.sh bench
+
+$(OBJ)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+$(AOBJ)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(ASAN) $(PKG_CFLAGS) -c $< -o $@
+
+build/tcplab: $(LIB_OBJS) $(OBJ)/server/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/asan/tcplab: $(ALIB_OBJS) $(AOBJ)/server/main.o
+	$(CC) $(ASAN) -o $@ $^ $(LDLIBS)
+build/unit_tests: $(LIB_OBJS) $(TEST_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/asan/unit_tests: $(ALIB_OBJS) $(ATEST_OBJS)
+	$(CC) $(ASAN) -o $@ $^ $(LDLIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory build/tcplab
+	@mkdir -p var
+	./build/tcplab serve --db var/tcplab.db --static static --lessons lessons
+
+# Every suite runs even if an earlier one fails; tests/run.sh prints the closing
+# "N passed, N failed" line summed over all of them and exits non-zero on any failure.
+test: deps-test
+	@$(MAKE) --no-print-directory build/tcplab build/unit_tests build/asan/tcplab build/asan/unit_tests
+	@tests/run.sh
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory build/tcplab
+	@bench/run.sh
+
+fmt:
+	clang-format -i $(SRCS) $(HDRS) $(TEST_SRCS)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem -I server server
+
+clean:
+	rm -rf build

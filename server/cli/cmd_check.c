@@ -1,0 +1,12 @@
+/* cmd_check.c — placeholder until its issue lands. */
+#include "cli.h"
+
+#include <stdio.h>
+
+int cmd_check(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "tcplab %s: not built yet\n", argv[0]);
+    return 2;
+}
+

@@ -1,0 +1,19 @@
+/* cmd_simulate.c — placeholder until its issue lands. */
+#include "cli.h"
+
+#include <stdio.h>
+
+int cmd_simulate(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "tcplab %s: not built yet\n", argv[0]);
+    return 2;
+}
+
+int cmd_scenarios(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "tcplab %s: not built yet\n", argv[0]);
+    return 2;
+}
+

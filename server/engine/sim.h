@@ -1,0 +1,147 @@
+/*
+ * sim.h — two TCP endpoints ("client", "server") joined by a simulated network.
+ *
+ * Owns: the scenario as plain C data (what the JSON codec in server/scenario/ fills in),
+ * the deterministic event queue, faults (drop / delay / duplicate), injected segments,
+ * timers, and the trace: one step per call, send, receive, drop, timeout or inject.
+ * Does not: parse or print JSON, read a clock, allocate per segment, or keep globals.
+ * The same scenario always yields the same trace (time, ISNs and randomness are inputs).
+ *
+ * Ordering contract: events are ordered by time; at equal times, scenario events come in
+ * the order they were listed, then segment arrivals and timer expiries in the order they
+ * were scheduled (i.e. the order segments were sent).
+ */
+#ifndef TCPLAB_ENGINE_SIM_H
+#define TCPLAB_ENGINE_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcp.h"
+
+enum { SIM_CLIENT = 0, SIM_SERVER = 1, SIM_ENDPOINTS = 2 };
+const char *sim_endpoint_name(int endpoint); /* "client" / "server" */
+
+/* Bounds: a run never exceeds these; past one, sim_run fails with a clear error. */
+#define SIM_MAX_EVENTS 1000
+#define SIM_MAX_FAULTS 100
+#define SIM_MAX_ISS 16
+#define SIM_MAX_STEPS 100000
+#define SIM_MAX_SEND_BYTES 1000000000u /* one send call */
+
+typedef enum sim_fault_action { SIM_FAULT_DROP = 0, SIM_FAULT_DELAY, SIM_FAULT_DUPLICATE } sim_fault_action;
+
+/* Acts on segments sent by `from` whose flag set equals `flags` exactly. `nth` picks the
+ * n-th such segment (1-based); 0 means every one. */
+typedef struct sim_fault {
+    sim_fault_action action;
+    int from;
+    uint8_t flags;
+    uint32_t nth;
+    int64_t extra_ms; /* delay: added latency; duplicate: the copy arrives this much later */
+} sim_fault;
+
+typedef struct sim_event {
+    int64_t at_ms;
+    bool inject;      /* false: a user call; true: a crafted segment */
+    int endpoint;     /* call: who calls; inject: who receives ("to") */
+    tcp_call call;    /* when !inject */
+    uint32_t bytes;   /* TCP_CALL_SEND */
+    tcp_segment seg;  /* when inject */
+} sim_event;
+
+typedef struct sim_endpoint_config {
+    uint32_t iss[SIM_MAX_ISS]; /* used by successive connections, in order */
+    size_t iss_count;          /* 0: ISNs come from the scenario's seed */
+    uint32_t mss;              /* default 1460 */
+    uint32_t wnd;              /* receive window advertised, default 65535 */
+} sim_endpoint_config;
+
+typedef struct sim_scenario {
+    sim_endpoint_config ep[SIM_ENDPOINTS];
+    int64_t latency_ms;        /* one-way, default 50 */
+    sim_fault faults[SIM_MAX_FAULTS];
+    size_t fault_count;
+    uint32_t rto_ms;           /* default 1000 */
+    uint32_t msl_ms;           /* default 120000 (RFC 9293 §3.4.2) */
+    uint32_t max_retries;      /* default 5 */
+    sim_event events[SIM_MAX_EVENTS];
+    size_t event_count;
+    bool has_until;
+    int64_t until_ms;
+    uint64_t seed;             /* default 0 */
+} sim_scenario;
+
+/* Fills every field with the defaults above (no events, no faults, no ISS list). */
+void sim_scenario_defaults(sim_scenario *sc);
+
+typedef enum sim_step_kind {
+    SIM_STEP_CALL = 0,
+    SIM_STEP_SEND,
+    SIM_STEP_RECEIVE,
+    SIM_STEP_DROP,
+    SIM_STEP_TIMEOUT,
+    SIM_STEP_INJECT
+} sim_step_kind;
+const char *sim_step_kind_name(sim_step_kind k); /* "call", "send", ... */
+
+typedef enum sim_timer { SIM_TIMER_NONE = 0, SIM_TIMER_RETRANSMISSION, SIM_TIMER_TIME_WAIT } sim_timer;
+const char *sim_timer_name(sim_timer t); /* "retransmission", "time-wait"; NULL for NONE */
+
+/* One line of the trace. `rule`, `error` and `signal` point to static strings (never
+ * freed); `error` and `signal` are NULL when absent. */
+typedef struct sim_step {
+    int64_t t_ms;
+    int endpoint;
+    sim_step_kind kind;
+    tcp_call call;             /* SIM_STEP_CALL */
+    uint32_t bytes;            /* SIM_STEP_CALL with TCP_CALL_SEND */
+    bool has_segment;          /* send, receive, drop, inject */
+    tcp_segment seg;
+    bool retransmission;       /* SIM_STEP_SEND: a retransmitted segment */
+    bool duplicate;            /* SIM_STEP_RECEIVE: the copy made by a duplicate fault */
+    int fault;                 /* SIM_STEP_SEND: index into scenario faults that acted, or -1 */
+    sim_timer timer;           /* SIM_STEP_TIMEOUT */
+    tcp_state state_before, state_after; /* of `endpoint` (for drop: the sender) */
+    const char *rule;          /* e.g. "RFC 9293 §3.10.7.3: SYN-SENT, acceptable ACK with SYN → ESTABLISHED" */
+    const char *error;         /* a call refused: e.g. "connection already exists" */
+    const char *signal;        /* told to the user: "connection reset", "connection refused", ... */
+    tcp_vars vars[SIM_ENDPOINTS]; /* both endpoints' TCB variables after this step */
+} sim_step;
+
+/* A growable array of steps. _init/_cleanup; the array is owned by the trace. */
+typedef struct sim_trace {
+    sim_step *steps;
+    size_t count, cap;
+    tcp_vars final[SIM_ENDPOINTS];
+    int64_t end_ms;            /* simulated time when the run stopped */
+} sim_trace;
+
+void sim_trace_init(sim_trace *t);
+void sim_trace_cleanup(sim_trace *t); /* safe on an initialised, empty or NULL trace */
+
+typedef enum sim_status {
+    SIM_OK = 0,
+    SIM_ERR_TOO_MANY_STEPS, /* the run would exceed SIM_MAX_STEPS */
+    SIM_ERR_NOMEM,
+    SIM_ERR_INVALID         /* the scenario breaks a documented bound (message says which) */
+} sim_status;
+
+/* A reusable simulator. sim_new returns NULL on allocation failure; sim_free(NULL) is a
+ * no-op. One sim runs one scenario at a time; it is not shared between threads. */
+typedef struct sim sim;
+sim *sim_new(void);
+void sim_free(sim *s);
+
+/* Runs `sc` to completion: until `until_ms` if set, else until no event or timer is
+ * pending. With `trace` non-NULL every step is appended to it (the trace must be
+ * initialised; it is cleared first); with NULL nothing is recorded and, once the sim has
+ * warmed up, nothing is allocated. On failure returns non-OK and, when `msg` is non-NULL,
+ * writes a one-line explanation into it (at most msg_size bytes, NUL-terminated). */
+sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, size_t msg_size);
+
+/* Final TCB variables of the last run (valid after sim_run, also without a trace). */
+void sim_final(const sim *s, tcp_vars out[SIM_ENDPOINTS]);
+
+#endif
