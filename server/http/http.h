@@ -1,0 +1,86 @@
+/*
+ * http.h — the one handler shape every HTTP route uses, and the helpers that fill a
+ * response. Implemented in server/http/ on libmicrohttpd; handlers never see MHD.
+ *
+ * Owns: http_request (read-only view of one fully received request), http_response
+ * (what the handler fills in), problem+json errors (RFC 9457), the route table type.
+ * Does not: know any route's meaning. The table itself is in routes.c; each area's
+ * handlers live with that area (server/http/api_*.c, server/lessons/, server/grading/).
+ *
+ * Threading: handlers run on libmicrohttpd worker threads, concurrently. They must not
+ * keep per-request state in globals. `app` is shared and read-mostly (see app.h).
+ */
+#ifndef TCPLAB_HTTP_H
+#define TCPLAB_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct app;
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 12
+
+typedef struct http_request {
+    const char *method;        /* "GET", "POST", ... */
+    const char *path;          /* percent-decoded, validated path without the query */
+    const char *body;          /* NUL-terminated copy of the body ("" if none) */
+    size_t body_len;
+    const char *params[HTTP_MAX_PARAMS]; /* values of {name} segments of the route, in order */
+    size_t param_count;
+    struct app *app;
+    void *conn;                /* opaque: for http_query / http_header / http_cookie */
+    const char *client_ip;     /* textual peer address */
+} http_request;
+
+/* Query-string argument / request header / cookie value; NULL if absent. Borrowed, valid
+ * for the duration of the handler. Header names are case-insensitive. */
+const char *http_query(const http_request *req, const char *name);
+const char *http_header(const http_request *req, const char *name);
+const char *http_cookie(const http_request *req, const char *name);
+
+typedef struct http_response {
+    int status;
+    char *body;                /* malloc'ed, owned by the response (freed by the server) */
+    size_t body_len;
+    const char *content_type;  /* static string */
+    char *header_names[HTTP_MAX_HEADERS];  /* malloc'ed copies */
+    char *header_values[HTTP_MAX_HEADERS];
+    size_t header_count;
+} http_response;
+
+/* Adds (or appends another) response header; copies both strings. Returns 0, or -1 when
+ * out of memory or past HTTP_MAX_HEADERS. */
+int http_set_header(http_response *res, const char *name, const char *value);
+
+/* Fill the response. Each takes ownership of nothing it is given (copies) except
+ * http_json_steal, which steals the reference to `json`. On allocation failure each sets
+ * a 500 problem instead. */
+void http_text(http_response *res, int status, const char *content_type, const char *body,
+               size_t len);
+void http_json(http_response *res, int status, const json_t *json);
+void http_json_steal(http_response *res, int status, json_t *json);
+
+/* application/problem+json (RFC 9457). `type` is a URI reference (NULL: "about:blank");
+ * title is the status's short phrase if NULL. http_problem_json adds members of `extra`
+ * (stolen; may be NULL), e.g. {"errors": [{"pointer": "/events/3/call", "detail": "…"}]}. */
+void http_problem(http_response *res, int status, const char *title, const char *detail);
+void http_problem_json(http_response *res, int status, const char *type, const char *title,
+                       const char *detail, json_t *extra);
+
+typedef void (*http_handler)(const http_request *req, http_response *res);
+
+/* One row of the route table. Patterns are literal path segments and "{name}" captures
+ * (one whole segment, [A-Za-z0-9._-]+). The method list is used for 405's Allow. */
+typedef struct http_route {
+    const char *method;
+    const char *pattern;       /* "/api/v1/scenarios/{name}" */
+    http_handler handler;
+    const char *name;          /* metrics label, e.g. "scenario_get" */
+} http_route;
+
+extern const http_route http_routes[];
+extern const size_t http_route_count;
+
+#endif
