@@ -1,0 +1,72 @@
+/*
+ * store_internal.h — what the area files of server/store/ (store_simulations.c, ...) use
+ * to reach SQLite. Not for code outside server/store/.
+ *
+ * Owns: the connection handle (one SQLite connection plus its prepared-statement cache),
+ * the writer transaction bracket, the per-thread reader, error reporting, and the
+ * migration list type (the list itself is in store_schema.c).
+ * Does not: know any table; each area file spells its own SQL.
+ *
+ * Usage, a write:
+ *     store_conn *c = store_write_begin(s, false);      // mutex + BEGIN IMMEDIATE
+ *     if (!c) return STORE_ERROR;
+ *     sqlite3_stmt *st = store_stmt(c, SQL_INSERT);      // cached, reset, unbound
+ *     ... bind, step ...; store_stmt_release(st);
+ *     return store_write_end(s, c, ok);                  // COMMIT (ok) or ROLLBACK; unlock
+ * a read:
+ *     store_conn *c = store_reader(s);                   // this thread's query_only conn
+ *     sqlite3_stmt *st = store_stmt(c, SQL_SELECT); ... store_stmt_release(st);
+ * Always release a statement before returning: a statement left mid-step keeps a read
+ * transaction (and its WAL snapshot) open.
+ */
+#ifndef TCPLAB_STORE_INTERNAL_H
+#define TCPLAB_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store.h"
+
+typedef struct store_conn store_conn;
+
+/* Locks the writer mutex and runs BEGIN IMMEDIATE on the writer connection. `durable`:
+ * this transaction commits with synchronous=FULL instead of NORMAL. Returns NULL (mutex
+ * released, error text set) on failure. */
+store_conn *store_write_begin(store *s, bool durable);
+/* COMMIT when `commit` is true, else ROLLBACK; then unlocks. Returns STORE_OK, or
+ * STORE_ERROR (COMMIT failed; the transaction was rolled back). After a rollback request
+ * returns STORE_ERROR too, so `return store_write_end(s, c, ok)` reads naturally;
+ * callers that want a different code on rollback return it themselves. */
+store_status store_write_end(store *s, store_conn *c, bool commit);
+
+/* The calling thread's reader connection (query_only), opened on first use and closed
+ * when the thread exits or the store closes. NULL on failure (error text set). */
+store_conn *store_reader(store *s);
+
+/* The cached prepared statement for `sql` on this connection (compiled on first use;
+ * `sql` should be a string literal: the cache compares pointers first). Reset and with
+ * bindings cleared. NULL on failure (error text set). */
+sqlite3_stmt *store_stmt(store_conn *c, const char *sql);
+/* Resets the statement and clears its bindings. NULL is a no-op. */
+void store_stmt_release(sqlite3_stmt *st);
+
+sqlite3 *store_conn_db(store_conn *c);
+
+/* Sets the calling thread's error text (printf-style) and returns STORE_ERROR. */
+store_status store_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Sets the error text to "<what>: <sqlite message>" and returns STORE_CONFLICT for a
+ * constraint violation, STORE_ERROR otherwise. */
+store_status store_sqlite_error(store_conn *c, const char *what);
+
+/* One schema migration: `sql` (one or more statements) moves the schema from version
+ * `version - 1` to `version`. The list in store_schema.c is ordered and dense (1, 2, ...). */
+typedef struct store_migration {
+    int version;
+    const char *name;
+    const char *sql;
+} store_migration;
+
+extern const store_migration store_migrations[];
+extern const size_t store_migration_count;
+
+#endif
