@@ -1,0 +1,344 @@
+/*
+ * player.js — the step-through player of a scenario figure (/work/notes/dom.md).
+ *
+ * Owns: filling the empty <div class="tl-player" data-for="scn-N"> with buttons, a position
+ * output, the rule line (aria-live) and the TCB table; moving the current step with buttons,
+ * ←/→/Home/End while focus is inside the figure, or a click on a ladder step / table row;
+ * marking the current step on the ladder (.tl-step), the text table (tr[data-step]) and the
+ * state diagram (tl-current-client / tl-current-server, tl-current on the edge just taken);
+ * setting data-current-step / data-client-state / data-server-state on the figure.
+ * Does not: draw anything (the SVGs and the table are server-rendered), fetch anything (the
+ * trace JSON is embedded in the figure), or use inline styles.
+ */
+import { t } from './i18n.js';
+
+const ENDPOINTS = ['client', 'server'];
+const TCB_ROWS = [
+  ['state', null],
+  ['snd_una', 'SND.UNA'],
+  ['snd_nxt', 'SND.NXT'],
+  ['rcv_nxt', 'RCV.NXT'],
+  ['iss', 'ISS'],
+  ['irs', 'IRS'],
+];
+const AUTOPLAY_MS = 1200;
+
+/** Formats a segment as "SYN,ACK seq=300 ack=101" (+ " len=N" when it carries data). */
+export function formatSegment(seg) {
+  if (!seg) return '';
+  const flags = Array.isArray(seg.flags) && seg.flags.length ? seg.flags.join(',') : '(no flags)';
+  let s = `${flags} seq=${seg.seq}`;
+  if ((seg.flags || []).includes('ACK') || seg.ack) s += ` ack=${seg.ack}`;
+  if (seg.len) s += ` len=${seg.len}`;
+  return s;
+}
+
+/** One human sentence for a trace step, in the page's language. */
+export function describeStep(step) {
+  const L = t();
+  const ep = L[step.endpoint] || step.endpoint;
+  const seg = formatSegment(step.segment);
+  let text;
+  switch (step.kind) {
+    case 'call': text = L.call(ep, `${step.call}()`, step.bytes); break;
+    case 'send': text = L.send(ep, seg) + (step.retransmission ? ` (${L.rtx})` : ''); break;
+    case 'receive': text = L.receive(ep, seg) + (step.duplicate ? ` (${L.duplicate})` : ''); break;
+    case 'drop': text = L.drop(ep, seg); break;
+    case 'timeout': text = L.timeout(ep, step.timer); break;
+    case 'inject': text = L.inject(ep, seg); break;
+    default: text = `${ep}: ${step.kind}`;
+  }
+  if (step.state_before && step.state_after && step.state_before !== step.state_after) {
+    text += ` — ${L.stateChange(step.state_before, step.state_after)}`;
+  }
+  return text;
+}
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(cls, label, glyph) {
+  const b = el('button', { type: 'button', class: cls, title: label, 'aria-label': label });
+  if (glyph) {
+    b.append(el('span', { 'aria-hidden': 'true' }, glyph));
+  } else {
+    b.textContent = label;
+  }
+  return b;
+}
+
+class Player {
+  constructor(figure, trace) {
+    this.figure = figure;
+    this.steps = Array.isArray(trace.steps) ? trace.steps : [];
+    this.n = this.steps.length;
+    this.k = -1;
+    this.timer = null;
+    this.initial = this.initialStates();
+    this.states = this.computeStates();
+    this.build();
+    this.bind();
+    this.go(0);
+  }
+
+  /** Each side's state before step 1: its first step's state_before, else CLOSED. */
+  initialStates() {
+    const init = { client: 'CLOSED', server: 'CLOSED' };
+    for (const ep of ENDPOINTS) {
+      const first = this.steps.find((s) => s.endpoint === ep && s.state_before);
+      if (first) init[ep] = first.state_before;
+    }
+    return init;
+  }
+
+  /** states[k] = {client, server} after step k (k = 0 … n); the tcb member wins if present. */
+  computeStates() {
+    const out = [{ ...this.initial }];
+    let cur = { ...this.initial };
+    this.steps.forEach((s) => {
+      cur = { ...cur };
+      if (ENDPOINTS.includes(s.endpoint) && s.state_after) cur[s.endpoint] = s.state_after;
+      if (s.tcb) {
+        for (const ep of ENDPOINTS) if (s.tcb[ep] && s.tcb[ep].state) cur[ep] = s.tcb[ep].state;
+      }
+      out.push(cur);
+    });
+    return out;
+  }
+
+  build() {
+    const L = t();
+    const id = this.figure.id;
+    let host = id ? document.querySelector(`.tl-player[data-for="${CSS.escape(id)}"]`) : null;
+    if (!host) host = this.figure.querySelector('.tl-player');
+    if (!host) {
+      host = el('div', { class: 'tl-player' });
+      this.figure.append(host);
+    }
+    host.replaceChildren();
+    host.setAttribute('role', 'group');
+    host.setAttribute('aria-label', L.player);
+    this.host = host;
+
+    const controls = el('div', { class: 'tl-controls' });
+    this.bFirst = button('tl-first', L.first, '⏮');
+    this.bPrev = button('tl-prev', L.prev, '◀');
+    this.bNext = button('tl-next', L.next, '▶');
+    this.bLast = button('tl-last', L.last, '⏭');
+    this.bPlay = button('tl-play', L.play);
+    this.bPlay.setAttribute('aria-pressed', 'false');
+    this.pos = el('output', { class: 'tl-pos' });
+    controls.append(this.bFirst, this.bPrev, this.pos, this.bNext, this.bLast, this.bPlay,
+      el('span', { class: 'tl-keys' }, L.keysHint));
+
+    this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite' });
+
+    const table = el('table', { class: 'tl-tcb' });
+    table.append(el('caption', {}, L.tcb));
+    const head = el('tr');
+    head.append(el('th', { scope: 'col' }, L.variable), el('th', { scope: 'col' }, L.client),
+      el('th', { scope: 'col' }, L.server));
+    table.append(el('thead')).append(head);
+    const body = el('tbody');
+    this.cells = {};
+    for (const [key, label] of TCB_ROWS) {
+      const tr = el('tr', { 'data-var': key });
+      tr.append(el('th', { scope: 'row' }, label || L.state));
+      this.cells[key] = {};
+      for (const ep of ENDPOINTS) {
+        const td = el('td', { 'data-endpoint': ep });
+        this.cells[key][ep] = td;
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    table.append(body);
+    host.append(controls, this.rule, table);
+
+    if (!this.figure.hasAttribute('tabindex')) this.figure.setAttribute('tabindex', '0');
+    this.figure.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight Home End');
+    this.figure.classList.add('tl-js');
+  }
+
+  bind() {
+    const act = (b, f) => b.addEventListener('click', () => {
+      if (b.getAttribute('aria-disabled') === 'true') return;
+      this.stop();
+      f();
+    });
+    act(this.bFirst, () => this.go(0));
+    act(this.bPrev, () => this.go(this.k - 1));
+    act(this.bNext, () => this.go(this.k + 1));
+    act(this.bLast, () => this.go(this.n));
+    this.bPlay.addEventListener('click', () => (this.timer ? this.stop() : this.play()));
+
+    this.figure.addEventListener('keydown', (ev) => {
+      if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      const tag = ev.target && ev.target.tagName;
+      if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;
+      let to = null;
+      if (ev.key === 'ArrowRight') to = this.k + 1;
+      else if (ev.key === 'ArrowLeft') to = this.k - 1;
+      else if (ev.key === 'Home') to = 0;
+      else if (ev.key === 'End') to = this.n;
+      if (to === null) return;
+      ev.preventDefault();
+      this.stop();
+      this.go(to);
+    });
+
+    // A click on a ladder step or a table row jumps there.
+    this.figure.addEventListener('click', (ev) => {
+      const target = ev.target instanceof Element ? ev.target : null;
+      if (!target || target.closest('.tl-player')) return;
+      const hit = target.closest('.tl-step[data-step], table.tl-steps tr[data-step]');
+      if (!hit) return;
+      const k = parseInt(hit.getAttribute('data-step'), 10);
+      if (Number.isInteger(k)) {
+        this.stop();
+        this.go(k);
+      }
+    });
+  }
+
+  play() {
+    const L = t();
+    if (this.k >= this.n) this.go(0);
+    this.bPlay.setAttribute('aria-pressed', 'true');
+    this.bPlay.textContent = L.pause;
+    this.bPlay.setAttribute('aria-label', L.pause);
+    this.bPlay.title = L.pause;
+    this.timer = setInterval(() => {
+      if (this.k >= this.n) this.stop();
+      else this.go(this.k + 1);
+    }, AUTOPLAY_MS);
+  }
+
+  stop() {
+    if (!this.timer) return;
+    const L = t();
+    clearInterval(this.timer);
+    this.timer = null;
+    this.bPlay.setAttribute('aria-pressed', 'false');
+    this.bPlay.textContent = L.play;
+    this.bPlay.setAttribute('aria-label', L.play);
+    this.bPlay.title = L.play;
+  }
+
+  go(k) {
+    k = Math.max(0, Math.min(this.n, k));
+    if (k === this.k) return;
+    const prev = this.k;
+    this.k = k;
+    const L = t();
+    const f = this.figure;
+
+    // Ladder groups and table rows.
+    for (const node of f.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
+      const s = parseInt(node.getAttribute('data-step'), 10);
+      node.classList.toggle('tl-current', s === k);
+      node.classList.toggle('tl-past', k > 0 && s < k);
+      node.classList.toggle('tl-future', k > 0 && s > k);
+      if (s === k) node.setAttribute('aria-current', 'step');
+      else node.removeAttribute('aria-current');
+    }
+
+    // State diagram.
+    const st = this.states[k];
+    for (const node of f.querySelectorAll('.tl-state.tl-current-client, .tl-state.tl-current-server, .tl-edge.tl-current')) {
+      node.classList.remove('tl-current-client', 'tl-current-server', 'tl-current');
+    }
+    for (const ep of ENDPOINTS) {
+      for (const node of f.querySelectorAll(`.tl-state[data-state="${CSS.escape(st[ep])}"]`)) {
+        node.classList.add(`tl-current-${ep}`);
+      }
+    }
+    const step = k > 0 ? this.steps[k - 1] : null;
+    if (step && step.state_before && step.state_after && step.state_before !== step.state_after) {
+      const sel = `.tl-edge[data-from="${CSS.escape(step.state_before)}"][data-to="${CSS.escape(step.state_after)}"]`;
+      for (const node of f.querySelectorAll(sel)) node.classList.add('tl-current');
+    }
+
+    f.setAttribute('data-current-step', String(k));
+    f.setAttribute('data-client-state', st.client);
+    f.setAttribute('data-server-state', st.server);
+
+    // Position, rule line, buttons.
+    this.pos.textContent = L.pos(k, this.n);
+    this.rule.replaceChildren();
+    if (!step) {
+      this.rule.append(el('span', { class: 'tl-event' }, L.start));
+    } else {
+      this.rule.append(el('span', { class: 'tl-time' }, L.at(step.t_ms)), ' ',
+        el('span', { class: 'tl-event' }, describeStep(step)));
+      if (step.rule) {
+        this.rule.append(el('span', { class: 'tl-rule-text' }, step.rule));
+      }
+      if (step.error) this.rule.append(el('span', { class: 'tl-error' }, `${L.error}: ${step.error}`));
+      if (step.signal) this.rule.append(el('span', { class: 'tl-signal' }, `${L.signal}: ${step.signal}`));
+    }
+    const atStart = k === 0;
+    const atEnd = k === this.n;
+    for (const [b, off] of [[this.bFirst, atStart], [this.bPrev, atStart], [this.bNext, atEnd], [this.bLast, atEnd]]) {
+      b.setAttribute('aria-disabled', off ? 'true' : 'false');
+    }
+
+    this.renderTcb(k, prev);
+  }
+
+  tcbAt(k) {
+    if (k <= 0) return null;
+    const s = this.steps[k - 1];
+    return s && s.tcb ? s.tcb : null;
+  }
+
+  renderTcb(k, prev) {
+    const L = t();
+    const now = this.tcbAt(k);
+    const st = this.states[k];
+    for (const [key] of TCB_ROWS) {
+      for (const ep of ENDPOINTS) {
+        const td = this.cells[key][ep];
+        let v;
+        if (key === 'state') {
+          v = st[ep];
+        } else if (!now || !now[ep]) {
+          v = L.noTcb;
+        } else {
+          const state = now[ep].state || st[ep];
+          // No TCB in CLOSED; no ISS/IRS chosen yet in LISTEN; no IRS/RCV.NXT before a SYN
+          // arrives in SYN-SENT (RFC 9293 §3.3.1, §3.10.7.3).
+          const unset = state === 'CLOSED' || state === 'LISTEN' ||
+            (state === 'SYN-SENT' && (key === 'irs' || key === 'rcv_nxt'));
+          v = unset || now[ep][key] === undefined ? L.noTcb : String(now[ep][key]);
+        }
+        const old = td.textContent;
+        td.textContent = v;
+        // Highlight what this step changed (only when stepping forward by one).
+        td.classList.toggle('tl-changed', prev >= 0 && k === prev + 1 && old !== v);
+      }
+    }
+  }
+}
+
+/** Sets up every scenario figure on the page. Returns the players (for debugging). */
+export function initPlayers(root = document) {
+  const players = [];
+  for (const figure of root.querySelectorAll('figure.tl-scenario')) {
+    const script = figure.querySelector('script.tl-trace[type="application/json"]');
+    if (!script) continue;
+    let trace;
+    try {
+      trace = JSON.parse(script.textContent);
+    } catch (e) {
+      console.error(`tcplab: figure #${figure.id}: the embedded trace is not JSON: ${e.message}`);
+      continue;
+    }
+    players.push(new Player(figure, trace));
+  }
+  return players;
+}

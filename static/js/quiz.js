@@ -1,0 +1,330 @@
+/*
+ * quiz.js — quiz questions graded by the server (/work/notes/dom.md, /work/notes/quiz.md).
+ *
+ * Owns: for each <form class="tl-question">, getting its variant (questions with
+ * data-params="1" ask POST /api/v1/questions/{id}/variants, keeping the seed in localStorage
+ * per question so a reload shows the same numbers), turning the inputs into the answer
+ * payload of quiz.md, POSTing it to /api/v1/variants/{variant}/submissions and showing the
+ * result (verdict, score, feedback, per-part results, explanation, format errors) in
+ * .tl-feedback; making order questions operable by keyboard (↑/↓ buttons keep focus).
+ * Does not: know any answer (answers never reach the page), grade anything, or use inline
+ * styles.
+ */
+import { t } from './i18n.js';
+
+const SEED_KEY = (qid) => `tcplab:seed:${qid}`;
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+function storedSeed(qid) {
+  try {
+    const v = localStorage.getItem(SEED_KEY(qid));
+    return v !== null && /^\d+$/.test(v) ? Number(v) : null;
+  } catch {
+    return null; // storage disabled: a fresh variant each time
+  }
+}
+
+function storeSeed(qid, seed) {
+  try {
+    localStorage.setItem(SEED_KEY(qid), String(seed));
+  } catch {
+    /* storage disabled or full: nothing to remember */
+  }
+}
+
+/** POSTs JSON; resolves to {ok, status, body} (body parsed when JSON), rejects on network errors. */
+async function postJson(url, payload) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(payload),
+    credentials: 'same-origin',
+  });
+  let body = null;
+  const type = res.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+  }
+  return { ok: res.ok, status: res.status, body };
+}
+
+/** Text of a problem+json body (or a fallback naming the status). */
+function problemText(r) {
+  const b = r.body || {};
+  const parts = [b.title, b.detail].filter(Boolean);
+  return parts.length ? parts.join(': ') : `HTTP ${r.status}`;
+}
+
+/** A format error may be a string or {pointer|field|name, detail|message}. */
+function formatErrorText(e) {
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object') {
+    const where = e.pointer || e.field || e.name || '';
+    const what = e.detail || e.message || e.error || JSON.stringify(e);
+    return where ? `${where}: ${what}` : what;
+  }
+  return String(e);
+}
+
+function round(x) {
+  return typeof x === 'number' ? Math.round(x * 100) / 100 : x;
+}
+
+/** Text of an order item without its buttons. */
+function itemText(li) {
+  return Array.from(li.childNodes)
+    .filter((n) => !(n instanceof Element && (n.matches('button, .tl-order-buttons'))))
+    .map((n) => n.textContent)
+    .join('')
+    .trim();
+}
+
+class Question {
+  constructor(form) {
+    this.form = form;
+    this.qid = form.getAttribute('data-question') || '';
+    this.type = form.getAttribute('data-type') || '';
+    this.variant = form.getAttribute('data-variant') || null;
+    this.feedback = form.querySelector('.tl-feedback');
+    if (!this.feedback) {
+      this.feedback = el('div', { class: 'tl-feedback', 'aria-live': 'polite' });
+      form.append(this.feedback);
+    }
+    this.pending = null;
+    if (this.type === 'order') this.setupOrder();
+    if (form.getAttribute('data-params') === '1') this.pending = this.loadVariant();
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.submit();
+    });
+  }
+
+  async loadVariant() {
+    const L = t();
+    const seed = storedSeed(this.qid);
+    this.form.setAttribute('aria-busy', 'true');
+    try {
+      const r = await postJson(`/api/v1/questions/${encodeURIComponent(this.qid)}/variants`,
+        seed === null ? {} : { seed });
+      if (!r.ok || !r.body || !r.body.variant_id) {
+        this.showMessage(problemText(r), 'tl-bad');
+        return false;
+      }
+      this.variant = r.body.variant_id;
+      this.form.setAttribute('data-variant', this.variant);
+      const m = /^v(\d+)-/.exec(this.variant);
+      if (m && seed === null) storeSeed(this.qid, m[1]);
+      const prompt = this.form.querySelector('.tl-prompt');
+      if (prompt && typeof r.body.prompt === 'string') prompt.textContent = r.body.prompt;
+      return true;
+    } catch (e) {
+      this.showMessage(L.network(e.message), 'tl-bad');
+      return false;
+    } finally {
+      this.form.removeAttribute('aria-busy');
+    }
+  }
+
+  setupOrder() {
+    const L = t();
+    const list = this.form.querySelector('ol.tl-order');
+    if (!list) return;
+    this.status = el('p', { class: 'tl-sr-only', 'aria-live': 'polite' });
+    list.after(this.status);
+    for (const li of list.querySelectorAll('li[data-index]')) {
+      if (!li.querySelector('.tl-up')) {
+        li.append(el('button', { type: 'button', class: 'tl-up', 'aria-label': L.moveUp }, '↑'));
+      }
+      if (!li.querySelector('.tl-down')) {
+        li.append(el('button', { type: 'button', class: 'tl-down', 'aria-label': L.moveDown }, '↓'));
+      }
+    }
+    this.refreshOrder(list);
+    list.addEventListener('click', (ev) => {
+      const b = ev.target instanceof Element ? ev.target.closest('button.tl-up, button.tl-down') : null;
+      if (!b) return;
+      ev.preventDefault();
+      const li = b.closest('li');
+      const up = b.classList.contains('tl-up');
+      const other = up ? li.previousElementSibling : li.nextElementSibling;
+      if (!other) return;
+      if (up) other.before(li);
+      else other.after(li);
+      b.focus(); // keep focus on the button the user pressed (it moved with its item)
+      this.refreshOrder(list);
+      const items = Array.from(list.querySelectorAll('li[data-index]'));
+      this.status.textContent = L.moved(itemText(li), items.indexOf(li) + 1, items.length);
+    });
+  }
+
+  refreshOrder(list) {
+    const items = Array.from(list.querySelectorAll('li[data-index]'));
+    items.forEach((li, i) => {
+      const up = li.querySelector('.tl-up');
+      const down = li.querySelector('.tl-down');
+      if (up) up.setAttribute('aria-disabled', i === 0 ? 'true' : 'false');
+      if (down) down.setAttribute('aria-disabled', i === items.length - 1 ? 'true' : 'false');
+    });
+  }
+
+  /** Number from an input: an integer when it looks like one, else the raw text (the server
+   * then names the field in format_errors). null when empty. */
+  static num(input) {
+    const v = (input && input.value || '').trim();
+    if (v === '') return null;
+    return /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+
+  /** The answer payload of quiz.md, or {error: message} when something is missing. */
+  payload() {
+    const L = t();
+    const f = this.form;
+    switch (this.type) {
+      case 'single': {
+        const c = f.querySelector('input[name="choice"]:checked');
+        return c ? { choice: Number(c.value) } : { error: L.chooseOne };
+      }
+      case 'multiple':
+        return { choices: Array.from(f.querySelectorAll('input[name="choices"]:checked')).map((c) => Number(c.value)) };
+      case 'number': {
+        const v = Question.num(f.querySelector('[name="value"]'));
+        return v === null ? { error: L.enterNumber } : { value: v };
+      }
+      case 'state': {
+        const s = f.querySelector('[name="state"]');
+        return s && s.value ? { state: s.value } : { error: L.chooseOne };
+      }
+      case 'order':
+        return { order: Array.from(f.querySelectorAll('ol.tl-order li[data-index]')).map((li) => Number(li.getAttribute('data-index'))) };
+      case 'ladder': {
+        const rows = Array.from(f.querySelectorAll('input[name^="seq-"]'))
+          .map((i) => ({ j: Number(i.name.slice(4)), seq: i }))
+          .filter((r) => Number.isInteger(r.j))
+          .sort((a, b) => a.j - b.j);
+        const segments = [];
+        const missing = [];
+        for (const r of rows) {
+          const ackInput = f.querySelector(`input[name="ack-${r.j}"]`);
+          const seq = Question.num(r.seq);
+          const ack = Question.num(ackInput);
+          if (seq === null) missing.push(r.seq.getAttribute('aria-label') || r.seq.name);
+          if (ack === null) missing.push((ackInput && ackInput.getAttribute('aria-label')) || `ack-${r.j}`);
+          segments.push({ seq, ack });
+        }
+        return missing.length ? { error: L.fillAll(missing.join(', ')) } : { segments };
+      }
+      default:
+        return { error: `unknown question type "${this.type}"` };
+    }
+  }
+
+  showMessage(text, cls) {
+    this.feedback.replaceChildren(el('p', { class: 'tl-verdict' }, text));
+    this.feedback.className = `tl-feedback ${cls}`;
+  }
+
+  async submit() {
+    const L = t();
+    const button = this.form.querySelector('button[type="submit"], button:not([type])');
+    if (this.pending) {
+      const ok = await this.pending;
+      if (!ok) {
+        this.pending = this.loadVariant();
+        if (!(await this.pending)) return;
+      }
+      this.pending = null;
+    }
+    if (!this.variant) {
+      this.showMessage(L.network('no variant'), 'tl-bad');
+      return;
+    }
+    const answer = this.payload();
+    if (answer.error) {
+      this.showMessage(answer.error, 'tl-bad tl-format');
+      return;
+    }
+    if (button) button.setAttribute('aria-disabled', 'true');
+    this.form.setAttribute('aria-busy', 'true');
+    try {
+      const r = await postJson(`/api/v1/variants/${encodeURIComponent(this.variant)}/submissions`, answer);
+      if (!r.ok || !r.body) {
+        this.showMessage(problemText(r), 'tl-bad');
+        return;
+      }
+      this.showResult(r.body);
+    } catch (e) {
+      this.showMessage(L.network(e.message), 'tl-bad');
+    } finally {
+      if (button) button.removeAttribute('aria-disabled');
+      this.form.removeAttribute('aria-busy');
+    }
+  }
+
+  showResult(res) {
+    const L = t();
+    const fb = this.feedback;
+    fb.replaceChildren();
+    if (res.gradable === false) {
+      fb.className = 'tl-feedback tl-bad tl-format';
+      fb.append(el('p', { class: 'tl-verdict' }, L.notGradable));
+      const errs = Array.isArray(res.format_errors) ? res.format_errors : [];
+      if (errs.length) {
+        fb.append(el('p', {}, L.formatErrors));
+        const ul = el('ul', { class: 'tl-format-errors' });
+        for (const e of errs) ul.append(el('li', {}, formatErrorText(e)));
+        fb.append(ul);
+      }
+      if (res.feedback) fb.append(el('p', { class: 'tl-feedback-text' }, res.feedback));
+      return;
+    }
+    const score = typeof res.score === 'number' ? res.score : 0;
+    const cls = score >= 1 ? 'tl-ok' : score <= 0 ? 'tl-bad' : 'tl-partial';
+    const verdict = score >= 1 ? L.correct : score <= 0 ? L.incorrect : L.partial;
+    fb.className = `tl-feedback ${cls}`;
+    const v = el('p', { class: 'tl-verdict' });
+    v.append(el('strong', {}, verdict));
+    if (res.max_points !== undefined) {
+      v.append(' ', el('span', { class: 'tl-score' }, L.score(round(res.points), round(res.max_points))));
+    }
+    fb.append(v);
+    if (res.feedback) fb.append(el('p', { class: 'tl-feedback-text' }, res.feedback));
+    const parts = Array.isArray(res.parts) ? res.parts : [];
+    if (parts.length > 1 || (parts.length === 1 && parts[0].feedback)) {
+      const ul = el('ul', { class: 'tl-parts' });
+      for (const p of parts) {
+        const li = el('li', { class: p.points >= p.max_points ? 'tl-ok' : p.points > 0 ? 'tl-partial' : 'tl-bad' });
+        li.append(el('span', { class: 'tl-part-name' }, p.name), ' ',
+          el('span', { class: 'tl-score' }, `${round(p.points)}/${round(p.max_points)}`));
+        if (p.feedback) li.append(' ', el('span', {}, p.feedback));
+        ul.append(li);
+      }
+      fb.append(ul);
+    }
+    const errs = Array.isArray(res.format_errors) ? res.format_errors : [];
+    if (errs.length) {
+      const ul = el('ul', { class: 'tl-format-errors' });
+      for (const e of errs) ul.append(el('li', {}, formatErrorText(e)));
+      fb.append(el('p', {}, L.formatErrors), ul);
+    }
+    if (res.explanation) {
+      const d = el('div', { class: 'tl-explanation' });
+      d.append(el('p', { class: 'tl-explanation-title' }, L.explanation), el('p', {}, res.explanation));
+      fb.append(d);
+    }
+  }
+}
+
+/** Sets up every quiz question on the page. */
+export function initQuizzes(root = document) {
+  return Array.from(root.querySelectorAll('form.tl-question')).map((f) => new Question(f));
+}
