@@ -1,0 +1,871 @@
+/*
+ * svg.c — the ladder diagram, the Figure 5 state diagram and the text buffer of svg.h.
+ *
+ * Owns: layout (time → y with long idle gaps compressed and marked by a break), arrow and
+ * label geometry, the Figure 5 node positions, XML escaping.
+ * Does not: run the engine or decide anything about TCP: every state, flag and number
+ * drawn comes from the trace; every edge of the state diagram from tcp_fig5.h.
+ *
+ * Ladder layout. Steps are grouped into time slots (runs of equal t_ms). Inside a slot
+ * each endpoint's steps take one row each (ROW px) in trace order, so a receive and the
+ * segment it triggers are drawn one row apart; drop steps share their send's row and
+ * inject steps the row of the receive that follows them. Between slots the gap grows
+ * linearly up to 200 ms, logarithmically up to 5 s and is a fixed "break" beyond, drawn
+ * as a dotted stretch of both lifelines with the elapsed time written across.
+ */
+#include "svg.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/tcp_fig5.h"
+
+/* ---------------------------------------------------------------- buffer */
+
+void svg_buf_init(svg_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}
+
+void svg_buf_cleanup(svg_buf *b)
+{
+    free(b->data);
+    svg_buf_init(b);
+}
+
+static bool reserve(svg_buf *b, size_t extra)
+{
+    if (b->failed)
+        return false;
+    if (b->len + extra + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void svg_buf_putn(svg_buf *b, const char *s, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void svg_buf_put(svg_buf *b, const char *s)
+{
+    if (s)
+        svg_buf_putn(b, s, strlen(s));
+}
+
+void svg_buf_printf(svg_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        svg_buf_putn(b, small, (size_t)n);
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void svg_buf_escape(svg_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        const char *rep = NULL;
+        bool drop = false;
+        switch (c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default:
+            drop = c != 0 && c < 0x20 && c != '\t' && c != '\n';
+            drop = drop || c == 0x7f;
+        }
+        if (c == 0 || rep || drop) {
+            svg_buf_putn(b, run, (size_t)(p - run));
+            if (rep)
+                svg_buf_put(b, rep);
+            run = p + 1;
+        }
+        if (c == 0)
+            break;
+    }
+}
+
+char *svg_buf_take(svg_buf *b)
+{
+    if (b->failed) {
+        svg_buf_cleanup(b);
+        return NULL;
+    }
+    if (!b->data && !reserve(b, 0))
+        return NULL;
+    char *d = b->data;
+    d[b->len] = '\0';
+    svg_buf_init(b);
+    return d;
+}
+
+char *svg_escape(const char *s)
+{
+    svg_buf b;
+    svg_buf_init(&b);
+    svg_buf_escape(&b, s ? s : "");
+    svg_buf_putn(&b, "", 0); /* allocates for an empty string */
+    return svg_buf_take(&b);
+}
+
+void svg_flags_text(unsigned flags, char *out, size_t out_size)
+{
+    size_t n = 0;
+    if (out_size == 0)
+        return;
+    out[0] = '\0';
+    for (size_t i = 0; i < TCP_FLAG_NAME_COUNT; i++) {
+        uint8_t f = tcp_flag_order[i];
+        if (!(flags & f))
+            continue;
+        const char *name = tcp_flag_name(f);
+        int w = snprintf(out + n, out_size - n, "%s%s", n ? "," : "", name ? name : "?");
+        if (w < 0 || (size_t)w >= out_size - n)
+            return;
+        n += (size_t)w;
+    }
+}
+
+/* ---------------------------------------------------------------- shared helpers */
+
+static bool is_zh(const char *locale) { return locale && strcmp(locale, "zh-CN") == 0; }
+
+static const char *tr(const char *locale, const char *en, const char *zh)
+{
+    return is_zh(locale) ? zh : en;
+}
+
+/* "50 ms", "1.5 s", "240 s" (zh: 毫秒/秒). */
+static void duration_text(int64_t ms, const char *locale, char *out, size_t n)
+{
+    if (ms < 1000)
+        snprintf(out, n, "%lld %s", (long long)ms, tr(locale, "ms", "毫秒"));
+    else if (ms % 1000 == 0)
+        snprintf(out, n, "%lld %s", (long long)(ms / 1000), tr(locale, "s", "秒"));
+    else
+        snprintf(out, n, "%.3g %s", (double)ms / 1000.0, tr(locale, "s", "秒"));
+}
+
+/* Arrowhead: a filled triangle with its tip at (x2,y2), pointing from (x1,y1). */
+static void arrowhead(svg_buf *b, double x1, double y1, double x2, double y2, const char *cls)
+{
+    double dx = x2 - x1, dy = y2 - y1, len = sqrt(dx * dx + dy * dy);
+    if (len < 1e-6)
+        return;
+    double ux = dx / len, uy = dy / len, bx = x2 - ux * 9, by = y2 - uy * 9;
+    svg_buf_printf(b,
+                   "<polygon class=\"%s\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" "
+                   "fill=\"currentColor\" stroke=\"none\"/>",
+                   cls, x2, y2, bx - uy * 4, by + ux * 4, bx + uy * 4, by - ux * 4);
+}
+
+/* A label along the line (x1,y1)→(x2,y2) at fraction f, kept upright, 4 px above it. */
+static void line_label(svg_buf *b, double x1, double y1, double x2, double y2, double f,
+                       const char *cls, const char *text)
+{
+    double mx = x1 + (x2 - x1) * f, my = y1 + (y2 - y1) * f;
+    double deg = atan2(y2 - y1, x2 - x1) * 180.0 / M_PI;
+    if (deg > 90.0)
+        deg -= 180.0;
+    else if (deg < -90.0)
+        deg += 180.0;
+    if (fabs(deg) < 0.05)
+        deg = 0.0;
+    svg_buf_printf(b,
+                   "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                   "transform=\"rotate(%.1f %.1f %.1f)\" fill=\"currentColor\">",
+                   cls, mx, my - 4, deg, mx, my);
+    svg_buf_escape(b, text);
+    svg_buf_put(b, "</text>");
+}
+
+/* ---------------------------------------------------------------- ladder */
+
+enum {
+    L_W = 680,
+    L_XC = 180,
+    L_XS = 500,
+    L_HEAD = 22,
+    L_INIT = 44,
+    L_TOP = 70,
+    L_ROW = 18,
+    L_BREAK_MS = 5000,
+    L_BREAK_GAP = 64,
+};
+
+static double slot_gap(int64_t d)
+{
+    if (d <= 0)
+        return 6;
+    if (d <= 200)
+        return 12 + 0.4 * (double)d;
+    return 92 + 24 * log2((double)d / 200.0);
+}
+
+static bool same_seg(const tcp_segment *a, const tcp_segment *b)
+{
+    return a->seq == b->seq && a->ack == b->ack && a->flags == b->flags && a->len == b->len;
+}
+
+static void seg_label(const tcp_segment *s, char *out, size_t n)
+{
+    char fl[32];
+    svg_flags_text(s->flags, fl, sizeof fl);
+    int w = snprintf(out, n, "%s seq=%lu", fl[0] ? fl : "-", (unsigned long)s->seq);
+    if (w < 0 || (size_t)w >= n)
+        return;
+    if (s->flags & TCP_ACK)
+        w += snprintf(out + w, n - (size_t)w, " ack=%lu", (unsigned long)s->ack);
+    if (w >= 0 && (size_t)w < n && s->len)
+        snprintf(out + w, n - (size_t)w, " len=%lu", (unsigned long)s->len);
+}
+
+static double lifeline_x(int endpoint) { return endpoint == SIM_SERVER ? L_XS : L_XC; }
+
+/* The outside column where an endpoint's states are written. */
+static void state_text(svg_buf *b, int ep, double y, const char *cls, const char *state)
+{
+    if (ep == SIM_SERVER)
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
+                          "fill=\"currentColor\">", cls, L_XS + 10, y + 4);
+    else
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
+                          "fill=\"currentColor\">", cls, L_XC - 10, y + 4);
+    svg_buf_escape(b, state);
+    svg_buf_put(b, "</text>");
+}
+
+/* A note just inside the lifeline, above the step's row (calls, timers, signals). */
+static void inside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
+{
+    if (ep == SIM_SERVER)
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
+                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XS - 6, y - 3);
+    else
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
+                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XC + 6, y - 3);
+    svg_buf_escape(b, text);
+    svg_buf_put(b, "</text>");
+}
+
+static void clock_glyph(svg_buf *b, double x, double y)
+{
+    svg_buf_printf(b,
+                   "<g class=\"tl-clock\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
+                   "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.1f %.1f V %.1f H %.1f\" "
+                   "fill=\"none\" stroke=\"currentColor\"/></g>",
+                   x, y, x, y, y - 4, x + 3);
+    /* the path draws the hands from the centre: up, then right */
+}
+
+typedef struct ladder_layout {
+    double *y;        /* per step */
+    int *match;       /* send step → receive step index, or -1 */
+    bool *matched;    /* receive step already has an arrow */
+    double bottom;
+} ladder_layout;
+
+static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
+                          const char *locale)
+{
+    size_t n = t->count;
+    L->y = calloc(n ? n : 1, sizeof *L->y);
+    L->match = calloc(n ? n : 1, sizeof *L->match);
+    L->matched = calloc(n ? n : 1, sizeof *L->matched);
+    if (!L->y || !L->match || !L->matched)
+        return false;
+    double base = L_TOP;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        int rows[SIM_ENDPOINTS] = {0, 0};
+        int64_t tslot = t->steps[i].t_ms;
+        for (; j < n && t->steps[j].t_ms == tslot; j++) {
+            const sim_step *s = &t->steps[j];
+            int ep = (s->endpoint == SIM_SERVER) ? SIM_SERVER : SIM_CLIENT;
+            if (s->kind == SIM_STEP_DROP && j > i) {
+                L->y[j] = L->y[j - 1];
+                continue;
+            }
+            if (s->kind == SIM_STEP_INJECT)
+                continue; /* placed with the receive that follows */
+            L->y[j] = base + rows[ep] * L_ROW;
+            rows[ep]++;
+        }
+        for (size_t k = i; k < j; k++)
+            if (t->steps[k].kind == SIM_STEP_INJECT)
+                L->y[k] = (k + 1 < j) ? L->y[k + 1] : base;
+        int r = rows[0] > rows[1] ? rows[0] : rows[1];
+        if (r == 0)
+            r = 1;
+        double next = base + (r - 1) * L_ROW;
+        if (j < n) {
+            int64_t d = t->steps[j].t_ms - tslot;
+            if (d >= L_BREAK_MS) {
+                double y0 = next + 14, y1 = next + L_BREAK_GAP - 6;
+                char dur[48];
+                duration_text(d, locale, dur, sizeof dur);
+                svg_buf_printf(breaks,
+                               "<g class=\"tl-break\" data-ms=\"%lld\">"
+                               "<path class=\"tl-break-line\" d=\"M %d %.1f V %.1f M %d %.1f V %.1f\" "
+                               "fill=\"none\" stroke=\"currentColor\" stroke-dasharray=\"2 4\"/>"
+                               "<path class=\"tl-break-mark\" d=\"M %d %.1f l 16 -6 M %d %.1f l 16 -6 "
+                               "M %d %.1f l 16 -6 M %d %.1f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
+                               (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3,
+                               L_XC - 8, y1 + 3, L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
+                svg_buf_printf(breaks,
+                               "<text class=\"tl-break-label\" x=\"%d\" y=\"%.1f\" "
+                               "text-anchor=\"middle\" fill=\"currentColor\">",
+                               (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
+                char label[96];
+                snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s 之后 ……"), dur);
+                svg_buf_escape(breaks, label);
+                svg_buf_put(breaks, "</text></g>");
+                base = next + L_BREAK_GAP;
+            } else {
+                base = next + slot_gap(d);
+            }
+        } else {
+            base = next;
+        }
+        i = j;
+    }
+    L->bottom = base + 30;
+
+    /* Pair each send with the receive of the same segment at the peer (FIFO). */
+    for (size_t k = 0; k < n; k++)
+        L->match[k] = -1;
+    for (size_t k = 0; k < n; k++) {
+        const sim_step *s = &t->steps[k];
+        if (s->kind != SIM_STEP_SEND || !s->has_segment)
+            continue;
+        if (k + 1 < n && t->steps[k + 1].kind == SIM_STEP_DROP &&
+            t->steps[k + 1].endpoint == s->endpoint && same_seg(&t->steps[k + 1].seg, &s->seg))
+            continue;
+        for (size_t m = k + 1; m < n; m++) {
+            const sim_step *r = &t->steps[m];
+            if (r->kind == SIM_STEP_RECEIVE && !r->duplicate && !L->matched[m] &&
+                r->endpoint != s->endpoint && r->has_segment && same_seg(&r->seg, &s->seg) &&
+                !(m > 0 && t->steps[m - 1].kind == SIM_STEP_INJECT)) {
+                L->match[k] = (int)m;
+                L->matched[m] = true;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+static void layout_free(ladder_layout *L)
+{
+    free(L->y);
+    free(L->match);
+    free(L->matched);
+}
+
+static void ladder_desc(svg_buf *b, const sim_trace *t, const char *locale)
+{
+    size_t sent = 0, lost = 0, retx = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        const sim_step *s = &t->steps[i];
+        sent += s->kind == SIM_STEP_SEND;
+        lost += s->kind == SIM_STEP_DROP;
+        retx += s->kind == SIM_STEP_SEND && s->retransmission;
+    }
+    svg_buf_printf(b, tr(locale, "%zu steps, %zu segments sent, %zu lost, %zu retransmitted. ",
+                         "共 %zu 步，发送 %zu 个报文段，丢失 %zu 个，重传 %zu 个。"),
+                   t->count, sent, lost, retx);
+    for (int ep = 0; ep < SIM_ENDPOINTS; ep++) {
+        svg_buf_put(b, ep == SIM_CLIENT ? tr(locale, "Client: ", "客户端：")
+                                        : tr(locale, " Server: ", " 服务器："));
+        int last = -1;
+        for (size_t i = 0; i < t->count; i++) {
+            const sim_step *s = &t->steps[i];
+            if (s->endpoint != ep)
+                continue;
+            if (last < 0) {
+                svg_buf_put(b, tcp_state_name(s->state_before));
+                last = (int)s->state_before;
+            }
+            if ((int)s->state_after != last) {
+                svg_buf_put(b, " → ");
+                svg_buf_put(b, tcp_state_name(s->state_after));
+                last = (int)s->state_after;
+            }
+        }
+        if (last < 0)
+            svg_buf_put(b, tcp_state_name(t->final[ep].state));
+        svg_buf_put(b, ".");
+    }
+}
+
+static tcp_state initial_state(const sim_trace *t, int ep)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (t->steps[i].endpoint == ep)
+            return t->steps[i].state_before;
+    return t->final[ep].state;
+}
+
+static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+                      const char *locale)
+{
+    const sim_step *s = &t->steps[k];
+    char lab[160], seg[128];
+    seg_label(&s->seg, seg, sizeof seg);
+    if (s->retransmission)
+        snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(retransmission)", "（重传）"));
+    else
+        snprintf(lab, sizeof lab, "%s", seg);
+    int from = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
+    double x1 = lifeline_x(from), y1 = L->y[k], x2, y2;
+    bool dropped = k + 1 < t->count && t->steps[k + 1].kind == SIM_STEP_DROP &&
+                   t->steps[k + 1].endpoint == s->endpoint;
+    const char *extra = s->retransmission ? " tl-retransmission" : "";
+    const char *dash = s->retransmission ? " stroke-dasharray=\"6 4\"" : "";
+    if (L->match[k] >= 0) {
+        x2 = lifeline_x(1 - from);
+        y2 = L->y[L->match[k]];
+    } else {
+        x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55;
+        y2 = y1 + 26;
+    }
+    svg_buf_printf(b,
+                   "<g class=\"tl-segment%s%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "stroke=\"currentColor\"%s/>",
+                   extra, dropped ? " tl-lost" : (L->match[k] < 0 ? " tl-unarrived" : ""), x1, y1,
+                   x2, y2, dash);
+    if (!dropped)
+        arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
+    line_label(b, x1, y1, x2, y2, dropped || L->match[k] < 0 ? 0.5 : 0.5, "tl-seg-label", lab);
+    svg_buf_put(b, "</g>");
+}
+
+static void draw_drop(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+                      const char *locale)
+{
+    const sim_step *s = &t->steps[k];
+    int from = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
+    double x1 = lifeline_x(from), y1 = L->y[k];
+    double x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55, y2 = y1 + 26;
+    svg_buf_printf(b,
+                   "<g class=\"tl-cross\"><path d=\"M %.1f %.1f l 10 10 M %.1f %.1f l -10 10\" "
+                   "fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
+                   x2 - 5, y2 - 5, x2 + 5, y2 - 5);
+    svg_buf_printf(b,
+                   "<text class=\"tl-lost-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                   "font-size=\"10\" fill=\"currentColor\">",
+                   x2, y2 + 18);
+    svg_buf_escape(b, tr(locale, "lost", "丢失"));
+    svg_buf_put(b, "</text></g>");
+}
+
+static void draw_inject(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+                        const char *locale)
+{
+    const sim_step *s = &t->steps[k];
+    int to = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
+    double x2 = lifeline_x(to), y2 = L->y[k];
+    double x1 = (L_XC + L_XS) / 2.0, y1 = y2 - 30;
+    char seg[128], lab[192];
+    seg_label(&s->seg, seg, sizeof seg);
+    snprintf(lab, sizeof lab, "%s %s", tr(locale, "injected", "注入"), seg);
+    svg_buf_printf(b,
+                   "<g class=\"tl-segment tl-injected\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                   "fill=\"currentColor\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "stroke=\"currentColor\" stroke-dasharray=\"2 3\"/>",
+                   x1, y1, x1, y1, x2, y2);
+    arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
+    line_label(b, x1, y1, x2, y2, 0.5, "tl-seg-label", lab);
+    svg_buf_put(b, "</g>");
+}
+
+static void draw_duplicate(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+                           const char *locale)
+{
+    /* The copy made by a duplicate fault: an extra arrow from the latest matching send. */
+    const sim_step *r = &t->steps[k];
+    for (size_t m = k; m-- > 0;) {
+        const sim_step *s = &t->steps[m];
+        if (s->kind == SIM_STEP_SEND && s->endpoint != r->endpoint && same_seg(&s->seg, &r->seg)) {
+            double x1 = lifeline_x(s->endpoint), y1 = L->y[m];
+            double x2 = lifeline_x(r->endpoint), y2 = L->y[k];
+            char seg[128], lab[192];
+            seg_label(&r->seg, seg, sizeof seg);
+            snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(duplicate)", "（重复副本）"));
+            svg_buf_printf(b,
+                           "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.1f\" y1=\"%.1f\" "
+                           "x2=\"%.1f\" y2=\"%.1f\" stroke=\"currentColor\" "
+                           "stroke-dasharray=\"1 3\"/>",
+                           x1, y1, x2, y2);
+            arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
+            line_label(b, x1, y1, x2, y2, 0.7, "tl-seg-label", lab);
+            svg_buf_put(b, "</g>");
+            return;
+        }
+    }
+}
+
+static const char *call_text(const sim_step *s, const char *locale, char *buf, size_t n)
+{
+    if (s->call == TCP_CALL_SEND)
+        snprintf(buf, n, tr(locale, "send(%lu bytes)", "send(%lu 字节)"), (unsigned long)s->bytes);
+    else
+        snprintf(buf, n, "%s()", tcp_call_name(s->call));
+    return buf;
+}
+
+void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char *id_prefix,
+                   const char *locale)
+{
+    ladder_layout L = {0};
+    svg_buf breaks;
+    svg_buf_init(&breaks);
+    if (!layout_ladder(t, &L, &breaks, locale)) {
+        layout_free(&L);
+        svg_buf_cleanup(&breaks);
+        b->failed = true;
+        return;
+    }
+    const char *pre = id_prefix ? id_prefix : "tl";
+    double h = L.bottom;
+    svg_buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-ladder-svg\" "
+                   "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\" "
+                   "aria-labelledby=\"%s-ladder-title %s-ladder-desc\" font-family=\"sans-serif\" "
+                   "font-size=\"12\">",
+                   L_W, h, L_W, h, pre, pre);
+    svg_buf_printf(b, "<title id=\"%s-ladder-title\">", pre);
+    svg_buf_escape(b, tr(locale, "Sequence diagram: ", "时序图："));
+    svg_buf_escape(b, title && *title ? title : tr(locale, "scenario", "场景"));
+    svg_buf_printf(b, "</title><desc id=\"%s-ladder-desc\">", pre);
+    svg_buf escdesc;
+    svg_buf_init(&escdesc);
+    ladder_desc(&escdesc, t, locale);
+    svg_buf_escape(b, escdesc.data ? escdesc.data : "");
+    svg_buf_cleanup(&escdesc);
+    svg_buf_put(b, "</desc>");
+
+    /* Lifelines (solid; the break stretches are overdrawn dotted by the break groups). */
+    for (int ep = 0; ep < SIM_ENDPOINTS; ep++) {
+        double x = lifeline_x(ep);
+        svg_buf_printf(b,
+                       "<g class=\"tl-lifeline\" data-endpoint=\"%s\"><text class=\"tl-endpoint\" "
+                       "x=\"%.0f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
+                       "fill=\"currentColor\">",
+                       sim_endpoint_name(ep), x, L_HEAD);
+        svg_buf_escape(b, ep == SIM_CLIENT ? tr(locale, "Client", "客户端")
+                                           : tr(locale, "Server", "服务器"));
+        svg_buf_printf(b, "</text><line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%.0f\" "
+                          "stroke=\"currentColor\" stroke-width=\"1.5\"/>",
+                       x, L_HEAD + 8, x, h - 10);
+        state_text(b, ep, L_INIT, "tl-state-label tl-initial",
+                   tcp_state_name(initial_state(t, ep)));
+        svg_buf_put(b, "</g>");
+    }
+    if (breaks.data)
+        svg_buf_put(b, breaks.data);
+    if (breaks.failed)
+        b->failed = true;
+    svg_buf_cleanup(&breaks);
+
+    int64_t last_t = INT64_MIN;
+    for (size_t k = 0; k < t->count; k++) {
+        const sim_step *s = &t->steps[k];
+        int ep = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
+        double y = L.y[k];
+        svg_buf_printf(b, "<g class=\"tl-step tl-step-%s\" data-step=\"%zu\">",
+                       sim_step_kind_name(s->kind), k + 1);
+        if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
+            char dur[48];
+            duration_text(s->t_ms, locale, dur, sizeof dur);
+            svg_buf_printf(b, "<text class=\"tl-time\" x=\"4\" y=\"%.1f\" font-size=\"10\" "
+                              "fill=\"currentColor\">", y + 4);
+            svg_buf_escape(b, dur);
+            svg_buf_put(b, "</text>");
+            last_t = s->t_ms;
+        }
+        char note[160];
+        switch (s->kind) {
+        case SIM_STEP_CALL:
+            call_text(s, locale, note, sizeof note);
+            inside_note(b, ep, y, "tl-call", note);
+            svg_buf_printf(b, "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.1f\" r=\"3\" "
+                              "fill=\"currentColor\"/>", lifeline_x(ep), y);
+            break;
+        case SIM_STEP_SEND:
+            draw_send(b, t, &L, k, locale);
+            break;
+        case SIM_STEP_DROP:
+            draw_drop(b, t, &L, k, locale);
+            break;
+        case SIM_STEP_INJECT:
+            draw_inject(b, t, &L, k, locale);
+            break;
+        case SIM_STEP_RECEIVE:
+            if (s->duplicate)
+                draw_duplicate(b, t, &L, k, locale);
+            svg_buf_printf(b, "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.1f\" r=\"2.5\" "
+                              "fill=\"currentColor\"/>", lifeline_x(ep), y);
+            break;
+        case SIM_STEP_TIMEOUT:
+            clock_glyph(b, lifeline_x(ep), y);
+            inside_note(b, ep, y - 4, "tl-timer",
+                        s->timer == SIM_TIMER_TIME_WAIT
+                            ? tr(locale, "2MSL timer expires", "2MSL 计时器到期")
+                            : tr(locale, "retransmission timeout", "重传超时"));
+            break;
+        }
+        if (s->error || s->signal) {
+            snprintf(note, sizeof note, "“%s”", s->error ? s->error : s->signal);
+            inside_note(b, ep, y + 14, s->error ? "tl-error" : "tl-signal", note);
+        }
+        if (s->state_after != s->state_before && s->kind != SIM_STEP_DROP)
+            state_text(b, ep, y, "tl-state-label", tcp_state_name(s->state_after));
+        svg_buf_put(b, "</g>");
+    }
+    svg_buf_put(b, "</svg>");
+    layout_free(&L);
+}
+
+char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix,
+                 const char *locale)
+{
+    svg_buf b;
+    svg_buf_init(&b);
+    svg_ladder_to(&b, t, title, id_prefix, locale);
+    return svg_buf_take(&b);
+}
+
+/* ---------------------------------------------------------------- Figure 5 */
+
+enum { F_W = 740, F_H = 800, F_HW = 66, F_HH = 18 };
+
+/* Node positions after the RFC's ASCII figure. CLOSED appears twice, as in the figure:
+ * at the top, and bottom right (where LAST-ACK and TIME-WAIT end). */
+typedef struct fnode { tcp_state st; double x, y; } fnode;
+static const fnode fig_nodes[] = {
+    {TCP_CLOSED, 370, 40},       {TCP_LISTEN, 370, 160},     {TCP_SYN_RECEIVED, 110, 290},
+    {TCP_SYN_SENT, 630, 290},    {TCP_ESTABLISHED, 370, 410}, {TCP_FIN_WAIT_1, 110, 530},
+    {TCP_CLOSE_WAIT, 630, 530},  {TCP_FIN_WAIT_2, 110, 650}, {TCP_CLOSING, 370, 650},
+    {TCP_LAST_ACK, 630, 650},    {TCP_TIME_WAIT, 370, 760},  {TCP_CLOSED, 630, 760},
+};
+#define FIG_NODE_COUNT (sizeof fig_nodes / sizeof fig_nodes[0])
+
+static const fnode *node_of(tcp_state st, tcp_state other)
+{
+    if (st == TCP_CLOSED) {
+        /* the lower half of the figure uses the bottom CLOSED */
+        const fnode *o = NULL;
+        for (size_t i = 0; i < FIG_NODE_COUNT; i++)
+            if (fig_nodes[i].st == other)
+                o = &fig_nodes[i];
+        return (o && o->y >= 400) ? &fig_nodes[FIG_NODE_COUNT - 1] : &fig_nodes[0];
+    }
+    for (size_t i = 0; i < FIG_NODE_COUNT; i++)
+        if (fig_nodes[i].st == st)
+            return &fig_nodes[i];
+    return &fig_nodes[0];
+}
+
+/* Point where the ray from the box centre (cx,cy) towards (tx,ty) leaves the box. */
+static void clip_box(double cx, double cy, double tx, double ty, double *ox, double *oy)
+{
+    double dx = tx - cx, dy = ty - cy;
+    double sx = fabs(dx) > 1e-9 ? F_HW / fabs(dx) : 1e9;
+    double sy = fabs(dy) > 1e-9 ? F_HH / fabs(dy) : 1e9;
+    double s = sx < sy ? sx : sy;
+    if (s > 1)
+        s = 1;
+    *ox = cx + dx * s;
+    *oy = cy + dy * s;
+}
+
+typedef struct visit {
+    bool state[TCP_STATE_COUNT];
+    bool edge[TCP_STATE_COUNT][TCP_STATE_COUNT];
+} visit;
+
+static void collect_visits(const sim_trace *t, visit *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->count; i++) {
+        const sim_step *s = &t->steps[i];
+        if ((unsigned)s->state_before >= TCP_STATE_COUNT || (unsigned)s->state_after >= TCP_STATE_COUNT)
+            continue;
+        v->state[s->state_before] = v->state[s->state_after] = true;
+        if (s->state_before != s->state_after)
+            v->edge[s->state_before][s->state_after] = true;
+    }
+}
+
+static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *event,
+                      const char *action, double bend, const char *cls, bool dashed)
+{
+    const fnode *a = node_of(from, to), *z = node_of(to, from);
+    double mx = (a->x + z->x) / 2, my = (a->y + z->y) / 2;
+    double dx = z->x - a->x, dy = z->y - a->y, len = sqrt(dx * dx + dy * dy);
+    if (len < 1)
+        len = 1;
+    double nx = -dy / len, ny = dx / len; /* left-hand normal */
+    double cx = mx + nx * bend, cy = my + ny * bend;
+    double sx, sy, ex, ey;
+    clip_box(a->x, a->y, cx, cy, &sx, &sy);
+    clip_box(z->x, z->y, cx, cy, &ex, &ey);
+    svg_buf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls,
+                   tcp_state_name(from), tcp_state_name(to));
+    svg_buf_printf(b,
+                   "<path d=\"M %.1f %.1f Q %.1f %.1f %.1f %.1f\" fill=\"none\" "
+                   "stroke=\"currentColor\"%s/>",
+                   sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "");
+    arrowhead(b, cx, cy, ex, ey, "tl-arrowhead");
+    /* label at the curve's midpoint, pushed a little further along the normal */
+    double lx = 0.25 * sx + 0.5 * cx + 0.25 * ex, ly = 0.25 * sy + 0.5 * cy + 0.25 * ey;
+    double side = bend >= 0 ? 1 : -1;
+    lx += nx * 8 * side;
+    ly += ny * 8 * side;
+    const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
+    svg_buf_printf(b, "<text class=\"tl-edge-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
+                      "font-size=\"10\" fill=\"currentColor\"><tspan class=\"tl-event\">",
+                   lx, ly - 2, anchor);
+    svg_buf_escape(b, event);
+    svg_buf_put(b, "</tspan>");
+    if (action && *action) {
+        svg_buf_printf(b, "<tspan class=\"tl-action\" x=\"%.1f\" dy=\"12\">", lx);
+        svg_buf_escape(b, action);
+        svg_buf_put(b, "</tspan>");
+    }
+    svg_buf_put(b, "</text></g>");
+}
+
+static bool fig5_has(tcp_state from, tcp_state to)
+{
+    for (size_t i = 0; i < tcp_fig5_edge_count; i++)
+        if (tcp_fig5_edges[i].from == from && tcp_fig5_edges[i].to == to)
+            return true;
+    for (size_t i = 0; i < tcp_fig5_note_edge_count; i++)
+        if (tcp_fig5_note_edges[i].from == from && tcp_fig5_note_edges[i].to == to)
+            return true;
+    return false;
+}
+
+void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
+                          const char *locale)
+{
+    visit v;
+    collect_visits(t, &v);
+    const char *pre = id_prefix ? id_prefix : "tl";
+    svg_buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-fig5-svg\" "
+                   "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+                   "aria-labelledby=\"%s-fig5-title %s-fig5-desc\" font-family=\"sans-serif\" "
+                   "font-size=\"12\">",
+                   F_W, F_H, F_W, F_H, pre, pre);
+    svg_buf_printf(b, "<title id=\"%s-fig5-title\">", pre);
+    svg_buf_escape(b, tr(locale, "TCP connection state diagram (RFC 9293, Figure 5)",
+                         "TCP 连接状态图（RFC 9293 图 5）"));
+    svg_buf_printf(b, "</title><desc id=\"%s-fig5-desc\">", pre);
+    svg_buf_escape(b, tr(locale, "States this trace visits: ", "本轨迹经过的状态："));
+    bool any = false;
+    for (int s = 0; s < TCP_STATE_COUNT; s++)
+        if (v.state[s]) {
+            svg_buf_put(b, any ? ", " : "");
+            svg_buf_put(b, tcp_state_name((tcp_state)s));
+            any = true;
+        }
+    if (!any)
+        svg_buf_put(b, "-");
+    svg_buf_put(b, ".</desc>");
+
+    /* edges first, so nodes are drawn over their ends */
+    for (size_t i = 0; i < tcp_fig5_edge_count; i++) {
+        const tcp_fig5_edge *e = &tcp_fig5_edges[i];
+        double bend = 0;
+        for (size_t j = 0; j < tcp_fig5_edge_count; j++)
+            if (tcp_fig5_edges[j].from == e->to && tcp_fig5_edges[j].to == e->from)
+                bend = 22;
+        bool vis = v.edge[e->from][e->to];
+        draw_edge(b, e->from, e->to, e->event, e->action, bend,
+                  vis ? "tl-edge tl-visited" : "tl-edge", false);
+    }
+    for (size_t i = 0; i < tcp_fig5_note_edge_count; i++) {
+        const tcp_fig5_edge *e = &tcp_fig5_note_edges[i];
+        bool vis = v.edge[e->from][e->to];
+        draw_edge(b, e->from, e->to, e->event, e->action, -30,
+                  vis ? "tl-edge tl-note-edge tl-visited" : "tl-edge tl-note-edge", true);
+    }
+    /* transitions the trace made that Figure 5 does not draw (RST, abort, timeouts …) */
+    for (int f = 0; f < TCP_STATE_COUNT; f++)
+        for (int to = 0; to < TCP_STATE_COUNT; to++)
+            if (v.edge[f][to] && !fig5_has((tcp_state)f, (tcp_state)to))
+                draw_edge(b, (tcp_state)f, (tcp_state)to,
+                          tr(locale, "(not in Figure 5)", "（图 5 未画出）"), "", 36,
+                          "tl-edge tl-offdiagram tl-visited", true);
+
+    for (size_t i = 0; i < FIG_NODE_COUNT; i++) {
+        const fnode *n = &fig_nodes[i];
+        svg_buf_printf(b, "<g class=\"tl-state%s\" data-state=\"%s\">",
+                       v.state[n->st] ? " tl-visited" : "", tcp_state_name(n->st));
+        svg_buf_put(b, "<title>");
+        svg_buf_escape(b, tcp_fig5_states[n->st].description);
+        svg_buf_put(b, "</title>");
+        svg_buf_printf(b,
+                       "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
+                       "fill=\"none\" stroke=\"currentColor\"/>"
+                       "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-weight=\"bold\" "
+                       "fill=\"currentColor\">%s</text></g>",
+                       n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH, n->x, n->y + 4,
+                       tcp_state_name(n->st));
+    }
+    svg_buf_put(b, "</svg>");
+}
+
+char *svg_state_diagram(const sim_trace *t, const char *id_prefix, const char *locale)
+{
+    svg_buf b;
+    svg_buf_init(&b);
+    svg_state_diagram_to(&b, t, id_prefix, locale);
+    return svg_buf_take(&b);
+}
