@@ -13,6 +13,7 @@ struct store;
 struct lessons_set;
 struct sim_cache;
 struct metrics;
+struct static_files;
 
 typedef struct app {
     /* configuration */
@@ -27,6 +28,7 @@ typedef struct app {
     struct lessons_set *lessons;  /* server/lessons/ */
     struct sim_cache *sim_cache;  /* server/http/api_simulations.c */
     struct metrics *metrics;      /* server/http/metrics.c */
+    struct static_files *static_files; /* server/http/static_files.c */
 } app;
 
 #endif

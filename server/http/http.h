@@ -48,6 +48,10 @@ typedef struct http_response {
     char *header_names[HTTP_MAX_HEADERS];  /* malloc'ed copies */
     char *header_values[HTTP_MAX_HEADERS];
     size_t header_count;
+    /* Added (H): instead of `body`, a borrowed body that lives until the server stops
+     * (in-memory static files, precomputed caches): served without a copy. Set it with
+     * http_static_body; when non-NULL `body` must be NULL. */
+    const char *static_body;
 } http_response;
 
 /* Adds (or appends another) response header; copies both strings. Returns 0, or -1 when
@@ -69,10 +73,31 @@ void http_problem(http_response *res, int status, const char *title, const char 
 void http_problem_json(http_response *res, int status, const char *type, const char *title,
                        const char *detail, json_t *extra);
 
+/* Added (H). Borrowed body: `body` must stay valid and unchanged until the server has
+ * stopped (e.g. memory owned by app services). No copy is made. */
+void http_static_body(http_response *res, int status, const char *content_type,
+                      const char *body, size_t len);
+
+/* Added (H). For handlers that take a JSON body: returns true when the request's
+ * Content-Type is application/json or application/<x>+json (parameters such as
+ * charset allowed; an absent Content-Type is accepted only with an empty body).
+ * Otherwise fills `res` with a 415 problem and returns false. */
+bool http_require_json(const http_request *req, http_response *res);
+
+/* Added (H). Short reason phrase for a status ("Not Found"); "Unknown" if unknown. */
+const char *http_status_phrase(int status);
+
 typedef void (*http_handler)(const http_request *req, http_response *res);
 
 /* One row of the route table. Patterns are literal path segments and "{name}" captures
- * (one whole segment, [A-Za-z0-9._-]+). The method list is used for 405's Allow. */
+ * (one whole segment, [A-Za-z0-9._-]+). The method list is used for 405's Allow.
+ * A pattern may end in "{name*}" (used by /static/{path*} only): it captures the rest of
+ * the path, one or more segments joined by '/', each segment [A-Za-z0-9._-]+ and never
+ * "." or "..". Matching (server/http/router.c): rows are tried in table order, the first
+ * row whose pattern matches the path AND whose method matches wins; HEAD is served by GET
+ * rows (the body is dropped). A path that matches rows only for other methods is a 405
+ * whose Allow lists those methods; a path matching no row is a 404. Paths are validated
+ * before routing: "//", "." or ".." segments, backslash, control or non-ASCII bytes → 404. */
 typedef struct http_route {
     const char *method;
     const char *pattern;       /* "/api/v1/scenarios/{name}" */

@@ -1,0 +1,239 @@
+/*
+ * metrics.c — lock-free counters and their Prometheus text rendering (see metrics.h).
+ *
+ * Owns: the counter arrays. Status codes are folded into a fixed list of slots (plus
+ * "other") so every counter exists up front and counting is one atomic add.
+ * Does not: reset counters, or export anything but text.
+ */
+#include "metrics.h"
+
+#include "../app.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int STATUSES[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404,
+                               405, 409, 413, 415, 422, 429, 500, 501, 503};
+#define NSTATUS (sizeof STATUSES / sizeof STATUSES[0])
+#define STATUS_OTHER NSTATUS /* slot for any other code */
+
+/* Histogram bucket upper bounds, seconds. */
+static const double BUCKETS[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                 0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+#define NBUCKET (sizeof BUCKETS / sizeof BUCKETS[0])
+
+typedef struct route_counters {
+    atomic_ulong by_status[NSTATUS + 1];
+    atomic_ulong bucket[NBUCKET + 1]; /* last: +Inf (non-cumulative storage) */
+    atomic_ulong micros_sum;
+} route_counters;
+
+struct metrics {
+    const char *const *names;
+    size_t route_count;
+    route_counters *routes; /* route_count + 1 ("none") */
+    atomic_ulong simulations;
+    atomic_long open_connections;
+};
+
+metrics *metrics_new(const char *const *route_names, size_t route_count)
+{
+    metrics *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->routes = calloc(route_count + 1, sizeof *m->routes);
+    if (!m->routes) {
+        free(m);
+        return NULL;
+    }
+    for (size_t r = 0; r <= route_count; r++) {
+        for (size_t i = 0; i <= NSTATUS; i++)
+            atomic_init(&m->routes[r].by_status[i], 0);
+        for (size_t i = 0; i <= NBUCKET; i++)
+            atomic_init(&m->routes[r].bucket[i], 0);
+        atomic_init(&m->routes[r].micros_sum, 0);
+    }
+    m->names = route_names;
+    m->route_count = route_count;
+    atomic_init(&m->simulations, 0);
+    atomic_init(&m->open_connections, 0);
+    return m;
+}
+
+void metrics_free(metrics *m)
+{
+    if (!m)
+        return;
+    free(m->routes);
+    free(m);
+}
+
+void metrics_count_simulation(struct metrics *m)
+{
+    if (m)
+        atomic_fetch_add_explicit(&m->simulations, 1, memory_order_relaxed);
+}
+
+static size_t status_slot(int status)
+{
+    for (size_t i = 0; i < NSTATUS; i++)
+        if (STATUSES[i] == status)
+            return i;
+    return STATUS_OTHER;
+}
+
+void metrics_observe_request(metrics *m, size_t route_index, int status, double seconds)
+{
+    if (!m)
+        return;
+    if (route_index > m->route_count)
+        route_index = m->route_count;
+    route_counters *rc = &m->routes[route_index];
+    atomic_fetch_add_explicit(&rc->by_status[status_slot(status)], 1, memory_order_relaxed);
+    size_t b = 0;
+    while (b < NBUCKET && seconds > BUCKETS[b])
+        b++;
+    atomic_fetch_add_explicit(&rc->bucket[b], 1, memory_order_relaxed);
+    unsigned long us = seconds > 0 ? (unsigned long)(seconds * 1e6 + 0.5) : 0;
+    atomic_fetch_add_explicit(&rc->micros_sum, us, memory_order_relaxed);
+}
+
+void metrics_connection_opened(metrics *m)
+{
+    if (m)
+        atomic_fetch_add_explicit(&m->open_connections, 1, memory_order_relaxed);
+}
+
+void metrics_connection_closed(metrics *m)
+{
+    if (m)
+        atomic_fetch_sub_explicit(&m->open_connections, 1, memory_order_relaxed);
+}
+
+/* A growable text buffer; on allocation failure `failed` sticks and output stops. */
+typedef struct textbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} textbuf;
+
+static void tb_printf(textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void tb_printf(textbuf *tb, const char *fmt, ...)
+{
+    if (tb->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(tb->data + tb->len, tb->cap - tb->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            tb->failed = 1;
+            return;
+        }
+        if ((size_t)n < tb->cap - tb->len) {
+            tb->len += (size_t)n;
+            return;
+        }
+        size_t ncap = (tb->cap + (size_t)n + 1) * 2;
+        char *nd = realloc(tb->data, ncap);
+        if (!nd) {
+            tb->failed = 1;
+            return;
+        }
+        tb->data = nd;
+        tb->cap = ncap;
+    }
+}
+
+static const char *route_name(const metrics *m, size_t r)
+{
+    return r < m->route_count ? m->names[r] : "none";
+}
+
+char *metrics_render(const metrics *m, size_t *len)
+{
+    textbuf tb = {malloc(4096), 0, 4096, 0};
+    if (!tb.data)
+        return NULL;
+    tb.data[0] = '\0';
+    tb_printf(&tb, "# HELP tcplab_http_requests_total HTTP requests answered, by route and "
+                   "status.\n# TYPE tcplab_http_requests_total counter\n");
+    for (size_t r = 0; r <= m->route_count; r++) {
+        const route_counters *rc = &m->routes[r];
+        for (size_t i = 0; i <= NSTATUS; i++) {
+            unsigned long v = atomic_load_explicit(&rc->by_status[i], memory_order_relaxed);
+            if (!v)
+                continue;
+            if (i == STATUS_OTHER)
+                tb_printf(&tb, "tcplab_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
+                          route_name(m, r), v);
+            else
+                tb_printf(&tb, "tcplab_http_requests_total{route=\"%s\",status=\"%d\"} %lu\n",
+                          route_name(m, r), STATUSES[i], v);
+        }
+    }
+    tb_printf(&tb, "# HELP tcplab_http_request_duration_seconds Time from the first byte of "
+                   "the request to the response being queued.\n"
+                   "# TYPE tcplab_http_request_duration_seconds histogram\n");
+    for (size_t r = 0; r <= m->route_count; r++) {
+        const route_counters *rc = &m->routes[r];
+        unsigned long cum = 0;
+        unsigned long counts[NBUCKET + 1];
+        for (size_t b = 0; b <= NBUCKET; b++)
+            counts[b] = atomic_load_explicit(&rc->bucket[b], memory_order_relaxed);
+        unsigned long total = 0;
+        for (size_t b = 0; b <= NBUCKET; b++)
+            total += counts[b];
+        if (!total)
+            continue;
+        const char *name = route_name(m, r);
+        for (size_t b = 0; b < NBUCKET; b++) {
+            cum += counts[b];
+            tb_printf(&tb,
+                      "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
+                      name, BUCKETS[b], cum);
+        }
+        tb_printf(&tb,
+                  "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
+                  name, total);
+        double sum = (double)atomic_load_explicit(&rc->micros_sum, memory_order_relaxed) / 1e6;
+        tb_printf(&tb, "tcplab_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name, sum);
+        tb_printf(&tb, "tcplab_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name,
+                  total);
+    }
+    tb_printf(&tb, "# HELP tcplab_simulations_total Engine simulations run.\n"
+                   "# TYPE tcplab_simulations_total counter\ntcplab_simulations_total %lu\n",
+              atomic_load_explicit(&m->simulations, memory_order_relaxed));
+    long open = atomic_load_explicit(&m->open_connections, memory_order_relaxed);
+    tb_printf(&tb, "# HELP tcplab_open_connections Client connections currently open.\n"
+                   "# TYPE tcplab_open_connections gauge\ntcplab_open_connections %ld\n",
+              open < 0 ? 0 : open);
+    if (tb.failed) {
+        free(tb.data);
+        return NULL;
+    }
+    *len = tb.len;
+    return tb.data;
+}
+
+void metrics_handler(const http_request *req, http_response *res)
+{
+    const metrics *m = req->app ? req->app->metrics : NULL;
+    if (!m) {
+        http_problem(res, 503, NULL, "metrics are not enabled in this process");
+        return;
+    }
+    size_t len = 0;
+    char *text = metrics_render(m, &len);
+    if (!text) {
+        http_problem(res, 500, NULL, "out of memory rendering metrics");
+        return;
+    }
+    http_text(res, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    free(text);
+}

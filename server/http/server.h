@@ -1,0 +1,47 @@
+/*
+ * server.h — the HTTP server: libmicrohttpd daemon lifecycle and the request pipeline
+ * (validation, body limits, routing, handler call, security headers, access log,
+ * metrics). The handlers of the core routes (/, /healthz) are declared here too.
+ *
+ * Does not: parse command-line flags or open services (server/cli/cmd_serve.c does, and
+ * fills struct app), or know what any API route means.
+ */
+#ifndef TCPLAB_SERVER_H
+#define TCPLAB_SERVER_H
+
+#include "http.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+typedef struct server server;
+
+typedef struct server_options {
+    const char *bind;          /* numeric IPv4 or IPv6 address, e.g. "127.0.0.1" */
+    uint16_t port;             /* 0: any free port (see server_port) */
+    size_t max_body;           /* bytes; larger bodies get 413 (default 1 MiB) */
+    unsigned threads;          /* worker threads (0: number of cores) */
+    unsigned connection_limit; /* default 4096 */
+    unsigned per_ip_limit;     /* default 2048 */
+    unsigned idle_timeout_s;   /* default 30 */
+    int quiet;                 /* no access log */
+} server_options;
+
+/* Starts serving `app` (which must outlive the server). Returns NULL and a one-line
+ * reason in err (e.g. "cannot listen on 127.0.0.1:8080: Address already in use"). */
+server *server_start(struct app *a, const server_options *opt, char *err, size_t err_size);
+uint16_t server_port(const server *s);
+/* Stops accepting, waits up to grace_ms for in-flight requests, stops, frees.
+ * NULL is a no-op. */
+void server_stop(server *s, unsigned grace_ms);
+
+/* Core route handlers. */
+void server_healthz(const http_request *req, http_response *res);
+/* The home page "/" (home.c): the one function the lessons area replaces. */
+void home_page(const http_request *req, http_response *res);
+
+/* Content-Security-Policy sent with every HTML response (/work/notes/dom.md). */
+extern const char server_csp[];
+
+#endif

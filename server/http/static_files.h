@@ -1,0 +1,46 @@
+/*
+ * static_files.h — the static asset set: every allowed file under --static, read into
+ * memory once at start, served at /static/<relative path>.
+ *
+ * Owns: the allow-list (regular files with a known extension, no dot-files, symlinks only
+ * when they resolve inside the folder), MIME types, strong ETags, Cache-Control, and the
+ * lookup by relative path (binary search; a file path is never built from a URL).
+ * Does not: watch the folder for changes (restart to pick up new files).
+ */
+#ifndef TCPLAB_STATIC_FILES_H
+#define TCPLAB_STATIC_FILES_H
+
+#include "http.h"
+
+#include <stddef.h>
+
+typedef struct static_files static_files;
+
+typedef struct static_file {
+    char *path;               /* relative, '/'-separated: "css/app.css" */
+    char *data;
+    size_t size;
+    const char *mime;         /* static string */
+    char etag[40];            /* "\"<hex>\"" */
+    const char *cache_control;
+} static_file;
+
+/* Total bytes the set may hold. */
+#define STATIC_FILES_MAX_TOTAL (32u * 1024u * 1024u)
+
+/* Loads `dir`. Returns NULL with a one-line reason in err on failure (unreadable folder,
+ * over the size cap, out of memory). */
+static_files *static_files_load(const char *dir, char *err, size_t err_size);
+void static_files_free(static_files *sf);
+
+/* The file at relative path `rel`, or NULL. */
+const static_file *static_files_find(const static_files *sf, const char *rel);
+size_t static_files_count(const static_files *sf);
+
+/* Does an If-None-Match header value match `etag`? (weak comparison, "*" matches) */
+int static_files_etag_matches(const char *if_none_match, const char *etag);
+
+/* GET /static/{path*} (uses req->app->static_files). */
+void static_files_handler(const http_request *req, http_response *res);
+
+#endif
