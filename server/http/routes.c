@@ -6,6 +6,7 @@
  * The OpenAPI test parses the {"METHOD", "/path", ...} rows of this file: keep one row
  * per line in that shape. `name` is the metrics label (unique, snake_case).
  */
+#include "api.h"
 #include "http.h"
 #include "metrics.h"
 #include "server.h"
@@ -18,6 +19,13 @@ const http_route http_routes[] = {
     {"GET", "/metrics", metrics_handler, "metrics"},
     {"GET", "/static/{path*}", static_files_handler, "static"},
     /* API (server/http/api_*.c: A) */
+    {"GET", "/api/v1/scenarios", api_scenarios_list, "scenarios_list"},
+    {"GET", "/api/v1/scenarios/{name}", api_scenario_get, "scenario_get"},
+    {"POST", "/api/v1/simulations", api_simulations_post, "simulations_post"},
+    {"GET", "/api/v1/simulations", api_simulations_get, "simulations_get"},
+    {"GET", "/api/v1/simulations/{id}", api_simulation_get, "simulation_get"},
+    {"GET", "/api/v1/states", api_states, "states"},
+    {"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

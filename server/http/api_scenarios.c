@@ -1,0 +1,64 @@
+/*
+ * api_scenarios.c — GET /api/v1/scenarios and GET /api/v1/scenarios/{name}: the built-in
+ * catalog (server/scenario/catalog.h) as JSON.
+ *
+ * Owns: the list shape [{name, title, summary}] and the single shape {name, title, summary,
+ * scenario}. Does not: run anything (api_simulations.c) or validate the built-ins (the
+ * catalog's own tests and sim_cache_new at start do).
+ */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "../scenario/catalog.h"
+#include "api.h"
+
+void api_scenarios_list(const http_request *req, http_response *res)
+{
+    (void)req;
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < catalog_count(); i++) {
+        const catalog_entry *e = catalog_at(i);
+        json_t *o = json_pack("{s:s, s:s, s:s}", "name", e->name, "title", e->title,
+                              "summary", e->summary);
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    if (!arr) {
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    http_json_steal(res, 200, arr);
+    http_set_header(res, "Cache-Control", "public, max-age=3600");
+}
+
+void api_scenario_get(const http_request *req, http_response *res)
+{
+    const char *name = req->param_count ? req->params[0] : "";
+    const catalog_entry *e = catalog_find(name);
+    if (!e) {
+        char detail[200];
+        snprintf(detail, sizeof detail,
+                 "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
+        http_problem(res, 404, NULL, detail);
+        return;
+    }
+    json_error_t jerr;
+    json_t *scenario = json_loads(e->json, 0, &jerr);
+    if (!scenario) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "built-in %s is not valid JSON: line %d, column %d: %s",
+                 e->name, jerr.line, jerr.column, jerr.text);
+        http_problem(res, 500, NULL, detail);
+        return;
+    }
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "title", e->title,
+                            "summary", e->summary, "scenario", scenario);
+    if (!doc) {
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    http_json_steal(res, 200, doc);
+    http_set_header(res, "Cache-Control", "public, max-age=3600");
+}

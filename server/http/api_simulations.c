@@ -1,0 +1,519 @@
+/*
+ * api_simulations.c — running the engine over HTTP: POST /api/v1/simulations (a scenario
+ * or a built-in with overrides; optionally saved), GET /api/v1/simulations?scenario=NAME
+ * (built-ins, from the cache), GET /api/v1/simulations/{id} (replay of a saved one).
+ *
+ * Owns: request-body resolution ({"scenario": NAME, ...overrides} → a full scenario), the
+ * HTTP error mapping (400 malformed, 415, 422 invalid/engine bound, 404, 503 no store), and
+ * struct sim_cache: every built-in's trace JSON text + strong ETag, computed once at start
+ * and immutable afterwards (no lock on the read path).
+ * Does not: validate scenarios (scenario_json.c), simulate (sim.c), or run SQL
+ * (store_simulations.c).
+ *
+ * Saved simulations store scenario_to_json() of the parsed scenario (every field
+ * explicit), so a shared link replays exactly what was seen even if a built-in or a
+ * default changes later.
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app.h"
+#include "../engine/sim.h"
+#include "../scenario/catalog.h"
+#include "../scenario/scenario_json.h"
+#include "../store/store_simulations.h"
+#include "api.h"
+#include "metrics.h"
+
+/* ---- running one scenario ----------------------------------------------------------------- */
+
+/* The scenario (≈ 60 KiB) and the simulator are per request: handlers run concurrently. */
+typedef struct run_ctx {
+    sim_scenario sc;
+    scenario_errors errs;
+    sim_trace trace;
+    char msg[256];
+} run_ctx;
+
+/* Parses `scenario` into ctx->sc and runs it into ctx->trace. Returns the sim_status, or
+ * -1 for an invalid scenario (ctx->errs). */
+static int run_json(run_ctx *ctx, const json_t *scenario, struct metrics *m)
+{
+    if (scenario_from_json(scenario, &ctx->sc, &ctx->errs) != 0)
+        return -1;
+    sim *s = sim_new();
+    if (!s)
+        return SIM_ERR_NOMEM;
+    sim_status st = sim_run(s, &ctx->sc, &ctx->trace, ctx->msg, sizeof ctx->msg);
+    sim_free(s);
+    metrics_count_simulation(m);
+    return (int)st;
+}
+
+static run_ctx *run_ctx_new(void)
+{
+    run_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx)
+        sim_trace_init(&ctx->trace);
+    return ctx;
+}
+
+static void run_ctx_free(run_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    sim_trace_cleanup(&ctx->trace);
+    free(ctx);
+}
+
+/* ---- problems ----------------------------------------------------------------------------- */
+
+static json_t *errors_json(const scenario_errors *errs)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < errs->count; i++) {
+        json_t *o = json_pack("{s:s, s:s}", "pointer", errs->items[i].pointer, "detail",
+                              errs->items[i].detail);
+        if (!o) /* a detail that is not UTF-8 (it quotes the input): say so instead */
+            o = json_pack("{s:s, s:s}", "pointer", errs->items[i].pointer, "detail",
+                          "invalid value");
+        if (o)
+            json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static void problem_invalid(http_response *res, const scenario_errors *errs)
+{
+    char detail[512];
+    if (errs->count == 0)
+        snprintf(detail, sizeof detail, "the scenario is invalid");
+    else
+        snprintf(detail, sizeof detail, "%s%s: %s%s", errs->items[0].pointer[0] ? "" : "(root)",
+                 errs->items[0].pointer, errs->items[0].detail,
+                 errs->count > 1 ? " (and more: see errors)" : "");
+    http_problem_json(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario",
+                      detail, json_pack("{s:o}", "errors", errors_json(errs)));
+}
+
+static void problem_one(http_response *res, int status, const char *type, const char *title,
+                        const char *pointer, const char *detail)
+{
+    http_problem_json(res, status, type, title, detail,
+                      json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail",
+                                detail));
+}
+
+/* A failed run → the response. Returns true if `st` was a failure (response filled). */
+static bool run_failed(http_response *res, int st, run_ctx *ctx)
+{
+    if (st == 0)
+        return false;
+    if (st < 0)
+        problem_invalid(res, &ctx->errs);
+    else if (st == SIM_ERR_NOMEM)
+        http_problem(res, 500, NULL, "out of memory while simulating");
+    else
+        problem_one(res, 422, "/api/v1/openapi.json#engine-bound", "Simulation bound exceeded",
+                    "", ctx->msg[0] ? ctx->msg : "the simulation exceeded an engine bound");
+    return true;
+}
+
+/* ---- POST /api/v1/simulations ------------------------------------------------------------- */
+
+/* Parses the request body. NULL (response filled: 400) if it is not a JSON document. */
+static json_t *parse_body(const http_request *req, http_response *res)
+{
+    if (req->body_len == 0) {
+        http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON",
+                          "the request body is empty; send a scenario as JSON", NULL);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column,
+                 jerr.text);
+        http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON",
+                          detail,
+                          json_pack("{s:i, s:i, s:i}", "line", jerr.line, "column", jerr.column,
+                                    "position", jerr.position));
+    }
+    return root;
+}
+
+/* Resolves {"scenario": NAME, ...overrides} into a full scenario (a new reference); any
+ * other object is returned as is (new reference). NULL with the response filled (422). */
+static json_t *resolve(json_t *root, http_response *res)
+{
+    if (!json_is_object(root)) {
+        problem_one(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario", "",
+                    "the body must be a JSON object: a scenario, or {\"scenario\": NAME, ...}");
+        return NULL;
+    }
+    json_t *name = json_object_get(root, "scenario");
+    if (!name)
+        return json_incref(root);
+    if (!json_is_string(name)) {
+        problem_one(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario",
+                    "/scenario", "must be the name of a built-in scenario (a string)");
+        return NULL;
+    }
+    const catalog_entry *e = catalog_find(json_string_value(name));
+    if (!e) {
+        char detail[200];
+        snprintf(detail, sizeof detail,
+                 "unknown built-in scenario \"%.100s\" (see GET /api/v1/scenarios)",
+                 json_string_value(name));
+        problem_one(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario",
+                    "/scenario", detail);
+        return NULL;
+    }
+    json_t *base = json_loads(e->json, 0, NULL);
+    if (!json_is_object(base)) {
+        json_decref(base);
+        http_problem(res, 500, NULL, "a built-in scenario is not valid JSON");
+        return NULL;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value)
+    {
+        if (strcmp(key, "scenario") != 0)
+            json_object_set(base, key, value);
+    }
+    return base;
+}
+
+/* "true"/"1" → 1, absent/"false"/"0" → 0, anything else → -1. */
+static int query_bool(const char *v)
+{
+    if (!v || !strcmp(v, "false") || !strcmp(v, "0"))
+        return 0;
+    if (!strcmp(v, "true") || !strcmp(v, "1") || !v[0])
+        return 1;
+    return -1;
+}
+
+void api_simulations_post(const http_request *req, http_response *res)
+{
+    int save = query_bool(http_query(req, "save"));
+    if (save < 0) {
+        http_problem(res, 400, NULL, "query parameter save must be true or false");
+        return;
+    }
+    if (!http_require_json(req, res))
+        return;
+    json_t *root = parse_body(req, res);
+    if (!root)
+        return;
+    json_t *scenario = resolve(root, res);
+    json_decref(root);
+    if (!scenario)
+        return;
+
+    run_ctx *ctx = run_ctx_new();
+    if (!ctx) {
+        json_decref(scenario);
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    int st = run_json(ctx, scenario, req->app ? req->app->metrics : NULL);
+    json_decref(scenario);
+    if (run_failed(res, st, ctx)) {
+        run_ctx_free(ctx);
+        return;
+    }
+    json_t *trace = trace_to_json(&ctx->trace);
+    if (!trace) {
+        run_ctx_free(ctx);
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    if (!save) {
+        run_ctx_free(ctx);
+        http_json_steal(res, 200, trace);
+        return;
+    }
+
+    store *db = req->app ? req->app->store : NULL;
+    if (!db) {
+        run_ctx_free(ctx);
+        json_decref(trace);
+        http_problem(res, 503, NULL, "saving is unavailable: the server has no database");
+        return;
+    }
+    json_t *canonical = scenario_to_json(&ctx->sc);
+    run_ctx_free(ctx);
+    char *text = canonical ? json_dumps(canonical, JSON_COMPACT) : NULL;
+    json_decref(canonical);
+    char id[STORE_SIMULATION_ID_SIZE];
+    bool have_text = text != NULL;
+    store_status ss = have_text ? store_simulation_put(db, text, id) : STORE_ERROR;
+    free(text);
+    if (ss != STORE_OK) {
+        json_decref(trace);
+        char detail[300];
+        snprintf(detail, sizeof detail, "could not save the simulation: %s",
+                 have_text ? store_last_error() : "out of memory");
+        http_problem(res, 500, NULL, detail);
+        return;
+    }
+    char url[96], location[96];
+    snprintf(url, sizeof url, "/playground?sim=%s", id);
+    snprintf(location, sizeof location, "/api/v1/simulations/%s", id);
+    json_t *doc = json_pack("{s:s, s:s, s:o}", "id", id, "url", url, "trace", trace);
+    if (!doc) {
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    http_json_steal(res, 201, doc);
+    http_set_header(res, "Location", location);
+}
+
+/* ---- GET /api/v1/simulations/{id} ------------------------------------------------------------ */
+
+void api_simulation_get(const http_request *req, http_response *res)
+{
+    const char *id = req->param_count ? req->params[0] : "";
+    store *db = req->app ? req->app->store : NULL;
+    if (!db) {
+        http_problem(res, 503, NULL, "saved simulations are unavailable: no database");
+        return;
+    }
+    char *text = NULL;
+    store_status ss = store_simulation_get(db, id, &text);
+    if (ss == STORE_NOT_FOUND) {
+        char detail[120];
+        snprintf(detail, sizeof detail, "no saved simulation with id \"%.40s\"", id);
+        http_problem(res, 404, NULL, detail);
+        return;
+    }
+    if (ss != STORE_OK) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "could not read the simulation: %s",
+                 store_last_error());
+        http_problem(res, 500, NULL, detail);
+        return;
+    }
+    json_t *scenario = json_loads(text, 0, NULL);
+    free(text);
+    run_ctx *ctx = scenario ? run_ctx_new() : NULL;
+    if (!ctx) {
+        json_decref(scenario);
+        http_problem(res, 500, NULL, "the saved scenario could not be loaded");
+        return;
+    }
+    int st = run_json(ctx, scenario, req->app->metrics);
+    if (run_failed(res, st, ctx)) {
+        /* a stored scenario this binary no longer accepts: the server's problem */
+        res->status = 500;
+        json_decref(scenario);
+        run_ctx_free(ctx);
+        return;
+    }
+    json_t *doc = json_pack("{s:s, s:o, s:o?}", "id", id, "scenario", scenario, "trace",
+                            trace_to_json(&ctx->trace));
+    run_ctx_free(ctx);
+    if (!doc || json_is_null(json_object_get(doc, "trace"))) {
+        json_decref(doc);
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    http_json_steal(res, 200, doc);
+    /* a saved simulation never changes */
+    http_set_header(res, "Cache-Control", "public, max-age=86400, immutable");
+}
+
+/* ---- the built-in cache and GET /api/v1/simulations?scenario=NAME ------------------------------ */
+
+typedef struct sim_cache_entry {
+    const char *name; /* the catalog's static string */
+    char *body;
+    size_t len;
+    char etag[24];    /* "\"<16 hex>\"" */
+} sim_cache_entry;
+
+struct sim_cache {
+    sim_cache_entry *entries;
+    size_t count;
+};
+
+/* FNV-1a, 64 bits: a content hash for the ETag (not security relevant). */
+static uint64_t fnv1a64(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void sim_cache_free(sim_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->count; i++)
+        free(c->entries[i].body);
+    free(c->entries);
+    free(c);
+}
+
+/* Runs built-in `e` into `out` (body + ETag). 0, or -1 with a reason in err. */
+static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *out, char *err,
+                       size_t err_size)
+{
+    json_error_t jerr;
+    json_t *scenario = json_loads(e->json, 0, &jerr);
+    if (!scenario) {
+        snprintf(err, err_size, "built-in scenario %s: line %d, column %d: %s", e->name,
+                 jerr.line, jerr.column, jerr.text);
+        return -1;
+    }
+    int st = run_json(ctx, scenario, NULL);
+    json_decref(scenario);
+    if (st != 0) {
+        if (st < 0 && ctx->errs.count)
+            snprintf(err, err_size, "built-in scenario %s: %s: %s", e->name,
+                     ctx->errs.items[0].pointer, ctx->errs.items[0].detail);
+        else
+            snprintf(err, err_size, "built-in scenario %s does not run: %s", e->name,
+                     ctx->msg);
+        return -1;
+    }
+    json_t *trace = trace_to_json(&ctx->trace);
+    char *body = trace ? json_dumps(trace, JSON_COMPACT) : NULL;
+    json_decref(trace);
+    if (!body) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    out->name = e->name;
+    out->body = body;
+    out->len = strlen(body);
+    snprintf(out->etag, sizeof out->etag, "\"%016llx\"",
+             (unsigned long long)fnv1a64(body, out->len));
+    return 0;
+}
+
+sim_cache *sim_cache_new(char *err, size_t err_size)
+{
+    sim_cache *c = calloc(1, sizeof *c);
+    size_t n = catalog_count();
+    run_ctx *ctx = run_ctx_new();
+    if (!c || !ctx || !(c->entries = calloc(n ? n : 1, sizeof *c->entries))) {
+        snprintf(err, err_size, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cache_build(catalog_at(i), ctx, &c->entries[c->count], err, err_size))
+            goto fail;
+        c->count++;
+    }
+    run_ctx_free(ctx);
+    return c;
+fail:
+    run_ctx_free(ctx);
+    sim_cache_free(c);
+    return NULL;
+}
+
+int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, size_t *len,
+                     const char **etag)
+{
+    if (!c || !name)
+        return -1;
+    for (size_t i = 0; i < c->count; i++) {
+        if (strcmp(c->entries[i].name, name) == 0) {
+            *body = c->entries[i].body;
+            *len = c->entries[i].len;
+            *etag = c->entries[i].etag;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* RFC 9110 §13.1.2 If-None-Match: "*" or a list of entity tags, compared weakly. */
+static bool etag_listed(const char *header, const char *etag)
+{
+    const char *p = header;
+    size_t want = strlen(etag);
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        const char *end = p;
+        if (*end == '"') {
+            end = strchr(end + 1, '"');
+            if (!end)
+                return false;
+            end++;
+        } else {
+            end += strcspn(end, ", \t");
+        }
+        if ((size_t)(end - p) == want && strncmp(p, etag, want) == 0)
+            return true;
+        if (end == p)
+            break;
+        p = end;
+    }
+    return false;
+}
+
+void api_simulations_get(const http_request *req, http_response *res)
+{
+    const char *name = http_query(req, "scenario");
+    if (!name || !name[0]) {
+        http_problem(res, 400, NULL,
+                     "query parameter scenario=NAME is required (see GET /api/v1/scenarios); "
+                     "to run your own scenario, POST it to /api/v1/simulations");
+        return;
+    }
+    const char *body, *etag;
+    size_t len;
+    sim_cache_entry fresh = {0};
+    const sim_cache *cache = req->app ? req->app->sim_cache : NULL;
+    if (!cache) {
+        /* no cache was built (unit tests, or a server started without one): compute now */
+        const catalog_entry *e = catalog_find(name);
+        run_ctx *ctx = e ? run_ctx_new() : NULL;
+        char err[300] = "out of memory";
+        int rc = ctx ? cache_build(e, ctx, &fresh, err, sizeof err) : -1;
+        run_ctx_free(ctx);
+        if (e && rc) {
+            http_problem(res, 500, NULL, err);
+            return;
+        }
+    }
+    if (cache ? sim_cache_lookup(cache, name, &body, &len, &etag) != 0 : !fresh.body) {
+        char detail[200];
+        snprintf(detail, sizeof detail,
+                 "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
+        http_problem(res, 404, NULL, detail);
+        return;
+    }
+    if (!cache) {
+        body = fresh.body;
+        len = fresh.len;
+        etag = fresh.etag;
+    }
+    const char *inm = http_header(req, "If-None-Match");
+    if (inm && etag_listed(inm, etag))
+        http_static_body(res, 304, "application/json", "", 0);
+    else if (cache)
+        http_static_body(res, 200, "application/json", body, len);
+    else
+        http_text(res, 200, "application/json", body, len);
+    http_set_header(res, "ETag", etag);
+    http_set_header(res, "Cache-Control", "public, max-age=3600");
+    free(fresh.body);
+}
