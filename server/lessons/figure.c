@@ -1,0 +1,291 @@
+/*
+ * figure.c — the scenario figure of dom.md (see figure.h).
+ *
+ * Owns: resolving a ```scenario block (catalog name or inline JSON), running it, and
+ * assembling the figure: caption, ladder SVG, Figure 5 SVG, empty player, the text table
+ * of steps (readable without JavaScript) and the trace JSON for the player.
+ * Does not: draw (svg.c) or encode the trace (scenario_json.c's trace_to_json).
+ */
+#include "figure.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scenario/catalog.h"
+#include "../scenario/scenario_json.h"
+#include "svg.h"
+
+static bool is_zh(const char *locale) { return locale && strcmp(locale, "zh-CN") == 0; }
+static const char *tr(const char *locale, const char *en, const char *zh)
+{
+    return is_zh(locale) ? zh : en;
+}
+
+static void set_err(char *err, size_t n, const char *fmt, const char *a)
+{
+    if (err && n)
+        snprintf(err, n, fmt, a);
+}
+
+static bool name_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
+            return false;
+    return true;
+}
+
+int figure_run_source(const char *src, size_t len, sim_trace *trace, char **title_out,
+                      const char **name_out, char *err, size_t err_size)
+{
+    if (title_out)
+        *title_out = NULL;
+    if (name_out)
+        *name_out = NULL;
+    while (len && isspace((unsigned char)*src)) {
+        src++;
+        len--;
+    }
+    while (len && isspace((unsigned char)src[len - 1]))
+        len--;
+    if (len == 0) {
+        set_err(err, err_size, "%sempty scenario block: give a built-in name or scenario JSON", "");
+        return -1;
+    }
+    const char *json_text = src;
+    size_t json_len = len;
+    const catalog_entry *ce = NULL;
+    char title_buf[256] = "";
+    if (src[0] != '{') {
+        char name[72];
+        if (!name_ok(src, len)) {
+            snprintf(name, sizeof name, "%.*s", (int)(len > 60 ? 60 : len), src);
+            set_err(err, err_size, "scenario block: \"%s\" is neither a built-in name nor JSON",
+                    name);
+            return -1;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)len, src);
+        ce = catalog_find(name);
+        if (!ce) {
+            set_err(err, err_size, "unknown scenario \"%s\"", name);
+            return -1;
+        }
+        json_text = ce->json;
+        json_len = strlen(ce->json);
+        snprintf(title_buf, sizeof title_buf, "%s", ce->title);
+    } else {
+        json_t *root = json_loadb(src, len, 0, NULL);
+        json_t *ti = root ? json_object_get(root, "title") : NULL;
+        if (json_is_string(ti))
+            snprintf(title_buf, sizeof title_buf, "%s", json_string_value(ti));
+        json_decref(root);
+    }
+    sim_scenario *sc = malloc(sizeof *sc);
+    scenario_errors *errs = malloc(sizeof *errs);
+    sim *s = sim_new();
+    int rc = -1;
+    if (!sc || !errs || !s) {
+        set_err(err, err_size, "%sout of memory", "");
+        goto out;
+    }
+    memset(errs, 0, sizeof *errs);
+    if (scenario_parse(json_text, json_len, sc, errs) != 0) {
+        if (err && err_size) {
+            if (errs->count == 0)
+                snprintf(err, err_size, "invalid scenario");
+            else if (errs->malformed)
+                snprintf(err, err_size, "scenario JSON: %s", errs->items[0].detail);
+            else
+                snprintf(err, err_size, "scenario %s: %s",
+                         errs->items[0].pointer[0] ? errs->items[0].pointer : "(root)",
+                         errs->items[0].detail);
+        }
+        goto out;
+    }
+    char msg[256] = "";
+    if (sim_run(s, sc, trace, msg, sizeof msg) != SIM_OK) {
+        set_err(err, err_size, "scenario does not run: %s", msg);
+        goto out;
+    }
+    if (trace->count > FIGURE_MAX_STEPS) {
+        char n[32];
+        snprintf(n, sizeof n, "%zu", trace->count);
+        if (err && err_size)
+            snprintf(err, err_size, "scenario produces %s steps; a figure shows at most %d", n,
+                     FIGURE_MAX_STEPS);
+        goto out;
+    }
+    if (title_out) {
+        *title_out = strdup(title_buf);
+        if (!*title_out) {
+            set_err(err, err_size, "%sout of memory", "");
+            goto out;
+        }
+    }
+    if (name_out && ce)
+        *name_out = ce->name;
+    rc = 0;
+out:
+    sim_free(s);
+    free(sc);
+    free(errs);
+    return rc;
+}
+
+char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale,
+                          char *err, size_t err_size)
+{
+    sim_trace t;
+    sim_trace_init(&t);
+    char *title = NULL;
+    const char *name = NULL;
+    if (figure_run_source(src, len, &t, &title, &name, err, err_size) != 0) {
+        sim_trace_cleanup(&t);
+        return NULL;
+    }
+    char *html = figure_render_trace_named(&t, title, name, figure_no, locale);
+    if (!html)
+        set_err(err, err_size, "%sout of memory", "");
+    free(title);
+    sim_trace_cleanup(&t);
+    return html;
+}
+
+char *figure_render_trace(const sim_trace *t, const char *title, int figure_no,
+                          const char *locale)
+{
+    return figure_render_trace_named(t, title, NULL, figure_no, locale);
+}
+
+static const char *kind_text(sim_step_kind k, const char *locale)
+{
+    static const char *const en[] = {"call", "send", "receive", "drop", "timeout", "inject"};
+    static const char *const zh[] = {"调用", "发送", "接收", "丢弃", "超时", "注入"};
+    if ((unsigned)k > SIM_STEP_INJECT)
+        return "?";
+    return is_zh(locale) ? zh[k] : en[k];
+}
+
+static void steps_table(svg_buf *b, const sim_trace *t, const char *locale)
+{
+    svg_buf_put(b, "<table class=\"tl-steps\"><caption>");
+    svg_buf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
+    svg_buf_put(b, "</caption><thead><tr>");
+    const char *cols_en[] = {"#", "Time (ms)", "Endpoint", "Kind", "Flags", "SEQ", "ACK",
+                             "LEN", "State", "Rule"};
+    const char *cols_zh[] = {"#", "时间（毫秒）", "端点", "类型", "标志", "SEQ", "ACK",
+                             "LEN", "状态", "规则"};
+    for (size_t i = 0; i < 10; i++) {
+        svg_buf_put(b, "<th scope=\"col\">");
+        svg_buf_escape(b, is_zh(locale) ? cols_zh[i] : cols_en[i]);
+        svg_buf_put(b, "</th>");
+    }
+    svg_buf_put(b, "</tr></thead><tbody>");
+    for (size_t i = 0; i < t->count; i++) {
+        const sim_step *s = &t->steps[i];
+        svg_buf_printf(b, "<tr data-step=\"%zu\"><td>%zu</td><td>%lld</td><td>", i + 1, i + 1,
+                       (long long)s->t_ms);
+        svg_buf_escape(b, s->endpoint == SIM_SERVER ? tr(locale, "server", "服务器")
+                                                    : tr(locale, "client", "客户端"));
+        svg_buf_put(b, "</td><td>");
+        svg_buf_escape(b, kind_text(s->kind, locale));
+        if (s->kind == SIM_STEP_CALL) {
+            svg_buf_put(b, " <code>");
+            svg_buf_escape(b, tcp_call_name(s->call));
+            if (s->call == TCP_CALL_SEND)
+                svg_buf_printf(b, " %lu", (unsigned long)s->bytes);
+            svg_buf_put(b, "</code>");
+        }
+        if (s->kind == SIM_STEP_TIMEOUT && s->timer != SIM_TIMER_NONE) {
+            svg_buf_put(b, " (");
+            svg_buf_escape(b, sim_timer_name(s->timer));
+            svg_buf_put(b, ")");
+        }
+        if (s->retransmission)
+            svg_buf_escape(b, tr(locale, " (retransmission)", "（重传）"));
+        if (s->duplicate)
+            svg_buf_escape(b, tr(locale, " (duplicate)", "（重复副本）"));
+        if (s->error || s->signal) {
+            svg_buf_put(b, s->error ? " <span class=\"tl-error\">" : " <span class=\"tl-signal\">");
+            svg_buf_escape(b, s->error ? s->error : s->signal);
+            svg_buf_put(b, "</span>");
+        }
+        svg_buf_put(b, "</td>");
+        if (s->has_segment) {
+            char fl[32];
+            svg_flags_text(s->seg.flags, fl, sizeof fl);
+            svg_buf_printf(b, "<td>%s</td><td>%lu</td><td>%lu</td><td>%lu</td>", fl,
+                           (unsigned long)s->seg.seq, (unsigned long)s->seg.ack,
+                           (unsigned long)s->seg.len);
+        } else {
+            svg_buf_put(b, "<td></td><td></td><td></td><td></td>");
+        }
+        svg_buf_put(b, "<td>");
+        svg_buf_put(b, tcp_state_name(s->state_before));
+        if (s->state_after != s->state_before) {
+            svg_buf_put(b, " → ");
+            svg_buf_put(b, tcp_state_name(s->state_after));
+        }
+        svg_buf_put(b, "</td><td>");
+        svg_buf_escape(b, s->rule);
+        svg_buf_put(b, "</td></tr>");
+    }
+    svg_buf_put(b, "</tbody></table>");
+}
+
+/* The trace JSON, safe inside <script>: "</" → "<\/" and "<!--" → "\u003c!--". */
+static void trace_script(svg_buf *b, const sim_trace *t)
+{
+    json_t *j = trace_to_json(t);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text) {
+        b->failed = true;
+        return;
+    }
+    svg_buf_put(b, "<script type=\"application/json\" class=\"tl-trace\">");
+    const char *run = text;
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '<' && p[1] == '/') {
+            svg_buf_putn(b, run, (size_t)(p - run));
+            svg_buf_put(b, "<\\/");
+            p++;
+            run = p + 1;
+        } else if (strncmp(p, "<!--", 4) == 0) {
+            svg_buf_putn(b, run, (size_t)(p - run));
+            svg_buf_put(b, "\\u003c");
+            run = p + 1;
+        }
+    }
+    svg_buf_put(b, run);
+    svg_buf_put(b, "</script>");
+    free(text);
+}
+
+char *figure_render_trace_named(const sim_trace *t, const char *title,
+                                const char *scenario_name, int figure_no, const char *locale)
+{
+    svg_buf b;
+    svg_buf_init(&b);
+    char id[32];
+    snprintf(id, sizeof id, "scn-%d", figure_no);
+    const char *cap = title && *title ? title : tr(locale, "Scenario", "场景");
+    svg_buf_printf(&b, "<figure class=\"tl-scenario\" id=\"%s\" data-scenario=\"", id);
+    svg_buf_escape(&b, scenario_name ? scenario_name : "");
+    svg_buf_printf(&b, "\" data-steps=\"%zu\"><figcaption>", t->count);
+    svg_buf_escape(&b, cap);
+    svg_buf_put(&b, "</figcaption><div class=\"tl-ladder\">");
+    svg_ladder_to(&b, t, cap, id, locale);
+    svg_buf_put(&b, "</div><div class=\"tl-diagram\">");
+    svg_state_diagram_to(&b, t, id, locale);
+    svg_buf_printf(&b, "</div><div class=\"tl-player\" data-for=\"%s\"></div>", id);
+    steps_table(&b, t, locale);
+    trace_script(&b, t);
+    svg_buf_put(&b, "</figure>\n");
+    return svg_buf_take(&b);
+}
