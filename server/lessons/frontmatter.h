@@ -1,0 +1,40 @@
+/*
+ * frontmatter.h — a lesson file's YAML front matter (between two `---` lines), via libyaml.
+ *
+ * Owns: splitting a lesson file into front matter and body, and the front-matter schema:
+ *   title (string), summary (string), order (integer 1..9999), tags (list of strings),
+ *   locale ("en" | "zh-CN"), scenarios (optional list of built-in scenario names).
+ * Unknown keys, duplicate keys, wrong types and missing keys are errors.
+ * Does not: read files, check that scenario names exist, or compare with the file name
+ * (lessons.c does both).
+ */
+#ifndef TCPLAB_LESSONS_FRONTMATTER_H
+#define TCPLAB_LESSONS_FRONTMATTER_H
+
+#include <stddef.h>
+
+/* Problem report: `line` is 1-based in the whole file; `msg` has no "file:line:" prefix. */
+typedef void (*frontmatter_report_fn)(void *ctx, int line, const char *msg);
+
+typedef struct frontmatter {
+    char *title, *summary, *locale; /* malloc'ed; NULL if missing */
+    int order;                      /* 0 if missing */
+    char **tags;                    /* malloc'ed array of malloc'ed strings */
+    size_t tag_count;
+    char **scenarios;               /* optional: names of built-in scenarios */
+    size_t scenario_count;
+    int scenarios_line;             /* line of the `scenarios` key (0 if absent) */
+    int locale_line;                /* line of the `locale` key (0 if absent) */
+} frontmatter;
+
+/* Parses the front matter at the start of `text` (len bytes; NUL bytes not allowed).
+ * `fm` is initialised here. On success returns 0, sets *body_offset to the byte offset of
+ * the body (after the closing `---` line) and *body_line to its 1-based line number.
+ * On any problem returns -1 after reporting every problem found (each with its line);
+ * `fm` still holds what could be read and must be cleaned up either way. */
+int frontmatter_parse(const char *text, size_t len, frontmatter *fm, size_t *body_offset,
+                      int *body_line, frontmatter_report_fn report, void *ctx);
+
+void frontmatter_cleanup(frontmatter *fm); /* NULL and zeroed structs are fine */
+
+#endif
