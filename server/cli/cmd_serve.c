@@ -1,12 +1,249 @@
-/* cmd_serve.c — placeholder until its issue lands. */
+/*
+ * cmd_serve.c — `tcplab serve`: read the configuration, build struct app (store, static
+ * files, trace cache, metrics), run the HTTP server until SIGINT/SIGTERM, tear down.
+ *
+ * Owns: the serve flags and their TCPLAB_* environment fallbacks (flags win), start-up
+ * error reporting (one line on stderr, exit 1), and the shutdown order.
+ * Does not: handle any request (server/http/), or load lessons itself (see the hook).
+ */
 #include "cli.h"
 
+#include "../app.h"
+#include "../http/api.h"
+#include "../http/http.h"
+#include "../http/metrics.h"
+#include "../http/server.h"
+#include "../http/static_files.h"
+#include "../store/store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#define GRACE_MS 10000
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
+            "                    [--lessons DIR] [--quiet]\n"
+            "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
+            "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
+            "  TCPLAB_PER_IP_LIMIT (default 2048), TCPLAB_CONN_LIMIT (default 4096),\n"
+            "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30)\n");
+}
+
+/* Parses an unsigned decimal in [min, max]; returns 0 or -1. */
+static int parse_uint(const char *s, unsigned long long min, unsigned long long max,
+                      unsigned long long *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int env_uint(const char *name, unsigned long long min, unsigned long long max,
+                    unsigned long long *out)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 0;
+    if (parse_uint(v, min, max, out) != 0) {
+        fprintf(stderr, "tcplab serve: %s=\"%s\" is not a number in %llu..%llu\n", name, v, min,
+                max);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Lets 2,000+ keep-alive connections in: the soft descriptor limit up to the hard one. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static const char *route_names[256];
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "tcplab %s: not built yet\n", argv[0]);
-    return 2;
-}
+    unsigned long long port = 8080, max_body = 1024 * 1024, per_ip = 2048, conn_limit = 4096,
+                       threads = 0, idle = 30, tmp;
+    const char *bind_addr = env_or("TCPLAB_BIND", "127.0.0.1");
+    const char *db = env_or("TCPLAB_DB", "var/tcplab.db");
+    const char *static_dir = env_or("TCPLAB_STATIC", NULL);
+    const char *lessons_dir = env_or("TCPLAB_LESSONS", NULL);
+    const char *quiet_env = getenv("TCPLAB_QUIET");
+    int quiet = quiet_env && *quiet_env && strcmp(quiet_env, "0") != 0;
 
+    if (env_uint("TCPLAB_PORT", 0, 65535, &port) || env_uint("TCPLAB_MAX_BODY", 1, 1ULL << 30, &max_body) ||
+        env_uint("TCPLAB_PER_IP_LIMIT", 1, 1000000, &per_ip) ||
+        env_uint("TCPLAB_CONN_LIMIT", 1, 1000000, &conn_limit) ||
+        env_uint("TCPLAB_THREADS", 1, 256, &threads) ||
+        env_uint("TCPLAB_IDLE_TIMEOUT", 1, 86400, &idle))
+        return 2;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            serve_usage(stdout);
+            return 0;
+        } else if (!strcmp(arg, "--quiet")) {
+            quiet = 1;
+            continue;
+        }
+        if (!next) {
+            fprintf(stderr, "tcplab serve: %s needs a value\n", arg);
+            serve_usage(stderr);
+            return 2;
+        }
+        if (!strcmp(arg, "--port")) {
+            if (parse_uint(next, 0, 65535, &tmp) != 0) {
+                fprintf(stderr, "tcplab serve: --port \"%s\" is not a port number (0..65535)\n",
+                        next);
+                return 2;
+            }
+            port = tmp;
+        } else if (!strcmp(arg, "--bind")) {
+            bind_addr = next;
+        } else if (!strcmp(arg, "--db")) {
+            db = next;
+        } else if (!strcmp(arg, "--static")) {
+            static_dir = next;
+        } else if (!strcmp(arg, "--lessons")) {
+            lessons_dir = next;
+        } else {
+            fprintf(stderr, "tcplab serve: unknown option \"%s\"\n", arg);
+            serve_usage(stderr);
+            return 2;
+        }
+        i++;
+    }
+    /* Defaults: ./static and ./lessons when present (an explicit folder must exist). */
+    if (!static_dir && is_dir("static"))
+        static_dir = "static";
+    if (!lessons_dir && is_dir("lessons"))
+        lessons_dir = "lessons";
+
+    app a;
+    memset(&a, 0, sizeof a);
+    a.bind = bind_addr;
+    a.port = (uint16_t)port;
+    a.db_path = db;
+    a.static_dir = static_dir;
+    a.lessons_dir = lessons_dir;
+    a.quiet = quiet;
+
+    char err[512] = "";
+    int rc = 1;
+    server *srv = NULL;
+
+    if (http_route_count > sizeof route_names / sizeof route_names[0]) {
+        fprintf(stderr, "tcplab serve: too many routes (%zu)\n", http_route_count);
+        return 1;
+    }
+    for (size_t i = 0; i < http_route_count; i++)
+        route_names[i] = http_routes[i].name;
+    a.metrics = metrics_new(route_names, http_route_count);
+    if (!a.metrics) {
+        fprintf(stderr, "tcplab serve: out of memory\n");
+        goto out;
+    }
+    if (static_dir) {
+        a.static_files = static_files_load(static_dir, err, sizeof err);
+        if (!a.static_files) {
+            fprintf(stderr, "tcplab serve: %s\n", err);
+            goto out;
+        }
+    }
+    a.store = store_open(db, err, sizeof err);
+    if (!a.store) {
+        fprintf(stderr, "tcplab serve: cannot open database %s: %s\n", db, err);
+        goto out;
+    }
+    a.sim_cache = sim_cache_new(err, sizeof err);
+    if (!a.sim_cache) {
+        fprintf(stderr, "tcplab serve: cannot precompute the built-in traces: %s\n", err);
+        goto out;
+    }
+    /* HOOK(lessons): the lessons area loads lessons_dir here, e.g.
+     *   a.lessons = lessons_load(a.lessons_dir, err, sizeof err);  (failure → exit 1)
+     * and frees it after server_stop below. Until then a.lessons stays NULL. */
+
+    /* SIGINT/SIGTERM are taken synchronously by sigwait below; block them before the
+     * server's threads exist so every thread inherits the mask. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    raise_nofile();
+
+    server_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.bind = bind_addr;
+    opt.port = (uint16_t)port;
+    opt.max_body = (size_t)max_body;
+    opt.threads = (unsigned)threads;
+    opt.connection_limit = (unsigned)conn_limit;
+    opt.per_ip_limit = (unsigned)per_ip;
+    opt.idle_timeout_s = (unsigned)idle;
+    opt.quiet = quiet;
+    srv = server_start(&a, &opt, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "tcplab serve: %s\n", err);
+        goto out;
+    }
+    a.port = server_port(srv);
+    if (strchr(bind_addr, ':'))
+        printf("TCP Lab listening on http://[%s]:%u/\n", bind_addr, (unsigned)a.port);
+    else
+        printf("TCP Lab listening on http://%s:%u/\n", bind_addr, (unsigned)a.port);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    if (!quiet)
+        fprintf(stderr, "tcplab serve: %s received, finishing in-flight requests\n",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(srv, GRACE_MS);
+    srv = NULL;
+    rc = 0;
+
+out:
+    server_stop(srv, 0);
+    sim_cache_free(a.sim_cache);
+    store_close(a.store);
+    static_files_free(a.static_files);
+    metrics_free(a.metrics);
+    return rc;
+}

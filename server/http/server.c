@@ -557,6 +557,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, srv->port, NULL, NULL, access_handler, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opt.threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opt.connection_limit,
@@ -565,7 +566,6 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notify, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv,
         MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, err_size, "cannot start the HTTP server on %s port %u", srv->opt.bind,
