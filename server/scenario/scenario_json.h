@@ -25,7 +25,15 @@ typedef struct scenario_errors {
     scenario_error items[SCENARIO_MAX_ERRORS];
     size_t count;      /* errors kept (at most SCENARIO_MAX_ERRORS) */
     bool malformed;    /* true: the text was not JSON at all (detail has line:column) */
+    size_t dropped;    /* further errors found but not kept (beyond SCENARIO_MAX_ERRORS) */
 } scenario_errors;
+
+/* Writes every error as "POINTER: DETAIL\n" (just "DETAIL\n" for the root) into buf,
+ * NUL-terminated and truncated to `size`; returns the length it needed (like snprintf). */
+size_t scenario_errors_format(const scenario_errors *errs, char *buf, size_t size);
+
+/* [{"pointer": "...", "detail": "..."}, ...]. New reference; NULL on OOM. */
+json_t *scenario_errors_to_json(const scenario_errors *errs);
 
 /* Parses scenario JSON text. Returns 0 and fills *out on success; on failure returns -1
  * and fills *errs (malformed JSON: one error, pointer "", detail "line L, column C: ...";
@@ -39,11 +47,17 @@ int scenario_from_json(const json_t *root, sim_scenario *out, scenario_errors *e
 /* Converts a scenario back to JSON (every field explicit). New reference; NULL on OOM. */
 json_t *scenario_to_json(const sim_scenario *sc);
 
-/* The trace JSON of issue #2: {"steps": [...], "final": {...}}. New reference; NULL on OOM. */
+/* The trace JSON of issue #2: {"steps": [...], "final": {...}}. New reference; NULL on OOM.
+ * Step members are listed at the top of scenario_json.c. */
 json_t *trace_to_json(const sim_trace *t);
+/* The same, with the scenario that produced the trace (may be NULL): a send step a fault
+ * acted on then also names the fault's "action" and "extra_ms", not only its "index". */
+json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc);
 
 /* A readable two-column ladder (time, arrows, SEQ/ACK/flags, states). Caller frees with
  * free(); NULL on OOM. */
 char *trace_to_text(const sim_trace *t);
+/* The same, naming fault actions (sc may be NULL). */
+char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc);
 
 #endif
