@@ -15,6 +15,7 @@
  * default changes later.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +125,51 @@ static bool run_failed(http_response *res, int st, run_ctx *ctx)
 
 /* ---- POST /api/v1/simulations ------------------------------------------------------------- */
 
-/* Parses the request body. NULL (response filled: 400) if it is not a JSON document. */
+/* Collects pointers to numbers too large for any field (>= 2^63) in `v`: they only occur
+ * in a tree loaded with JSON_DECODE_INT_AS_REAL after an integer overflow. */
+static void find_huge(const json_t *v, char *ptr, size_t plen, size_t cap, scenario_errors *e)
+{
+    if (e->count >= SCENARIO_MAX_ERRORS)
+        return;
+    if (json_is_real(v) && fabs(json_real_value(v)) >= 9223372036854775808.0) {
+        scenario_error *it = &e->items[e->count++];
+        snprintf(it->pointer, sizeof it->pointer, "%s", ptr);
+        snprintf(it->detail, sizeof it->detail, "number out of range");
+        return;
+    }
+    if (json_is_object(v)) {
+        const char *key;
+        json_t *child;
+        json_object_foreach((json_t *)v, key, child)
+        {
+            size_t n = plen;
+            if (n + 2 < cap)
+                ptr[n++] = '/';
+            for (const char *k = key; *k && n + 3 < cap; k++) {
+                if (*k == '~' || *k == '/') {
+                    ptr[n++] = '~';
+                    ptr[n++] = *k == '~' ? '0' : '1';
+                } else {
+                    ptr[n++] = *k;
+                }
+            }
+            ptr[n] = '\0';
+            find_huge(child, ptr, n, cap, e);
+            ptr[plen] = '\0';
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            int w = snprintf(ptr + plen, cap - plen, "/%zu", i);
+            size_t n = w > 0 && (size_t)w < cap - plen ? plen + (size_t)w : plen;
+            find_huge(json_array_get(v, i), ptr, n, cap, e);
+            ptr[plen] = '\0';
+        }
+    }
+}
+
+/* Parses the request body. NULL with the response filled when it is not a usable JSON
+ * document: 400 (malformed) or 422 (an integer too large for jansson: reported at its
+ * pointer, as scenario_parse does). */
 static json_t *parse_body(const http_request *req, http_response *res)
 {
     if (req->body_len == 0) {
@@ -134,16 +179,33 @@ static json_t *parse_body(const http_request *req, http_response *res)
     }
     json_error_t jerr;
     json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        char detail[300];
-        snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column,
-                 jerr.text);
-        http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON",
-                          detail,
-                          json_pack("{s:i, s:i, s:i}", "line", jerr.line, "column", jerr.column,
-                                    "position", jerr.position));
+    if (root)
+        return root;
+    if (json_error_code(&jerr) == json_error_numeric_overflow) {
+        json_t *reals = json_loadb(req->body, req->body_len,
+                                   JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, NULL);
+        if (reals) {
+            scenario_errors *errs = calloc(1, sizeof *errs);
+            if (errs) {
+                char ptr[128] = "";
+                find_huge(reals, ptr, 0, sizeof ptr, errs);
+                if (errs->count)
+                    problem_invalid(res, errs);
+            }
+            json_decref(reals);
+            bool done = errs && errs->count;
+            free(errs);
+            if (done)
+                return NULL;
+        }
     }
-    return root;
+    char detail[300];
+    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column,
+             jerr.text);
+    http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON", detail,
+                      json_pack("{s:i, s:i, s:i}", "line", jerr.line, "column", jerr.column,
+                                "position", jerr.position));
+    return NULL;
 }
 
 /* Resolves {"scenario": NAME, ...overrides} into a full scenario (a new reference); any
