@@ -62,6 +62,8 @@ typedef struct req_ctx {
     int early_status;         /* 413/400/...: answer on the final callback, body discarded */
     const char *early_detail;
     bool answered;
+    bool started;             /* the access handler has seen this request */
+    bool raw_nul;             /* the raw path had %00 (MHD's decoding truncates there) */
     size_t route_index;       /* http_route_count: none */
     int status;
     size_t bytes;
@@ -342,7 +344,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
 {
     if (ctx->early_status)
         return send_problem(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
-    if (!router_path_ok(url))
+    if (ctx->raw_nul || !router_path_ok(url))
         return send_problem(srv, conn, ctx, 404, "no such resource", method, url);
 
     size_t url_len = strlen(url);
@@ -401,14 +403,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     (void)version;
     server *srv = cls;
     req_ctx *ctx = *con_cls;
-    if (!ctx) {
-        ctx = calloc(1, sizeof *ctx);
-        if (!ctx)
-            return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
-        ctx->route_index = http_route_count;
-        *con_cls = ctx;
-        atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    if (!ctx) /* uri_log failed to allocate */
+        return MHD_NO;
+    if (!ctx->started) {
+        ctx->started = true;
         return on_headers(srv, conn, ctx, method, url);
     }
     if (ctx->answered) { /* answered early: drop whatever else arrives */
@@ -421,6 +419,26 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         return MHD_YES;
     }
     return on_complete(srv, conn, ctx, url, method);
+}
+
+/* Called by MHD with the raw (still percent-encoded) request target, before it decodes
+ * it; its result becomes the request's context. Starts the clock and notes an encoded
+ * NUL in the path, which decoding would silently cut off. */
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)conn;
+    server *srv = cls;
+    req_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
+    ctx->route_index = http_route_count;
+    size_t path_len = uri ? strcspn(uri, "?") : 0;
+    for (size_t i = 0; i + 2 < path_len; i++)
+        if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+            ctx->raw_nul = true;
+    atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    return ctx;
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -564,6 +582,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)srv->opt.per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opt.idle_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notify, srv,
         MHD_OPTION_END);
