@@ -1,0 +1,633 @@
+/*
+ * lessons.c — reading, validating and rendering lesson files; the loaded, ordered set.
+ * Owns: struct lessons_set, file-level checks, the fence callback that turns ```scenario
+ * and ```quiz blocks into figures and questions, link resolution for `tcplab check`.
+ * Does not: draw figures or parse quiz YAML itself (figure.h, quiz.h), serve pages.
+ */
+#include "lessons.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../scenario/catalog.h"
+#include "figure.h"
+#include "frontmatter.h"
+#include "i18n.h"
+#include "markdown.h"
+
+typedef struct lesson_priv {
+    lesson pub;      /* first: a lesson* is a lesson_priv* */
+    char *path;
+    char slug[64];
+    frontmatter fm;
+    char *html;
+} lesson_priv;
+
+struct lessons_set {
+    lesson_priv **items[2]; /* [0] en, [1] zh-CN; sorted by (order, slug) */
+    size_t count[2];
+};
+
+static int locale_index(const char *locale)
+{
+    return (locale && !strcmp(locale, I18N_ZH_CN)) ? 1 : 0;
+}
+
+bool lessons_split_name(const char *path, char *slug_out, size_t slug_size,
+                        const char **locale_out)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    const char *locale;
+    size_t slug_len;
+    if (n > 9 && !strcmp(base + n - 9, ".zh-CN.md")) {
+        locale = I18N_ZH_CN;
+        slug_len = n - 9;
+    } else if (n > 3 && !strcmp(base + n - 3, ".md")) {
+        locale = I18N_EN;
+        slug_len = n - 3;
+    } else {
+        return false;
+    }
+    if (slug_len == 0 || slug_len > 63 || slug_len >= slug_size)
+        return false;
+    for (size_t i = 0; i < slug_len; i++) {
+        char c = base[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    memcpy(slug_out, base, slug_len);
+    slug_out[slug_len] = 0;
+    if (locale_out)
+        *locale_out = locale;
+    return true;
+}
+
+/* ------------------------------------------------------------ one file */
+
+typedef struct parse_ctx {
+    const char *path;
+    const lessons_parse_options *opt;
+    lessons_report_fn report;
+    void *rctx;
+    int problems;
+    bool fatal;
+    lesson_priv *l;
+    int figure_no;
+    char dir[512];
+} parse_ctx;
+
+static void problem(parse_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(parse_ctx *c, int line, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->problems++;
+    if (c->report)
+        c->report(c->rctx, c->path, line, msg);
+}
+
+static void fm_report(void *ctx, int line, const char *msg)
+{
+    parse_ctx *c = ctx;
+    c->problems++;
+    if (c->report)
+        c->report(c->rctx, c->path, line, msg);
+}
+
+static void md_report(void *ctx, int line, const char *msg)
+{
+    fm_report(ctx, line, msg);
+}
+
+static bool file_exists(const char *path, bool want_dir)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+/* Resolves a relative reference against /lessons/<slug> (RFC 3986 §5.2, paths only) into
+ * out; query and fragment are dropped. */
+static void resolve_path(const char *url, char *out, size_t out_size)
+{
+    char tmp[1024];
+    size_t n = strcspn(url, "?#");
+    if (url[0] == '/')
+        snprintf(tmp, sizeof tmp, "%.*s", (int)n, url);
+    else if (n == 0)
+        snprintf(tmp, sizeof tmp, "/lessons/");
+    else
+        snprintf(tmp, sizeof tmp, "/lessons/%.*s", (int)n, url);
+    /* remove dot segments */
+    char *segs[128];
+    size_t count = 0;
+    bool trailing = tmp[strlen(tmp) - 1] == '/';
+    char *save = NULL;
+    for (char *s = strtok_r(tmp, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(s, "."))
+            continue;
+        if (!strcmp(s, "..")) {
+            if (count)
+                count--;
+            continue;
+        }
+        if (count < 128)
+            segs[count++] = s;
+    }
+    size_t o = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < count && o + 1 < out_size; i++)
+        o += (size_t)snprintf(out + o, out_size - o, "/%s", segs[i]);
+    if (count == 0 || (trailing && o + 1 < out_size))
+        snprintf(out + o, out_size - o, "/");
+    if (o >= out_size)
+        out[out_size - 1] = 0;
+}
+
+static void link_cb(void *ctx, const char *url, int line, bool is_image)
+{
+    parse_ctx *c = ctx;
+    if (!c->opt || !c->opt->check_links || !markdown_url_allowed(url))
+        return; /* disallowed schemes are reported by the renderer */
+    size_t scheme = strcspn(url, ":/?#");
+    if (url[scheme] == ':')
+        return; /* http, https, mailto: not fetched */
+    if (url[0] == '#' || !strncmp(url, "//", 2))
+        return;
+    char p[1024];
+    resolve_path(url, p, sizeof p);
+    const char *what = is_image ? "image" : "link";
+    if (!strcmp(p, "/") || !strcmp(p, "/lessons") || !strcmp(p, "/lessons/") ||
+        !strcmp(p, "/playground"))
+        return;
+    if (!strncmp(p, "/lessons/", 9)) {
+        const char *slug = p + 9;
+        size_t sl = strlen(slug);
+        if (sl && slug[sl - 1] == '/')
+            sl--;
+        bool ok = sl > 0 && sl < 64 && !memchr(slug, '/', sl);
+        char file[1200];
+        if (ok) {
+            snprintf(file, sizeof file, "%s/%.*s.md", c->dir, (int)sl, slug);
+            ok = file_exists(file, false);
+            if (!ok) {
+                snprintf(file, sizeof file, "%s/%.*s.zh-CN.md", c->dir, (int)sl, slug);
+                ok = file_exists(file, false);
+            }
+        }
+        if (!ok)
+            problem(c, line, "%s \"%s\": there is no lesson \"%.*s\" in %s", what, url, (int)sl,
+                    slug, c->dir);
+        return;
+    }
+    if (!strncmp(p, "/static/", 8) && strlen(p) > 8) {
+        if (!c->opt->static_dir)
+            return;
+        char file[1200];
+        snprintf(file, sizeof file, "%s/%s", c->opt->static_dir, p + 8);
+        if (!file_exists(file, false))
+            problem(c, line, "%s \"%s\": no file %s", what, url, file);
+        return;
+    }
+    problem(c, line,
+            "%s \"%s\" does not resolve (relative links may point to /, /lessons, "
+            "/lessons/SLUG, /playground or /static/FILE)",
+            what, url);
+}
+
+static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len, int body_line)
+{
+    parse_ctx *c = ctx;
+    lesson_priv *l = c->l;
+    char err[512] = "";
+    if (!strcmp(lang, "scenario")) {
+        c->figure_no++;
+        size_t b = 0, e = len;
+        while (b < e && (body[b] == ' ' || body[b] == '\n' || body[b] == '\t' || body[b] == '\r'))
+            b++;
+        while (e > b && (body[e - 1] == ' ' || body[e - 1] == '\n' || body[e - 1] == '\t' ||
+                         body[e - 1] == '\r'))
+            e--;
+        if (b == e) {
+            problem(c, body_line - 1, "scenario block is empty (give a built-in name or JSON)");
+            c->fatal = true;
+            return NULL;
+        }
+        char *html = figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err,
+                                         sizeof err);
+        if (!html) {
+            problem(c, body_line - 1, "scenario block: %s", err[0] ? err : "cannot be rendered");
+            c->fatal = true;
+        }
+        return html;
+    }
+    /* quiz */
+    size_t before = l->pub.quiz.count;
+    if (quiz_parse_block(body, len, &l->pub.quiz, err, sizeof err) != 0) {
+        int rel = 0, consumed = 0;
+        const char *msg = err;
+        if (sscanf(err, "line %d: %n", &rel, &consumed) == 1 && consumed > 0) {
+            msg = err + consumed;
+            problem(c, body_line + rel - 1, "quiz: %s", msg);
+        } else {
+            problem(c, body_line - 1, "quiz: %s", err[0] ? err : "cannot be parsed");
+        }
+        c->fatal = true;
+        return NULL;
+    }
+    markdown_buf out = {0};
+    markdown_buf_puts(&out, "<section class=\"tl-quiz\">\n");
+    for (size_t i = before; i < l->pub.quiz.count; i++) {
+        const quiz_question *q = l->pub.quiz.items[i];
+        const char *id = quiz_question_id(q);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(quiz_question_id(l->pub.quiz.items[k]), id)) {
+                problem(c, body_line + quiz_question_line(q) - 1,
+                        "quiz: question id \"%s\" is used twice in this lesson", id);
+                c->fatal = true;
+            }
+        int qline = body_line + quiz_question_line(q) - 1;
+        if (c->opt && c->opt->check_quiz && quiz_check_question(q, err, sizeof err) != 0)
+            problem(c, qline, "quiz question \"%s\": %s", id, err);
+        char gid[160];
+        snprintf(gid, sizeof gid, "%s.%s", l->slug, id);
+        char *h = quiz_render_question(q, gid, l->pub.locale);
+        if (h) {
+            markdown_buf_puts(&out, h);
+            markdown_buf_puts(&out, "\n");
+            free(h);
+        } else {
+            problem(c, body_line - 1, "quiz question \"%s\": cannot be rendered", id);
+        }
+    }
+    markdown_buf_puts(&out, "</section>");
+    return markdown_buf_take(&out);
+}
+
+static char *read_file(parse_ctx *c, size_t *len_out)
+{
+    FILE *f = fopen(c->path, "rb");
+    if (!f) {
+        problem(c, 1, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        problem(c, 1, "not a regular file");
+        fclose(f);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > MARKDOWN_MAX_BYTES) {
+        problem(c, 1, "file is %lld bytes; the limit is %u bytes (1 MiB)", (long long)st.st_size,
+                MARKDOWN_MAX_BYTES);
+        fclose(f);
+        return NULL;
+    }
+    char *buf = malloc(MARKDOWN_MAX_BYTES + 2);
+    if (!buf) {
+        problem(c, 1, "out of memory");
+        fclose(f);
+        return NULL;
+    }
+    size_t n = fread(buf, 1, MARKDOWN_MAX_BYTES + 1, f);
+    bool rerr = ferror(f);
+    fclose(f);
+    if (rerr) {
+        problem(c, 1, "read error");
+        free(buf);
+        return NULL;
+    }
+    if (n > MARKDOWN_MAX_BYTES) {
+        problem(c, 1, "file is larger than %u bytes (1 MiB)", MARKDOWN_MAX_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len_out = n;
+    return buf;
+}
+
+static int line_at(const char *text, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n')
+            line++;
+    return line;
+}
+
+void lessons_lesson_free(lesson *pub)
+{
+    if (!pub)
+        return;
+    lesson_priv *l = (lesson_priv *)pub;
+    quiz_set_cleanup(&l->pub.quiz);
+    frontmatter_cleanup(&l->fm);
+    free(l->html);
+    free(l->path);
+    free(l);
+}
+
+lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
+                           lessons_report_fn report, void *ctx, int *problems)
+{
+    parse_ctx c;
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    c.opt = opt;
+    c.report = report;
+    c.rctx = ctx;
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(c.dir, sizeof c.dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(c.dir, sizeof c.dir, ".");
+    if (slash == path)
+        snprintf(c.dir, sizeof c.dir, "/");
+
+    lesson_priv *l = calloc(1, sizeof *l);
+    char *text = NULL;
+    if (!l) {
+        problem(&c, 1, "out of memory");
+        goto fail;
+    }
+    c.l = l;
+    l->path = strdup(path);
+    const char *locale = NULL;
+    if (!lessons_split_name(path, l->slug, sizeof l->slug, &locale)) {
+        problem(&c, 1,
+                "file name must be SLUG.md (English) or SLUG.zh-CN.md (Chinese), SLUG made of "
+                "a-z, 0-9 and -");
+        goto fail;
+    }
+    l->pub.slug = l->slug;
+    l->pub.locale = locale;
+    l->pub.path = l->path;
+
+    size_t len = 0;
+    text = read_file(&c, &len);
+    if (!text)
+        goto fail;
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        problem(&c, line_at(text, (size_t)(nul - text)), "NUL byte in a lesson file");
+        goto fail;
+    }
+    size_t bad = markdown_utf8_invalid_at(text, len);
+    if (bad < len) {
+        problem(&c, line_at(text, bad), "invalid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+        goto fail;
+    }
+    size_t body_off = 0;
+    int body_line = 1;
+    int fm_rc = frontmatter_parse(text, len, &l->fm, &body_off, &body_line, fm_report, &c);
+    if (fm_rc != 0 && body_off == 0)
+        goto fail; /* no front matter at all: the body cannot be located */
+    if (fm_rc != 0)
+        c.fatal = true;
+    if (l->fm.locale && strcmp(l->fm.locale, locale))
+        problem(&c, l->fm.locale_line ? l->fm.locale_line : 1,
+                "locale \"%s\" does not match the file name (which says \"%s\")", l->fm.locale,
+                locale);
+    for (size_t i = 0; i < l->fm.scenario_count; i++)
+        if (!catalog_find(l->fm.scenarios[i]))
+            problem(&c, l->fm.scenarios_line, "scenarios: \"%s\" is not a built-in scenario",
+                    l->fm.scenarios[i]);
+    l->pub.title = l->fm.title ? l->fm.title : l->slug;
+    l->pub.summary = l->fm.summary ? l->fm.summary : "";
+    l->pub.order = l->fm.order;
+    l->pub.tags = (const char *const *)l->fm.tags;
+    l->pub.tag_count = l->fm.tag_count;
+
+    static const char *const langs[] = {"scenario", "quiz", NULL};
+    markdown_options mo;
+    memset(&mo, 0, sizeof mo);
+    mo.locale = locale;
+    mo.first_line = body_line;
+    mo.fence_langs = langs;
+    mo.fence = fence_cb;
+    mo.fence_ctx = &c;
+    mo.link = link_cb;
+    mo.link_ctx = &c;
+    mo.report = md_report;
+    mo.report_ctx = &c;
+    int md_problems = 0;
+    l->html = markdown_render(text + body_off, len - body_off, &mo, &md_problems);
+    if (!l->html) {
+        if (!md_problems)
+            problem(&c, body_line, "out of memory rendering the body");
+        goto fail;
+    }
+    l->pub.html = l->html;
+    free(text);
+    if (problems)
+        *problems = c.problems;
+    if (c.fatal) {
+        lessons_lesson_free(&l->pub);
+        return NULL;
+    }
+    return &l->pub;
+fail:
+    free(text);
+    if (l)
+        lessons_lesson_free(&l->pub);
+    if (problems)
+        *problems = c.problems;
+    return NULL;
+}
+
+/* ------------------------------------------------------------ the set */
+
+static int cmp_lesson(const void *a, const void *b)
+{
+    const lesson *x = *(const lesson *const *)a, *y = *(const lesson *const *)b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->slug, y->slug);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void warn_report(void *ctx, const char *path, int line, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "warning: %s:%d: %s\n", path, line, msg);
+}
+
+lessons_set *lessons_load(const char *dir, char *err, size_t err_size)
+{
+    if (!dir) {
+        snprintf(err, err_size, "no lessons folder given");
+        return NULL;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, err_size, "cannot read lessons folder %s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    lessons_set *s = calloc(1, sizeof *s);
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while (s && (e = readdir(d)) != NULL) {
+        char slug[64];
+        if (e->d_name[0] == '.' || !lessons_split_name(e->d_name, slug, sizeof slug, NULL))
+            continue;
+        char **g = realloc(names, (n + 1) * sizeof *g);
+        if (!g)
+            break;
+        names = g;
+        names[n] = strdup(e->d_name);
+        if (names[n])
+            n++;
+    }
+    closedir(d);
+    if (!s) {
+        snprintf(err, err_size, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return NULL;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    lessons_parse_options opt = {NULL, false, false};
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        free(names[i]);
+        lesson *l = lessons_parse_file(path, &opt, warn_report, NULL, NULL);
+        if (!l) {
+            fprintf(stderr, "warning: %s: lesson skipped\n", path);
+            continue;
+        }
+        int li = locale_index(l->locale);
+        lesson_priv **g = realloc(s->items[li], (s->count[li] + 1) * sizeof *g);
+        if (!g) {
+            lessons_lesson_free(l);
+            continue;
+        }
+        s->items[li] = g;
+        s->items[li][s->count[li]++] = (lesson_priv *)l;
+    }
+    free(names);
+    for (int li = 0; li < 2; li++)
+        if (s->count[li])
+            qsort(s->items[li], s->count[li], sizeof *s->items[li], cmp_lesson);
+    return s;
+}
+
+void lessons_free(lessons_set *s)
+{
+    if (!s)
+        return;
+    for (int li = 0; li < 2; li++) {
+        for (size_t i = 0; i < s->count[li]; i++)
+            lessons_lesson_free(&s->items[li][i]->pub);
+        free(s->items[li]);
+    }
+    free(s);
+}
+
+const lesson *lessons_find(const lessons_set *s, const char *slug, const char *locale)
+{
+    if (!s || !slug || !i18n_locale_canonical(locale))
+        return NULL;
+    int li = locale_index(i18n_locale_canonical(locale));
+    for (size_t i = 0; i < s->count[li]; i++)
+        if (!strcmp(s->items[li][i]->slug, slug))
+            return &s->items[li][i]->pub;
+    return NULL;
+}
+
+size_t lessons_count(const lessons_set *s, const char *locale)
+{
+    if (!s || !i18n_locale_canonical(locale))
+        return 0;
+    return s->count[locale_index(i18n_locale_canonical(locale))];
+}
+
+const lesson *lessons_at(const lessons_set *s, const char *locale, size_t i)
+{
+    if (!s || !i18n_locale_canonical(locale))
+        return NULL;
+    int li = locale_index(i18n_locale_canonical(locale));
+    return i < s->count[li] ? &s->items[li][i]->pub : NULL;
+}
+
+size_t lessons_list(const lessons_set *s, const char *locale, const lesson **out, size_t max)
+{
+    if (!s)
+        return 0;
+    const char *loc = i18n_locale_canonical(locale);
+    if (!loc)
+        loc = I18N_EN;
+    int li = locale_index(loc), oi = 1 - li;
+    size_t total = 0;
+    /* merge two sorted lists; the other locale only for slugs missing in ours */
+    size_t a = 0, b = 0;
+    while (a < s->count[li] || b < s->count[oi]) {
+        const lesson *x = a < s->count[li] ? &s->items[li][a]->pub : NULL;
+        const lesson *y = NULL;
+        while (b < s->count[oi]) {
+            y = &s->items[oi][b]->pub;
+            if (!lessons_find(s, y->slug, loc))
+                break;
+            y = NULL;
+            b++;
+        }
+        const lesson *pick;
+        if (x && (!y || cmp_lesson(&x, &y) <= 0)) {
+            pick = x;
+            a++;
+        } else if (y) {
+            pick = y;
+            b++;
+        } else {
+            break;
+        }
+        if (total < max)
+            out[total] = pick;
+        total++;
+    }
+    return total;
+}
+
+const quiz_question *lessons_find_question(const lessons_set *s, const char *global_id,
+                                           const char *locale)
+{
+    if (!s || !global_id)
+        return NULL;
+    const char *dot = strchr(global_id, '.');
+    if (!dot || dot == global_id || (size_t)(dot - global_id) >= 64)
+        return NULL;
+    char slug[64];
+    memcpy(slug, global_id, (size_t)(dot - global_id));
+    slug[dot - global_id] = 0;
+    const char *loc = i18n_locale_canonical(locale);
+    if (!loc)
+        loc = I18N_EN;
+    const char *order[2] = {loc, i18n_other_locale(loc)};
+    for (int k = 0; k < 2; k++) {
+        const lesson *l = lessons_find(s, slug, order[k]);
+        if (!l)
+            continue;
+        for (size_t i = 0; i < l->quiz.count; i++)
+            if (!strcmp(quiz_question_id(l->quiz.items[i]), dot + 1))
+                return l->quiz.items[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,79 @@
+/*
+ * lessons.h — the lesson set: every lessons/<slug>.md (English) and <slug>.zh-CN.md
+ * (Simplified Chinese) file, parsed and rendered once at start-up.
+ *
+ * Owns: reading lesson files (1 MiB cap, NUL and UTF-8 checks), their front matter
+ * (frontmatter.h), the rendered body (markdown.h) with ```scenario figures (figure.h) and
+ * ```quiz questions (quiz.h), link checks, ordering, and look-ups by slug, locale and
+ * global question id ("slug.id").
+ * Does not: serve HTTP (pages.c) or grade answers (quiz.h). A loaded set is read-only and
+ * safe to share between threads.
+ */
+#ifndef TCPLAB_LESSONS_LESSONS_H
+#define TCPLAB_LESSONS_LESSONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "quiz.h"
+
+typedef struct lessons_set lessons_set;
+
+typedef struct lesson {
+    const char *slug, *locale, *title, *summary;
+    int order;
+    const char *const *tags;
+    size_t tag_count;
+    const char *html; /* rendered body */
+    quiz_set quiz;
+    const char *path;
+} lesson;
+
+/* Loads every *.md lesson in `dir`. Returns NULL with a one-line reason in err when the
+ * folder cannot be read. A file with errors is skipped with a "warning: FILE:LINE: ..."
+ * line on stderr (`tcplab check` is the strict gate); link targets are not checked here. */
+lessons_set *lessons_load(const char *dir, char *err, size_t err_size);
+void lessons_free(lessons_set *s); /* NULL is a no-op */
+
+/* The lesson `slug` in exactly `locale`; NULL if there is none. */
+const lesson *lessons_find(const lessons_set *s, const char *slug, const char *locale);
+/* Lessons of exactly `locale`, and the i-th of them by (order, slug); NULL past the end. */
+size_t lessons_count(const lessons_set *s, const char *locale);
+const lesson *lessons_at(const lessons_set *s, const char *locale, size_t i);
+
+/* global question id "slug.id" → the question in that locale's copy of the lesson (falling
+ * back to the other locale; answers are locale-independent). NULL if unknown. */
+const quiz_question *lessons_find_question(const lessons_set *s, const char *global_id,
+                                           const char *locale);
+
+/* ---- additions (L1) ---- */
+
+/* Every lesson for a reader of `locale`: the locale's own lessons plus, for slugs that
+ * exist only in the other locale, that version; ordered by (order, slug). Writes up to
+ * `max` pointers into out and returns how many lessons there are in total. */
+size_t lessons_list(const lessons_set *s, const char *locale, const lesson **out, size_t max);
+
+/* One lesson file, parsed and rendered, for `tcplab check` and the loader.
+ * Each problem is reported as (path, 1-based line, message). */
+typedef void (*lessons_report_fn)(void *ctx, const char *path, int line, const char *msg);
+
+typedef struct lessons_parse_options {
+    const char *static_dir; /* for /static/ link checks; NULL: those links are not checked */
+    bool check_links;       /* relative links must resolve (lessons, /playground, /static) */
+    bool check_quiz;        /* run quiz_check_question on every question (engine runs) */
+} lessons_parse_options;
+
+/* Returns the lesson, or NULL when it cannot be used (unreadable, too large, NUL bytes,
+ * invalid UTF-8, bad front matter, a block that does not parse). *problems (may be NULL)
+ * counts every problem reported, also for a returned lesson. */
+lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
+                           lessons_report_fn report, void *ctx, int *problems);
+void lessons_lesson_free(lesson *l); /* NULL is a no-op; only for lessons_parse_file's */
+
+/* Splits a lesson file name ("x/three-way-handshake.zh-CN.md") into slug (copied into
+ * slug_out) and locale ("en" / "zh-CN"). Returns false if the name is not SLUG.md or
+ * SLUG.zh-CN.md with SLUG matching [a-z0-9-]{1,63}. */
+bool lessons_split_name(const char *path, char *slug_out, size_t slug_size,
+                        const char **locale_out);
+
+#endif

@@ -1,0 +1,546 @@
+/*
+ * pages.c — HTML pages: chrome, home, lesson index, lesson, playground, 404.
+ * Owns: the page layout and per-request language handling (see pages.h).
+ * Does not: keep state between requests; everything comes from req->app (read-only).
+ */
+#include "pages.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app.h"
+#include "../scenario/catalog.h"
+#include "../store/store_simulations.h"
+#include "figure.h"
+#include "i18n.h"
+#include "lessons.h"
+#include "markdown.h"
+
+#define HTML_TYPE "text/html; charset=utf-8"
+#define MAX_LESSONS 256
+
+static void esc(markdown_buf *b, const char *s)
+{
+    markdown_buf_escape(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void nav_link(markdown_buf *b, const char *href, const char *label, bool current)
+{
+    markdown_buf_printf(b, "<li><a href=\"%s\"%s>", href, current ? " aria-current=\"page\"" : "");
+    esc(b, label);
+    markdown_buf_puts(b, "</a></li>");
+}
+
+char *pages_render(const char *locale, const char *title, const char *path, const char *nav,
+                   const char *switch_query, const char *main_html)
+{
+    const char *loc = i18n_locale_canonical(locale);
+    if (!loc)
+        loc = I18N_EN;
+    const char *other = i18n_other_locale(loc);
+    const char *sq = switch_query ? switch_query : "";
+    markdown_buf b = {0};
+    markdown_buf_printf(&b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                        loc);
+    markdown_buf_puts(&b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                          "<title>");
+    if (title && *title) {
+        esc(&b, title);
+        markdown_buf_puts(&b, " — ");
+    }
+    esc(&b, i18n_text(loc, I18N_SITE_NAME));
+    markdown_buf_puts(&b, "</title>\n<link rel=\"stylesheet\" href=\"/static/css/app.css\">\n");
+    const char *locs[2] = {I18N_EN, I18N_ZH_CN};
+    for (int i = 0; i < 2; i++) {
+        markdown_buf_printf(&b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", locs[i]);
+        esc(&b, path ? path : "/");
+        markdown_buf_puts(&b, "?");
+        esc(&b, sq);
+        markdown_buf_printf(&b, "lang=%s\">\n", locs[i]);
+    }
+    markdown_buf_puts(&b, "<script type=\"module\" src=\"/static/js/app.js\"></script>\n"
+                          "</head>\n<body>\n");
+    markdown_buf_puts(&b, "<a class=\"tl-skip\" href=\"#main\">");
+    esc(&b, i18n_text(loc, I18N_SKIP_TO_CONTENT));
+    markdown_buf_puts(&b, "</a>\n<header class=\"tl-header\">\n<nav class=\"tl-nav\" aria-label=\"");
+    esc(&b, i18n_text(loc, I18N_NAV_LABEL));
+    markdown_buf_puts(&b, "\">\n<a class=\"tl-brand\" href=\"/\">");
+    esc(&b, i18n_text(loc, I18N_SITE_NAME));
+    markdown_buf_puts(&b, "</a>\n<ul>");
+    const char *n = nav ? nav : "";
+    nav_link(&b, "/", i18n_text(loc, I18N_NAV_HOME), !strcmp(n, "home"));
+    nav_link(&b, "/lessons", i18n_text(loc, I18N_NAV_LESSONS), !strcmp(n, "lessons"));
+    nav_link(&b, "/playground", i18n_text(loc, I18N_NAV_PLAYGROUND), !strcmp(n, "playground"));
+    markdown_buf_printf(&b, "</ul>\n<a class=\"tl-lang\" hreflang=\"%s\" lang=\"%s\" href=\"?", other,
+                        other);
+    esc(&b, sq);
+    markdown_buf_printf(&b, "lang=%s\">", other);
+    esc(&b, i18n_text(loc, I18N_LANG_SWITCH_LABEL));
+    markdown_buf_puts(&b, "</a>\n</nav>\n</header>\n<main id=\"main\" class=\"tl-main\">\n");
+    markdown_buf_puts(&b, main_html ? main_html : "");
+    markdown_buf_puts(&b, "\n</main>\n<footer class=\"tl-footer\"><p>");
+    esc(&b, i18n_text(loc, I18N_FOOTER));
+    markdown_buf_puts(&b, " <a href=\"https://www.rfc-editor.org/rfc/rfc9293\">RFC 9293</a></p>"
+                          "</footer>\n</body>\n</html>\n");
+    return markdown_buf_take(&b);
+}
+
+/* ---- per-request language and response ---- */
+
+static const char *req_locale(const http_request *req, bool *remember)
+{
+    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
+                          http_header(req, "Accept-Language"), remember);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Does an If-None-Match value list `etag` (or "*")? Weak comparison. */
+static bool etag_listed(const char *inm, const char *etag)
+{
+    if (!inm)
+        return false;
+    const char *p = inm;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '*')
+            return true;
+        if (!strncmp(p, "W/", 2))
+            p += 2;
+        size_t n = strcspn(p, ",");
+        size_t m = n;
+        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+            m--;
+        if (m == strlen(etag) && !memcmp(p, etag, m))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* Sends a rendered page (takes ownership of `html`; NULL → 500). */
+static void send_page(const http_request *req, http_response *res, int status, char *html,
+                      const char *locale, bool remember)
+{
+    if (!html) {
+        http_problem(res, 500, NULL, "out of memory rendering the page");
+        return;
+    }
+    size_t len = strlen(html);
+    char etag[32];
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv1a(html, len));
+    http_set_header(res, "Cache-Control", "no-cache");
+    http_set_header(res, "Vary", "Cookie, Accept-Language");
+    if (remember) {
+        char cookie[96];
+        snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", locale);
+        http_set_header(res, "Set-Cookie", cookie);
+    }
+    if (status == 200) {
+        http_set_header(res, "ETag", etag);
+        if (etag_listed(http_header(req, "If-None-Match"), etag)) {
+            free(html);
+            http_text(res, 304, HTML_TYPE, "", 0);
+            return;
+        }
+    }
+    free(res->body);
+    res->status = status;
+    res->content_type = HTML_TYPE;
+    res->body = html;
+    res->body_len = len;
+}
+
+static void lesson_card(markdown_buf *b, const lesson *l, const char *loc)
+{
+    markdown_buf_puts(b, "<li class=\"tl-lesson-item\"");
+    if (strcmp(l->locale, loc))
+        markdown_buf_printf(b, " lang=\"%s\"", l->locale);
+    markdown_buf_puts(b, "><a class=\"tl-lesson-link\" href=\"/lessons/");
+    esc(b, l->slug);
+    markdown_buf_puts(b, "\">");
+    esc(b, l->title);
+    markdown_buf_puts(b, "</a>\n<p class=\"tl-lesson-summary\">");
+    esc(b, l->summary);
+    markdown_buf_puts(b, "</p>");
+    if (l->tag_count) {
+        markdown_buf_puts(b, "\n<ul class=\"tl-tags\" aria-label=\"");
+        esc(b, i18n_text(loc, I18N_TAGS_LABEL));
+        markdown_buf_puts(b, "\">");
+        for (size_t t = 0; t < l->tag_count; t++) {
+            markdown_buf_puts(b, "<li class=\"tl-tag\">");
+            esc(b, l->tag_count ? l->tags[t] : "");
+            markdown_buf_puts(b, "</li>");
+        }
+        markdown_buf_puts(b, "</ul>");
+    }
+    markdown_buf_puts(b, "</li>\n");
+}
+
+static void lesson_list(markdown_buf *b, const lessons_set *set, const char *loc)
+{
+    const lesson **items = malloc(MAX_LESSONS * sizeof *items);
+    size_t n = items ? lessons_list(set, loc, items, MAX_LESSONS) : 0;
+    if (n > MAX_LESSONS)
+        n = MAX_LESSONS;
+    if (n == 0) {
+        markdown_buf_puts(b, "<p class=\"tl-notice\">");
+        esc(b, i18n_text(loc, I18N_LESSONS_EMPTY));
+        markdown_buf_puts(b, "</p>\n");
+    } else {
+        markdown_buf_puts(b, "<ol class=\"tl-lesson-list\">\n");
+        for (size_t i = 0; i < n; i++)
+            lesson_card(b, items[i], loc);
+        markdown_buf_puts(b, "</ol>\n");
+    }
+    free(items);
+}
+
+void pages_home(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    markdown_buf b = {0};
+    markdown_buf_puts(&b, "<section class=\"tl-hero\">\n<h1>");
+    esc(&b, i18n_text(loc, I18N_HOME_TITLE));
+    markdown_buf_puts(&b, "</h1>\n<p class=\"tl-tagline\">");
+    esc(&b, i18n_text(loc, I18N_HOME_TAGLINE));
+    markdown_buf_puts(&b, "</p>\n<p>");
+    esc(&b, i18n_text(loc, I18N_HOME_INTRO));
+    markdown_buf_puts(&b, "</p>\n<p class=\"tl-actions\"><a class=\"tl-button\" href=\"/lessons\">");
+    esc(&b, i18n_text(loc, I18N_HOME_START));
+    markdown_buf_puts(&b, "</a> <a class=\"tl-button tl-secondary\" href=\"/playground\">");
+    esc(&b, i18n_text(loc, I18N_HOME_PLAY));
+    markdown_buf_puts(&b, "</a></p>\n</section>\n<section class=\"tl-home-lessons\">\n<h2>");
+    esc(&b, i18n_text(loc, I18N_HOME_LESSONS_HEADING));
+    markdown_buf_puts(&b, "</h2>\n");
+    lesson_list(&b, req->app ? req->app->lessons : NULL, loc);
+    markdown_buf_puts(&b, "</section>");
+    char *main_html = markdown_buf_take(&b);
+    char *page = main_html ? pages_render(loc, NULL, "/", "home", NULL, main_html) : NULL;
+    free(main_html);
+    send_page(req, res, 200, page, loc, remember);
+}
+
+void pages_lessons(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    markdown_buf b = {0};
+    markdown_buf_puts(&b, "<h1>");
+    esc(&b, i18n_text(loc, I18N_LESSONS_TITLE));
+    markdown_buf_puts(&b, "</h1>\n<p>");
+    esc(&b, i18n_text(loc, I18N_LESSONS_INTRO));
+    markdown_buf_puts(&b, "</p>\n");
+    lesson_list(&b, req->app ? req->app->lessons : NULL, loc);
+    char *main_html = markdown_buf_take(&b);
+    char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_LESSONS_TITLE), "/lessons",
+                                          "lessons", NULL, main_html)
+                           : NULL;
+    free(main_html);
+    send_page(req, res, 200, page, loc, remember);
+}
+
+static void not_found(const http_request *req, http_response *res, const char *loc,
+                      bool remember)
+{
+    markdown_buf b = {0};
+    markdown_buf_puts(&b, "<section class=\"tl-not-found\">\n<h1>");
+    esc(&b, i18n_text(loc, I18N_NOT_FOUND_TITLE));
+    markdown_buf_puts(&b, "</h1>\n<p>");
+    esc(&b, i18n_text(loc, I18N_NOT_FOUND_TEXT));
+    markdown_buf_puts(&b, "</p>\n<p><a href=\"/lessons\">");
+    esc(&b, i18n_text(loc, I18N_BACK_TO_LESSONS));
+    markdown_buf_puts(&b, "</a></p>\n</section>");
+    char *main_html = markdown_buf_take(&b);
+    char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_NOT_FOUND_TITLE),
+                                          req->path ? req->path : "/", NULL, NULL, main_html)
+                           : NULL;
+    free(main_html);
+    send_page(req, res, 404, page, loc, remember);
+}
+
+void pages_not_found(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    not_found(req, res, loc, remember);
+}
+
+static void pager_link(markdown_buf *b, const lesson *l, const char *cls, const char *rel,
+                       const char *label, const char *loc)
+{
+    markdown_buf_printf(b, "<a class=\"%s\" rel=\"%s\" href=\"/lessons/", cls, rel);
+    esc(b, l->slug);
+    markdown_buf_puts(b, "\"><span class=\"tl-pager-label\">");
+    esc(b, label);
+    markdown_buf_puts(b, "</span> <span class=\"tl-pager-title\"");
+    if (strcmp(l->locale, loc))
+        markdown_buf_printf(b, " lang=\"%s\"", l->locale);
+    markdown_buf_puts(b, ">");
+    esc(b, l->title);
+    markdown_buf_puts(b, "</span></a>");
+}
+
+void pages_lesson(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    const lessons_set *set = req->app ? req->app->lessons : NULL;
+    const char *slug = req->param_count > 0 ? req->params[0] : "";
+    const lesson *l = lessons_find(set, slug, loc);
+    bool fallback = false;
+    if (!l) {
+        l = lessons_find(set, slug, i18n_other_locale(loc));
+        fallback = l != NULL;
+    }
+    if (!l) {
+        not_found(req, res, loc, remember);
+        return;
+    }
+    const lesson **items = malloc(MAX_LESSONS * sizeof *items);
+    size_t n = items ? lessons_list(set, loc, items, MAX_LESSONS) : 0;
+    if (n > MAX_LESSONS)
+        n = MAX_LESSONS;
+    size_t pos = n;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(items[i]->slug, l->slug))
+            pos = i;
+
+    markdown_buf b = {0};
+    markdown_buf_puts(&b, "<article class=\"tl-lesson\" data-lesson=\"");
+    esc(&b, l->slug);
+    markdown_buf_puts(&b, "\"");
+    if (fallback)
+        markdown_buf_printf(&b, " lang=\"%s\"", l->locale);
+    markdown_buf_puts(&b, ">\n<header class=\"tl-lesson-header\">\n");
+    if (fallback) {
+        markdown_buf_printf(&b, "<p class=\"tl-notice\" lang=\"%s\">", loc);
+        esc(&b, i18n_text(loc, I18N_NOT_TRANSLATED));
+        markdown_buf_puts(&b, "</p>\n");
+    }
+    if (pos < n) {
+        char meta[128];
+        snprintf(meta, sizeof meta, i18n_text(loc, I18N_LESSON_N_OF), (int)pos + 1, (int)n);
+        markdown_buf_printf(&b, "<p class=\"tl-lesson-meta\" lang=\"%s\">", loc);
+        esc(&b, meta);
+        markdown_buf_puts(&b, "</p>\n");
+    }
+    bool body_h1 = !strncmp(l->html, "<h1", 3);
+    if (!body_h1) {
+        markdown_buf_puts(&b, "<h1>");
+        esc(&b, l->title);
+        markdown_buf_puts(&b, "</h1>\n");
+    }
+    markdown_buf_puts(&b, "</header>\n<div class=\"tl-lesson-body\">\n");
+    markdown_buf_puts(&b, l->html);
+    markdown_buf_puts(&b, "</div>\n</article>\n");
+    if (pos < n && n > 1) {
+        markdown_buf_puts(&b, "<nav class=\"tl-pager\" aria-label=\"");
+        esc(&b, i18n_text(loc, I18N_PAGER_LABEL));
+        markdown_buf_puts(&b, "\">\n");
+        if (pos > 0)
+            pager_link(&b, items[pos - 1], "tl-pager-prev", "prev", i18n_text(loc, I18N_PREV), loc);
+        if (pos + 1 < n) {
+            markdown_buf_puts(&b, "\n");
+            pager_link(&b, items[pos + 1], "tl-pager-next", "next", i18n_text(loc, I18N_NEXT), loc);
+        }
+        markdown_buf_puts(&b, "\n</nav>");
+    }
+    free(items);
+    char path[128];
+    snprintf(path, sizeof path, "/lessons/%s", l->slug);
+    char *main_html = markdown_buf_take(&b);
+    char *page = main_html ? pages_render(loc, l->title, path, "lessons", NULL, main_html) : NULL;
+    free(main_html);
+    send_page(req, res, 200, page, loc, remember);
+}
+
+/* ---- playground ---- */
+
+static bool token_ok(const char *s, size_t max)
+{
+    if (!s || !*s || strlen(s) > max)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+static void number_field(markdown_buf *b, const char *id, const char *name, i18n_key label,
+                         const char *loc, const char *value, const char *min, const char *max)
+{
+    markdown_buf_printf(b, "<p class=\"tl-field\"><label for=\"%s\">", id);
+    esc(b, i18n_text(loc, label));
+    markdown_buf_printf(b, "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
+                           "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
+                        id, name, value, min, max);
+}
+
+static void playground_form(markdown_buf *b, const char *loc, const char *selected)
+{
+    markdown_buf_puts(b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\">\n"
+                         "<p class=\"tl-field\"><label for=\"pg-scenario\">");
+    esc(b, i18n_text(loc, I18N_PG_SCENARIO));
+    markdown_buf_puts(b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
+    esc(b, i18n_text(loc, I18N_PG_CUSTOM));
+    markdown_buf_puts(b, "</option>\n");
+    for (size_t i = 0; i < catalog_count(); i++) {
+        const catalog_entry *e = catalog_at(i);
+        if (!e)
+            continue;
+        markdown_buf_puts(b, "<option value=\"");
+        esc(b, e->name);
+        markdown_buf_puts(b, "\"");
+        if (selected && !strcmp(selected, e->name))
+            markdown_buf_puts(b, " selected");
+        markdown_buf_puts(b, ">");
+        esc(b, e->name);
+        markdown_buf_puts(b, " — ");
+        esc(b, e->title);
+        markdown_buf_puts(b, "</option>\n");
+    }
+    markdown_buf_puts(b, "</select></p>\n<fieldset class=\"tl-custom\">\n<legend>");
+    esc(b, i18n_text(loc, I18N_PG_CUSTOM));
+    markdown_buf_puts(b, "</legend>\n");
+    number_field(b, "pg-client-iss", "client_iss", I18N_PG_CLIENT_ISS, loc, "100", "0",
+                 "4294967295");
+    number_field(b, "pg-server-iss", "server_iss", I18N_PG_SERVER_ISS, loc, "300", "0",
+                 "4294967295");
+    number_field(b, "pg-latency", "latency_ms", I18N_PG_LATENCY, loc, "50", "0", "60000");
+    markdown_buf_puts(b, "<fieldset class=\"tl-drops\">\n<legend>");
+    esc(b, i18n_text(loc, I18N_PG_DROPS));
+    markdown_buf_puts(b, "</legend>\n");
+    static const char *const drops[] = {"client:SYN", "server:SYN,ACK", "client:ACK",
+                                        "client:FIN,ACK", "server:ACK", "server:FIN,ACK"};
+    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
+        markdown_buf_printf(b,
+                            "<label><input type=\"checkbox\" name=\"drop\" value=\"%s\"> "
+                            "<code>%s</code></label>\n",
+                            drops[i], drops[i]);
+    markdown_buf_puts(b, "</fieldset>\n<fieldset class=\"tl-first-close\">\n<legend>");
+    esc(b, i18n_text(loc, I18N_PG_FIRST_CLOSE));
+    markdown_buf_puts(b, "</legend>\n<label><input type=\"radio\" name=\"first_close\" "
+                         "value=\"client\" checked> ");
+    esc(b, i18n_text(loc, I18N_PG_CLIENT));
+    markdown_buf_puts(b, "</label>\n<label><input type=\"radio\" name=\"first_close\" "
+                         "value=\"server\"> ");
+    esc(b, i18n_text(loc, I18N_PG_SERVER));
+    markdown_buf_puts(b, "</label>\n</fieldset>\n");
+    number_field(b, "pg-close-at", "close_at_ms", I18N_PG_CLOSE_AT, loc, "1000", "0", "3600000");
+    markdown_buf_puts(b, "</fieldset>\n<p><button type=\"submit\">");
+    esc(b, i18n_text(loc, I18N_PG_RUN));
+    markdown_buf_puts(b, "</button></p>\n</form>\n");
+}
+
+static void error_box(markdown_buf *b, const char *loc, i18n_key key, const char *detail)
+{
+    markdown_buf_puts(b, "<p class=\"tl-error\" role=\"alert\">");
+    esc(b, i18n_text(loc, key));
+    if (detail && *detail) {
+        markdown_buf_puts(b, " <code>");
+        esc(b, detail);
+        markdown_buf_puts(b, "</code>");
+    }
+    markdown_buf_puts(b, "</p>\n");
+}
+
+void pages_playground(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    const char *scenario = http_query(req, "scenario");
+    const char *sim_id = http_query(req, "sim");
+    if (scenario && !*scenario)
+        scenario = NULL;
+    if (sim_id && !*sim_id)
+        sim_id = NULL;
+    int status = 200;
+    char switch_query[96] = "";
+    markdown_buf result = {0};
+    const char *selected = NULL;
+    char err[512] = "";
+    if (sim_id) {
+        char *json = NULL;
+        store_status st = STORE_NOT_FOUND;
+        if (token_ok(sim_id, 31) && req->app && req->app->store)
+            st = store_simulation_get(req->app->store, sim_id, &json);
+        if (st == STORE_OK) {
+            snprintf(switch_query, sizeof switch_query, "sim=%s&", sim_id);
+            char *fig = figure_render_block(json, strlen(json), 1, loc, err, sizeof err);
+            if (fig) {
+                markdown_buf_puts(&result, fig);
+                markdown_buf_puts(&result, "\n<p class=\"tl-share-line\">");
+                esc(&result, i18n_text(loc, I18N_PG_SHARE));
+                markdown_buf_printf(&result,
+                                    ": <a class=\"tl-share\" href=\"/playground?sim=%s\">"
+                                    "/playground?sim=%s</a></p>\n",
+                                    sim_id, sim_id);
+                free(fig);
+            } else {
+                status = 422;
+                error_box(&result, loc, I18N_PG_FAILED, err);
+            }
+        } else if (st == STORE_NOT_FOUND) {
+            status = 404;
+            error_box(&result, loc, I18N_PG_UNKNOWN_SIM, NULL);
+        } else {
+            status = 500;
+            error_box(&result, loc, I18N_PG_FAILED, store_last_error());
+        }
+        free(json);
+    } else if (scenario) {
+        if (token_ok(scenario, 63) && catalog_find(scenario)) {
+            selected = catalog_find(scenario)->name;
+            snprintf(switch_query, sizeof switch_query, "scenario=%s&", selected);
+            char *fig = figure_render_block(selected, strlen(selected), 1, loc, err, sizeof err);
+            if (fig) {
+                markdown_buf_puts(&result, fig);
+                free(fig);
+            } else {
+                status = 500;
+                error_box(&result, loc, I18N_PG_FAILED, err);
+            }
+        } else {
+            status = 404;
+            error_box(&result, loc, I18N_PG_UNKNOWN_SCENARIO, NULL);
+        }
+    }
+    markdown_buf b = {0};
+    markdown_buf_puts(&b, "<h1>");
+    esc(&b, i18n_text(loc, I18N_PLAYGROUND_TITLE));
+    markdown_buf_puts(&b, "</h1>\n<p>");
+    esc(&b, i18n_text(loc, I18N_PLAYGROUND_INTRO));
+    markdown_buf_puts(&b, "</p>\n");
+    playground_form(&b, loc, selected);
+    markdown_buf_puts(&b, "<section class=\"tl-playground-result\" aria-live=\"polite\">\n");
+    if (result.len) {
+        markdown_buf_puts(&b, "<h2>");
+        esc(&b, i18n_text(loc, I18N_PG_RESULT));
+        markdown_buf_puts(&b, "</h2>\n");
+        markdown_buf_append(&b, result.data, result.len);
+    }
+    markdown_buf_puts(&b, "</section>");
+    markdown_buf_cleanup(&result);
+    char *main_html = markdown_buf_take(&b);
+    char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_PLAYGROUND_TITLE),
+                                          "/playground", "playground", switch_query, main_html)
+                           : NULL;
+    free(main_html);
+    send_page(req, res, status, page, loc, remember);
+}

@@ -1,0 +1,37 @@
+/*
+ * pages.h — the server-rendered HTML pages of TCP Lab (page/DOM contract:
+ * /work/notes/dom.md): home, lesson index, lesson, playground, and the HTML 404.
+ *
+ * Owns: the page chrome (header nav with the language switch, footer), language choice per
+ * request (i18n.h; sets the `lang` cookie when ?lang= is given), ETag + Cache-Control:
+ * no-cache + Vary: Cookie, Accept-Language on every page.
+ * Does not: render Markdown, figures or questions (markdown/figure/quiz modules), serve
+ * static files or set the security headers (server/http/ does).
+ * Class names used beyond dom.md: tl-header tl-brand tl-main tl-footer tl-skip tl-hero
+ * tl-tagline tl-actions tl-button tl-secondary tl-lesson-list tl-lesson-item tl-lesson-link
+ * tl-lesson-summary tl-lesson-meta tl-lesson-header tl-lesson-body tl-lesson tl-tags tl-tag
+ * tl-pager tl-pager-prev tl-pager-next tl-notice tl-error tl-field tl-custom
+ * tl-playground-result tl-share-line tl-not-found; in Markdown: tl-callout tl-note tl-tip
+ * tl-important tl-warning tl-caution tl-callout-title tl-blocked-image, table cells
+ * tl-left tl-center tl-right.
+ */
+#ifndef TCPLAB_LESSONS_PAGES_H
+#define TCPLAB_LESSONS_PAGES_H
+
+#include "../http/http.h"
+
+void pages_home(const http_request *req, http_response *res);       /* GET / */
+void pages_lessons(const http_request *req, http_response *res);    /* GET /lessons */
+void pages_lesson(const http_request *req, http_response *res);     /* GET /lessons/{slug} */
+void pages_playground(const http_request *req, http_response *res); /* GET /playground */
+/* An HTML 404 page in the request's language (for HTML routes). */
+void pages_not_found(const http_request *req, http_response *res);
+
+/* Renders a complete page around `main_html` into a malloc'ed string (for tests and
+ * the handlers): `path` is the page's own path (for the alternate-language links),
+ * `nav` is "home", "lessons", "playground" or NULL, `switch_query` extra query arguments
+ * kept by the language switch (e.g. "scenario=lost-syn&", may be NULL). */
+char *pages_render(const char *locale, const char *title, const char *path, const char *nav,
+                   const char *switch_query, const char *main_html);
+
+#endif
