@@ -178,12 +178,12 @@ static json_t *parse_body(const http_request *req, http_response *res)
         return NULL;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (root)
         return root;
     if (json_error_code(&jerr) == json_error_numeric_overflow) {
         json_t *reals = json_loadb(req->body, req->body_len,
-                                   JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, NULL);
+                                   JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
         if (reals) {
             scenario_errors *errs = calloc(1, sizeof *errs);
             if (errs) {

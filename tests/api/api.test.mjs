@@ -429,7 +429,7 @@ describe('bad-input battery for POST /api/v1/simulations', () => {
 
   test('empty body and whitespace', async () => {
     assertProblem(await post('/api/v1/simulations', ''), 400);
-    assertProblem(await post('/api/v1/simulations', '', { type: null }), 400);
+    assertProblem(await post('/api/v1/simulations', Buffer.alloc(0), { type: null }), 400);
     assertProblem(await post('/api/v1/simulations', '   \n'), 400);
   });
 
