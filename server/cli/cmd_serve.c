@@ -14,6 +14,7 @@
 #include "../http/metrics.h"
 #include "../http/server.h"
 #include "../http/static_files.h"
+#include "../lessons/lessons.h"
 #include "../store/store.h"
 
 #include <errno.h>
@@ -194,9 +195,15 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "tcplab serve: cannot precompute the built-in traces: %s\n", err);
         goto out;
     }
-    /* HOOK(lessons): the lessons area loads lessons_dir here, e.g.
-     *   a.lessons = lessons_load(a.lessons_dir, err, sizeof err);  (failure → exit 1)
-     * and frees it after server_stop below. Until then a.lessons stays NULL. */
+    /* HOOK(lessons): load every lesson once (L1); files with errors are skipped with a
+     * warning, an unreadable folder is fatal. No --lessons and no ./lessons: no lessons. */
+    if (a.lessons_dir) {
+        a.lessons = lessons_load(a.lessons_dir, err, sizeof err);
+        if (!a.lessons) {
+            fprintf(stderr, "tcplab serve: cannot load lessons: %s\n", err);
+            goto out;
+        }
+    }
 
     /* SIGINT/SIGTERM are taken synchronously by sigwait below; block them before the
      * server's threads exist so every thread inherits the mask. */
@@ -245,5 +252,6 @@ out:
     store_close(a.store);
     static_files_free(a.static_files);
     metrics_free(a.metrics);
+    lessons_free(a.lessons);
     return rc;
 }

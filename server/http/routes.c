@@ -11,10 +11,10 @@
 #include "metrics.h"
 #include "server.h"
 #include "static_files.h"
+#include "../lessons/pages.h"
 
 const http_route http_routes[] = {
     /* core (server/http: H) */
-    {"GET", "/", home_page, "home"},
     {"GET", "/healthz", server_healthz, "healthz"},
     {"GET", "/metrics", metrics_handler, "metrics"},
     {"GET", "/static/{path*}", static_files_handler, "static"},
@@ -26,6 +26,11 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/simulations/{id}", api_simulation_get, "simulation_get"},
     {"GET", "/api/v1/states", api_states, "states"},
     {"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
+    /* pages (server/lessons/pages.c: L1); "/" replaces home.c's minimal page */
+    {"GET", "/", pages_home, "home"},
+    {"GET", "/lessons", pages_lessons, "lessons_index"},
+    {"GET", "/lessons/{slug}", pages_lesson, "lesson_page"},
+    {"GET", "/playground", pages_playground, "playground"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
