@@ -53,6 +53,7 @@ run_node() {
 run_c unit build/unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   run_c unit-asan build/asan/unit_tests
+run_c cli tests/cli/run.sh
 
 if build/tcplab help 2>/dev/null | grep -q '^ *check'; then
   run_c lessons build/tcplab check lessons/

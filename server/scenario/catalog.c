@@ -137,8 +137,9 @@ static const catalog_entry entries[] = {
      "(CLOSED), and a CLOSED endpoint answers every segment except a RST with a RST (RFC 9293 "
      "§3.5.2 group 1, §3.10.7.1): the SYN carries no ACK, so the reset is <SEQ=0><ACK=101>"
      "<CTL=RST,ACK> (ACK = SEG.SEQ + SEG.LEN, the SYN counting one). In SYN-SENT that RST "
-     "acknowledges the SYN, so it is acceptable: the client goes to CLOSED and its user hears "
-     "\"connection refused\" (§3.10.7.3).",
+     "acknowledges the SYN, so it is acceptable: the client goes to CLOSED and its user is told "
+     "\"connection reset\" (§3.10.7.3) — which sockets APIs report as \"Connection refused\" "
+     "(ECONNREFUSED).",
      "{\n  \"title\": \"Connection refused\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "client", "connect") "\n  ]\n}\n"},
 
