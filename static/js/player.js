@@ -61,13 +61,31 @@ function el(tag, attrs = {}, text) {
   return e;
 }
 
-function button(cls, label, glyph) {
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/* Icon paths on a 16×16 grid (drawn with currentColor, so they follow the theme). */
+const ICONS = {
+  first: 'M3 3h2v10H3zM13 3v10L6 8z',
+  prev: 'M12 3v10L5 8z',
+  next: 'M4 3v10l7-5z',
+  last: 'M11 3h2v10h-2zM3 3v10l7-5z',
+};
+
+function icon(name) {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('class', 'tl-icon');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const p = document.createElementNS(SVG_NS, 'path');
+  p.setAttribute('d', ICONS[name]);
+  svg.append(p);
+  return svg;
+}
+
+function button(cls, label, iconName) {
   const b = el('button', { type: 'button', class: cls, title: label, 'aria-label': label });
-  if (glyph) {
-    b.append(el('span', { 'aria-hidden': 'true' }, glyph));
-  } else {
-    b.textContent = label;
-  }
+  if (iconName) b.append(icon(iconName));
+  else b.textContent = label;
   return b;
 }
 
@@ -125,10 +143,10 @@ class Player {
     this.host = host;
 
     const controls = el('div', { class: 'tl-controls' });
-    this.bFirst = button('tl-first', L.first, '⏮');
-    this.bPrev = button('tl-prev', L.prev, '◀');
-    this.bNext = button('tl-next', L.next, '▶');
-    this.bLast = button('tl-last', L.last, '⏭');
+    this.bFirst = button('tl-first', L.first, 'first');
+    this.bPrev = button('tl-prev', L.prev, 'prev');
+    this.bNext = button('tl-next', L.next, 'next');
+    this.bLast = button('tl-last', L.last, 'last');
     this.bPlay = button('tl-play', L.play);
     this.bPlay.setAttribute('aria-pressed', 'false');
     this.pos = el('output', { class: 'tl-pos' });
@@ -142,7 +160,9 @@ class Player {
     const head = el('tr');
     head.append(el('th', { scope: 'col' }, L.variable), el('th', { scope: 'col' }, L.client),
       el('th', { scope: 'col' }, L.server));
-    table.append(el('thead')).append(head);
+    const thead = el('thead');
+    thead.append(head);
+    table.append(thead);
     const body = el('tbody');
     this.cells = {};
     for (const [key, label] of TCB_ROWS) {
