@@ -823,8 +823,18 @@ static bool seg_in_order(tcp_endpoint *ep, int64_t now, const tcp_segment *s, bo
         return true; /* a pure ACK ahead of RCV.NXT: its ACK field was all it carried */
     seg_text(ep, s, need_ack, out);
     if ((s->flags & TCP_FIN) && s->seq + s->len == ep->rcv_nxt) {
-        if (ep->state == TCP_CLOSE_WAIT || ep->state == TCP_CLOSING || ep->state == TCP_LAST_ACK) {
-            note(out, "RFC 9293 §3.10.7.4 eighth: FIN in CLOSE-WAIT/CLOSING/LAST-ACK → remain");
+        if (ep->fin_received) {
+            /* The peer's FIN was already accepted, so this one is bogus (a valid peer sends
+             * one FIN). RCV.NXT stays past the first FIN; ACK it and remain (eighth step). */
+            *need_ack = true;
+            if (ep->state == TCP_TIME_WAIT) {
+                tw_start(ep, now);
+                note(out, "RFC 9293 §3.10.7.4 eighth: TIME-WAIT, FIN → ACK it, remain, restart "
+                          "the 2MSL timer");
+            } else {
+                note(out, "RFC 9293 §3.10.7.4 eighth: FIN in CLOSE-WAIT/CLOSING/LAST-ACK → ACK "
+                          "it, remain in the state");
+            }
         } else {
             seg_fin(ep, now, fw2_now, out);
             *need_ack = true;
