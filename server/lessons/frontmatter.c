@@ -19,6 +19,7 @@ typedef struct fm_ctx {
     void *rctx;
     int first_line; /* file line of the YAML text's first line */
     int errors;
+    bool syntax_error; /* missing keys are not reported after one */
 } fm_ctx;
 
 static void fail(fm_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -79,6 +80,7 @@ static bool next(fm_ctx *c, yaml_parser_t *p, yaml_event_t *ev)
 {
     if (yaml_parser_parse(p, ev))
         return true;
+    c->syntax_error = true;
     fail(c, c->first_line + (int)p->problem_mark.line, "front matter: YAML: %s%s%s",
          p->problem ? p->problem : "syntax error", p->context ? " " : "",
          p->context ? p->context : "");
@@ -312,7 +314,7 @@ static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line
     }
     yaml_parser_delete(&p);
     for (int k = 0; k < K_COUNT; k++)
-        if (!seen[k] && k != K_SCENARIOS)
+        if (!seen[k] && k != K_SCENARIOS && !c->syntax_error)
             fail(c, closing_line, "front matter: missing key \"%s\"", key_names[k]);
 }
 
@@ -320,7 +322,7 @@ int frontmatter_parse(const char *text, size_t len, frontmatter *fm, size_t *bod
                       int *body_line, frontmatter_report_fn report, void *ctx)
 {
     memset(fm, 0, sizeof *fm);
-    fm_ctx c = {fm, report, ctx, 2, 0};
+    fm_ctx c = {fm, report, ctx, 2, 0, false};
     size_t pos;
     if (len == 0 || !is_delim(text, len, 0, &pos)) {
         fail(&c, 1, "front matter: the file must start with a line \"---\"");
