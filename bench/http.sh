@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# bench/http.sh — HTTP figures for tcplab serve beside nginx, in the same run.
+#
+#   (a) a static file                               target ≥ 1.2× nginx
+#   (b) GET /api/v1/simulations?scenario=NAME        target ≥ 1.2× nginx
+#   (c) POST /api/v1/simulations (custom scenario)   target ≥ 0.5× nginx
+# nginx (Debian nginx-light, started here on a loopback port with a temporary config)
+# serves the same bytes as a static file for each case. Then: 2,000 keep-alive
+# connections and 16-deep pipelining must not hang (the server answers /healthz after),
+# and peak RSS (VmHWM) with 1,000 keep-alive connections, target ≤ 64 MiB.
+# Figures, not pass/fail: the exit status is 0 unless something could not run at all.
+#
+# env: TCPLAB_BIN (default build/tcplab), BENCH_DURATION (default 5s), BENCH_CONNS (100),
+#      BENCH_THREADS (wrk threads, 2), BENCH_SCENARIO (handshake-and-close)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${TCPLAB_BIN:-build/tcplab}
+DUR=${BENCH_DURATION:-5s}
+CONNS=${BENCH_CONNS:-100}
+THREADS=${BENCH_THREADS:-2}
+SCENARIO=${BENCH_SCENARIO:-handshake-and-close}
+
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || { echo "http bench: $tool is missing (make deps-bench)"; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$BIN" ] || { echo "http bench: $BIN not built (make build/tcplab)"; exit 1; }
+
+work=$(mktemp -d /tmp/tcplab-bench-XXXXXX)
+tcplab_pid=""; nginx_pid=""
+cleanup() {
+  [ -n "$tcplab_pid" ] && kill "$tcplab_pid" 2>/dev/null && wait "$tcplab_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- tcplab --------------------------------------------------------------------------
+"$BIN" serve --port 0 --bind 127.0.0.1 --db "$work/tcplab.db" --quiet >"$work/tcplab.out" 2>"$work/tcplab.err" &
+tcplab_pid=$!
+for _ in $(seq 100); do
+  grep -q 'listening on' "$work/tcplab.out" 2>/dev/null && break
+  sleep 0.1
+done
+TL=$(sed -n 's#.*listening on \(http://[^/]*\)/.*#\1#p' "$work/tcplab.out")
+[ -n "$TL" ] || { echo "http bench: tcplab did not start:"; cat "$work/tcplab.err"; exit 1; }
+
+# ---- the bytes both servers serve ---------------------------------------------------------
+mkdir -p "$work/www"
+STATIC_REL=css/app.css
+[ -f "static/$STATIC_REL" ] || STATIC_REL=$(cd static && find . -type f -name '*.css' -o -type f -name '*.js' | head -1 | sed 's#^\./##')
+cp "static/$STATIC_REL" "$work/www/static.file"
+curl -fsS "$TL/api/v1/simulations?scenario=$SCENARIO" -o "$work/www/trace.json" \
+  || { echo "http bench: GET simulations?scenario=$SCENARIO failed"; exit 1; }
+cat >"$work/scenario.json" <<'JSON'
+{"title": "bench: handshake, 100 bytes, close from both sides",
+ "client": {"iss": 1000}, "server": {"iss": 5000},
+ "network": {"latency_ms": 20},
+ "events": [
+  {"at_ms": 0, "endpoint": "server", "call": "listen"},
+  {"at_ms": 0, "endpoint": "client", "call": "connect"},
+  {"at_ms": 100, "endpoint": "client", "call": "send", "bytes": 100},
+  {"at_ms": 200, "endpoint": "client", "call": "close"},
+  {"at_ms": 300, "endpoint": "server", "call": "close"}],
+ "until_ms": 600000}
+JSON
+post_code=$(curl -sS -o "$work/www/post.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary @"$work/scenario.json" "$TL/api/v1/simulations")
+[ "$post_code" = 200 ] || { echo "http bench: POST simulations answered $post_code:"; head -c 400 "$work/www/post.json"; echo; exit 1; }
+
+{ printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==['
+  cat "$work/scenario.json"; printf ']==]\n'; } >"$work/post.lua"
+cat >"$work/pipeline.lua" <<'LUA'
+init = function(args)
+  local r = {}
+  for i = 1, 16 do r[i] = wrk.format(nil) end
+  req = table.concat(r)
+end
+request = function() return req end
+LUA
+
+# ---- nginx ---------------------------------------------------------------------------------
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+NPORT=""
+for p in $(seq 18480 18580); do if port_free "$p"; then NPORT=$p; break; fi; done
+[ -n "$NPORT" ] || { echo "http bench: no free port for nginx"; exit 1; }
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+events { worker_connections 8192; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 60s;
+  keepalive_requests 100000000;
+  open_file_cache max=64;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  types { text/css css; application/json json; text/javascript js; }
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$NPORT;
+    root $work/www;
+  }
+}
+EOF
+"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx/stderr" &
+nginx_pid=$!
+NG="http://127.0.0.1:$NPORT"
+for _ in $(seq 50); do curl -fsS -o /dev/null "$NG/static.file" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -o /dev/null "$NG/static.file" || { echo "http bench: nginx did not start:"; cat "$work/nginx/stderr" "$work/nginx/error.log" 2>/dev/null; exit 1; }
+
+# ---- measuring --------------------------------------------------------------------------------
+# wrk_run OUTFILE URL [wrk args...]: runs wrk; prints "RPS P99_MS ERRORS"
+wrk_run() {
+  local out=$1 url=$2; shift 2
+  wrk --latency "$@" "$url" >"$out" 2>&1 || true
+  local rps p99 errs
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$out")
+  errs=$(awk '/Socket errors:/ {gsub(",",""); s+=$4+$6+$8+$10} /Non-2xx/ {s+=$NF} END {print s+0}' "$out")
+  echo "${rps:-0} ${p99:-?} ${errs:-0}"
+}
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$tcplab_pid/status"; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$tcplab_pid/status"; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 >= t + 0) print "ok"; else print "BELOW TARGET" }'; }
+
+echo "HTTP benchmark: wrk -t$THREADS -c$CONNS -d$DUR, tcplab ($BIN) vs nginx $("$NGINX" -v 2>&1 | sed 's#.*/##'), $(nproc) cores"
+printf '%-44s %12s %9s %12s %9s %7s %7s %s\n' case "tcplab r/s" "p99 ms" "nginx r/s" "p99 ms" ratio target verdict
+row() { # name tcplab-result nginx-result target
+  local name=$1 t=$2 n=$3 target=$4
+  set -- $t; local trps=$1 tp99=$2 terr=$3
+  set -- $n; local nrps=$1 np99=$2
+  local ratio; ratio=$(awk -v a="$trps" -v b="$nrps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
+  printf '%-44s %12s %9s %12s %9s %7s %7s %s%s\n' "$name" "$trps" "$tp99" "$nrps" "$np99" "$ratio" "≥$target" \
+    "$(verdict "$ratio" "$target")" "$( [ "$terr" != 0 ] && echo " ($terr socket errors/non-2xx)")"
+}
+W=(-t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 10s)
+a_t=$(wrk_run "$work/a_t.txt" "$TL/static/$STATIC_REL" "${W[@]}")
+a_n=$(wrk_run "$work/a_n.txt" "$NG/static.file" "${W[@]}")
+row "(a) static file /static/$STATIC_REL" "$a_t" "$a_n" 1.2
+b_t=$(wrk_run "$work/b_t.txt" "$TL/api/v1/simulations?scenario=$SCENARIO" "${W[@]}")
+b_n=$(wrk_run "$work/b_n.txt" "$NG/trace.json" "${W[@]}")
+row "(b) GET simulations?scenario=$SCENARIO" "$b_t" "$b_n" 1.2
+c_t=$(wrk_run "$work/c_t.txt" "$TL/api/v1/simulations" "${W[@]}" -s "$work/post.lua")
+c_n=$(wrk_run "$work/c_n.txt" "$NG/post.json" "${W[@]}")
+row "(c) POST simulations (custom scenario)" "$c_t" "$c_n" 0.5
+
+alive() { curl -fsS -m 5 -o /dev/null "$TL/healthz" && echo "answers /healthz" || echo "HUNG: /healthz did not answer"; }
+s=$(wrk_run "$work/s1.txt" "$TL/static/$STATIC_REL" -t"$THREADS" -c2000 -d"$DUR" --timeout 10s)
+set -- $s; echo "2,000 keep-alive connections (static): $1 req/s, p99 $2 ms, $3 socket errors/non-2xx; afterwards the server $(alive)"
+s=$(wrk_run "$work/s2.txt" "$TL/api/v1/simulations?scenario=$SCENARIO" -t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 10s -s "$work/pipeline.lua")
+set -- $s; echo "16-deep pipelining, $CONNS connections (GET simulations): $1 req/s, $3 socket errors/non-2xx; afterwards the server $(alive)"
+wrk --latency -t"$THREADS" -c1000 -d"$DUR" --timeout 10s "$TL/api/v1/simulations?scenario=$SCENARIO" >"$work/s3.txt" 2>&1 &
+wrk_pid=$!
+sleep 2
+rss_mid=$(rss_kib)
+wait "$wrk_pid" || true
+hwm=$(hwm_kib)
+echo "1,000 keep-alive connections: RSS during the run $((rss_mid / 1024)) MiB; peak RSS (VmHWM) over the whole bench $((hwm / 1024)) MiB (target ≤ 64 MiB: $( [ "$hwm" -le 65536 ] && echo ok || echo OVER))"
