@@ -371,11 +371,19 @@ void api_simulation_get(const http_request *req, http_response *res)
         return;
     }
     int st = run_json(ctx, scenario, req->app->metrics);
-    if (run_failed(res, st, ctx)) {
-        /* a stored scenario this binary no longer accepts: the server's problem */
-        res->status = 500;
+    if (st != 0) {
+        /* a stored scenario this binary no longer accepts: the server's problem, not the
+         * client's, so 500 whatever the reason */
+        char detail[600];
+        if (st < 0 && ctx->errs.count)
+            snprintf(detail, sizeof detail, "saved simulation %.40s no longer validates: %s: %s", id,
+                     ctx->errs.items[0].pointer, ctx->errs.items[0].detail);
+        else
+            snprintf(detail, sizeof detail, "saved simulation %.40s no longer runs: %s", id,
+                     ctx->msg[0] ? ctx->msg : "out of memory");
         json_decref(scenario);
         run_ctx_free(ctx);
+        http_problem(res, 500, NULL, detail);
         return;
     }
     json_t *doc = json_pack("{s:s, s:o, s:o?}", "id", id, "scenario", scenario, "trace",
