@@ -37,7 +37,8 @@ static void serve_usage(FILE *f)
             "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
             "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
             "  TCPLAB_PER_IP_LIMIT (default 2048), TCPLAB_CONN_LIMIT (default 4096),\n"
-            "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30)\n");
+            "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
+            "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
 }
 
 /* Parses an unsigned decimal in [min, max]; returns 0 or -1. */
@@ -96,7 +97,7 @@ static const char *route_names[256];
 int cmd_serve(int argc, char **argv)
 {
     unsigned long long port = 8080, max_body = 1024 * 1024, per_ip = 2048, conn_limit = 4096,
-                       threads = 0, idle = 30, tmp;
+                       threads = 0, idle = 30, conn_memory = 16384, tmp;
     const char *bind_addr = env_or("TCPLAB_BIND", "127.0.0.1");
     const char *db = env_or("TCPLAB_DB", "var/tcplab.db");
     const char *static_dir = env_or("TCPLAB_STATIC", NULL);
@@ -108,7 +109,8 @@ int cmd_serve(int argc, char **argv)
         env_uint("TCPLAB_PER_IP_LIMIT", 1, 1000000, &per_ip) ||
         env_uint("TCPLAB_CONN_LIMIT", 1, 1000000, &conn_limit) ||
         env_uint("TCPLAB_THREADS", 1, 256, &threads) ||
-        env_uint("TCPLAB_IDLE_TIMEOUT", 1, 86400, &idle))
+        env_uint("TCPLAB_IDLE_TIMEOUT", 1, 86400, &idle) ||
+        env_uint("TCPLAB_CONN_MEMORY", 4096, 1 << 24, &conn_memory))
         return 2;
 
     for (int i = 1; i < argc; i++) {
@@ -224,6 +226,7 @@ int cmd_serve(int argc, char **argv)
     opt.connection_limit = (unsigned)conn_limit;
     opt.per_ip_limit = (unsigned)per_ip;
     opt.idle_timeout_s = (unsigned)idle;
+    opt.conn_memory = (size_t)conn_memory;
     opt.quiet = quiet;
     srv = server_start(&a, &opt, err, sizeof err);
     if (!srv) {

@@ -556,6 +556,10 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         srv->opt.per_ip_limit = 2048;
     if (!srv->opt.idle_timeout_s)
         srv->opt.idle_timeout_s = 30;
+    /* 16 KiB holds a request line, headers and a body chunk; MHD touches the whole pool
+     * of every open connection, so this sets the RSS per keep-alive connection. */
+    if (!srv->opt.conn_memory)
+        srv->opt.conn_memory = 16 * 1024;
     atomic_init(&srv->in_flight, 0);
 
     bool ipv6 = false;
@@ -581,7 +585,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opt.connection_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)srv->opt.per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opt.idle_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, srv->opt.conn_memory,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notify, srv,

@@ -25,6 +25,7 @@ typedef struct server_options {
     unsigned connection_limit; /* default 4096 */
     unsigned per_ip_limit;     /* default 2048 */
     unsigned idle_timeout_s;   /* default 30 */
+    size_t conn_memory;        /* per-connection buffer pool, bytes (default 16 KiB) */
     int quiet;                 /* no access log */
 } server_options;
 
