@@ -1039,6 +1039,14 @@ static void sb_fmt(sbuf *b, const char *fmt, ...)
     sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
+/* Ends a line, dropping the padding spaces at its end. */
+static void sb_nl(sbuf *b)
+{
+    while (!b->oom && b->len > 0 && b->p[b->len - 1] == ' ')
+        b->p[--b->len] = '\0';
+    sb_str(b, "\n");
+}
+
 static void sb_rep(sbuf *b, const char *glyph, size_t times)
 {
     for (size_t i = 0; i < times; i++)
@@ -1172,7 +1180,8 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
     pad(&b, "CLIENT", STW);
     sb_str(&b, " ");
     pad(&b, "", MID);
-    sb_str(&b, " SERVER\n");
+    sb_str(&b, " SERVER");
+    sb_nl(&b);
     for (size_t i = 0; i < t->count; i++) {
         const sim_step *st = &t->steps[i];
         sb_fmt(&b, "%10lld  ", (long long)st->t_ms);
@@ -1216,7 +1225,7 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
         if (st->signal)
             NOTE("signal: %s", st->signal);
 #undef NOTE
-        sb_str(&b, "\n");
+        sb_nl(&b);
     }
     sb_fmt(&b, "final (t=%lld ms): client %s, server %s\n", (long long)t->end_ms,
            tcp_state_name(t->final[SIM_CLIENT].state), tcp_state_name(t->final[SIM_SERVER].state));
