@@ -182,8 +182,13 @@ static void duration_text(int64_t ms, const char *locale, char *out, size_t n)
         snprintf(out, n, "%lld %s", (long long)ms, tr(locale, "ms", "毫秒"));
     else if (ms % 1000 == 0)
         snprintf(out, n, "%lld %s", (long long)(ms / 1000), tr(locale, "s", "秒"));
-    else
-        snprintf(out, n, "%.3g %s", (double)ms / 1000.0, tr(locale, "s", "秒"));
+    else {
+        char frac[8];
+        snprintf(frac, sizeof frac, "%03lld", (long long)(ms % 1000));
+        for (int i = 2; i > 0 && frac[i] == '0'; i--)
+            frac[i] = '\0';
+        snprintf(out, n, "%lld.%s %s", (long long)(ms / 1000), frac, tr(locale, "s", "秒"));
+    }
 }
 
 /* Arrowhead: a filled triangle with its tip at (x2,y2), pointing from (x1,y1). */
@@ -230,7 +235,7 @@ enum {
     L_TOP = 70,
     L_ROW = 18,
     L_BREAK_MS = 5000,
-    L_BREAK_GAP = 64,
+    L_BREAK_GAP = 80,
 };
 
 static double slot_gap(int64_t d)
@@ -288,6 +293,19 @@ static void inside_note(svg_buf *b, int ep, double y, const char *cls, const cha
     svg_buf_put(b, "</text>");
 }
 
+/* A small note in the outside column, under the state label. */
+static void outside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
+{
+    if (ep == SIM_SERVER)
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
+                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XS + 10, y + 3);
+    else
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
+                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XC - 10, y + 3);
+    svg_buf_escape(b, text);
+    svg_buf_put(b, "</text>");
+}
+
 static void clock_glyph(svg_buf *b, double x, double y)
 {
     svg_buf_printf(b,
@@ -302,6 +320,8 @@ typedef struct ladder_layout {
     double *y;        /* per step */
     int *match;       /* send step → receive step index, or -1 */
     bool *matched;    /* receive step already has an arrow */
+    double *gap_from, *gap_to; /* break zones, where the lifelines are interrupted */
+    size_t gaps;
     double bottom;
 } ladder_layout;
 
@@ -312,7 +332,10 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
     L->y = calloc(n ? n : 1, sizeof *L->y);
     L->match = calloc(n ? n : 1, sizeof *L->match);
     L->matched = calloc(n ? n : 1, sizeof *L->matched);
-    if (!L->y || !L->match || !L->matched)
+    L->gap_from = calloc(n ? n : 1, sizeof *L->gap_from);
+    L->gap_to = calloc(n ? n : 1, sizeof *L->gap_to);
+    L->gaps = 0;
+    if (!L->y || !L->match || !L->matched || !L->gap_from || !L->gap_to)
         return false;
     double base = L_TOP;
     size_t i = 0;
@@ -342,7 +365,9 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
         if (j < n) {
             int64_t d = t->steps[j].t_ms - tslot;
             if (d >= L_BREAK_MS) {
-                double y0 = next + 14, y1 = next + L_BREAK_GAP - 6;
+                double y0 = next + 14, y1 = next + L_BREAK_GAP - 14;
+                L->gap_from[L->gaps] = y0;
+                L->gap_to[L->gaps++] = y1;
                 char dur[48];
                 duration_text(d, locale, dur, sizeof dur);
                 svg_buf_printf(breaks,
@@ -353,6 +378,7 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                                "M %d %.1f l 16 -6 M %d %.1f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
                                (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3,
                                L_XC - 8, y1 + 3, L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
+                (void)0;
                 svg_buf_printf(breaks,
                                "<text class=\"tl-break-label\" x=\"%d\" y=\"%.1f\" "
                                "text-anchor=\"middle\" fill=\"currentColor\">",
@@ -401,6 +427,8 @@ static void layout_free(ladder_layout *L)
     free(L->y);
     free(L->match);
     free(L->matched);
+    free(L->gap_from);
+    free(L->gap_to);
 }
 
 static void ladder_desc(svg_buf *b, const sim_trace *t, const char *locale)
@@ -596,9 +624,11 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
                        sim_endpoint_name(ep), x, L_HEAD);
         svg_buf_escape(b, ep == SIM_CLIENT ? tr(locale, "Client", "客户端")
                                            : tr(locale, "Server", "服务器"));
-        svg_buf_printf(b, "</text><line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%.0f\" "
-                          "stroke=\"currentColor\" stroke-width=\"1.5\"/>",
-                       x, L_HEAD + 8, x, h - 10);
+        svg_buf_printf(b, "</text><path class=\"tl-lifeline-line\" d=\"M %.0f %d", x, L_HEAD + 8);
+        for (size_t g = 0; g < L.gaps; g++)
+            svg_buf_printf(b, " V %.1f M %.0f %.1f", L.gap_from[g], x, L.gap_to[g]);
+        svg_buf_printf(b, " V %.0f\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"/>",
+                       h - 10);
         state_text(b, ep, L_INIT, "tl-state-label tl-initial",
                    tcp_state_name(initial_state(t, ep)));
         svg_buf_put(b, "</g>");
@@ -658,7 +688,7 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         }
         if (s->error || s->signal) {
             snprintf(note, sizeof note, "“%s”", s->error ? s->error : s->signal);
-            inside_note(b, ep, y + 14, s->error ? "tl-error" : "tl-signal", note);
+            outside_note(b, ep, y + 13, s->error ? "tl-error" : "tl-signal", note);
         }
         if (s->state_after != s->state_before && s->kind != SIM_STEP_DROP)
             state_text(b, ep, y, "tl-state-label", tcp_state_name(s->state_after));
@@ -741,9 +771,32 @@ static void collect_visits(const sim_trace *t, visit *v)
     }
 }
 
+/* Hand-placed labels where the default (curve midpoint, left of the direction of travel)
+ * would sit on another edge: fraction along the curve and side (+1 left, -1 right). */
+static const struct {
+    tcp_state from, to;
+    double t;
+    int side;
+} label_tweaks[] = {
+    {TCP_CLOSED, TCP_SYN_SENT, 0.75, 0},
+    {TCP_LISTEN, TCP_SYN_SENT, 0.3, 0},
+    {TCP_FIN_WAIT_1, TCP_CLOSING, 0.3, 0},
+    {TCP_CLOSING, TCP_TIME_WAIT, 0.5, -1},
+    {TCP_FIN_WAIT_1, TCP_TIME_WAIT, 0.38, -1},
+};
+
 static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *event,
                       const char *action, double bend, const char *cls, bool dashed)
 {
+    double lt = 0.5;
+    double side = bend >= 0 ? 1 : -1;
+    for (size_t i = 0; i < sizeof label_tweaks / sizeof label_tweaks[0]; i++)
+        if (label_tweaks[i].from == from && label_tweaks[i].to == to) {
+            lt = label_tweaks[i].t;
+            if (label_tweaks[i].side)
+                side = label_tweaks[i].side;
+        }
+    bool visited = strstr(cls, "tl-visited") != NULL;
     const fnode *a = node_of(from, to), *z = node_of(to, from);
     double mx = (a->x + z->x) / 2, my = (a->y + z->y) / 2;
     double dx = z->x - a->x, dy = z->y - a->y, len = sqrt(dx * dx + dy * dy);
@@ -758,14 +811,20 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
                    tcp_state_name(from), tcp_state_name(to));
     svg_buf_printf(b,
                    "<path d=\"M %.1f %.1f Q %.1f %.1f %.1f %.1f\" fill=\"none\" "
-                   "stroke=\"currentColor\"%s/>",
-                   sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "");
+                   "stroke=\"currentColor\"%s%s/>",
+                   sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "",
+                   visited ? " stroke-width=\"2.5\"" : "");
     arrowhead(b, cx, cy, ex, ey, "tl-arrowhead");
     /* label at the curve's midpoint, pushed a little further along the normal */
-    double lx = 0.25 * sx + 0.5 * cx + 0.25 * ex, ly = 0.25 * sy + 0.5 * cy + 0.25 * ey;
-    double side = bend >= 0 ? 1 : -1;
+    double u = 1 - lt;
+    double lx = u * u * sx + 2 * u * lt * cx + lt * lt * ex;
+    double ly = u * u * sy + 2 * u * lt * cy + lt * lt * ey;
     lx += nx * 8 * side;
     ly += ny * 8 * side;
+    if (ny * side < -0.7 && action && *action)
+        ly -= 12; /* a two-line label above a flat edge: keep its second line off the edge */
+    else if (ny * side > 0.7)
+        ly += 8;
     const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
     svg_buf_printf(b, "<text class=\"tl-edge-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
                       "font-size=\"10\" fill=\"currentColor\"><tspan class=\"tl-event\">",
@@ -853,10 +912,11 @@ void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
         svg_buf_put(b, "</title>");
         svg_buf_printf(b,
                        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
-                       "fill=\"none\" stroke=\"currentColor\"/>"
+                       "fill=\"none\" stroke=\"currentColor\"%s/>"
                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-weight=\"bold\" "
                        "fill=\"currentColor\">%s</text></g>",
-                       n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH, n->x, n->y + 4,
+                       n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH,
+                       v.state[n->st] ? " stroke-width=\"2.5\"" : "", n->x, n->y + 4,
                        tcp_state_name(n->st));
     }
     svg_buf_put(b, "</svg>");
