@@ -12,6 +12,7 @@
 #include "server.h"
 #include "static_files.h"
 #include "../lessons/pages.h"
+#include "../lessons/api_quiz.h"
 
 const http_route http_routes[] = {
     /* core (server/http: H) */
@@ -31,6 +32,9 @@ const http_route http_routes[] = {
     {"GET", "/lessons", pages_lessons, "lessons_index"},
     {"GET", "/lessons/{slug}", pages_lesson, "lesson_page"},
     {"GET", "/playground", pages_playground, "playground"},
+    /* quiz API (server/lessons/api_quiz.c: L2) */
+    {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
+    {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

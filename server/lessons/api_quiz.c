@@ -1,0 +1,155 @@
+/*
+ * api_quiz.c — the two quiz endpoints of api_quiz.h.
+ *
+ * Owns: request validation and the mapping to HTTP statuses; the language of feedback
+ * (?lang, the lang cookie, Accept-Language — as the pages negotiate it).
+ * Does not: grade (quiz.c) or find lessons (lessons.c). Stateless and thread-safe: the
+ * question set is read-only while serving.
+ */
+#include "api_quiz.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "../app.h"
+#include "i18n.h"
+#include "lessons.h"
+#include "quiz.h"
+
+static const char *req_locale(const http_request *req)
+{
+    bool remember = false;
+    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
+                          http_header(req, "Accept-Language"), &remember);
+}
+
+static const quiz_question *find_question(const http_request *req, const char *gid)
+{
+    const lessons_set *ls = req->app ? req->app->lessons : NULL;
+    return ls ? lessons_find_question(ls, gid, req_locale(req)) : NULL;
+}
+
+static void not_found(http_response *res, const char *what, const char *id)
+{
+    char detail[200];
+    snprintf(detail, sizeof detail, "no %s \"%.100s\"", what, id);
+    http_problem(res, 404, NULL, detail);
+}
+
+static void unprocessable(http_response *res, const char *pointer, const char *detail)
+{
+    json_t *errors = json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail", detail);
+    http_problem_json(res, 422, NULL, NULL, detail, errors);
+}
+
+/* Parses a non-empty JSON body; NULL with a 400 problem naming line and column. */
+static json_t *parse_body(const http_request *req, http_response *res)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                              &jerr);
+    if (root)
+        return root;
+    char detail[300];
+    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    http_problem_json(res, 400, NULL, "Malformed JSON", detail,
+                      json_pack("{s:i, s:i}", "line", jerr.line, "column", jerr.column));
+    return NULL;
+}
+
+static uint64_t random_seed(void)
+{
+    uint32_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint32_t)(uintptr_t)&r; /* never expected; still a valid seed */
+    return r;
+}
+
+void api_quiz_variant_post(const http_request *req, http_response *res)
+{
+    const char *gid = req->param_count ? req->params[0] : "";
+    if (req->body_len && !http_require_json(req, res))
+        return;
+    const quiz_question *q = find_question(req, gid);
+    if (!q) {
+        not_found(res, "question", gid);
+        return;
+    }
+    bool have_seed = false;
+    uint64_t seed = 0;
+    if (req->body_len) {
+        json_t *body = parse_body(req, res);
+        if (!body)
+            return;
+        if (!json_is_object(body)) {
+            json_decref(body);
+            unprocessable(res, "", "the body must be a JSON object: {} or {\"seed\": n}");
+            return;
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(body, k, v) {
+            if (strcmp(k, "seed")) {
+                char ptr[120];
+                snprintf(ptr, sizeof ptr, "/%.100s", k);
+                json_decref(body);
+                unprocessable(res, ptr, "unknown member (only \"seed\" is allowed)");
+                return;
+            }
+            if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+                (uint64_t)json_integer_value(v) > API_QUIZ_MAX_SEED) {
+                json_decref(body);
+                unprocessable(res, "/seed", "seed must be an integer 0..9007199254740991");
+                return;
+            }
+            seed = (uint64_t)json_integer_value(v);
+            have_seed = true;
+        }
+        json_decref(body);
+    }
+    if (!have_seed)
+        seed = quiz_question_has_params(q) ? random_seed() : 0;
+    json_t *out = quiz_variant_json(q, gid, seed);
+    if (!out) {
+        http_problem(res, 500, NULL, "could not build the variant");
+        return;
+    }
+    http_json_steal(res, 201, out);
+}
+
+void api_quiz_submission_post(const http_request *req, http_response *res)
+{
+    const char *vid = req->param_count ? req->params[0] : "";
+    uint64_t seed;
+    char gid[160];
+    if (quiz_parse_variant_id(vid, &seed, gid, sizeof gid) != 0) {
+        unprocessable(res, "", "variant id must look like v<seed>-<lesson>.<question>, e.g. "
+                               "v0-three-way-handshake.q1");
+        return;
+    }
+    const quiz_question *q = find_question(req, gid);
+    if (!q) {
+        not_found(res, "question", gid);
+        return;
+    }
+    if (!http_require_json(req, res))
+        return;
+    if (req->body_len == 0) {
+        http_problem_json(res, 400, NULL, "Malformed JSON",
+                          "the request body is empty; send the answer as JSON", NULL);
+        return;
+    }
+    json_t *answer = parse_body(req, res);
+    if (!answer)
+        return;
+    json_t *result = quiz_grade(q, seed, answer, req_locale(req));
+    json_decref(answer);
+    if (!result) {
+        http_problem(res, 500, NULL, "could not grade the answer");
+        return;
+    }
+    http_json_steal(res, 200, result);
+}
