@@ -37,14 +37,19 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- tcplab --------------------------------------------------------------------------
-"$BIN" serve --port 0 --bind 127.0.0.1 --db "$work/tcplab.db" --quiet >"$work/tcplab.out" 2>"$work/tcplab.err" &
-tcplab_pid=$!
-for _ in $(seq 100); do
-  grep -q 'listening on' "$work/tcplab.out" 2>/dev/null && break
-  sleep 0.1
-done
-TL=$(sed -n 's#.*listening on \(http://[^/]*\)/.*#\1#p' "$work/tcplab.out")
-[ -n "$TL" ] || { echo "http bench: tcplab did not start:"; cat "$work/tcplab.err"; exit 1; }
+start_tcplab() {
+  [ -n "$tcplab_pid" ] && kill "$tcplab_pid" 2>/dev/null && wait "$tcplab_pid" 2>/dev/null || true
+  : >"$work/tcplab.out"
+  "$BIN" serve --port 0 --bind 127.0.0.1 --db "$work/tcplab.db" --quiet >"$work/tcplab.out" 2>"$work/tcplab.err" &
+  tcplab_pid=$!
+  for _ in $(seq 100); do
+    grep -q 'listening on' "$work/tcplab.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  TL=$(sed -n 's#.*listening on \(http://[^/]*\)/.*#\1#p' "$work/tcplab.out")
+  [ -n "$TL" ] || { echo "http bench: tcplab did not start:"; cat "$work/tcplab.err"; exit 1; }
+}
+start_tcplab
 
 # ---- the bytes both servers serve ---------------------------------------------------------
 mkdir -p "$work/www"
@@ -156,13 +161,20 @@ row "(c) POST simulations (custom scenario)" "$c_t" "$c_n" 0.5
 
 alive() { curl -fsS -m 5 -o /dev/null "$TL/healthz" && echo "answers /healthz" || echo "HUNG: /healthz did not answer"; }
 s=$(wrk_run "$work/s1.txt" "$TL/static/$STATIC_REL" -t"$THREADS" -c2000 -d"$DUR" --timeout 10s)
-set -- $s; echo "2,000 keep-alive connections (static): $1 req/s, p99 $2 ms, $3 socket errors/non-2xx; afterwards the server $(alive)"
+n=$(wrk_run "$work/s1n.txt" "$NG/static.file" -t"$THREADS" -c2000 -d"$DUR" --timeout 10s)
+set -- $n; nr=$1; np=$2
+set -- $s; echo "2,000 keep-alive connections (static): $1 req/s, p99 $2 ms, $3 socket errors/non-2xx (nginx: $nr req/s, p99 $np ms); afterwards the server $(alive)"
 s=$(wrk_run "$work/s2.txt" "$TL/api/v1/simulations?scenario=$SCENARIO" -t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 10s -s "$work/pipeline.lua")
 set -- $s; echo "16-deep pipelining, $CONNS connections (GET simulations): $1 req/s, $3 socket errors/non-2xx; afterwards the server $(alive)"
+echo "peak RSS (VmHWM) of tcplab over the runs above: $(( $(hwm_kib) / 1024 )) MiB"
+
+# RSS with 1,000 keep-alive connections, measured on a fresh process.
+start_tcplab
 wrk --latency -t"$THREADS" -c1000 -d"$DUR" --timeout 10s "$TL/api/v1/simulations?scenario=$SCENARIO" >"$work/s3.txt" 2>&1 &
 wrk_pid=$!
 sleep 2
 rss_mid=$(rss_kib)
 wait "$wrk_pid" || true
 hwm=$(hwm_kib)
-echo "1,000 keep-alive connections: RSS during the run $((rss_mid / 1024)) MiB; peak RSS (VmHWM) over the whole bench $((hwm / 1024)) MiB (target ≤ 64 MiB: $( [ "$hwm" -le 65536 ] && echo ok || echo OVER))"
+r3=$(awk '/^Requests\/sec:/ {print $2}' "$work/s3.txt")
+echo "1,000 keep-alive connections (fresh server, GET simulations, ${r3:-?} req/s): RSS during the run $((rss_mid / 1024)) MiB, peak (VmHWM) $((hwm / 1024)) MiB (target ≤ 64 MiB: $( [ "$hwm" -le 65536 ] && echo ok || echo OVER)); afterwards the server $(alive)"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# bench/run.sh — the benchmarks, one section each; figures and ratios, not pass/fail.
+# Sections append below; each builds what it needs. Run from anywhere: `make bench`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# --- engine: lifecycles/s with recording off/on, allocations per lifecycle (bench/engine_bench.c)
+echo "=== engine"
+make --no-print-directory build/bench_engine >/dev/null && build/bench_engine "${ENGINE_BENCH_N:-2000000}"
+
+# --- http: wrk beside nginx — static file, cached trace, POST custom scenario; 2,000
+# keep-alive connections, 16-deep pipelining, RSS with 1,000 connections (bench/http.sh)
+echo "=== http"
+make --no-print-directory build/tcplab >/dev/null && bench/http.sh
