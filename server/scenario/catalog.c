@@ -92,8 +92,9 @@ static const catalog_entry entries[] = {
      "it repeats the SYN; the server's fires at the same moment the repeated SYN arrives, so it "
      "repeats the SYN,ACK. The repeated SYN is an old duplicate to the server in SYN-RECEIVED: "
      "it lies wholly before RCV.NXT, is not acceptable, and draws an empty ACK "
-     "<SEQ=SND.NXT><ACK=RCV.NXT> (§3.10.7.4), which the client in SYN-SENT drops (neither SYN nor "
-     "RST). The retransmitted SYN,ACK completes the handshake.",
+     "<SEQ=SND.NXT><ACK=RCV.NXT> (§3.10.7.4). The retransmitted SYN,ACK, sent just before that "
+     "ACK, reaches the client first and completes its handshake; the empty ACK then arrives in "
+     "ESTABLISHED as a duplicate ACK and is ignored. The client's ACK completes the server's side.",
      "{\n  \"title\": \"Lost SYN,ACK\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"server\", \"flags\": [\"SYN\", \"ACK\"], \"nth\": 1}")
      "  " TIMERS "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect")

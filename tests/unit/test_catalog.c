@@ -7,7 +7,8 @@
  * "time-wait") or, for segment steps, "FLAGS SEQ ACK LEN" (flags in canonical order).
  * For a drop the endpoint is the sender. The last line is "final CLIENT SERVER".
  * Every FIN processed in the eighth step signals "connection closing" (§3.10.7.4); a FIN
- * retransmitted into TIME-WAIT is old (not acceptable) and is only ACKed.
+ * retransmitted into TIME-WAIT is ACKed again and restarts 2 MSL (§3.10.7.4, TIME-WAIT),
+ * with no second "connection closing".
  * Conventions used in the derivations: latency 50 ms, RTO 1000 ms doubling per retry,
  * 2 MSL = 240000 ms, no delayed ACKs, ACK field 0 when the ACK flag is off.
  */
@@ -309,8 +310,9 @@ TEST(catalog_lost_syn_ack)
 {
     /* At 1050 the server's timer (scheduled at 50) precedes the arrival of the repeated SYN
      * (scheduled at 1000). That SYN (SEQ=100, SEG.LEN=1) lies wholly before RCV.NXT=101:
-     * not acceptable (Table 6) → <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (§3.10.7.4). In
-     * SYN-SENT an acceptable ACK without SYN or RST is dropped (§3.10.7.3). */
+     * not acceptable (Table 6) → <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (§3.10.7.4). It is sent
+     * after the repeated SYN,ACK, so at 1100 the client is already ESTABLISHED and treats it
+     * as a duplicate ACK (SEG.ACK =< SND.UNA: ignored, fifth step). */
     EXPECT_TRACE("lost-syn-ack",
                  "0 call server listen CLOSED->LISTEN\n"
                  "0 call client connect CLOSED->SYN-SENT\n"
