@@ -1,0 +1,362 @@
+/*
+ * auth.c — the principal of a request, role checks, CSRF, secrets, password hashing and the
+ * login throttle (see auth.h for the rules).
+ *
+ * Owns: the hashing semaphore, the dummy hash (no user enumeration by timing), and the
+ * in-memory login-failure table (a fixed hash table keyed by client IP + name; lost on
+ * restart, which only gives an attacker one fresh window per restart).
+ * Does not: run SQL itself (store_accounts.h), or set cookies (api_accounts.c).
+ */
+#include "auth.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../app.h"
+#include "../store/store_accounts.h"
+
+/* ---- roles ------------------------------------------------------------------------------- */
+
+static const char *const role_names[GRADING_ROLE_COUNT] = {"anonymous", "student", "grader",
+                                                           "instructor", "admin"};
+
+const char *grading_role_name(grading_role r)
+{
+    return (unsigned)r < GRADING_ROLE_COUNT ? role_names[r] : "anonymous";
+}
+
+bool grading_role_from_name(const char *name, grading_role *out)
+{
+    for (int i = 1; i < GRADING_ROLE_COUNT; i++)
+        if (name && !strcmp(name, role_names[i])) {
+            *out = (grading_role)i;
+            return true;
+        }
+    return false;
+}
+
+bool grading_name_valid(const char *name)
+{
+    if (!name)
+        return false;
+    size_t n = strlen(name);
+    if (n == 0 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '@' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* ---- crypto ------------------------------------------------------------------------------ */
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static int crypto_ok = -1;
+static sem_t hash_sem;
+
+static void crypto_setup(void)
+{
+    if (sodium_init() < 0)
+        return;
+    if (sem_init(&hash_sem, 0, GRADING_HASH_CONCURRENCY) != 0)
+        return;
+    crypto_ok = 0;
+}
+
+int grading_crypto_init(void)
+{
+    pthread_once(&crypto_once, crypto_setup);
+    return crypto_ok;
+}
+
+static void sem_enter(void)
+{
+    while (sem_wait(&hash_sem) != 0) {
+    }
+}
+
+int grading_secret_new(char token[GRADING_TOKEN_SIZE], char digest[GRADING_DIGEST_SIZE])
+{
+    if (grading_crypto_init())
+        return -1;
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    memcpy(token, "tl_", 3);
+    sodium_bin2base64(token + 3, GRADING_TOKEN_SIZE - 3, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    grading_secret_digest(token, digest);
+    return 0;
+}
+
+void grading_secret_digest(const char *token, char digest[GRADING_DIGEST_SIZE])
+{
+    unsigned char h[32];
+    grading_crypto_init();
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(digest, GRADING_DIGEST_SIZE, h, sizeof h);
+}
+
+int grading_password_hash(const char *password, char *out, size_t out_size)
+{
+    if (grading_crypto_init() || out_size < crypto_pwhash_STRBYTES)
+        return -1;
+    sem_enter();
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sem_post(&hash_sem);
+    return rc == 0 ? 0 : -1;
+}
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void dummy_setup(void)
+{
+    char pw[GRADING_TOKEN_SIZE], dg[GRADING_DIGEST_SIZE];
+    if (grading_secret_new(pw, dg) == 0)
+        grading_password_hash(pw, dummy_hash, sizeof dummy_hash);
+}
+
+bool grading_password_verify(const char *password, const char *hash)
+{
+    if (grading_crypto_init())
+        return false;
+    bool real = hash && hash[0];
+    if (!real) {
+        pthread_once(&dummy_once, dummy_setup);
+        hash = dummy_hash;
+    }
+    sem_enter();
+    int rc = hash[0] ? crypto_pwhash_str_verify(hash, password, strlen(password)) : -1;
+    sem_post(&hash_sem);
+    return real && rc == 0;
+}
+
+/* ---- login throttle ------------------------------------------------------------------------ */
+
+#define SLOTS 4096
+
+typedef struct slot {
+    uint64_t key;
+    int64_t window_start;
+    int failures;
+} slot;
+
+static slot slots[SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t login_key(const char *ip, const char *name)
+{
+    crypto_generichash_state st;
+    uint64_t k = 0;
+    grading_crypto_init();
+    crypto_generichash_init(&st, NULL, 0, sizeof k);
+    crypto_generichash_update(&st, (const unsigned char *)(ip ? ip : ""), strlen(ip ? ip : ""));
+    crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+    crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
+    crypto_generichash_final(&st, (unsigned char *)&k, sizeof k);
+    return k ? k : 1;
+}
+
+/* The slot for `key` (caller holds the lock): its own, else a free or stale one, else the
+ * one with the oldest window in its probe run. */
+static slot *find_slot(uint64_t key, int64_t now, bool create)
+{
+    size_t base = (size_t)(key % SLOTS);
+    slot *victim = NULL;
+    for (size_t i = 0; i < 8; i++) {
+        slot *s = &slots[(base + i) % SLOTS];
+        if (s->key == key)
+            return s;
+        if (!create)
+            continue;
+        bool stale = s->key == 0 || now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS;
+        if (stale && !victim)
+            victim = s;
+    }
+    if (!create)
+        return NULL;
+    if (!victim) {
+        victim = &slots[base];
+        for (size_t i = 1; i < 8; i++)
+            if (slots[(base + i) % SLOTS].window_start < victim->window_start)
+                victim = &slots[(base + i) % SLOTS];
+    }
+    victim->key = key;
+    victim->window_start = now;
+    victim->failures = 0;
+    return victim;
+}
+
+int grading_login_blocked(const char *ip, const char *name, int64_t now)
+{
+    uint64_t key = login_key(ip, name);
+    int wait = 0;
+    pthread_mutex_lock(&slots_lock);
+    slot *s = find_slot(key, now, false);
+    if (s && s->failures >= GRADING_LOGIN_MAX_FAILURES) {
+        int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
+        wait = left > 0 ? (int)left : 0;
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return wait;
+}
+
+void grading_login_failed(const char *ip, const char *name, int64_t now)
+{
+    uint64_t key = login_key(ip, name);
+    pthread_mutex_lock(&slots_lock);
+    slot *s = find_slot(key, now, true);
+    if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
+        s->window_start = now;
+        s->failures = 0;
+    }
+    s->failures++;
+    pthread_mutex_unlock(&slots_lock);
+}
+
+void grading_login_succeeded(const char *ip, const char *name)
+{
+    uint64_t key = login_key(ip, name);
+    pthread_mutex_lock(&slots_lock);
+    slot *s = find_slot(key, 0, false);
+    if (s)
+        memset(s, 0, sizeof *s);
+    pthread_mutex_unlock(&slots_lock);
+}
+
+/* ---- the principal -------------------------------------------------------------------------- */
+
+static void anonymous(grading_principal *p)
+{
+    memset(p, 0, sizeof *p);
+    p->role = GRADING_ANONYMOUS;
+    snprintf(p->actor, sizeof p->actor, "anonymous");
+}
+
+grading_auth_result grading_auth(const http_request *req, grading_principal *p)
+{
+    anonymous(p);
+    store *st = req->app ? req->app->store : NULL;
+    const char *authz = http_header(req, "Authorization");
+    int64_t now = (int64_t)time(NULL);
+    if (authz) {
+        if (strncasecmp(authz, "Bearer ", 7) != 0)
+            return GRADING_AUTH_BAD_TOKEN;
+        const char *tok = authz + 7;
+        while (*tok == ' ')
+            tok++;
+        if (!*tok || strlen(tok) >= GRADING_TOKEN_SIZE || !st)
+            return st ? GRADING_AUTH_BAD_TOKEN : GRADING_AUTH_ERROR;
+        char digest[GRADING_DIGEST_SIZE];
+        grading_secret_digest(tok, digest);
+        store_token t;
+        store_status rc = store_token_lookup(st, digest, &t);
+        if (rc == STORE_NOT_FOUND)
+            return GRADING_AUTH_BAD_TOKEN;
+        if (rc != STORE_OK)
+            return GRADING_AUTH_ERROR;
+        grading_role role;
+        if (!grading_role_from_name(t.role, &role))
+            return GRADING_AUTH_BAD_TOKEN;
+        /* last_used is a hint, kept to a minute: no write per request */
+        if (now - t.last_used_at >= 60)
+            store_token_touch(st, t.id, now);
+        p->role = role;
+        p->via_token = true;
+        p->token_id = t.id;
+        snprintf(p->name, sizeof p->name, "%s", t.name);
+        snprintf(p->actor, sizeof p->actor, "token:%lld", (long long)t.id);
+        return GRADING_AUTH_OK;
+    }
+    const char *cookie = http_cookie(req, GRADING_SESSION_COOKIE);
+    if (!cookie || !*cookie || strlen(cookie) >= GRADING_TOKEN_SIZE || !st)
+        return GRADING_AUTH_OK;
+    char digest[GRADING_DIGEST_SIZE];
+    grading_secret_digest(cookie, digest);
+    store_user u;
+    char csrf[64];
+    store_status rc = store_session_get(st, digest, now, &u, csrf, sizeof csrf);
+    if (rc == STORE_NOT_FOUND)
+        return GRADING_AUTH_OK;
+    if (rc != STORE_OK)
+        return GRADING_AUTH_ERROR;
+    grading_role role;
+    if (!grading_role_from_name(u.role, &role))
+        return GRADING_AUTH_OK;
+    p->role = role;
+    p->via_cookie = true;
+    p->user_id = u.id;
+    snprintf(p->name, sizeof p->name, "%s", u.name);
+    snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
+    snprintf(p->actor, sizeof p->actor, "user:%s", u.name);
+    return GRADING_AUTH_OK;
+}
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") && strcmp(m, "HEAD") && strcmp(m, "OPTIONS");
+}
+
+/* True when Origin is absent, or its host[:port] equals the Host header. */
+static bool origin_ok(const http_request *req)
+{
+    const char *origin = http_header(req, "Origin");
+    if (!origin)
+        return true;
+    const char *host = http_header(req, "Host");
+    const char *sep = strstr(origin, "://");
+    if (!host || !sep)
+        return false;
+    return strcasecmp(sep + 3, host) == 0;
+}
+
+bool grading_guard(const http_request *req, http_response *res, grading_principal *p,
+                   unsigned allowed)
+{
+    grading_auth_result r = grading_auth(req, p);
+    if (r == GRADING_AUTH_ERROR) {
+        http_problem(res, 503, NULL, "the account store is unavailable");
+        return false;
+    }
+    if (r == GRADING_AUTH_BAD_TOKEN) {
+        http_problem(res, 401, NULL, "the bearer token is unknown, revoked or malformed");
+        http_set_header(res, "WWW-Authenticate", "Bearer realm=\"tcplab\"");
+        return false;
+    }
+    if (p->via_cookie && unsafe_method(req->method)) {
+        const char *h = http_header(req, "X-CSRF-Token");
+        if (!origin_ok(req)) {
+            http_problem(res, 403, NULL, "cross-site request refused: Origin does not match Host");
+            return false;
+        }
+        if (!h || !p->csrf[0] || strlen(h) != strlen(p->csrf) ||
+            sodium_memcmp(h, p->csrf, strlen(h)) != 0) {
+            http_problem(res, 403, NULL,
+                         "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
+            return false;
+        }
+    }
+    if (!(allowed & GRADING_ALLOW(p->role))) {
+        if (p->role == GRADING_ANONYMOUS) {
+            http_problem(res, 401, NULL, "sign in or send an API token (Authorization: Bearer)");
+            http_set_header(res, "WWW-Authenticate", "Bearer realm=\"tcplab\"");
+        } else {
+            char msg[160];
+            snprintf(msg, sizeof msg, "the %s role may not use this endpoint",
+                     grading_role_name(p->role));
+            http_problem(res, 403, NULL, msg);
+        }
+        return false;
+    }
+    return true;
+}

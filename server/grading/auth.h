@@ -1,0 +1,109 @@
+/*
+ * auth.h — who is asking: sessions, API tokens, roles, CSRF and login throttling (issue #5).
+ *
+ * Owns: the principal of a request (grading_auth), the role checks every instructor and
+ * grader endpoint uses (grading_guard), password hashing (libsodium crypto_pwhash_str,
+ * argon2id, at most GRADING_HASH_CONCURRENCY hashes at once so logins cannot starve the
+ * HTTP workers), random secrets and their stored hashes, and the login rate limit.
+ * Does not: run SQL (server/store/store_accounts.c) or define routes (routes.c).
+ *
+ * Credentials, in order: `Authorization: Bearer <token>` (an API token; never needs CSRF:
+ * a browser never attaches it by itself), else the `tcplab_session` cookie.
+ *
+ * CSRF (cookie authentication only): every POST/PUT/PATCH/DELETE must carry the header
+ * `X-CSRF-Token` equal to the session's server-side token (returned by login and by
+ * GET /api/v1/me, and also set as the readable cookie `tcplab_csrf` for scripts in our own
+ * pages: a synchronizer token delivered double-submit style). In addition an `Origin`
+ * header, when present, must name the request's own Host. Either failing is a 403.
+ * The cookie is SameSite=Lax, HttpOnly, Secure when X-Forwarded-Proto is https.
+ */
+#ifndef TCPLAB_GRADING_AUTH_H
+#define TCPLAB_GRADING_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../http/http.h"
+
+#define GRADING_HASH_CONCURRENCY 2
+#define GRADING_SESSION_COOKIE "tcplab_session"
+#define GRADING_CSRF_COOKIE "tcplab_csrf"
+#define GRADING_SESSION_SECONDS (12 * 3600)
+#define GRADING_LOGIN_MAX_FAILURES 5     /* per client IP + user name ... */
+#define GRADING_LOGIN_WINDOW_SECONDS 300 /* ... in this window, then 429 */
+
+typedef enum grading_role {
+    GRADING_ANONYMOUS = 0,
+    GRADING_STUDENT,
+    GRADING_GRADER,     /* API tokens only */
+    GRADING_INSTRUCTOR,
+    GRADING_ADMIN,
+    GRADING_ROLE_COUNT
+} grading_role;
+
+#define GRADING_ALLOW(r) (1u << (r))
+#define GRADING_ANYONE 0x1fu
+#define GRADING_SIGNED_IN (GRADING_ANYONE & ~GRADING_ALLOW(GRADING_ANONYMOUS))
+#define GRADING_STAFF (GRADING_ALLOW(GRADING_INSTRUCTOR) | GRADING_ALLOW(GRADING_ADMIN))
+#define GRADING_STAFF_OR_GRADER (GRADING_STAFF | GRADING_ALLOW(GRADING_GRADER))
+
+const char *grading_role_name(grading_role r);         /* "student", ...; "anonymous" */
+bool grading_role_from_name(const char *name, grading_role *out);
+
+typedef struct grading_principal {
+    grading_role role;
+    bool via_cookie;          /* authenticated by the session cookie (CSRF applies) */
+    bool via_token;           /* authenticated by a bearer token */
+    int64_t user_id;          /* 0 for tokens and anonymous */
+    int64_t token_id;         /* 0 unless via_token */
+    char name[64];            /* user name, or the token's name; "" if anonymous */
+    char csrf[64];            /* the session's CSRF token (cookie auth) */
+    char actor[96];           /* "user:NAME", "token:ID" or "anonymous" */
+} grading_principal;
+
+typedef enum grading_auth_result {
+    GRADING_AUTH_OK = 0,      /* *p filled (maybe anonymous: no credentials at all) */
+    GRADING_AUTH_BAD_TOKEN,   /* a bearer token was given but is unknown or revoked */
+    GRADING_AUTH_ERROR        /* the store failed */
+} grading_auth_result;
+
+/* Who sent `req`. An unknown or expired session cookie counts as anonymous. */
+grading_auth_result grading_auth(const http_request *req, grading_principal *p);
+
+/* grading_auth + role check + CSRF. Returns true if the handler may go on. Otherwise
+ * `res` is filled: 401 (no or bad credentials; WWW-Authenticate: Bearer), 403 (role not
+ * in `allowed`, or CSRF failure for a cookie-authenticated unsafe method), 503 (store). */
+bool grading_guard(const http_request *req, http_response *res, grading_principal *p,
+                   unsigned allowed);
+
+/* ---- secrets ---------------------------------------------------------------------------- */
+
+#define GRADING_TOKEN_SIZE 64  /* buffer for a token: "tl_" + 43 base64url chars */
+#define GRADING_DIGEST_SIZE 65 /* hex BLAKE2b-256 + NUL */
+
+/* Initialises libsodium (idempotent, thread-safe). Returns 0 or -1. */
+int grading_crypto_init(void);
+/* A new random secret (32 bytes, base64url, prefixed "tl_") and its stored hash. 0 or -1. */
+int grading_secret_new(char token[GRADING_TOKEN_SIZE], char digest[GRADING_DIGEST_SIZE]);
+/* The stored hash of a presented secret (hex BLAKE2b-256). */
+void grading_secret_digest(const char *token, char digest[GRADING_DIGEST_SIZE]);
+
+/* argon2id via crypto_pwhash_str, throttled to GRADING_HASH_CONCURRENCY at a time.
+ * `out` needs crypto_pwhash_STRBYTES (128). 0 or -1 (out of memory). */
+int grading_password_hash(const char *password, char *out, size_t out_size);
+/* True if `password` matches `hash`. With hash NULL it verifies against a dummy hash
+ * and returns false: an unknown user costs the same time as a wrong password. */
+bool grading_password_verify(const char *password, const char *hash);
+
+/* User names: 1..63 characters of [A-Za-z0-9._@-]. */
+bool grading_name_valid(const char *name);
+
+/* ---- login throttling ---------------------------------------------------------------------- */
+
+/* Seconds until `ip`+`name` may try again (0: go ahead). */
+int grading_login_blocked(const char *ip, const char *name, int64_t now);
+void grading_login_failed(const char *ip, const char *name, int64_t now);
+void grading_login_succeeded(const char *ip, const char *name);
+
+#endif
