@@ -273,6 +273,16 @@ void api_simulations_post(const http_request *req, http_response *res)
     json_t *root = parse_body(req, res);
     if (!root)
         return;
+    /* {"scenario": NAME} alone is exactly a built-in: its trace is already in the cache */
+    const char *body, *etag;
+    size_t len;
+    json_t *only = json_object_get(root, "scenario");
+    if (!save && json_is_string(only) && json_object_size(root) == 1 && req->app &&
+        sim_cache_lookup(req->app->sim_cache, json_string_value(only), &body, &len, &etag) == 0) {
+        json_decref(root);
+        http_static_body(res, 200, "application/json", body, len);
+        return;
+    }
     json_t *scenario = resolve(root, res);
     json_decref(root);
     if (!scenario)

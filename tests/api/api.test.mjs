@@ -162,6 +162,14 @@ describe('simulations', () => {
       const b = await get(`/api/v1/simulations?scenario=${name}`);
       assert.equal(b.r.status, 200);
       assert.deepEqual(a.json, JSON.parse(b.text), name);
+      // an override that does not change the run: a fresh engine run equals the cached trace
+      const c = await postJSON('/api/v1/simulations', { scenario: name, title: 'mine' });
+      assert.equal(c.r.status, 200, c.text);
+      assert.deepEqual(c.json, a.json, `${name}: fresh run equals cache`);
+      // and so does posting the built-in's full scenario
+      const full = JSON.parse((await get(`/api/v1/scenarios/${name}`)).text).scenario;
+      const d = await postJSON('/api/v1/simulations', full);
+      assert.deepEqual(d.json, a.json, `${name}: full scenario equals cache`);
     }
   });
 
