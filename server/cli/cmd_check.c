@@ -2,8 +2,9 @@
  * cmd_check.c — `tcplab check [--static DIR] DIR|FILE...`: validates lesson files.
  *
  * Owns: expanding folders into their *.md lesson files, the per-file report, and the
- * checks that span files: both locales present, the same quiz (ids, types, answers) and
- * order in both, no two lessons of one locale with the same order.
+ * checks that span files: both locales present and equivalent (lessons_compare_locales:
+ * order, scenario blocks, quiz ids/types/answers), no two lessons of a locale sharing an
+ * order.
  * Does not: parse or render anything itself (server/lessons/lessons.c does, including the
  * front matter schema, scenario blocks, quiz answer keys and link targets).
  * Output: per file "ok FILE" or its errors as "FILE:LINE: message"; last line
@@ -20,7 +21,6 @@
 
 #include "../lessons/i18n.h"
 #include "../lessons/lessons.h"
-#include "../lessons/quiz.h"
 #include "cli.h"
 
 typedef struct check_entry {
@@ -270,12 +270,9 @@ int cmd_check(int argc, char **argv)
         }
         /* report pair differences once, on the Chinese file */
         if (strcmp(e->locale, I18N_ZH_CN) == 0 && e->l && other_l) {
-            char err[512];
-            if (quiz_sets_equivalent(&other_l->quiz, &e->l->quiz, err, sizeof err) != 0)
-                errf(e, 1, "quiz differs from the English version %s: %s", other_l->path, err);
-            if (other_l->order != e->l->order)
-                errf(e, 1, "order is %d but the English version %s has %d", e->l->order,
-                     other_l->path, other_l->order);
+            char err[600];
+            if (lessons_compare_locales(other_l, e->l, err, sizeof err) != 0)
+                errf(e, 1, "does not match the English version %s: %s", other_l->path, err);
         }
         lessons_lesson_free(loaded);
     }

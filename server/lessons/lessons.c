@@ -26,6 +26,8 @@ typedef struct lesson_priv {
     char slug[64];
     frontmatter fm;
     char *html;
+    char **scenario_srcs;   /* each ```scenario block's trimmed source, in order */
+    size_t scenario_src_count;
 } lesson_priv;
 
 struct lessons_set {
@@ -81,6 +83,11 @@ typedef struct parse_ctx {
     lesson_priv *l;
     int figure_no;
     char dir[512];
+    struct anchor {
+        char *frag;
+        int line;
+    } *anchors;             /* same-page "#frag" links, checked after rendering */
+    size_t anchor_count;
 } parse_ctx;
 
 static void problem(parse_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -163,7 +170,18 @@ static void link_cb(void *ctx, const char *url, int line, bool is_image)
     size_t scheme = strcspn(url, ":/?#");
     if (url[scheme] == ':')
         return; /* http, https, mailto: not fetched */
-    if (url[0] == '#' || !strncmp(url, "//", 2))
+    if (url[0] == '#') {
+        struct anchor *g = realloc(c->anchors, (c->anchor_count + 1) * sizeof *g);
+        if (g) {
+            c->anchors = g;
+            c->anchors[c->anchor_count].frag = strdup(url + 1);
+            c->anchors[c->anchor_count].line = line;
+            if (c->anchors[c->anchor_count].frag)
+                c->anchor_count++;
+        }
+        return;
+    }
+    if (!strncmp(url, "//", 2))
         return;
     char p[1024];
     resolve_path(url, p, sizeof p);
@@ -223,6 +241,13 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
             problem(c, body_line - 1, "scenario block is empty (give a built-in name or JSON)");
             c->fatal = true;
             return NULL;
+        }
+        char **g = realloc(l->scenario_srcs, (l->scenario_src_count + 1) * sizeof *g);
+        if (g) {
+            l->scenario_srcs = g;
+            l->scenario_srcs[l->scenario_src_count] = strndup(body + b, e - b);
+            if (l->scenario_srcs[l->scenario_src_count])
+                l->scenario_src_count++;
         }
         char *html = figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err,
                                          sizeof err);
@@ -334,6 +359,9 @@ void lessons_lesson_free(lesson *pub)
     lesson_priv *l = (lesson_priv *)pub;
     quiz_set_cleanup(&l->pub.quiz);
     frontmatter_cleanup(&l->fm);
+    for (size_t i = 0; i < l->scenario_src_count; i++)
+        free(l->scenario_srcs[i]);
+    free(l->scenario_srcs);
     free(l->html);
     free(l->path);
     free(l);
@@ -430,7 +458,19 @@ lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
         goto fail;
     }
     l->pub.html = l->html;
+    for (size_t i = 0; i < c.anchor_count; i++) {
+        char needle[300];
+        snprintf(needle, sizeof needle, " id=\"%s\"", c.anchors[i].frag);
+        if (c.anchors[i].frag[0] && !strstr(l->html, needle))
+            problem(&c, c.anchors[i].line, "link \"#%s\": no heading or element with that id",
+                    c.anchors[i].frag);
+    }
     free(text);
+    for (size_t i = 0; i < c.anchor_count; i++)
+        free(c.anchors[i].frag);
+    free(c.anchors);
+    c.anchors = NULL;
+    c.anchor_count = 0;
     if (problems)
         *problems = c.problems;
     if (c.fatal) {
@@ -440,6 +480,9 @@ lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
     return &l->pub;
 fail:
     free(text);
+    for (size_t i = 0; i < c.anchor_count; i++)
+        free(c.anchors[i].frag);
+    free(c.anchors);
     if (l)
         lessons_lesson_free(&l->pub);
     if (problems)
@@ -630,4 +673,35 @@ const quiz_question *lessons_find_question(const lessons_set *s, const char *glo
                 return l->quiz.items[i];
     }
     return NULL;
+}
+
+int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_t err_size)
+{
+    const lesson_priv *a = (const lesson_priv *)en, *b = (const lesson_priv *)zh;
+    if (strcmp(en->slug, zh->slug)) {
+        snprintf(err, err_size, "different lessons (\"%s\" and \"%s\")", en->slug, zh->slug);
+        return -1;
+    }
+    if (en->order != zh->order) {
+        snprintf(err, err_size, "order is %d in %s but %d in %s", en->order, en->locale,
+                 zh->order, zh->locale);
+        return -1;
+    }
+    if (a->scenario_src_count != b->scenario_src_count) {
+        snprintf(err, err_size, "%zu scenario blocks in %s but %zu in %s", a->scenario_src_count,
+                 en->locale, b->scenario_src_count, zh->locale);
+        return -1;
+    }
+    for (size_t i = 0; i < a->scenario_src_count; i++)
+        if (strcmp(a->scenario_srcs[i], b->scenario_srcs[i])) {
+            snprintf(err, err_size, "scenario block %zu differs (\"%.40s\" vs \"%.40s\")", i + 1,
+                     a->scenario_srcs[i], b->scenario_srcs[i]);
+            return -1;
+        }
+    char qerr[400];
+    if (quiz_sets_equivalent(&en->quiz, &zh->quiz, qerr, sizeof qerr) != 0) {
+        snprintf(err, err_size, "quiz differs: %s", qerr);
+        return -1;
+    }
+    return 0;
 }

@@ -70,6 +70,10 @@ lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
                            lessons_report_fn report, void *ctx, int *problems);
 void lessons_lesson_free(lesson *l); /* NULL is a no-op; only for lessons_parse_file's */
 
+/* The two locales of one lesson agree: same slug, order, ```scenario blocks (same sources
+ * in the same order) and quiz (quiz_sets_equivalent). 0, or -1 with a reason in err. */
+int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_t err_size);
+
 /* Splits a lesson file name ("x/three-way-handshake.zh-CN.md") into slug (copied into
  * slug_out) and locale ("en" / "zh-CN"). Returns false if the name is not SLUG.md or
  * SLUG.zh-CN.md with SLUG matching [a-z0-9-]{1,63}. */

@@ -265,3 +265,37 @@ TEST(lessons_load_find_order_questions)
     CHECK(lessons_load("/nonexistent/lessons", err, sizeof err) == NULL);
     CHECK(strstr(err, "/nonexistent/lessons") != NULL);
 }
+
+TEST(lessons_compare_locales_and_anchors)
+{
+    char dir[] = "/tmp/tcplab-lessons-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    lessons_parse_options opt = {NULL, true, false};
+    err_log log;
+    memset(&log, 0, sizeof log);
+    const char *en = "---\ntitle: T\nsummary: S\norder: 3\ntags: []\nlocale: en\n---\n"
+                     "# Top\n\n[up](#top) [bad](#nowhere)\n\n```scenario\nlost-syn\n```\n";
+    const char *zh = "---\ntitle: T\nsummary: S\norder: 3\ntags: []\nlocale: zh-CN\n---\n"
+                     "# 顶部\n\n```scenario\nlost-fin\n```\n";
+    char p1[600], p2[600];
+    snprintf(p1, sizeof p1, "%s", write_temp(dir, "x.md", en, strlen(en)));
+    snprintf(p2, sizeof p2, "%s", write_temp(dir, "x.zh-CN.md", zh, strlen(zh)));
+    int problems = 0;
+    lesson *a = lessons_parse_file(p1, &opt, log_report, &log, &problems);
+    lesson *b = lessons_parse_file(p2, &opt, log_report, &log, NULL);
+    CHECK(a != NULL && b != NULL);
+    CHECK_EQ_INT(problems, 1);
+    CHECK(strstr(log.all, "x.md:10: link \"#nowhere\": no heading") != NULL);
+    CHECK(strstr(log.all, "#top") == NULL);
+    if (a && b) {
+        char err[600] = "";
+        CHECK_EQ_INT(lessons_compare_locales(a, b, err, sizeof err), -1);
+        CHECK(strstr(err, "scenario block 1 differs") != NULL);
+        CHECK_EQ_INT(lessons_compare_locales(a, a, err, sizeof err), 0);
+    }
+    lessons_lesson_free(a);
+    lessons_lesson_free(b);
+    unlink(p1);
+    unlink(p2);
+    rmdir(dir);
+}
