@@ -123,7 +123,8 @@ int cmd_simulate(int argc, char **argv)
         }
     }
     if (!file == !name) {
-        fprintf(stderr, "tcplab simulate: give either a FILE (or - for stdin) or --scenario NAME\n");
+        fprintf(stderr,
+                "tcplab simulate: give either a FILE (or - for stdin) or --scenario NAME\n");
         simulate_usage(stderr);
         return 2;
     }
@@ -135,7 +136,8 @@ int cmd_simulate(int argc, char **argv)
     if (name) {
         const catalog_entry *e = catalog_find(name);
         if (!e) {
-            fprintf(stderr, "tcplab simulate: unknown scenario \"%s\" (see `tcplab scenarios`)\n", name);
+            fprintf(stderr, "tcplab simulate: unknown scenario \"%s\" (see `tcplab scenarios`)\n",
+                    name);
             return 2;
         }
         text = e->json;
@@ -184,7 +186,8 @@ int cmd_simulate(int argc, char **argv)
                         e->pointer[0] ? e->pointer : "(root)", e->detail);
         }
         if (errs->dropped)
-            fprintf(stderr, "tcplab simulate: %s: ... and %zu more errors\n", origin, errs->dropped);
+            fprintf(stderr, "tcplab simulate: %s: ... and %zu more errors\n", origin,
+                    errs->dropped);
         rc = 2;
         goto out;
     }
@@ -247,7 +250,8 @@ int cmd_scenarios(int argc, char **argv)
             printf("usage: tcplab scenarios [--json]\n");
             return 0;
         } else {
-            fprintf(stderr, "tcplab scenarios: unknown argument \"%s\"\nusage: tcplab scenarios [--json]\n",
+            fprintf(stderr,
+                    "tcplab scenarios: unknown argument \"%s\"\nusage: tcplab scenarios [--json]\n",
                     argv[i]);
             return 2;
         }

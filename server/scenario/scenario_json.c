@@ -49,7 +49,7 @@
 #include <string.h>
 
 #define PTR_MAX ((size_t)sizeof(((scenario_error *)0)->pointer))
-#define MAX_MS 9007199254740992LL /* 2^53 */
+#define MAX_MS  9007199254740992LL /* 2^53 */
 #define MAX_U32 4294967295LL
 
 typedef struct ctx {
@@ -149,14 +149,22 @@ static void quoted(char *out, size_t size, const char *s)
 static const char *type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number with a fraction";
-    case JSON_TRUE: return "true";
-    case JSON_FALSE: return "false";
-    case JSON_NULL: return "null";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number with a fraction";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        return "null";
     }
     return "a value";
 }
@@ -362,9 +370,12 @@ static bool parse_action(const char *s, sim_fault_action *out)
 static const char *action_name(sim_fault_action a)
 {
     switch (a) {
-    case SIM_FAULT_DROP: return "drop";
-    case SIM_FAULT_DELAY: return "delay";
-    case SIM_FAULT_DUPLICATE: return "duplicate";
+    case SIM_FAULT_DROP:
+        return "drop";
+    case SIM_FAULT_DELAY:
+        return "delay";
+    case SIM_FAULT_DUPLICATE:
+        return "duplicate";
     }
     return "?";
 }
@@ -374,7 +385,8 @@ static void parse_fault(ctx *c, const json_t *v, const char *ptr, sim_scenario *
     static const char *const known[] = {"action", "from", "flags", "nth", "extra_ms", NULL};
     if (!check_object(c, v, ptr, known))
         return;
-    sim_fault f = {.action = SIM_FAULT_DROP, .from = SIM_CLIENT, .flags = 0, .nth = 0, .extra_ms = 0};
+    sim_fault f = {
+        .action = SIM_FAULT_DROP, .from = SIM_CLIENT, .flags = 0, .nth = 0, .extra_ms = 0};
     bool ok = true, have_action = false;
     char p[PTR_MAX];
     long long x;
@@ -543,7 +555,8 @@ static bool parse_inject(ctx *c, const json_t *v, const char *ptr, sim_event *ev
         const char *name;
         long long hi;
         uint32_t *dst;
-    } opt[] = {{"ack", MAX_U32, &ev->seg.ack}, {"len", 65535, &ev->seg.len}, {"wnd", 65535, &ev->seg.wnd}};
+    } opt[] = {
+        {"ack", MAX_U32, &ev->seg.ack}, {"len", 65535, &ev->seg.len}, {"wnd", 65535, &ev->seg.wnd}};
     for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++) {
         if (!(m = json_object_get(v, opt[i].name)))
             continue;
@@ -646,10 +659,11 @@ static void errs_reset(scenario_errors *errs)
     errs->malformed = false;
 }
 
-static int from_json(const json_t *root, sim_scenario *out, scenario_errors *errs, bool ints_as_reals)
+static int from_json(const json_t *root, sim_scenario *out, scenario_errors *errs,
+                     bool ints_as_reals)
 {
     ctx c = {.errs = errs, .ints_as_reals = ints_as_reals};
-    static const char *const known[] = {"title",  "description", "client", "server",  "network",
+    static const char *const known[] = {"title",  "description", "client", "server",   "network",
                                         "timers", "events",      "seed",   "until_ms", NULL};
     if (!check_object(&c, root, "", known))
         return -1;
@@ -742,13 +756,15 @@ size_t scenario_errors_format(const scenario_errors *errs, char *buf, size_t siz
         buf[0] = '\0';
     for (size_t i = 0; i < errs->count; i++) {
         const scenario_error *e = &errs->items[i];
-        int w = e->pointer[0] ? snprintf(buf + n, size > n ? size - n : 0, "%s: %s\n", e->pointer, e->detail)
-                              : snprintf(buf + n, size > n ? size - n : 0, "%s\n", e->detail);
+        int w = e->pointer[0]
+                    ? snprintf(buf + n, size > n ? size - n : 0, "%s: %s\n", e->pointer, e->detail)
+                    : snprintf(buf + n, size > n ? size - n : 0, "%s\n", e->detail);
         if (w > 0)
             n += (size_t)w;
     }
     if (errs->dropped) {
-        int w = snprintf(buf + n, size > n ? size - n : 0, "(%zu more errors not shown)\n", errs->dropped);
+        int w = snprintf(buf + n, size > n ? size - n : 0, "(%zu more errors not shown)\n",
+                         errs->dropped);
         if (w > 0)
             n += (size_t)w;
     }
@@ -987,7 +1003,8 @@ json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc)
         json_decref(steps);
         return NULL;
     }
-    return json_pack("{s:o, s:o, s:I}", "steps", steps, "final", fin, "end_ms", (json_int_t)t->end_ms);
+    return json_pack("{s:o, s:o, s:I}", "steps", steps, "final", fin, "end_ms",
+                     (json_int_t)t->end_ms);
 }
 
 json_t *trace_to_json(const sim_trace *t)
@@ -1024,7 +1041,10 @@ static void sb_add(sbuf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
 
 static void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_fmt(sbuf *b, const char *fmt, ...)

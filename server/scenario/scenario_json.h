@@ -23,9 +23,9 @@ typedef struct scenario_error {
 
 typedef struct scenario_errors {
     scenario_error items[SCENARIO_MAX_ERRORS];
-    size_t count;      /* errors kept (at most SCENARIO_MAX_ERRORS) */
-    bool malformed;    /* true: the text was not JSON at all (detail has line:column) */
-    size_t dropped;    /* further errors found but not kept (beyond SCENARIO_MAX_ERRORS) */
+    size_t count;   /* errors kept (at most SCENARIO_MAX_ERRORS) */
+    bool malformed; /* true: the text was not JSON at all (detail has line:column) */
+    size_t dropped; /* further errors found but not kept (beyond SCENARIO_MAX_ERRORS) */
 } scenario_errors;
 
 /* Writes every error as "POINTER: DETAIL\n" (just "DETAIL\n" for the root) into buf,

@@ -26,7 +26,8 @@ static void flags_str(char *out, size_t size, uint8_t flags)
     out[0] = '\0';
     for (size_t i = 0; i < TCP_FLAG_NAME_COUNT; i++)
         if (flags & tcp_flag_order[i])
-            n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "", tcp_flag_name(tcp_flag_order[i]));
+            n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "," : "",
+                                  tcp_flag_name(tcp_flag_order[i]));
     if (n == 0)
         snprintf(out, size, "-");
 }
@@ -45,11 +46,13 @@ static char *compact(const sim_trace *t)
         else if (st->kind == SIM_STEP_CALL)
             snprintf(detail, sizeof detail, "%s", tcp_call_name(st->call));
         else if (st->kind == SIM_STEP_TIMEOUT)
-            snprintf(detail, sizeof detail, "%s", sim_timer_name(st->timer) ? sim_timer_name(st->timer) : "?");
+            snprintf(detail, sizeof detail, "%s",
+                     sim_timer_name(st->timer) ? sim_timer_name(st->timer) : "?");
         else {
             char fl[40];
             flags_str(fl, sizeof fl, st->seg.flags);
-            snprintf(detail, sizeof detail, "%s %u %u %u", fl, st->seg.seq, st->seg.ack, st->seg.len);
+            snprintf(detail, sizeof detail, "%s %u %u %u", fl, st->seg.seq, st->seg.ack,
+                     st->seg.len);
         }
         n += (size_t)snprintf(s + n, cap - n, "%lld %s %s %s %s->%s", (long long)st->t_ms,
                               sim_step_kind_name(st->kind), sim_endpoint_name(st->endpoint), detail,
@@ -82,7 +85,8 @@ static char *run_builtin(const char *name)
     static sim_scenario sc;
     static scenario_errors errs;
     if (scenario_parse(e->json, strlen(e->json), &sc, &errs) != 0) {
-        testlib_fail(__FILE__, __LINE__, "%s: %s: %s", name, errs.items[0].pointer, errs.items[0].detail);
+        testlib_fail(__FILE__, __LINE__, "%s: %s: %s", name, errs.items[0].pointer,
+                     errs.items[0].detail);
         return NULL;
     }
     sim *s = sim_new();
@@ -118,8 +122,10 @@ static void expect_trace(const char *file, int line, const char *name, const cha
             x += xl + (xe ? 1 : 0);
             step++;
         }
-        testlib_fail(file, line, "%s: first difference at line %d\n--- expected (RFC 9293, by hand)\n%s--- engine\n%s",
-                     name, step, expected, got);
+        testlib_fail(
+            file, line,
+            "%s: first difference at line %d\n--- expected (RFC 9293, by hand)\n%s--- engine\n%s",
+            name, step, expected, got);
     }
     free(got);
 }
@@ -138,11 +144,23 @@ static void expect_trace(const char *file, int line, const char *name, const cha
 
 TEST(catalog_names_exact_and_complete)
 {
-    static const char *names[] = {"handshake-and-close", "server-closes-first", "half-close",
-                                  "simultaneous-open", "simultaneous-close", "lost-syn", "lost-syn-ack",
-                                  "lost-third-ack", "lost-fin", "lost-final-ack", "connection-refused",
-                                  "abort-rst", "half-open-discovery", "half-open-data", "old-duplicate-syn",
-                                  "old-duplicate-syn-passive", "syn-retries-exhausted"};
+    static const char *names[] = {"handshake-and-close",
+                                  "server-closes-first",
+                                  "half-close",
+                                  "simultaneous-open",
+                                  "simultaneous-close",
+                                  "lost-syn",
+                                  "lost-syn-ack",
+                                  "lost-third-ack",
+                                  "lost-fin",
+                                  "lost-final-ack",
+                                  "connection-refused",
+                                  "abort-rst",
+                                  "half-open-discovery",
+                                  "half-open-data",
+                                  "old-duplicate-syn",
+                                  "old-duplicate-syn-passive",
+                                  "syn-retries-exhausted"};
     CHECK_EQ_INT(catalog_count(), sizeof names / sizeof names[0]);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const catalog_entry *e = catalog_find(names[i]);
@@ -167,8 +185,8 @@ TEST(catalog_all_parse_and_run)
         const catalog_entry *e = catalog_at(i);
         int rc = scenario_parse(e->json, strlen(e->json), &sc, &errs);
         if (rc != 0)
-            testlib_fail(__FILE__, __LINE__, "%s does not parse: %s: %s", e->name, errs.items[0].pointer,
-                         errs.items[0].detail);
+            testlib_fail(__FILE__, __LINE__, "%s does not parse: %s: %s", e->name,
+                         errs.items[0].pointer, errs.items[0].detail);
         sim_trace t;
         sim_trace_init(&t);
         char msg[256] = "";
@@ -190,66 +208,66 @@ TEST(catalog_all_parse_and_run)
 
 TEST(catalog_handshake_and_close)
 {
-    EXPECT_TRACE("handshake-and-close",
-                 HANDSHAKE
-                 "200 call client send(10) ESTABLISHED->ESTABLISHED\n"
-                 "200 send client ACK,PSH 101 301 10 ESTABLISHED->ESTABLISHED\n"
-                 "250 receive server ACK,PSH 101 301 10 ESTABLISHED->ESTABLISHED\n"
-                 "250 send server ACK 301 111 0 ESTABLISHED->ESTABLISHED\n"
-                 "300 receive client ACK 301 111 0 ESTABLISHED->ESTABLISHED\n"
-                 "400 call client close ESTABLISHED->FIN-WAIT-1\n"
-                 "400 send client ACK,FIN 111 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "450 receive server ACK,FIN 111 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
-                 "450 send server ACK 301 112 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "500 receive client ACK 301 112 0 FIN-WAIT-1->FIN-WAIT-2\n"
-                 "600 call server close CLOSE-WAIT->LAST-ACK\n"
-                 "600 send server ACK,FIN 301 112 0 LAST-ACK->LAST-ACK\n"
-                 "650 receive client ACK,FIN 301 112 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
-                 "650 send client ACK 112 302 0 TIME-WAIT->TIME-WAIT\n"
-                 "700 receive server ACK 112 302 0 LAST-ACK->CLOSED\n"
-                 "240650 timeout client time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "handshake-and-close", HANDSHAKE
+        "200 call client send(10) ESTABLISHED->ESTABLISHED\n"
+        "200 send client ACK,PSH 101 301 10 ESTABLISHED->ESTABLISHED\n"
+        "250 receive server ACK,PSH 101 301 10 ESTABLISHED->ESTABLISHED\n"
+        "250 send server ACK 301 111 0 ESTABLISHED->ESTABLISHED\n"
+        "300 receive client ACK 301 111 0 ESTABLISHED->ESTABLISHED\n"
+        "400 call client close ESTABLISHED->FIN-WAIT-1\n"
+        "400 send client ACK,FIN 111 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "450 receive server ACK,FIN 111 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
+        "450 send server ACK 301 112 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "500 receive client ACK 301 112 0 FIN-WAIT-1->FIN-WAIT-2\n"
+        "600 call server close CLOSE-WAIT->LAST-ACK\n"
+        "600 send server ACK,FIN 301 112 0 LAST-ACK->LAST-ACK\n"
+        "650 receive client ACK,FIN 301 112 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
+        "650 send client ACK 112 302 0 TIME-WAIT->TIME-WAIT\n"
+        "700 receive server ACK 112 302 0 LAST-ACK->CLOSED\n"
+        "240650 timeout client time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_server_closes_first)
 {
-    EXPECT_TRACE("server-closes-first",
-                 HANDSHAKE
-                 "200 call server close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send server ACK,FIN 301 101 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "250 receive client ACK,FIN 301 101 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
-                 "250 send client ACK 101 302 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "300 receive server ACK 101 302 0 FIN-WAIT-1->FIN-WAIT-2\n"
-                 "400 call client close CLOSE-WAIT->LAST-ACK\n"
-                 "400 send client ACK,FIN 101 302 0 LAST-ACK->LAST-ACK\n"
-                 "450 receive server ACK,FIN 101 302 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
-                 "450 send server ACK 302 102 0 TIME-WAIT->TIME-WAIT\n"
-                 "500 receive client ACK 302 102 0 LAST-ACK->CLOSED\n"
-                 "240450 timeout server time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "server-closes-first", HANDSHAKE
+        "200 call server close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send server ACK,FIN 301 101 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "250 receive client ACK,FIN 301 101 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
+        "250 send client ACK 101 302 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "300 receive server ACK 101 302 0 FIN-WAIT-1->FIN-WAIT-2\n"
+        "400 call client close CLOSE-WAIT->LAST-ACK\n"
+        "400 send client ACK,FIN 101 302 0 LAST-ACK->LAST-ACK\n"
+        "450 receive server ACK,FIN 101 302 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
+        "450 send server ACK 302 102 0 TIME-WAIT->TIME-WAIT\n"
+        "500 receive client ACK 302 102 0 LAST-ACK->CLOSED\n"
+        "240450 timeout server time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_half_close)
 {
-    EXPECT_TRACE("half-close",
-                 HANDSHAKE
-                 "200 call client close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
-                 "250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
-                 "400 call server send(100) CLOSE-WAIT->CLOSE-WAIT\n"
-                 "400 send server ACK,PSH 301 102 100 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "450 receive client ACK,PSH 301 102 100 FIN-WAIT-2->FIN-WAIT-2\n"
-                 "450 send client ACK 102 401 0 FIN-WAIT-2->FIN-WAIT-2\n"
-                 "500 receive server ACK 102 401 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "600 call server close CLOSE-WAIT->LAST-ACK\n"
-                 "600 send server ACK,FIN 401 102 0 LAST-ACK->LAST-ACK\n"
-                 "650 receive client ACK,FIN 401 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
-                 "650 send client ACK 102 402 0 TIME-WAIT->TIME-WAIT\n"
-                 "700 receive server ACK 102 402 0 LAST-ACK->CLOSED\n"
-                 "240650 timeout client time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "half-close", HANDSHAKE
+        "200 call client close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
+        "250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
+        "400 call server send(100) CLOSE-WAIT->CLOSE-WAIT\n"
+        "400 send server ACK,PSH 301 102 100 CLOSE-WAIT->CLOSE-WAIT\n"
+        "450 receive client ACK,PSH 301 102 100 FIN-WAIT-2->FIN-WAIT-2\n"
+        "450 send client ACK 102 401 0 FIN-WAIT-2->FIN-WAIT-2\n"
+        "500 receive server ACK 102 401 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "600 call server close CLOSE-WAIT->LAST-ACK\n"
+        "600 send server ACK,FIN 401 102 0 LAST-ACK->LAST-ACK\n"
+        "650 receive client ACK,FIN 401 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
+        "650 send client ACK 102 402 0 TIME-WAIT->TIME-WAIT\n"
+        "700 receive server ACK 102 402 0 LAST-ACK->CLOSED\n"
+        "240650 timeout client time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_simultaneous_open)
@@ -272,38 +290,37 @@ TEST(catalog_simultaneous_open)
 TEST(catalog_simultaneous_close)
 {
     /* Figure 13. */
-    EXPECT_TRACE("simultaneous-close",
-                 HANDSHAKE
-                 "200 call client close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "200 call server close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send server ACK,FIN 301 101 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "250 receive server ACK,FIN 101 301 0 FIN-WAIT-1->CLOSING signal=connection closing\n"
-                 "250 send server ACK 302 102 0 CLOSING->CLOSING\n"
-                 "250 receive client ACK,FIN 301 101 0 FIN-WAIT-1->CLOSING signal=connection closing\n"
-                 "250 send client ACK 102 302 0 CLOSING->CLOSING\n"
-                 "300 receive client ACK 302 102 0 CLOSING->TIME-WAIT\n"
-                 "300 receive server ACK 102 302 0 CLOSING->TIME-WAIT\n"
-                 "240300 timeout client time-wait TIME-WAIT->CLOSED\n"
-                 "240300 timeout server time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "simultaneous-close", HANDSHAKE
+        "200 call client close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "200 call server close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send server ACK,FIN 301 101 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "250 receive server ACK,FIN 101 301 0 FIN-WAIT-1->CLOSING signal=connection closing\n"
+        "250 send server ACK 302 102 0 CLOSING->CLOSING\n"
+        "250 receive client ACK,FIN 301 101 0 FIN-WAIT-1->CLOSING signal=connection closing\n"
+        "250 send client ACK 102 302 0 CLOSING->CLOSING\n"
+        "300 receive client ACK 302 102 0 CLOSING->TIME-WAIT\n"
+        "300 receive server ACK 102 302 0 CLOSING->TIME-WAIT\n"
+        "240300 timeout client time-wait TIME-WAIT->CLOSED\n"
+        "240300 timeout server time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_lost_syn)
 {
-    EXPECT_TRACE("lost-syn",
-                 "0 call server listen CLOSED->LISTEN\n"
-                 "0 call client connect CLOSED->SYN-SENT\n"
-                 "0 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault\n"
-                 "0 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "1000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "1000 send client SYN 100 0 0 SYN-SENT->SYN-SENT rtx\n"
-                 "1050 receive server SYN 100 0 0 LISTEN->SYN-RECEIVED\n"
-                 "1050 send server SYN,ACK 300 101 0 SYN-RECEIVED->SYN-RECEIVED\n"
-                 "1100 receive client SYN,ACK 300 101 0 SYN-SENT->ESTABLISHED\n"
-                 "1100 send client ACK 101 301 0 ESTABLISHED->ESTABLISHED\n"
-                 "1150 receive server ACK 101 301 0 SYN-RECEIVED->ESTABLISHED\n"
-                 "final ESTABLISHED ESTABLISHED\n");
+    EXPECT_TRACE("lost-syn", "0 call server listen CLOSED->LISTEN\n"
+                             "0 call client connect CLOSED->SYN-SENT\n"
+                             "0 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault\n"
+                             "0 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+                             "1000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+                             "1000 send client SYN 100 0 0 SYN-SENT->SYN-SENT rtx\n"
+                             "1050 receive server SYN 100 0 0 LISTEN->SYN-RECEIVED\n"
+                             "1050 send server SYN,ACK 300 101 0 SYN-RECEIVED->SYN-RECEIVED\n"
+                             "1100 receive client SYN,ACK 300 101 0 SYN-SENT->ESTABLISHED\n"
+                             "1100 send client ACK 101 301 0 ESTABLISHED->ESTABLISHED\n"
+                             "1150 receive server ACK 101 301 0 SYN-RECEIVED->ESTABLISHED\n"
+                             "final ESTABLISHED ESTABLISHED\n");
 }
 
 TEST(catalog_lost_syn_ack)
@@ -354,47 +371,47 @@ TEST(catalog_lost_third_ack)
 
 TEST(catalog_lost_fin)
 {
-    EXPECT_TRACE("lost-fin",
-                 HANDSHAKE
-                 "200 call client close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1 fault\n"
-                 "200 drop client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "1200 timeout client retransmission FIN-WAIT-1->FIN-WAIT-1\n"
-                 "1200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1 rtx\n"
-                 "1250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
-                 "1250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "1300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
-                 "1500 call server close CLOSE-WAIT->LAST-ACK\n"
-                 "1500 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK\n"
-                 "1550 receive client ACK,FIN 301 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
-                 "1550 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
-                 "1600 receive server ACK 102 302 0 LAST-ACK->CLOSED\n"
-                 "241550 timeout client time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "lost-fin", HANDSHAKE
+        "200 call client close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1 fault\n"
+        "200 drop client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "1200 timeout client retransmission FIN-WAIT-1->FIN-WAIT-1\n"
+        "1200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1 rtx\n"
+        "1250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
+        "1250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "1300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
+        "1500 call server close CLOSE-WAIT->LAST-ACK\n"
+        "1500 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK\n"
+        "1550 receive client ACK,FIN 301 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
+        "1550 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
+        "1600 receive server ACK 102 302 0 LAST-ACK->CLOSED\n"
+        "241550 timeout client time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_lost_final_ack)
 {
     /* The FIN retransmitted into TIME-WAIT is ACKed again and 2 MSL restarts at 1450. */
-    EXPECT_TRACE("lost-final-ack",
-                 HANDSHAKE
-                 "200 call client close ESTABLISHED->FIN-WAIT-1\n"
-                 "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
-                 "250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
-                 "250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
-                 "300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
-                 "400 call server close CLOSE-WAIT->LAST-ACK\n"
-                 "400 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK\n"
-                 "450 receive client ACK,FIN 301 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
-                 "450 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT fault\n"
-                 "450 drop client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
-                 "1400 timeout server retransmission LAST-ACK->LAST-ACK\n"
-                 "1400 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK rtx\n"
-                 "1450 receive client ACK,FIN 301 102 0 TIME-WAIT->TIME-WAIT\n"
-                 "1450 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
-                 "1500 receive server ACK 102 302 0 LAST-ACK->CLOSED\n"
-                 "241450 timeout client time-wait TIME-WAIT->CLOSED\n"
-                 "final CLOSED CLOSED\n");
+    EXPECT_TRACE(
+        "lost-final-ack", HANDSHAKE
+        "200 call client close ESTABLISHED->FIN-WAIT-1\n"
+        "200 send client ACK,FIN 101 301 0 FIN-WAIT-1->FIN-WAIT-1\n"
+        "250 receive server ACK,FIN 101 301 0 ESTABLISHED->CLOSE-WAIT signal=connection closing\n"
+        "250 send server ACK 301 102 0 CLOSE-WAIT->CLOSE-WAIT\n"
+        "300 receive client ACK 301 102 0 FIN-WAIT-1->FIN-WAIT-2\n"
+        "400 call server close CLOSE-WAIT->LAST-ACK\n"
+        "400 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK\n"
+        "450 receive client ACK,FIN 301 102 0 FIN-WAIT-2->TIME-WAIT signal=connection closing\n"
+        "450 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT fault\n"
+        "450 drop client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
+        "1400 timeout server retransmission LAST-ACK->LAST-ACK\n"
+        "1400 send server ACK,FIN 301 102 0 LAST-ACK->LAST-ACK rtx\n"
+        "1450 receive client ACK,FIN 301 102 0 TIME-WAIT->TIME-WAIT\n"
+        "1450 send client ACK 102 302 0 TIME-WAIT->TIME-WAIT\n"
+        "1500 receive server ACK 102 302 0 LAST-ACK->CLOSED\n"
+        "241450 timeout client time-wait TIME-WAIT->CLOSED\n"
+        "final CLOSED CLOSED\n");
 }
 
 TEST(catalog_connection_refused)
@@ -412,8 +429,7 @@ TEST(catalog_connection_refused)
 
 TEST(catalog_abort_rst)
 {
-    EXPECT_TRACE("abort-rst",
-                 HANDSHAKE
+    EXPECT_TRACE("abort-rst", HANDSHAKE
                  "200 call client abort ESTABLISHED->CLOSED\n"
                  "200 send client RST 101 0 0 CLOSED->CLOSED\n"
                  "250 receive server RST 101 0 0 ESTABLISHED->CLOSED signal=connection reset\n"
@@ -510,26 +526,27 @@ TEST(catalog_old_duplicate_syn_passive)
 
 TEST(catalog_syn_retries_exhausted)
 {
-    EXPECT_TRACE("syn-retries-exhausted",
-                 "0 call server listen CLOSED->LISTEN\n"
-                 "0 call client connect CLOSED->SYN-SENT\n"
-                 "0 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault\n"
-                 "0 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "1000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "1000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
-                 "1000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "3000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "3000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
-                 "3000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "7000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "7000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
-                 "7000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "15000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "15000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
-                 "15000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "31000 timeout client retransmission SYN-SENT->SYN-SENT\n"
-                 "31000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
-                 "31000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
-                 "63000 timeout client retransmission SYN-SENT->CLOSED signal=connection timed out\n"
-                 "final CLOSED LISTEN\n");
+    EXPECT_TRACE(
+        "syn-retries-exhausted",
+        "0 call server listen CLOSED->LISTEN\n"
+        "0 call client connect CLOSED->SYN-SENT\n"
+        "0 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault\n"
+        "0 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "1000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+        "1000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
+        "1000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "3000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+        "3000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
+        "3000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "7000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+        "7000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
+        "7000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "15000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+        "15000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
+        "15000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "31000 timeout client retransmission SYN-SENT->SYN-SENT\n"
+        "31000 send client SYN 100 0 0 SYN-SENT->SYN-SENT fault rtx\n"
+        "31000 drop client SYN 100 0 0 SYN-SENT->SYN-SENT\n"
+        "63000 timeout client retransmission SYN-SENT->CLOSED signal=connection timed out\n"
+        "final CLOSED LISTEN\n");
 }

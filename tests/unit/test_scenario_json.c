@@ -35,7 +35,7 @@ static void dump_errors(void)
     do {                                                                                           \
         if (!has_error(ptr, needle)) {                                                             \
             dump_errors();                                                                         \
-            testlib_fail(__FILE__, __LINE__, "expected error at %s containing \"%s\"", ptr,       \
+            testlib_fail(__FILE__, __LINE__, "expected error at %s containing \"%s\"", ptr,        \
                          needle);                                                                  \
         }                                                                                          \
     } while (0)
@@ -49,7 +49,8 @@ static const char *contract_example =
     "              {\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connect\"},\n"
     "              {\"at_ms\": 300, \"endpoint\": \"client\", \"call\": \"send\", \"bytes\": 10},\n"
     "              {\"at_ms\": 500, \"endpoint\": \"client\", \"call\": \"close\"},\n"
-    "              {\"at_ms\": 20, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 90, "
+    "              {\"at_ms\": 20, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": "
+    "90, "
     "\"ack\": 0, \"len\": 0}} ],\n"
     "  \"until_ms\": 600000 }";
 
@@ -106,11 +107,12 @@ TEST(scenario_defaults_for_minimal)
 
 TEST(scenario_error_unknown_call_pointer)
 {
-    CHECK_EQ_INT(parse("{\"events\": [{\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\"},"
-                       "{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connect\"},"
-                       "{\"at_ms\": 1, \"endpoint\": \"client\", \"call\": \"close\"},"
-                       "{\"at_ms\": 2, \"endpoint\": \"client\", \"call\": \"connet\"}]}"),
-                 -1);
+    CHECK_EQ_INT(
+        parse("{\"events\": [{\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\"},"
+              "{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connect\"},"
+              "{\"at_ms\": 1, \"endpoint\": \"client\", \"call\": \"close\"},"
+              "{\"at_ms\": 2, \"endpoint\": \"client\", \"call\": \"connet\"}]}"),
+        -1);
     CHECK(!errs.malformed);
     CHECK_EQ_INT(errs.count, 1);
     CHECK_EQ_STR(errs.items[0].pointer, "/events/3/call");
@@ -124,24 +126,28 @@ TEST(scenario_error_unknown_call_pointer)
 
 TEST(scenario_error_every_problem_reported)
 {
-    CHECK_EQ_INT(parse("{\"client\": {\"iss\": -1, \"color\": \"red\"},"
-                       " \"server\": {\"iss\": [1, 4294967296]},"
-                       " \"network\": {\"latency_ms\": \"fast\", \"faults\": ["
-                       "   {\"action\": \"drop\", \"from\": \"router\", \"flags\": [\"SYN\", \"SYN\"], \"nth\": 0},"
-                       "   {\"action\": \"delay\", \"from\": \"client\", \"flags\": [\"SYNN\"]},"
-                       "   {\"action\": \"duplicate\", \"from\": \"client\", \"flags\": [\"ACK\"], \"extra_ms\": 0},"
-                       "   {\"action\": \"drop\", \"from\": \"client\", \"flags\": [], \"extra_ms\": 5},"
-                       "   {\"action\": \"explode\", \"from\": \"client\", \"flags\": [\"ACK\"]}]},"
-                       " \"timers\": {\"rto_ms\": 0, \"max_retries\": 1.5},"
-                       " \"until_ms\": -5,"
-                       " \"extra\": true,"
-                       " \"events\": ["
-                       "   {\"at_ms\": -1, \"endpoint\": \"server\", \"call\": \"listen\"},"
-                       "   {\"at_ms\": 0, \"endpoint\": \"nobody\", \"call\": \"listen\", \"bytes\": 5},"
-                       "   {\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"send\"},"
-                       "   {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 4294967296}}"
-                       " ]}"),
-                 -1);
+    CHECK_EQ_INT(
+        parse("{\"client\": {\"iss\": -1, \"color\": \"red\"},"
+              " \"server\": {\"iss\": [1, 4294967296]},"
+              " \"network\": {\"latency_ms\": \"fast\", \"faults\": ["
+              "   {\"action\": \"drop\", \"from\": \"router\", \"flags\": [\"SYN\", \"SYN\"], "
+              "\"nth\": 0},"
+              "   {\"action\": \"delay\", \"from\": \"client\", \"flags\": [\"SYNN\"]},"
+              "   {\"action\": \"duplicate\", \"from\": \"client\", \"flags\": [\"ACK\"], "
+              "\"extra_ms\": 0},"
+              "   {\"action\": \"drop\", \"from\": \"client\", \"flags\": [], \"extra_ms\": 5},"
+              "   {\"action\": \"explode\", \"from\": \"client\", \"flags\": [\"ACK\"]}]},"
+              " \"timers\": {\"rto_ms\": 0, \"max_retries\": 1.5},"
+              " \"until_ms\": -5,"
+              " \"extra\": true,"
+              " \"events\": ["
+              "   {\"at_ms\": -1, \"endpoint\": \"server\", \"call\": \"listen\"},"
+              "   {\"at_ms\": 0, \"endpoint\": \"nobody\", \"call\": \"listen\", \"bytes\": 5},"
+              "   {\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"send\"},"
+              "   {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": "
+              "4294967296}}"
+              " ]}"),
+        -1);
     CHECK(errs.count >= 16 || errs.dropped == 0);
     CHECK_ERR("/client/iss", "out of range: -1");
     CHECK_ERR("/client/color", "unknown field");
@@ -162,17 +168,20 @@ TEST(scenario_error_every_problem_reported)
 
 TEST(scenario_error_events_and_timers)
 {
-    CHECK_EQ_INT(parse("{\"timers\": {\"rto_ms\": 0, \"max_retries\": 1.5, \"msl_ms\": 1e20},"
-                       " \"until_ms\": -5, \"extra\": true,"
-                       " \"events\": ["
-                       "   {\"at_ms\": -1, \"endpoint\": \"server\", \"call\": \"listen\"},"
-                       "   {\"at_ms\": 0, \"endpoint\": \"nobody\", \"call\": \"listen\", \"bytes\": 5},"
-                       "   {\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"send\"},"
-                       "   {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 4294967296}},"
-                       "   {\"endpoint\": \"client\", \"call\": \"close\", \"inject\": {\"to\": \"server\", \"flags\": [], \"seq\": 1}},"
-                       "   {\"at_ms\": 9007199254740993, \"endpoint\": \"client\", \"call\": 7}"
-                       " ]}"),
-                 -1);
+    CHECK_EQ_INT(
+        parse("{\"timers\": {\"rto_ms\": 0, \"max_retries\": 1.5, \"msl_ms\": 1e20},"
+              " \"until_ms\": -5, \"extra\": true,"
+              " \"events\": ["
+              "   {\"at_ms\": -1, \"endpoint\": \"server\", \"call\": \"listen\"},"
+              "   {\"at_ms\": 0, \"endpoint\": \"nobody\", \"call\": \"listen\", \"bytes\": 5},"
+              "   {\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"send\"},"
+              "   {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": "
+              "4294967296}},"
+              "   {\"endpoint\": \"client\", \"call\": \"close\", \"inject\": {\"to\": \"server\", "
+              "\"flags\": [], \"seq\": 1}},"
+              "   {\"at_ms\": 9007199254740993, \"endpoint\": \"client\", \"call\": 7}"
+              " ]}"),
+        -1);
     CHECK_ERR("/timers/rto_ms", "out of range: 0 (must be 1..3600000)");
     CHECK_ERR("/timers/max_retries", "must be an integer, got 1.5");
     CHECK_ERR("/timers/msl_ms", "out of range: 1e+20");
@@ -206,10 +215,14 @@ TEST(scenario_error_wrong_root_and_members)
     CHECK_EQ_INT(parse("{\"events\": [5, null]}"), -1);
     CHECK_ERR("/events/0", "must be an object, got an integer");
     CHECK_ERR("/events/1", "must be an object, got null");
-    CHECK_EQ_INT(parse("{\"events\": [], \"client\": {\"iss\": []}, \"server\": {\"iss\": \"x\"}}"), -1);
+    CHECK_EQ_INT(parse("{\"events\": [], \"client\": {\"iss\": []}, \"server\": {\"iss\": \"x\"}}"),
+                 -1);
     CHECK_ERR("/client/iss", "must not be an empty list");
     CHECK_ERR("/server/iss", "must be an integer or a list of integers");
-    CHECK_EQ_INT(parse("{\"events\": [], \"client\": {\"iss\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}}"), -1);
+    CHECK_EQ_INT(
+        parse(
+            "{\"events\": [], \"client\": {\"iss\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17]}}"),
+        -1);
     CHECK_ERR("/client/iss", "too many entries: 17 (at most 16)");
     CHECK_EQ_INT(parse("{\"events\": [], \"title\": 5, \"network\": [], \"timers\": null}"), -1);
     CHECK_ERR("/title", "must be a string");
@@ -232,7 +245,9 @@ TEST(scenario_error_pointer_escaping)
     CHECK_EQ_INT(errs.count, 1);
     CHECK(strlen(errs.items[0].pointer) < sizeof errs.items[0].pointer);
     /* unknown call names with quotes and control characters are escaped in the message */
-    CHECK_EQ_INT(parse("{\"events\": [{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"a\\\"b\\n\"}]}"), -1);
+    CHECK_EQ_INT(
+        parse("{\"events\": [{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"a\\\"b\\n\"}]}"),
+        -1);
     CHECK_EQ_STR(errs.items[0].detail, "unknown call \"a\\\"b?\"");
 }
 
@@ -242,7 +257,8 @@ TEST(scenario_too_many_events)
     char *t = malloc(cap);
     size_t n = (size_t)snprintf(t, cap, "{\"events\": [");
     for (int i = 0; i < SIM_MAX_EVENTS + 1; i++)
-        n += (size_t)snprintf(t + n, cap - n, "%s{\"at_ms\": %d, \"endpoint\": \"client\", \"call\": \"close\"}",
+        n += (size_t)snprintf(t + n, cap - n,
+                              "%s{\"at_ms\": %d, \"endpoint\": \"client\", \"call\": \"close\"}",
                               i ? "," : "", i);
     snprintf(t + n, cap - n, "]}");
     CHECK_EQ_INT(parse(t), -1);
@@ -250,7 +266,8 @@ TEST(scenario_too_many_events)
     /* exactly the limit is fine */
     n = (size_t)snprintf(t, cap, "{\"events\": [");
     for (int i = 0; i < SIM_MAX_EVENTS; i++)
-        n += (size_t)snprintf(t + n, cap - n, "%s{\"at_ms\": %d, \"endpoint\": \"client\", \"call\": \"close\"}",
+        n += (size_t)snprintf(t + n, cap - n,
+                              "%s{\"at_ms\": %d, \"endpoint\": \"client\", \"call\": \"close\"}",
                               i ? "," : "", i);
     snprintf(t + n, cap - n, "]}");
     CHECK_EQ_INT(parse(t), 0);
@@ -293,13 +310,20 @@ TEST(scenario_hostile_input_never_crashes)
     CHECK_EQ_INT(parse(t), -1);
     free(t);
     /* huge numbers: integer beyond 2^64, real overflow */
-    CHECK_EQ_INT(parse("{\"events\": [{\"at_ms\": 18446744073709551616, \"endpoint\": \"client\", \"call\": \"connect\"}]}"), -1);
+    CHECK_EQ_INT(parse("{\"events\": [{\"at_ms\": 18446744073709551616, \"endpoint\": \"client\", "
+                       "\"call\": \"connect\"}]}"),
+                 -1);
     CHECK(!errs.malformed);
     CHECK_ERR("/events/0/at_ms", "out of range");
-    CHECK_EQ_INT(parse("{\"events\": [{\"at_ms\": 1e400, \"endpoint\": \"client\", \"call\": \"connect\"}]}"), -1);
+    CHECK_EQ_INT(
+        parse(
+            "{\"events\": [{\"at_ms\": 1e400, \"endpoint\": \"client\", \"call\": \"connect\"}]}"),
+        -1);
     CHECK(errs.malformed);
     /* in the big-integer fallback, ordinary integers still work */
-    CHECK_EQ_INT(parse("{\"seed\": 99999999999999999999999, \"events\": [{\"at_ms\": 5, \"endpoint\": \"client\", \"call\": \"send\", \"bytes\": 3}]}"), -1);
+    CHECK_EQ_INT(parse("{\"seed\": 99999999999999999999999, \"events\": [{\"at_ms\": 5, "
+                       "\"endpoint\": \"client\", \"call\": \"send\", \"bytes\": 3}]}"),
+                 -1);
     CHECK_EQ_INT(errs.count, 1);
     CHECK_ERR("/seed", "out of range");
     /* invalid UTF-8, embedded NUL */
@@ -324,8 +348,10 @@ TEST(scenario_round_trip)
     json_t *j2 = scenario_to_json(&sc2);
     char *b = json_dumps(j2, JSON_COMPACT);
     CHECK_EQ_STR(a, b);
-    CHECK(strstr(a, "\"faults\":[{\"action\":\"drop\",\"from\":\"server\",\"flags\":[\"SYN\",\"ACK\"],\"nth\":1}]") != NULL);
-    CHECK(strstr(a, "\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\"],\"seq\":90,\"ack\":0,\"len\":0,\"wnd\":65535}") != NULL);
+    CHECK(strstr(a, "\"faults\":[{\"action\":\"drop\",\"from\":\"server\",\"flags\":[\"SYN\","
+                    "\"ACK\"],\"nth\":1}]") != NULL);
+    CHECK(strstr(a, "\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\"],\"seq\":90,\"ack\":0,"
+                    "\"len\":0,\"wnd\":65535}") != NULL);
     free(a);
     free(b);
     json_decref(j);
@@ -381,18 +407,24 @@ TEST(trace_json_members)
     json_t *j = trace_to_json_full(&t, &sc);
     CHECK(j != NULL);
     char *s = json_dumps(j, JSON_COMPACT);
-    CHECK(strstr(s, "{\"step\":1,\"t_ms\":0,\"endpoint\":\"client\",\"kind\":\"call\",\"call\":\"connect\","
-                    "\"state_before\":\"CLOSED\",\"state_after\":\"SYN-SENT\",\"rule\":\"rule\",\"tcb\":{\"client\":"
-                    "{\"state\":\"SYN-SENT\",\"iss\":100,\"irs\":0,\"snd_una\":100,\"snd_nxt\":101,\"snd_wnd\":0,"
-                    "\"rcv_nxt\":0,\"rcv_wnd\":0},\"server\":{\"state\":\"LISTEN\"")
-          != NULL);
-    CHECK(strstr(s, "\"kind\":\"send\",\"segment\":{\"seq\":100,\"ack\":0,\"flags\":[\"SYN\"],\"len\":0,\"wnd\":65535},"
-                    "\"fault\":{\"index\":0,\"action\":\"drop\"}")
-          != NULL);
+    CHECK(
+        strstr(
+            s,
+            "{\"step\":1,\"t_ms\":0,\"endpoint\":\"client\",\"kind\":\"call\",\"call\":\"connect\","
+            "\"state_before\":\"CLOSED\",\"state_after\":\"SYN-SENT\",\"rule\":\"rule\",\"tcb\":{"
+            "\"client\":"
+            "{\"state\":\"SYN-SENT\",\"iss\":100,\"irs\":0,\"snd_una\":100,\"snd_nxt\":101,\"snd_"
+            "wnd\":0,"
+            "\"rcv_nxt\":0,\"rcv_wnd\":0},\"server\":{\"state\":\"LISTEN\"") != NULL);
+    CHECK(strstr(s, "\"kind\":\"send\",\"segment\":{\"seq\":100,\"ack\":0,\"flags\":[\"SYN\"],"
+                    "\"len\":0,\"wnd\":65535},"
+                    "\"fault\":{\"index\":0,\"action\":\"drop\"}") != NULL);
     CHECK(strstr(s, "\"kind\":\"drop\",\"segment\"") != NULL);
-    CHECK(strstr(s, "\"kind\":\"timeout\",\"timer\":\"retransmission\",\"state_before\":\"SYN-SENT\","
-                    "\"state_after\":\"CLOSED\",\"rule\":\"rule\",\"signal\":\"connection timed out\"")
-          != NULL);
+    CHECK(strstr(
+              s,
+              "\"kind\":\"timeout\",\"timer\":\"retransmission\",\"state_before\":\"SYN-SENT\","
+              "\"state_after\":\"CLOSED\",\"rule\":\"rule\",\"signal\":\"connection timed out\"") !=
+          NULL);
     CHECK(strstr(s, "\"final\":{\"client\":{\"state\":\"CLOSED\"") != NULL);
     CHECK(strstr(s, "\"end_ms\":1000") != NULL);
     free(s);
