@@ -107,22 +107,22 @@ static int conn_exec(store_conn *c, const char *sql)
     return 0;
 }
 
-/* Opens `path` into c with the common settings. 0, or -1 with the error text set. */
+/* Opens `path` into c with the common settings. 0, or -1 with the error text set (without
+ * the path: store_open's caller names it). */
 static int conn_open(store_conn *c, const char *path, bool create)
 {
     memset(c, 0, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        store_set_error("cannot open database %s: %s", path,
-                        c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        store_set_error("%s", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
         conn_cleanup(c);
         return -1;
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
     if (sqlite3_db_readonly(c->db, "main") == 1) {
-        store_set_error("database file %s is read-only", path);
+        store_set_error("the database file is read-only");
         conn_cleanup(c);
         return -1;
     }
@@ -130,16 +130,13 @@ static int conn_open(store_conn *c, const char *path, bool create)
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
-        store_set_error("cannot use database %s: %s", path, sqlite3_errmsg(c->db));
+        store_set_error("%s", sqlite3_errmsg(c->db));
         sqlite3_finalize(st);
         conn_cleanup(c);
         return -1;
     }
     sqlite3_finalize(st);
     if (conn_exec(c, "PRAGMA foreign_keys=ON") || conn_exec(c, "PRAGMA synchronous=NORMAL")) {
-        char keep[sizeof last_error];
-        memcpy(keep, last_error, sizeof keep);
-        store_set_error("database %s: %s", path, keep);
         conn_cleanup(c);
         return -1;
     }
@@ -326,9 +323,9 @@ static int check_location(const char *path)
 
     if (stat(path, &st) == 0) {
         if (!S_ISREG(st.st_mode))
-            return store_set_error("database path %s is not a regular file", path), -1;
+            return store_set_error("the database path is not a regular file"), -1;
         if (access(path, R_OK | W_OK) != 0 || (st.st_mode & 0222) == 0)
-            return store_set_error("database file %s is read-only", path), -1;
+            return store_set_error("the database file is read-only"), -1;
     }
     return 0;
 }
