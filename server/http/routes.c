@@ -12,6 +12,7 @@
 #include "server.h"
 #include "static_files.h"
 #include "../lessons/pages.h"
+#include "../grading/grading.h"
 #include "../lessons/api_quiz.h"
 
 const http_route http_routes[] = {
@@ -35,6 +36,20 @@ const http_route http_routes[] = {
     /* quiz API (server/lessons/api_quiz.c: L2) */
     {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
     {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},
+    /* accounts and grading (server/grading/: G) */
+    {"POST", "/api/v1/login", grading_login, "login"},
+    {"POST", "/api/v1/logout", grading_logout, "logout"},
+    {"GET", "/api/v1/me", grading_me, "me"},
+    {"POST", "/api/v1/grade/trace", grading_trace, "grade_trace"},
+    {"GET", "/api/v1/challenges", grading_challenge_list, "challenges_list"},
+    {"POST", "/api/v1/challenges", grading_challenge_create, "challenge_create"},
+    {"GET", "/api/v1/challenges/{id}", grading_challenge_get, "challenge_get"},
+    {"POST", "/api/v1/challenges/{id}/submissions", grading_challenge_submit, "challenge_submit"},
+    {"GET", "/api/v1/submissions/{id}", grading_submission_get, "submission_get"},
+    {"GET", "/api/v1/submissions/{id}/gradescope", grading_submission_gradescope, "submission_gradescope"},
+    {"GET", "/api/v1/submissions/{id}/lti", grading_submission_lti, "submission_lti"},
+    {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
+    {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

@@ -1,0 +1,150 @@
+/*
+ * api_accounts.c — POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me.
+ *
+ * Owns: the session cookie (tcplab_session: HttpOnly, SameSite=Lax, Path=/, Max-Age,
+ * Secure when X-Forwarded-Proto is https) and the readable CSRF cookie (tcplab_csrf), and
+ * the login flow: throttle check, then the same work and the same answer for an unknown
+ * user and a wrong password.
+ * Does not: hash or compare secrets itself (auth.c) or run SQL (store_accounts.c).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../app.h"
+#include "../store/store_accounts.h"
+#include "auth.h"
+#include "grading.h"
+
+static bool secure_request(const http_request *req)
+{
+    const char *p = http_header(req, "X-Forwarded-Proto");
+    return p && !strcasecmp(p, "https");
+}
+
+static void set_cookies(const http_request *req, http_response *res, const char *session,
+                        const char *csrf, int max_age)
+{
+    char buf[256];
+    const char *sec = secure_request(req) ? "; Secure" : "";
+    snprintf(buf, sizeof buf, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+             GRADING_SESSION_COOKIE, session, max_age, sec);
+    http_set_header(res, "Set-Cookie", buf);
+    snprintf(buf, sizeof buf, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s", GRADING_CSRF_COOKIE,
+             csrf, max_age, sec);
+    http_set_header(res, "Set-Cookie", buf);
+}
+
+void grading_login(const http_request *req, http_response *res)
+{
+    if (!http_require_json(req, res))
+        return;
+    store *st = req->app ? req->app->store : NULL;
+    if (!st) {
+        http_problem(res, 503, NULL, "the account store is unavailable");
+        return;
+    }
+    /* A login form posted from another site (login CSRF) is refused. */
+    const char *origin = http_header(req, "Origin");
+    const char *host = http_header(req, "Host");
+    const char *sep = origin ? strstr(origin, "://") : NULL;
+    if (origin && (!host || !sep || strcasecmp(sep + 3, host))) {
+        http_problem(res, 403, NULL, "cross-site login refused: Origin does not match Host");
+        return;
+    }
+    json_error_t jerr;
+    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body) {
+        char d[256];
+        snprintf(d, sizeof d, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+        http_problem(res, 400, "Malformed JSON", d);
+        return;
+    }
+    const char *name = json_string_value(json_object_get(body, "name"));
+    const char *pw = json_string_value(json_object_get(body, "password"));
+    if (!json_is_object(body) || !name || !pw || strlen(pw) > 1024) {
+        json_decref(body);
+        http_problem_json(res, 422, NULL, NULL, "give {\"name\": \"...\", \"password\": \"...\"}",
+                          json_pack("{s:[{s:s,s:s}]}", "errors", "pointer", name ? "/password" : "/name",
+                                    "detail", "missing, not a string, or too long"));
+        return;
+    }
+    int64_t now = (int64_t)time(NULL);
+    int wait = grading_login_blocked(req->client_ip, name, now);
+    if (wait > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", wait);
+        json_decref(body);
+        http_problem(res, 429, NULL, "too many failed sign-ins; try again later");
+        http_set_header(res, "Retry-After", ra);
+        return;
+    }
+    store_user u;
+    char hash[STORE_HASH_SIZE] = "";
+    store_status rc = grading_name_valid(name) ? store_user_find(st, name, &u, hash, sizeof hash)
+                                               : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR) {
+        json_decref(body);
+        http_problem(res, 503, NULL, "the account store is unavailable");
+        return;
+    }
+    bool ok = grading_password_verify(pw, rc == STORE_OK ? hash : NULL);
+    if (!ok) {
+        grading_login_failed(req->client_ip, name, now);
+        json_decref(body);
+        http_problem(res, 401, NULL, "invalid name or password");
+        return;
+    }
+    grading_login_succeeded(req->client_ip, name);
+    json_decref(body);
+    char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
+    char csrf[GRADING_TOKEN_SIZE], csrf_digest[GRADING_DIGEST_SIZE];
+    if (grading_secret_new(tok, digest) || grading_secret_new(csrf, csrf_digest) ||
+        store_session_put(st, digest, u.id, csrf, now, now + GRADING_SESSION_SECONDS) !=
+            STORE_OK) {
+        http_problem(res, 503, NULL, "cannot create the session");
+        return;
+    }
+    http_json_steal(res, 200,
+                    json_pack("{s:s, s:s, s:s}", "name", u.name, "role", u.role, "csrf_token", csrf));
+    set_cookies(req, res, tok, csrf, GRADING_SESSION_SECONDS);
+    http_set_header(res, "Cache-Control", "no-store");
+}
+
+void grading_logout(const http_request *req, http_response *res)
+{
+    grading_principal p;
+    if (!grading_guard(req, res, &p, GRADING_ANYONE))
+        return;
+    if (p.via_cookie) {
+        char digest[GRADING_DIGEST_SIZE];
+        grading_secret_digest(http_cookie(req, GRADING_SESSION_COOKIE), digest);
+        if (store_session_delete(req->app->store, digest, (int64_t)time(NULL)) != STORE_OK) {
+            http_problem(res, 503, NULL, "cannot end the session");
+            return;
+        }
+    }
+    http_text(res, 204, NULL, "", 0);
+    set_cookies(req, res, "", "", 0);
+}
+
+void grading_me(const http_request *req, http_response *res)
+{
+    grading_principal p;
+    if (!grading_guard(req, res, &p, GRADING_ANYONE))
+        return;
+    json_t *o = json_pack("{s:b, s:s}", "authenticated", p.role != GRADING_ANONYMOUS, "role",
+                          grading_role_name(p.role));
+    if (o && p.role != GRADING_ANONYMOUS)
+        json_object_set_new(o, "name", json_string(p.name));
+    if (o && p.via_cookie)
+        json_object_set_new(o, "csrf_token", json_string(p.csrf));
+    if (o)
+        json_object_set_new(o, "via", json_string(p.via_cookie  ? "session"
+                                                  : p.via_token ? "token"
+                                                                : "none"));
+    http_json_steal(res, 200, o);
+    http_set_header(res, "Cache-Control", "no-store");
+}

@@ -1,0 +1,401 @@
+/*
+ * api_exports.c — reading grades out: one submission (as stored, as Gradescope
+ * results.json, as an LTI AGS score), the gradebook (JSON or Canvas CSV) and per-question
+ * statistics.
+ *
+ * Owns: those output formats.
+ *  - Canvas CSV: header `Student,ID,SIS User ID,SIS Login ID,Section,<Title> (<id>)...`,
+ *    then a `Points Possible` row, then one row per student (best score × points; empty
+ *    when never attempted). Students are every user with role student plus every name
+ *    graded in a submission. Assignments are the challenges plus every quiz question with
+ *    a recorded attempt (1 point each).
+ *  - Gradescope results.json: {score, output, visibility, tests: [{name, score, max_score,
+ *    output, visibility}]} — one test per ladder line (trace), one for the goal
+ *    (challenge), one for the question (quiz).
+ *  - LTI AGS score: {userId, scoreGiven, scoreMaximum, comment, timestamp, activityProgress:
+ *    "Completed", gradingProgress: "FullyGraded"}.
+ * Does not: grade or store anything.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app.h"
+#include "../store/store_accounts.h"
+#include "../store/store_grading.h"
+#include "auth.h"
+#include "grading.h"
+
+static bool id_param(const http_request *req, int64_t *id)
+{
+    const char *s = req->param_count ? req->params[0] : NULL;
+    if (!s || !*s || strlen(s) > 18)
+        return false;
+    for (const char *c = s; *c; c++)
+        if (*c < '0' || *c > '9')
+            return false;
+    *id = strtoll(s, NULL, 10);
+    return *id > 0;
+}
+
+/* Loads submission {id} for a reader allowed to see it; false with res filled. */
+static bool load_submission(const http_request *req, http_response *res, store_submission *sub,
+                            json_t **result)
+{
+    grading_principal p;
+    if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
+        return false;
+    int64_t id;
+    store_status rc = id_param(req, &id) ? store_submission_get(req->app->store, id, sub)
+                                         : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR) {
+        http_problem(res, 503, NULL, "the submission store is unavailable");
+        return false;
+    }
+    bool own = rc == STORE_OK && p.user_id && sub->user_name && !strcmp(sub->user_name, p.name);
+    if (rc == STORE_OK && !own && !(GRADING_STAFF_OR_GRADER & GRADING_ALLOW(p.role))) {
+        store_submission_cleanup(sub);
+        http_problem(res, 403, NULL, "students may read only their own submissions");
+        return false;
+    }
+    if (rc != STORE_OK) {
+        http_problem(res, 404, NULL, "no such submission");
+        return false;
+    }
+    *result = json_loads(sub->result_json, 0, NULL);
+    if (!*result)
+        *result = json_object();
+    return true;
+}
+
+static double num(const json_t *o, const char *key, double fallback)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : fallback;
+}
+
+static const char *feedback_of(const json_t *result)
+{
+    const char *f = json_string_value(json_object_get(result, "feedback"));
+    if (!f)
+        f = json_string_value(json_object_get(result, "reason"));
+    return f ? f : "";
+}
+
+static void iso_time(int64_t t, char *buf, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+void grading_submission_get(const http_request *req, http_response *res)
+{
+    store_submission sub;
+    json_t *result;
+    if (!load_submission(req, res, &sub, &result))
+        return;
+    json_t *answer = json_loads(sub.answer_json, JSON_DECODE_ANY, NULL);
+    char ts[40];
+    iso_time(sub.created_at, ts, sizeof ts);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s, s:f, s:i, s:s, s:o, s:o}", "id",
+                          (json_int_t)sub.id, "kind", sub.kind, "ref", sub.ref, "user",
+                          sub.user_name ? json_string(sub.user_name) : json_null(), "actor",
+                          sub.actor, "score", sub.score, "status", sub.status, "created_at", ts,
+                          "answer", answer ? answer : json_null(), "result", result);
+    http_json_steal(res, 200, o);
+    store_submission_cleanup(&sub);
+}
+
+void grading_submission_gradescope(const http_request *req, http_response *res)
+{
+    store_submission sub;
+    json_t *result;
+    if (!load_submission(req, res, &sub, &result))
+        return;
+    json_t *tests = json_array();
+    double max = num(result, "max_points", 1.0);
+    double score = num(result, "points", sub.score * max);
+    if (!strcmp(sub.kind, "trace")) {
+        size_t i;
+        json_t *l;
+        json_array_foreach(json_object_get(result, "lines"), i, l) {
+            char name[32];
+            snprintf(name, sizeof name, "line %zu", i + 1);
+            const char *ex = json_string_value(json_object_get(l, "explanation"));
+            json_array_append_new(
+                tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name, "score",
+                                 json_is_true(json_object_get(l, "right")) ? 1.0 : 0.0,
+                                 "max_score", 1.0, "output", ex ? ex : "", "visibility",
+                                 "visible"));
+        }
+    } else {
+        char name[96];
+        snprintf(name, sizeof name, "%s %s", strcmp(sub.kind, "challenge") ? "question" : "challenge",
+                 sub.ref);
+        json_array_append_new(tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name, "score",
+                                               score, "max_score", max, "output",
+                                               feedback_of(result), "visibility", "visible"));
+    }
+    json_t *o = json_pack("{s:f, s:s, s:s, s:o}", "score", score, "output", feedback_of(result),
+                          "visibility", "visible", "tests", tests);
+    http_json_steal(res, 200, o);
+    json_decref(result);
+    store_submission_cleanup(&sub);
+}
+
+void grading_submission_lti(const http_request *req, http_response *res)
+{
+    store_submission sub;
+    json_t *result;
+    if (!load_submission(req, res, &sub, &result))
+        return;
+    double max = num(result, "max_points", 1.0);
+    double score = num(result, "points", sub.score * max);
+    char ts[40];
+    iso_time(sub.created_at, ts, sizeof ts);
+    json_t *o = json_pack("{s:s, s:f, s:f, s:s, s:s, s:s, s:s}", "userId",
+                          sub.user_name ? sub.user_name : sub.actor, "scoreGiven", score,
+                          "scoreMaximum", max, "comment", feedback_of(result), "timestamp", ts,
+                          "activityProgress", "Completed", "gradingProgress", "FullyGraded");
+    http_json_steal(res, 200, o);
+    http_set_header(res, "Cache-Control", "no-store");
+    json_decref(result);
+    store_submission_cleanup(&sub);
+}
+
+/* ---- gradebook ----------------------------------------------------------------------------- */
+
+typedef struct column {
+    char kind[16];
+    char ref[96];
+    char title[256];
+    double points;
+} column;
+
+/* Appends a CSV field (quoted when needed) and a separator. */
+static void csv_field(char **buf, size_t *len, size_t *cap, const char *f, bool last)
+{
+    size_t need = strlen(f) * 2 + 4;
+    if (*len + need >= *cap) {
+        size_t ncap = (*cap + need) * 2;
+        char *n = realloc(*buf, ncap);
+        if (!n)
+            return;
+        *buf = n;
+        *cap = ncap;
+    }
+    bool quote = strpbrk(f, ",\"\r\n") != NULL || (f[0] == ' ');
+    char *o = *buf + *len;
+    if (quote)
+        *o++ = '"';
+    for (const char *c = f; *c; c++) {
+        if (*c == '"')
+            *o++ = '"';
+        *o++ = *c;
+    }
+    if (quote)
+        *o++ = '"';
+    *o++ = last ? '\r' : ',';
+    if (last)
+        *o++ = '\n';
+    *len = (size_t)(o - *buf);
+}
+
+void grading_gradebook(const http_request *req, http_response *res)
+{
+    grading_principal p;
+    if (!grading_guard(req, res, &p, GRADING_STAFF_OR_GRADER))
+        return;
+    const char *format = http_query(req, "format");
+    bool csv = format && !strcmp(format, "csv");
+    if (format && !csv && strcmp(format, "json")) {
+        http_problem(res, 400, NULL, "format must be json or csv");
+        return;
+    }
+    store *st = req->app->store;
+    store_challenge *chs = NULL;
+    store_grade *gr = NULL;
+    store_user *users = NULL;
+    size_t nch = 0, ngr = 0, nus = 0;
+    if (store_challenge_list(st, &chs, &nch) != STORE_OK || store_grades(st, &gr, &ngr) != STORE_OK ||
+        store_user_list(st, &users, &nus) != STORE_OK) {
+        http_problem(res, 503, NULL, "the grade store is unavailable");
+        goto out;
+    }
+    /* columns: challenges, then quiz questions with attempts */
+    column *cols = calloc(nch + ngr + 1, sizeof *cols);
+    size_t ncol = 0;
+    /* students: users with role student, then other graded names */
+    const char **names = calloc(nus + ngr + 1, sizeof *names);
+    int64_t *ids = calloc(nus + ngr + 1, sizeof *ids);
+    size_t nnames = 0;
+    if (!cols || !names || !ids) {
+        free(cols);
+        free(names);
+        free(ids);
+        http_problem(res, 500, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nch; i++) {
+        column *c = &cols[ncol++];
+        snprintf(c->kind, sizeof c->kind, "challenge");
+        snprintf(c->ref, sizeof c->ref, "%lld", (long long)chs[i].id);
+        snprintf(c->title, sizeof c->title, "%s", chs[i].title);
+        c->points = chs[i].points;
+    }
+    for (size_t i = 0; i < ngr; i++) {
+        if (strcmp(gr[i].kind, "quiz"))
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < ncol && !seen; j++)
+            seen = !strcmp(cols[j].kind, "quiz") && !strcmp(cols[j].ref, gr[i].ref);
+        if (!seen) {
+            column *c = &cols[ncol++];
+            snprintf(c->kind, sizeof c->kind, "quiz");
+            snprintf(c->ref, sizeof c->ref, "%s", gr[i].ref);
+            snprintf(c->title, sizeof c->title, "%s", gr[i].ref);
+            c->points = 1.0;
+        }
+    }
+    for (size_t i = 0; i < nus; i++)
+        if (!strcmp(users[i].role, "student")) {
+            ids[nnames] = users[i].id;
+            names[nnames++] = users[i].name;
+        }
+    for (size_t i = 0; i < ngr; i++) {
+        bool graded = !strcmp(gr[i].kind, "challenge") || !strcmp(gr[i].kind, "quiz");
+        bool seen = false;
+        for (size_t j = 0; j < nnames && !seen; j++)
+            seen = !strcmp(names[j], gr[i].user_name);
+        if (graded && !seen) {
+            ids[nnames] = 0;
+            for (size_t j = 0; j < nus; j++)
+                if (!strcmp(users[j].name, gr[i].user_name))
+                    ids[nnames] = users[j].id;
+            names[nnames++] = gr[i].user_name;
+        }
+    }
+    /* best[student][column], -1: no attempt */
+    double *best = malloc((nnames * ncol + 1) * sizeof *best);
+    if (!best) {
+        free(cols);
+        free(names);
+        free(ids);
+        http_problem(res, 500, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < nnames * ncol; i++)
+        best[i] = -1;
+    for (size_t i = 0; i < ngr; i++)
+        for (size_t s = 0; s < nnames; s++)
+            if (!strcmp(names[s], gr[i].user_name))
+                for (size_t c = 0; c < ncol; c++)
+                    if (!strcmp(cols[c].kind, gr[i].kind) && !strcmp(cols[c].ref, gr[i].ref))
+                        best[s * ncol + c] = gr[i].best * cols[c].points;
+    if (csv) {
+        size_t len = 0, cap = 1024;
+        char *buf = malloc(cap);
+        char cell[320];
+        if (buf) {
+            const char *head[] = {"Student", "ID", "SIS User ID", "SIS Login ID", "Section"};
+            for (size_t i = 0; i < 5; i++)
+                csv_field(&buf, &len, &cap, head[i], ncol == 0 && i == 4);
+            for (size_t c = 0; c < ncol; c++) {
+                snprintf(cell, sizeof cell, "%s (%s)", cols[c].title, cols[c].ref);
+                csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
+            }
+            const char *pp[] = {"Points Possible", "", "", "", ""};
+            for (size_t i = 0; i < 5; i++)
+                csv_field(&buf, &len, &cap, pp[i], ncol == 0 && i == 4);
+            for (size_t c = 0; c < ncol; c++) {
+                snprintf(cell, sizeof cell, "%g", cols[c].points);
+                csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
+            }
+            for (size_t s = 0; s < nnames; s++) {
+                char idtext[24] = "";
+                if (ids[s])
+                    snprintf(idtext, sizeof idtext, "%lld", (long long)ids[s]);
+                const char *row[] = {names[s], idtext, "", names[s], ""};
+                for (size_t i = 0; i < 5; i++)
+                    csv_field(&buf, &len, &cap, row[i], ncol == 0 && i == 4);
+                for (size_t c = 0; c < ncol; c++) {
+                    double b = best[s * ncol + c];
+                    if (b < 0)
+                        cell[0] = '\0';
+                    else
+                        snprintf(cell, sizeof cell, "%g", b);
+                    csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
+                }
+            }
+            http_text(res, 200, "text/csv; charset=utf-8", buf, len);
+            http_set_header(res, "Content-Disposition", "attachment; filename=\"gradebook.csv\"");
+            free(buf);
+        } else {
+            http_problem(res, 500, NULL, "out of memory");
+        }
+    } else {
+        json_t *acols = json_array(), *astud = json_array();
+        for (size_t c = 0; c < ncol; c++)
+            json_array_append_new(acols, json_pack("{s:s, s:s, s:s, s:f}", "id", cols[c].ref,
+                                                   "kind", cols[c].kind, "title", cols[c].title,
+                                                   "points_possible", cols[c].points));
+        for (size_t s = 0; s < nnames; s++) {
+            json_t *scores = json_object();
+            for (size_t c = 0; c < ncol; c++) {
+                char key[128];
+                snprintf(key, sizeof key, "%s:%s", cols[c].kind, cols[c].ref);
+                double b = best[s * ncol + c];
+                json_object_set_new(scores, key, b < 0 ? json_null() : json_real(b));
+            }
+            json_array_append_new(astud, json_pack("{s:s, s:o, s:o}", "name", names[s], "id",
+                                                   ids[s] ? json_integer(ids[s]) : json_null(),
+                                                   "scores", scores));
+        }
+        http_json_steal(res, 200,
+                        json_pack("{s:o, s:o}", "assignments", acols, "students", astud));
+    }
+    http_set_header(res, "Cache-Control", "no-store");
+    free(best);
+    free(cols);
+    free(names);
+    free(ids);
+out:
+    for (size_t i = 0; i < nch; i++)
+        store_challenge_cleanup(&chs[i]);
+    free(chs);
+    store_grades_free(gr, ngr);
+    free(users);
+}
+
+void grading_statistics(const http_request *req, http_response *res)
+{
+    grading_principal p;
+    if (!grading_guard(req, res, &p, GRADING_STAFF))
+        return;
+    store_stat *sts = NULL;
+    size_t n = 0;
+    if (store_stats(req->app->store, &sts, &n) != STORE_OK) {
+        http_problem(res, 503, NULL, "the grade store is unavailable");
+        return;
+    }
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *wrong = json_array();
+        for (size_t j = 0; j < sts[i].wrong_count; j++) {
+            json_t *a = json_loads(sts[i].wrong_answer[j], JSON_DECODE_ANY, NULL);
+            json_array_append_new(wrong, json_pack("{s:o, s:I}", "answer", a ? a : json_null(),
+                                                   "count", (json_int_t)sts[i].wrong_times[j]));
+        }
+        json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:f, s:o}", "kind", sts[i].kind,
+                                             "ref", sts[i].ref, "attempts",
+                                             (json_int_t)sts[i].attempts, "mean_score",
+                                             sts[i].mean, "common_wrong_answers", wrong));
+    }
+    store_stats_free(sts, n);
+    http_json_steal(res, 200, out);
+    http_set_header(res, "Cache-Control", "no-store");
+}

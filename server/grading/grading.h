@@ -1,0 +1,74 @@
+/*
+ * grading.h — the HTTP face of issue #5: accounts, trace checking, challenges, submissions
+ * and grade exports. Routes are rows of server/http/routes.c; documented in
+ * static/openapi.json.
+ *
+ * Owns: the handlers below (api_accounts.c, api_grading.c, api_exports.c) and
+ * grading_record_quiz_attempt for the quiz endpoints of issue #4.
+ * Does not: decide who is asking (auth.h), grade by itself (check.h), or run SQL
+ * (store_accounts.h, store_grading.h).
+ *
+ * Roles per endpoint (a failing role check is 403; no credentials is 401):
+ *   login, logout, me, grade/trace ........................ anyone
+ *   challenges GET, challenge submissions POST ............ signed in (any role)
+ *   challenges POST, statistics ........................... instructor, admin
+ *   gradebook, submissions/{id}[/gradescope|/lti] ......... instructor, admin, grader
+ *                                                          (a student: own submissions)
+ * Submissions by a grader or instructor may name the student graded: "user": NAME.
+ * `Idempotency-Key` (1..255 visible ASCII) on a POST that stores a submission: a retry
+ * with the same key and body returns the stored answer (header Idempotent-Replayed: true);
+ * the same key with another body is a 422.
+ */
+#ifndef TCPLAB_GRADING_H
+#define TCPLAB_GRADING_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../http/http.h"
+
+/* POST /api/v1/login {name, password} → 200 {name, role, csrf_token} + session cookie;
+ * 401 "invalid name or password" for an unknown user and a wrong password alike (same
+ * work: a dummy hash is verified); 429 + Retry-After after GRADING_LOGIN_MAX_FAILURES. */
+void grading_login(const http_request *req, http_response *res);
+/* POST /api/v1/logout → 204; deletes the session server-side and clears the cookies. */
+void grading_logout(const http_request *req, http_response *res);
+/* GET /api/v1/me → {authenticated, name, role, csrf_token (cookie auth only)} */
+void grading_me(const http_request *req, http_response *res);
+
+/* POST /api/v1/grade/trace {scenario: NAME | {...}, steps: [...ladder...], user?} → 200
+ * {scenario, score, points, max_points, lines, feedback, submission_id}; stored when the
+ * sender is signed in. */
+void grading_trace(const http_request *req, http_response *res);
+
+/* POST /api/v1/challenges {title, scenario: NAME | {...}, goal, points?} → 201 {id, ...} */
+void grading_challenge_create(const http_request *req, http_response *res);
+/* GET /api/v1/challenges → [{id, title, points, goal}] */
+void grading_challenge_list(const http_request *req, http_response *res);
+/* GET /api/v1/challenges/{id} → {id, title, points, scenario, goal} */
+void grading_challenge_get(const http_request *req, http_response *res);
+/* POST /api/v1/challenges/{id}/submissions {events: [...], user?} → 201 {id, passed,
+ * score, points, max_points, failed_step, reason, step?}. The events replace the
+ * challenge scenario's events; the engine replays them. */
+void grading_challenge_submit(const http_request *req, http_response *res);
+
+/* GET /api/v1/submissions/{id} → the stored submission */
+void grading_submission_get(const http_request *req, http_response *res);
+/* GET /api/v1/submissions/{id}/gradescope → Gradescope results.json */
+void grading_submission_gradescope(const http_request *req, http_response *res);
+/* GET /api/v1/submissions/{id}/lti → LTI AGS score object */
+void grading_submission_lti(const http_request *req, http_response *res);
+/* GET /api/v1/gradebook[?format=csv] → JSON, or CSV in Canvas's import layout */
+void grading_gradebook(const http_request *req, http_response *res);
+/* GET /api/v1/statistics → per question/challenge: attempts, mean score, common wrong
+ * answers */
+void grading_statistics(const http_request *req, http_response *res);
+
+/* For the quiz endpoints (issue #4): records a graded answer of the signed-in sender of
+ * `req` durably, kind "quiz", ref `question_id`. `answer` and `result` are borrowed.
+ * Returns the submission id (> 0), 0 when not recorded (anonymous sender), -1 on a store
+ * error. Thread-safe. */
+int64_t grading_record_quiz_attempt(const http_request *req, const char *question_id,
+                                    const json_t *answer, const json_t *result, double score);
+
+#endif
