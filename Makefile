@@ -55,6 +55,10 @@ build/unit_tests: $(LIB_OBJS) $(TEST_OBJS)
 build/asan/unit_tests: $(ALIB_OBJS) $(ATEST_OBJS)
 	$(CC) $(ASAN) -o $@ $^ $(LDLIBS)
 
+# The engine benchmark: its own main; malloc/realloc/calloc wrapped to count allocations.
+build/bench_engine: bench/engine_bench.c $(LIB_OBJS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc $(LDLIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory build/tcplab
 	@mkdir -p var

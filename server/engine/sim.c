@@ -35,14 +35,14 @@
 
 enum { IT_EVENT = 0, IT_SEGMENT = 1 };
 
-typedef struct sim_item {
+typedef struct sim_item { /* 40 bytes: the heap moves these around */
     int64_t t;
-    uint64_t key;
-    int kind;
-    int to;         /* IT_SEGMENT: receiving endpoint */
-    bool duplicate; /* IT_SEGMENT: the copy made by a duplicate fault */
-    size_t index;   /* IT_EVENT: index into sc->events */
-    tcp_segment seg;
+    uint32_t key;
+    uint32_t index;    /* IT_EVENT: index into sc->events */
+    tcp_segment seg;   /* IT_SEGMENT */
+    uint8_t kind;
+    uint8_t to;        /* IT_SEGMENT: receiving endpoint */
+    bool duplicate;    /* IT_SEGMENT: the copy made by a duplicate fault */
 } sim_item;
 
 struct sim {
@@ -51,8 +51,8 @@ struct sim {
     tcp_endpoint ep[SIM_ENDPOINTS];
     int64_t timer_at[SIM_ENDPOINTS]; /* -1: none */
     tcp_timer timer_kind[SIM_ENDPOINTS];
-    uint64_t timer_key[SIM_ENDPOINTS];
-    uint64_t order;
+    uint32_t timer_key[SIM_ENDPOINTS];
+    uint32_t order; /* < 2^32: at most SIM_MAX_EVENTS + 3 per step are ever scheduled */
     size_t iss_index[SIM_ENDPOINTS];
     uint32_t fault_matches[SIM_MAX_FAULTS];
     const sim_scenario *sc;
@@ -289,15 +289,23 @@ static uint32_t iss_for(const sim_scenario *sc, int e, size_t idx)
 
 /* ---- steps -------------------------------------------------------------------------- */
 
-static bool record(sim *s, const sim_step *st)
+/* Counts one step against SIM_MAX_STEPS (all that happens when nothing is recorded). */
+static bool tick(sim *s, int64_t now)
 {
     if (++s->steps > SIM_MAX_STEPS) {
         fail(s, SIM_ERR_TOO_MANY_STEPS,
              "the run needs more than %d steps (stopped at t=%lld ms); shorten the scenario or "
              "set until_ms",
-             SIM_MAX_STEPS, (long long)st->t_ms);
+             SIM_MAX_STEPS, (long long)now);
         return false;
     }
+    return true;
+}
+
+static bool record(sim *s, const sim_step *st)
+{
+    if (!tick(s, st->t_ms))
+        return false;
     sim_trace *t = s->trace;
     if (!t)
         return true;
@@ -353,20 +361,30 @@ static bool do_sends(sim *s, int64_t now, int e)
                     acting = (int)f;
             }
             sim_step st;
-            step_base(s, &st, now, e, SIM_STEP_SEND);
-            st.has_segment = true;
-            st.seg = os->seg;
-            st.retransmission = os->retransmission;
-            st.fault = acting;
-            st.rule = os->rule;
-            st.vars[e].snd_nxt = os->snd_nxt_after;
-            if (!record(s, &st))
-                return false;
-            sim_item it = {.t = now + sc->latency_ms, .kind = IT_SEGMENT, .to = 1 - e,
+            if (!s->trace) {
+                if (!tick(s, now))
+                    return false;
+            } else {
+                step_base(s, &st, now, e, SIM_STEP_SEND);
+                st.has_segment = true;
+                st.seg = os->seg;
+                st.retransmission = os->retransmission;
+                st.fault = acting;
+                st.rule = os->rule;
+                st.vars[e].snd_nxt = os->snd_nxt_after;
+                if (!record(s, &st))
+                    return false;
+            }
+            sim_item it = {.t = now + sc->latency_ms, .kind = IT_SEGMENT, .to = (uint8_t)(1 - e),
                            .seg = os->seg};
             sim_fault_action act = acting >= 0 ? sc->faults[acting].action : SIM_FAULT_DELAY;
             int64_t extra = acting >= 0 ? sc->faults[acting].extra_ms : 0;
             if (acting >= 0 && act == SIM_FAULT_DROP) {
+                if (!s->trace) {
+                    if (!tick(s, now))
+                        return false;
+                    continue;
+                }
                 step_base(s, &st, now, e, SIM_STEP_DROP);
                 st.has_segment = true;
                 st.seg = os->seg;
@@ -408,22 +426,22 @@ static void fill_from_out(sim *s, sim_step *st, int e)
         st->vars[e].snd_nxt = out->snd_nxt_first;
 }
 
-static void prepare_iss(sim *s, int e)
-{
-    tcp_ep_set_next_iss(&s->ep[e], iss_for(s->sc, e, s->iss_index[e]));
-}
-
+/* The endpoint always holds the ISS its next connection will use; when one is taken,
+ * the next one is computed. */
 static void after_iss(sim *s, int e)
 {
-    if (s->out.iss_used)
+    if (s->out.iss_used) {
         s->iss_index[e]++;
+        tcp_ep_set_next_iss(&s->ep[e], iss_for(s->sc, e, s->iss_index[e]));
+    }
 }
 
 static bool deliver(sim *s, int64_t now, int to, const tcp_segment *seg, bool dup)
 {
-    prepare_iss(s, to);
     tcp_ep_segment(&s->ep[to], now, seg, &s->out);
     after_iss(s, to);
+    if (!s->trace)
+        return tick(s, now) && do_sends(s, now, to);
     sim_step st;
     step_base(s, &st, now, to, SIM_STEP_RECEIVE);
     st.has_segment = true;
@@ -437,6 +455,8 @@ static bool run_event(sim *s, int64_t now, const sim_event *ev)
 {
     int e = ev->endpoint;
     if (ev->inject) {
+        if (!s->trace)
+            return tick(s, now) && deliver(s, now, e, &ev->seg, false);
         sim_step st;
         step_base(s, &st, now, e, SIM_STEP_INJECT);
         st.has_segment = true;
@@ -444,9 +464,10 @@ static bool run_event(sim *s, int64_t now, const sim_event *ev)
         st.rule = RULE_INJECT;
         return record(s, &st) && deliver(s, now, e, &ev->seg, false);
     }
-    prepare_iss(s, e);
     tcp_ep_call(&s->ep[e], now, ev->call, ev->bytes, &s->out);
     after_iss(s, e);
+    if (!s->trace)
+        return tick(s, now) && do_sends(s, now, e);
     sim_step st;
     step_base(s, &st, now, e, SIM_STEP_CALL);
     st.call = ev->call;
@@ -460,6 +481,8 @@ static bool run_timer(sim *s, int64_t now, int e)
     tcp_timer kind = tcp_ep_timeout(&s->ep[e], now, &s->out);
     if (kind == TCP_TIMER_NONE)
         return true;
+    if (!s->trace)
+        return tick(s, now) && do_sends(s, now, e);
     sim_step st;
     step_base(s, &st, now, e, SIM_STEP_TIMEOUT);
     st.timer = kind == TCP_TIMER_TIME_WAIT ? SIM_TIMER_TIME_WAIT : SIM_TIMER_RETRANSMISSION;
@@ -467,19 +490,18 @@ static bool run_timer(sim *s, int64_t now, int e)
     return record(s, &st) && do_sends(s, now, e);
 }
 
-/* A timer that changed (armed, moved or stopped) takes a new order key. */
-static void refresh_timers(sim *s)
+/* A timer that changed (armed, moved or stopped) takes a new order key. Only the
+ * endpoint an input went to can have changed its timers. */
+static void refresh_timer(sim *s, int e)
 {
-    for (int e = 0; e < SIM_ENDPOINTS; e++) {
-        int64_t at = -1;
-        tcp_timer kind = TCP_TIMER_NONE;
-        if (!tcp_ep_next_deadline(&s->ep[e], &at, &kind))
-            at = -1;
-        if (at != s->timer_at[e] || kind != s->timer_kind[e]) {
-            s->timer_at[e] = at;
-            s->timer_kind[e] = kind;
-            s->timer_key[e] = s->order++;
-        }
+    int64_t at = -1;
+    tcp_timer kind = TCP_TIMER_NONE;
+    if (!tcp_ep_next_deadline(&s->ep[e], &at, &kind))
+        at = -1;
+    if (at != s->timer_at[e] || kind != s->timer_kind[e]) {
+        s->timer_at[e] = at;
+        s->timer_kind[e] = kind;
+        s->timer_key[e] = s->order++;
     }
 }
 
@@ -514,9 +536,12 @@ sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, 
     }
     if (validate(s, sc) != SIM_OK)
         return s->status;
-    memset(s->fault_matches, 0, sizeof s->fault_matches);
+    for (int e = 0; e < SIM_ENDPOINTS; e++)
+        tcp_ep_set_next_iss(&s->ep[e], iss_for(sc, e, 0));
+    memset(s->fault_matches, 0, sc->fault_count * sizeof s->fault_matches[0]);
     for (size_t i = 0; i < sc->event_count; i++) {
-        sim_item it = {.t = sc->events[i].at_ms, .key = s->order++, .kind = IT_EVENT, .index = i};
+        sim_item it = {.t = sc->events[i].at_ms, .key = s->order++, .kind = IT_EVENT,
+                       .index = (uint32_t)i};
         if (!heap_push(s, &it))
             return s->status;
     }
@@ -525,7 +550,7 @@ sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, 
         /* the next happening: heap top or one of the timers, by (time, key) */
         int which = -1; /* -1 none, 0/1 timer of that endpoint, 2 heap */
         int64_t t = 0;
-        uint64_t key = 0;
+        uint32_t key = 0;
         if (s->n > 0) {
             which = 2;
             t = s->heap[0].t;
@@ -544,19 +569,23 @@ sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, 
             break;
         last_t = t;
         bool ok;
+        int touched = which;
         if (which == 2) {
             sim_item it;
             heap_pop(s, &it);
-            if (it.kind == IT_EVENT)
+            if (it.kind == IT_EVENT) {
+                touched = sc->events[it.index].endpoint;
                 ok = run_event(s, t, &sc->events[it.index]);
-            else
+            } else {
+                touched = it.to;
                 ok = deliver(s, t, it.to, &it.seg, it.duplicate);
+            }
         } else {
             ok = run_timer(s, t, which);
         }
         if (!ok)
             return s->status;
-        refresh_timers(s);
+        refresh_timer(s, touched);
     }
     if (trace) {
         trace->end_ms = sc->has_until ? sc->until_ms : last_t;
