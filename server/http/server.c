@@ -53,6 +53,7 @@ struct server {
     int listen_fd;
     uint16_t port;
     atomic_long in_flight;
+    atomic_int draining;      /* set by server_stop: answers close their connection */
 };
 
 typedef struct req_ctx {
@@ -191,6 +192,8 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
         MHD_add_response_header(r, "Content-Security-Policy", server_csp);
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (atomic_load_explicit(&srv->draining, memory_order_relaxed))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     for (size_t i = 0; i < res->header_count; i++)
         MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
 
@@ -561,6 +564,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     if (!srv->opt.conn_memory)
         srv->opt.conn_memory = 16 * 1024;
     atomic_init(&srv->in_flight, 0);
+    atomic_init(&srv->draining, 0);
 
     bool ipv6 = false;
     srv->listen_fd = open_listener(srv->opt.bind, srv->opt.port, &ipv6, err, err_size);
@@ -606,6 +610,7 @@ void server_stop(server *s, unsigned grace_ms)
 {
     if (!s)
         return;
+    atomic_store(&s->draining, 1);
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

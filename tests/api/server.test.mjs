@@ -321,6 +321,28 @@ test('environment configures the server (TCPLAB_MAX_BODY)', async () => {
   }
 });
 
+test('SIGTERM: an in-flight request finishes, new connections are refused, exit 0', async () => {
+  const s = await startServer();
+  const body = JSON.stringify({ scenario: 'handshake-and-close' });
+  const sock = net.createConnection({ port: s.port, host: '127.0.0.1' });
+  await new Promise((r) => sock.on('connect', r));
+  let reply = '';
+  sock.setEncoding('latin1');
+  sock.on('data', (d) => { reply += d; });
+  const closed = new Promise((r) => sock.on('close', r));
+  sock.write(`POST /api/v1/simulations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`);
+  await new Promise((r) => setTimeout(r, 300));
+  s.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  await assert.rejects(rawRequest(s.port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n'),
+    /ECONNREFUSED/, 'a new connection after SIGTERM is refused');
+  sock.write(body.slice(5));
+  await closed;
+  assert.equal(rawStatus(reply), 200, reply.slice(0, 300));
+  assert.equal(await s.stop(), 0);
+});
+
 test('SIGTERM: exits 0', async () => {
   const s = await startServer();
   await (await fetch(`${s.base}/healthz`)).arrayBuffer();
