@@ -68,7 +68,9 @@ void http_json_steal(http_response *res, int status, json_t *json);
 
 /* application/problem+json (RFC 9457). `type` is a URI reference (NULL: "about:blank");
  * title is the status's short phrase if NULL. http_problem_json adds members of `extra`
- * (stolen; may be NULL), e.g. {"errors": [{"pointer": "/events/3/call", "detail": "…"}]}. */
+ * (stolen; may be NULL), e.g. {"errors": [{"pointer": "/events/3/call", "detail": "…"}]}.
+ * The server adds "instance" (the request path) to every problem body that lacks one,
+ * and X-Content-Type-Options / Referrer-Policy (+ the CSP on text/html) to every response. */
 void http_problem(http_response *res, int status, const char *title, const char *detail);
 void http_problem_json(http_response *res, int status, const char *type, const char *title,
                        const char *detail, json_t *extra);
