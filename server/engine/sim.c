@@ -22,12 +22,19 @@
  * (or on every one when nth == 0). When several faults would act on one segment, the first
  * one listed wins (all of them still count the match).
  *
+ * Steps: per event, the call/receive/timeout/inject step first, then one send step per
+ * segment (each followed by a drop step if a fault drops it). Every step records both
+ * endpoints' variables after it; on a send step SND.NXT is the value right after that
+ * segment left, so a call that sends shows SND.NXT before its first segment.
+ * end_ms: until_ms when set, else the time of the last step.
+ *
  * Allocation: only the heap and the trace's step array grow (realloc, doubling). With
  * trace == NULL a sim that has already run a scenario of the same size allocates nothing.
  */
 #include "sim.h"
 
-#include <stdio.h>
+#include <stdarg.h>
+#include <stdio.h> /* vsnprintf into the caller's message buffer only */
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,7 +151,6 @@ void sim_final(const sim *s, tcp_vars out[SIM_ENDPOINTS])
 static sim_status fail(sim *s, sim_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#include <stdarg.h>
 static sim_status fail(sim *s, sim_status st, const char *fmt, ...)
 {
     if (s->status == SIM_OK) {

@@ -467,3 +467,62 @@ TEST(names_round_trip)
     CHECK_EQ_INT(sc.msl_ms, 120000);
     CHECK_EQ_INT(sc.max_retries, 5);
 }
+
+/* One SEND of 50 segments: more than one tcp_output holds (TCP_OUT_MAX_SEGS), so the sim
+ * pumps; every send step records SND.NXT right after its own segment. */
+TEST(many_segments_from_one_send_call)
+{
+    static sim_scenario sc;
+    handshake(&sc);
+    sc.ep[SIM_CLIENT].mss = 100;
+    fx_ev(&sc, 200, SIM_CLIENT, TCP_CALL_SEND, 5000);
+    sc.has_until = true;
+    sc.until_ms = 200;
+    sim_trace t;
+    sim_trace_init(&t);
+    char *txt = fx_run(&sc, &t);
+    free(txt);
+    size_t sends = 0;
+    uint32_t expect_seq = 101;
+    for (size_t i = 0; i < t.count; i++) {
+        const sim_step *st = &t.steps[i];
+        if (st->t_ms != 200)
+            continue;
+        if (st->kind == SIM_STEP_CALL) {
+            CHECK_EQ_INT(st->vars[SIM_CLIENT].snd_nxt, 101); /* nothing has left yet */
+            continue;
+        }
+        CHECK_EQ_INT(st->kind, SIM_STEP_SEND);
+        CHECK_EQ_INT(st->seg.seq, expect_seq);
+        CHECK_EQ_INT(st->seg.len, 100);
+        expect_seq += 100;
+        CHECK_EQ_INT(st->vars[SIM_CLIENT].snd_nxt, expect_seq);
+        CHECK_EQ_INT(st->seg.flags, sends == 49 ? (TCP_ACK | TCP_PSH) : TCP_ACK);
+        sends++;
+    }
+    CHECK_EQ_INT(sends, 50);
+    CHECK_EQ_INT(t.final[SIM_CLIENT].snd_nxt, 5101);
+    sim_trace_cleanup(&t);
+}
+
+/* A delay fault reorders two data segments: the second is held and ACKed with a
+ * duplicate ACK; when the first arrives, one ACK covers both. */
+TEST(reordered_data_is_held_then_acked_together)
+{
+    static sim_scenario sc;
+    handshake(&sc);
+    fx_ev(&sc, 200, SIM_CLIENT, TCP_CALL_SEND, 2000);
+    fx_fault(&sc, SIM_FAULT_DELAY, SIM_CLIENT, TCP_ACK, 2, 20); /* 1st ACK-only: handshake */
+    CHECK_TRACE(&sc, HS_100_300
+                "t=200 client call send 2000 ESTABLISHED->ESTABLISHED\n"
+                "t=200 client send <SEQ=101><ACK=301><CTL=ACK><LEN=1460>\n"
+                "t=200 client send <SEQ=1561><ACK=301><CTL=ACK,PSH><LEN=540>\n"
+                "t=250 server recv <SEQ=1561><ACK=301><CTL=ACK,PSH><LEN=540> "
+                "ESTABLISHED->ESTABLISHED\n"
+                "t=250 server send <SEQ=301><ACK=101><CTL=ACK>\n"
+                "t=270 server recv <SEQ=101><ACK=301><CTL=ACK><LEN=1460> "
+                "ESTABLISHED->ESTABLISHED\n"
+                "t=270 server send <SEQ=301><ACK=2101><CTL=ACK>\n"
+                "t=300 client recv <SEQ=301><ACK=101><CTL=ACK> ESTABLISHED->ESTABLISHED\n"
+                "t=320 client recv <SEQ=301><ACK=2101><CTL=ACK> ESTABLISHED->ESTABLISHED\n");
+}
