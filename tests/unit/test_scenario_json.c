@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../server/scenario/catalog.h"
 #include "../../server/scenario/scenario_json.h"
 #include "testlib.h"
 
@@ -468,4 +469,92 @@ TEST(trace_text_ladder)
     CHECK(strstr(s, "client: SYN-SENT → CLOSED") != NULL);
     CHECK(strstr(s, "final (t=1000 ms): client CLOSED, server LISTEN") != NULL);
     free(s);
+}
+
+/* Deterministic mutation fuzz: every built-in's JSON with bytes flipped, inserted, deleted
+ * or digits replaced. Whatever parses is also run and rendered. Nothing may crash (ASan). */
+static uint64_t fuzz_state = 0x9E3779B97F4A7C15ull;
+static uint64_t fuzz_next(void)
+{
+    uint64_t z = (fuzz_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+TEST(scenario_mutation_fuzz)
+{
+    static const char pool[] = "{}[]\",:0123456789-+.eE \\u\xff\x80tfn";
+    static const char *digits[] = {"0",         "-1",    "4294967296", "1e300", "9007199254740993",
+                                   "1.5",       "\"x\"", "null",       "[]",    "{}",
+                                   "1000000000"};
+    sim *s = sim_new();
+    size_t parsed = 0, rounds = 3000;
+    const char *env = getenv("TCPLAB_FUZZ_ROUNDS"); /* longer runs by hand */
+    if (env && atol(env) > 0)
+        rounds = (size_t)atol(env);
+    for (size_t round = 0; round < rounds; round++) {
+        const catalog_entry *e = catalog_at(round % catalog_count());
+        size_t len = strlen(e->json), cap = len + 128;
+        char *buf = malloc(cap);
+        memcpy(buf, e->json, len + 1);
+        int edits = 1 + (int)(fuzz_next() % 3);
+        for (int k = 0; k < edits && len > 0 && len + 32 < cap; k++) {
+            size_t at = (size_t)(fuzz_next() % len);
+            switch (fuzz_next() % 4) {
+            case 0:
+                buf[at] = pool[fuzz_next() % (sizeof pool - 1)];
+                break;
+            case 1:
+                memmove(buf + at, buf + at + 1, len - at); /* moves the NUL too */
+                len--;
+                break;
+            case 2:
+                memmove(buf + at + 1, buf + at, len - at + 1);
+                buf[at] = pool[fuzz_next() % (sizeof pool - 1)];
+                len++;
+                break;
+            default: {
+                /* replace a run of digits with a nasty value (at most 16 bytes longer) */
+                while (at < len && (buf[at] < '0' || buf[at] > '9'))
+                    at++;
+                if (at == len)
+                    break;
+                size_t end = at;
+                while (end < len && buf[end] >= '0' && buf[end] <= '9')
+                    end++;
+                const char *d = digits[fuzz_next() % (sizeof digits / sizeof digits[0])];
+                size_t dl = strlen(d);
+                memmove(buf + at + dl, buf + end, len - end + 1);
+                memcpy(buf + at, d, dl);
+                len = len - (end - at) + dl;
+            }
+            }
+        }
+        if (scenario_parse(buf, len, &sc, &errs) == 0) {
+            parsed++;
+            sim_trace t;
+            sim_trace_init(&t);
+            char msg[256];
+            if (sim_run(s, &sc, &t, msg, sizeof msg) == SIM_OK) {
+                json_t *j = trace_to_json_full(&t, &sc);
+                CHECK(j != NULL);
+                json_decref(j);
+                char *txt = trace_to_text_full(&t, &sc);
+                CHECK(txt != NULL);
+                free(txt);
+            }
+            sim_trace_cleanup(&t);
+        } else {
+            CHECK(errs.count >= 1);
+            char out[4096];
+            scenario_errors_format(&errs, out, sizeof out);
+            json_t *j = scenario_errors_to_json(&errs);
+            CHECK(j != NULL);
+            json_decref(j);
+        }
+        free(buf);
+    }
+    CHECK(parsed > 100); /* the fuzz reaches the engine, not only the parser */
+    sim_free(s);
 }
