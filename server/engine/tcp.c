@@ -1061,13 +1061,23 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
         if (!dup && ep->nheld < TCP_HOLD_MAX)
             ep->held[ep->nheld++] = s;
         note(out, "RFC 9293 §3.10.7.4 first: in the window but beyond RCV.NXT → hold it for "
-                  "later processing (SHLD-31) and ACK <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
+                  "later processing (SHLD-31) and ACK RCV.NXT at once (MAY-13)");
         send_ack(ep, out, "RFC 9293 §3.10.7.4: ACK for an out-of-order segment (it repeats "
                           "RCV.NXT: a duplicate ACK)");
         return;
     }
     if (!seg_in_order(ep, now, &s, &need_ack, out))
         return;
+    if (syn_trimmed && out->ntransitions > 0 &&
+        out->transitions[out->ntransitions - 1].from == TCP_SYN_RECEIVED &&
+        out->transitions[out->ntransitions - 1].to == TCP_ESTABLISHED) {
+        static const char fig7[] =
+            "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK — its SYN was already "
+            "received and lies before RCV.NXT, so it is trimmed — acknowledges our SYN → "
+            "ESTABLISHED, nothing more to send (Figure 7, simultaneous open)";
+        out->transitions[out->ntransitions - 1].rule = fig7;
+        out->rule = fig7;
+    }
     drain_held(ep, now, &need_ack, out);
     size_t before = out->nsegs;
     output(ep, now, out);

@@ -393,3 +393,21 @@ TEST(close_in_syn_received_with_data_waits_for_established)
     CHECK_EQ_INT(ep.state, TCP_FIN_WAIT_1);
     CHECK_EQ_INT(out.ntransitions, 2);
 }
+
+/* Figure 7, line 6: SYN-RECEIVED (active) gets the peer's SYN,ACK; the SYN lies before
+ * RCV.NXT and is trimmed; the ACK of our SYN makes it ESTABLISHED with nothing sent. */
+TEST(edge07b_simultaneous_open_syn_ack_in_syn_received)
+{
+    tcp_endpoint ep;
+    tcp_output out2;
+    fx_syn_received_active(&ep);
+    tcp_segment s = fx_seg(300, 101, TCP_SYN | TCP_ACK, 0);
+    tcp_ep_segment(&ep, FX_T0, &s, &out2);
+    CHECK_EQ_STR(fx_segs(&out2), "");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "ESTABLISHED iss=100 irs=300 una=101 nxt=101 snd.wnd=65535 rcv=301 rtx=-1 tw=-1");
+    CHECK(strstr(out2.rule, "Figure 7") != NULL);
+    /* the same segment again is an old duplicate now: ACK it */
+    tcp_ep_segment(&ep, FX_T0, &s, &out2);
+    CHECK_EQ_STR(fx_segs(&out2), "<SEQ=101><ACK=301><CTL=ACK>");
+}
