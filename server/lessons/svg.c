@@ -199,8 +199,8 @@ static void arrowhead(svg_buf *b, double x1, double y1, double x2, double y2, co
         return;
     double ux = dx / len, uy = dy / len, bx = x2 - ux * 9, by = y2 - uy * 9;
     svg_buf_printf(b,
-                   "<polygon class=\"%s\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\" "
-                   "fill=\"currentColor\" stroke=\"none\"/>",
+                   "<polygon class=\"%s\" points=\"%.0f,%.0f %.0f,%.0f %.0f,%.0f\" "
+                   "stroke=\"none\"/>",
                    cls, x2, y2, bx - uy * 4, by + ux * 4, bx + uy * 4, by - ux * 4);
 }
 
@@ -217,8 +217,8 @@ static void line_label(svg_buf *b, double x1, double y1, double x2, double y2, d
     if (fabs(deg) < 0.05)
         deg = 0.0;
     svg_buf_printf(b,
-                   "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                   "transform=\"rotate(%.1f %.1f %.1f)\" fill=\"currentColor\">",
+                   "<text class=\"%s\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
+                   "transform=\"rotate(%.1f %.0f %.0f)\">",
                    cls, mx, my - 4, deg, mx, my);
     svg_buf_escape(b, text);
     svg_buf_put(b, "</text>");
@@ -271,11 +271,11 @@ static double lifeline_x(int endpoint) { return endpoint == SIM_SERVER ? L_XS : 
 static void state_text(svg_buf *b, int ep, double y, const char *cls, const char *state)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
-                          "fill=\"currentColor\">", cls, L_XS + 10, y + 4);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                          ">", cls, L_XS + 10, y + 4);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-                          "fill=\"currentColor\">", cls, L_XC - 10, y + 4);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                          ">", cls, L_XC - 10, y + 4);
     svg_buf_escape(b, state);
     svg_buf_put(b, "</text>");
 }
@@ -284,11 +284,11 @@ static void state_text(svg_buf *b, int ep, double y, const char *cls, const char
 static void inside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XS - 6, y - 3);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                          "font-size=\"10\">", cls, L_XS - 6, y - 3);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
-                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XC + 6, y - 3);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                          "font-size=\"10\">", cls, L_XC + 6, y - 3);
     svg_buf_escape(b, text);
     svg_buf_put(b, "</text>");
 }
@@ -297,11 +297,11 @@ static void inside_note(svg_buf *b, int ep, double y, const char *cls, const cha
 static void outside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"start\" "
-                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XS + 10, y + 3);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                          "font-size=\"10\">", cls, L_XS + 10, y + 3);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-                          "font-size=\"10\" fill=\"currentColor\">", cls, L_XC - 10, y + 3);
+        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                          "font-size=\"10\">", cls, L_XC - 10, y + 3);
     svg_buf_escape(b, text);
     svg_buf_put(b, "</text>");
 }
@@ -309,8 +309,8 @@ static void outside_note(svg_buf *b, int ep, double y, const char *cls, const ch
 static void clock_glyph(svg_buf *b, double x, double y)
 {
     svg_buf_printf(b,
-                   "<g class=\"tl-clock\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
-                   "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.1f %.1f V %.1f H %.1f\" "
+                   "<g class=\"tl-clock\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"6\" "
+                   "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.0f %.0f V %.0f H %.0f\" "
                    "fill=\"none\" stroke=\"currentColor\"/></g>",
                    x, y, x, y, y - 4, x + 3);
     /* the path draws the hands from the centre: up, then right */
@@ -372,16 +372,16 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                 duration_text(d, locale, dur, sizeof dur);
                 svg_buf_printf(breaks,
                                "<g class=\"tl-break\" data-ms=\"%lld\">"
-                               "<path class=\"tl-break-line\" d=\"M %d %.1f V %.1f M %d %.1f V %.1f\" "
+                               "<path class=\"tl-break-line\" d=\"M %d %.0f V %.0f M %d %.0f V %.0f\" "
                                "fill=\"none\" stroke=\"currentColor\" stroke-dasharray=\"2 4\"/>"
-                               "<path class=\"tl-break-mark\" d=\"M %d %.1f l 16 -6 M %d %.1f l 16 -6 "
-                               "M %d %.1f l 16 -6 M %d %.1f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
+                               "<path class=\"tl-break-mark\" d=\"M %d %.0f l 16 -6 M %d %.0f l 16 -6 "
+                               "M %d %.0f l 16 -6 M %d %.0f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
                                (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3,
                                L_XC - 8, y1 + 3, L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
                 (void)0;
                 svg_buf_printf(breaks,
-                               "<text class=\"tl-break-label\" x=\"%d\" y=\"%.1f\" "
-                               "text-anchor=\"middle\" fill=\"currentColor\">",
+                               "<text class=\"tl-break-label\" x=\"%d\" y=\"%.0f\" "
+                               "text-anchor=\"middle\">",
                                (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
                 char label[96];
                 snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s 之后 ……"), dur);
@@ -499,7 +499,7 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
         y2 = y1 + 26;
     }
     svg_buf_printf(b,
-                   "<g class=\"tl-segment%s%s\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "<g class=\"tl-segment%s%s\"><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
                    "stroke=\"currentColor\"%s/>",
                    extra, dropped ? " tl-lost" : (L->match[k] < 0 ? " tl-unarrived" : ""), x1, y1,
                    x2, y2, dash);
@@ -517,12 +517,12 @@ static void draw_drop(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
     double x1 = lifeline_x(from), y1 = L->y[k];
     double x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55, y2 = y1 + 26;
     svg_buf_printf(b,
-                   "<g class=\"tl-cross\"><path d=\"M %.1f %.1f l 10 10 M %.1f %.1f l -10 10\" "
+                   "<g class=\"tl-cross\"><path d=\"M %.0f %.0f l 10 10 M %.0f %.0f l -10 10\" "
                    "fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
                    x2 - 5, y2 - 5, x2 + 5, y2 - 5);
     svg_buf_printf(b,
-                   "<text class=\"tl-lost-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                   "font-size=\"10\" fill=\"currentColor\">",
+                   "<text class=\"tl-lost-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
+                   "font-size=\"10\">",
                    x2, y2 + 18);
     svg_buf_escape(b, tr(locale, "lost", "丢失"));
     svg_buf_put(b, "</text></g>");
@@ -539,8 +539,8 @@ static void draw_inject(svg_buf *b, const sim_trace *t, const ladder_layout *L, 
     seg_label(&s->seg, seg, sizeof seg);
     snprintf(lab, sizeof lab, "%s %s", tr(locale, "injected", "注入"), seg);
     svg_buf_printf(b,
-                   "<g class=\"tl-segment tl-injected\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-                   "fill=\"currentColor\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                   "<g class=\"tl-segment tl-injected\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                   "/><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
                    "stroke=\"currentColor\" stroke-dasharray=\"2 3\"/>",
                    x1, y1, x1, y1, x2, y2);
     arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
@@ -562,8 +562,8 @@ static void draw_duplicate(svg_buf *b, const sim_trace *t, const ladder_layout *
             seg_label(&r->seg, seg, sizeof seg);
             snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(duplicate)", "（重复副本）"));
             svg_buf_printf(b,
-                           "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.1f\" y1=\"%.1f\" "
-                           "x2=\"%.1f\" y2=\"%.1f\" stroke=\"currentColor\" "
+                           "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.0f\" y1=\"%.0f\" "
+                           "x2=\"%.0f\" y2=\"%.0f\" stroke=\"currentColor\" "
                            "stroke-dasharray=\"1 3\"/>",
                            x1, y1, x2, y2);
             arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
@@ -601,6 +601,7 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
                    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-ladder-svg\" "
                    "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\" "
                    "aria-labelledby=\"%s-ladder-title %s-ladder-desc\" font-family=\"sans-serif\" "
+                   "fill=\"currentColor\" "
                    "font-size=\"12\">",
                    L_W, h, L_W, h, pre, pre);
     svg_buf_printf(b, "<title id=\"%s-ladder-title\">", pre);
@@ -620,13 +621,13 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         svg_buf_printf(b,
                        "<g class=\"tl-lifeline\" data-endpoint=\"%s\"><text class=\"tl-endpoint\" "
                        "x=\"%.0f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
-                       "fill=\"currentColor\">",
+                       ">",
                        sim_endpoint_name(ep), x, L_HEAD);
         svg_buf_escape(b, ep == SIM_CLIENT ? tr(locale, "Client", "客户端")
                                            : tr(locale, "Server", "服务器"));
         svg_buf_printf(b, "</text><path class=\"tl-lifeline-line\" d=\"M %.0f %d", x, L_HEAD + 8);
         for (size_t g = 0; g < L.gaps; g++)
-            svg_buf_printf(b, " V %.1f M %.0f %.1f", L.gap_from[g], x, L.gap_to[g]);
+            svg_buf_printf(b, " V %.0f M %.0f %.0f", L.gap_from[g], x, L.gap_to[g]);
         svg_buf_printf(b, " V %.0f\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"/>",
                        h - 10);
         state_text(b, ep, L_INIT, "tl-state-label tl-initial",
@@ -649,8 +650,8 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
             char dur[48];
             duration_text(s->t_ms, locale, dur, sizeof dur);
-            svg_buf_printf(b, "<text class=\"tl-time\" x=\"4\" y=\"%.1f\" font-size=\"10\" "
-                              "fill=\"currentColor\">", y + 4);
+            svg_buf_printf(b, "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
+                              ">", y + 4);
             svg_buf_escape(b, dur);
             svg_buf_put(b, "</text>");
             last_t = s->t_ms;
@@ -660,8 +661,8 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_CALL:
             call_text(s, locale, note, sizeof note);
             inside_note(b, ep, y, "tl-call", note);
-            svg_buf_printf(b, "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.1f\" r=\"3\" "
-                              "fill=\"currentColor\"/>", lifeline_x(ep), y);
+            svg_buf_printf(b, "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                              "/>", lifeline_x(ep), y);
             break;
         case SIM_STEP_SEND:
             draw_send(b, t, &L, k, locale);
@@ -675,8 +676,8 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_RECEIVE:
             if (s->duplicate)
                 draw_duplicate(b, t, &L, k, locale);
-            svg_buf_printf(b, "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.1f\" r=\"2.5\" "
-                              "fill=\"currentColor\"/>", lifeline_x(ep), y);
+            svg_buf_printf(b, "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
+                              "/>", lifeline_x(ep), y);
             break;
         case SIM_STEP_TIMEOUT:
             clock_glyph(b, lifeline_x(ep), y);
@@ -810,7 +811,7 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     svg_buf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls,
                    tcp_state_name(from), tcp_state_name(to));
     svg_buf_printf(b,
-                   "<path d=\"M %.1f %.1f Q %.1f %.1f %.1f %.1f\" fill=\"none\" "
+                   "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" "
                    "stroke=\"currentColor\"%s%s/>",
                    sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "",
                    visited ? " stroke-width=\"2.5\"" : "");
@@ -826,13 +827,13 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     else if (ny * side > 0.7)
         ly += 8;
     const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
-    svg_buf_printf(b, "<text class=\"tl-edge-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" "
-                      "font-size=\"10\" fill=\"currentColor\"><tspan class=\"tl-event\">",
+    svg_buf_printf(b, "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
+                      "font-size=\"10\"><tspan class=\"tl-event\">",
                    lx, ly - 2, anchor);
     svg_buf_escape(b, event);
     svg_buf_put(b, "</tspan>");
     if (action && *action) {
-        svg_buf_printf(b, "<tspan class=\"tl-action\" x=\"%.1f\" dy=\"12\">", lx);
+        svg_buf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"12\">", lx);
         svg_buf_escape(b, action);
         svg_buf_put(b, "</tspan>");
     }
@@ -860,6 +861,7 @@ void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
                    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-fig5-svg\" "
                    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
                    "aria-labelledby=\"%s-fig5-title %s-fig5-desc\" font-family=\"sans-serif\" "
+                   "fill=\"currentColor\" "
                    "font-size=\"12\">",
                    F_W, F_H, F_W, F_H, pre, pre);
     svg_buf_printf(b, "<title id=\"%s-fig5-title\">", pre);
@@ -914,7 +916,7 @@ void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
                        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
                        "fill=\"none\" stroke=\"currentColor\"%s/>"
                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-weight=\"bold\" "
-                       "fill=\"currentColor\">%s</text></g>",
+                       ">%s</text></g>",
                        n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH,
                        v.state[n->st] ? " stroke-width=\"2.5\"" : "", n->x, n->y + 4,
                        tcp_state_name(n->st));
