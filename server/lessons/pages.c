@@ -394,7 +394,7 @@ static void number_field(markdown_buf *b, const char *id, const char *name, i18n
 
 static void playground_form(markdown_buf *b, const char *loc, const char *selected)
 {
-    markdown_buf_puts(b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\">\n"
+    markdown_buf_puts(b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
                          "<p class=\"tl-field\"><label for=\"pg-scenario\">");
     esc(b, i18n_text(loc, I18N_PG_SCENARIO));
     markdown_buf_puts(b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
