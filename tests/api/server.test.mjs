@@ -241,7 +241,7 @@ test('a client sending its headers 1 byte per second does not block others', asy
       await new Promise((r2) => setTimeout(r2, 100));
     }
     const perRequest = (Date.now() - t0) / 30 - 100;
-    assert.ok(perRequest < 200, `requests took ${perRequest} ms each beside a slow client`);
+    assert.ok(perRequest < 500, `requests took ${perRequest} ms each beside a slow client`);
   } finally {
     clearInterval(timer);
     slow.destroy();
