@@ -98,7 +98,8 @@
  *     RCV.WND is constant. Every data segment is ACKed at once: no delayed ACK (Linux
  *     delays ACKs, RFC 9293 §3.8.6.3 allows up to 0.5 s). No Nagle, no congestion control.
  *   - RST processing follows RFC 5961 §3 and SYN processing RFC 5961 §4 as RFC 9293 adopts
- *     them; the RFC 5961 §5 ACK range check (MAY-12) is not done. No zero-window probes.
+ *     them; the RFC 5961 §5 ACK range check (MAY-12) is not done. No zero-window probes:
+ *     facing a window of 0, queued data and the FIN wait (the window never reopens here).
  *   - Text or FIN carried on a SYN is not processed (dropped; the sender retransmits).
  *   - Retransmission sends only the earliest unacknowledged segment (SYN, SYN+ACK, up to
  *     MSS data octets from SND.UNA, or the FIN). RTO doubles on each expiry (capped at
