@@ -244,7 +244,7 @@ static double slot_gap(int64_t d)
         return 6;
     if (d <= 200)
         return 12 + 0.4 * (double)d;
-    return 92 + 24 * log2((double)d / 200.0);
+    return 92 + 16 * log2((double)d / 200.0);
 }
 
 static bool same_seg(const tcp_segment *a, const tcp_segment *b)
@@ -362,6 +362,9 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
         if (r == 0)
             r = 1;
         double next = base + (r - 1) * L_ROW;
+        for (size_t k = i; k < j; k++) /* a lost segment's cross and label hang below it */
+            if (t->steps[k].kind == SIM_STEP_DROP && L->y[k] + 36 > next)
+                next = L->y[k] + 36;
         if (j < n) {
             int64_t d = t->steps[j].t_ms - tslot;
             if (d >= L_BREAK_MS) {
@@ -505,7 +508,8 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
                    x2, y2, dash);
     if (!dropped)
         arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
-    line_label(b, x1, y1, x2, y2, dropped || L->match[k] < 0 ? 0.5 : 0.5, "tl-seg-label", lab);
+    /* long (delayed) arrows cross others near their middle: label them nearer the sender */
+    line_label(b, x1, y1, x2, y2, y2 - y1 > 90 ? 0.3 : 0.5, "tl-seg-label", lab);
     svg_buf_put(b, "</g>");
 }
 
