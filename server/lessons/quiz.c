@@ -1375,9 +1375,9 @@ json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
                 const sim_step *s = nth_send(&t, j);
                 char name[48];
                 bool sr = s && seq[j] == s->seg.seq, ar = s && ack[j] == s->seg.ack;
-                snprintf(name, sizeof name, "segment %zu seq", j + 1);
+                snprintf(name, sizeof name, tr(locale, "segment %zu seq", "报文段 %zu 的 SEQ"), j + 1);
                 part(&g, name, sr, 1, sr ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
-                snprintf(name, sizeof name, "segment %zu ack", j + 1);
+                snprintf(name, sizeof name, tr(locale, "segment %zu ack", "报文段 %zu 的 ACK"), j + 1);
                 part(&g, name, ar, 1, ar ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
                 g.points += sr + ar;
             }
