@@ -4,10 +4,10 @@
  * One lifecycle = one sim_run of: listen, connect (3-way handshake), 1 KiB client → server,
  * both close at once (simultaneous close, Figure 13), both TIME-WAIT timers expire. The
  * same sim is reused for every run. Prints lifecycles/s with recording off (trace NULL)
- * and on (a reused trace), per second of CPU time, and allocations per lifecycle once warm; malloc, realloc and
- * calloc are counted by wrapping them at link time (-Wl,--wrap=..., see the Makefile rule).
- * usage: build/bench_engine [N [off]]   (default 2,000,000 runs with recording off;
- *        "off": only the recording-off loop, for `perf stat`)
+ * and on (a reused trace), per second of CPU time, and allocations per lifecycle once warm; malloc,
+ * realloc and calloc are counted by wrapping them at link time (-Wl,--wrap=..., see the Makefile
+ * rule). usage: build/bench_engine [N [off]]   (default 2,000,000 runs with recording off; "off":
+ * only the recording-off loop, for `perf stat`)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +70,7 @@ static void lifecycle(sim_scenario *sc)
         tcp_call call;
         uint32_t bytes;
     } ev[] = {
-        {0, SIM_SERVER, TCP_CALL_LISTEN, 0},  {0, SIM_CLIENT, TCP_CALL_CONNECT, 0},
+        {0, SIM_SERVER, TCP_CALL_LISTEN, 0},    {0, SIM_CLIENT, TCP_CALL_CONNECT, 0},
         {200, SIM_CLIENT, TCP_CALL_SEND, 1024}, {400, SIM_CLIENT, TCP_CALL_CLOSE, 0},
         {400, SIM_SERVER, TCP_CALL_CLOSE, 0},
     };
@@ -104,7 +104,8 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t steps = trace.count;
-    if (trace.final[SIM_CLIENT].state != TCP_CLOSED || trace.final[SIM_SERVER].state != TCP_CLOSED) {
+    if (trace.final[SIM_CLIENT].state != TCP_CLOSED ||
+        trace.final[SIM_SERVER].state != TCP_CLOSED) {
         fprintf(stderr, "engine_bench: the lifecycle did not end CLOSED on both sides\n");
         return 1;
     }
@@ -160,8 +161,8 @@ int main(int argc, char **argv)
     printf("engine: recording off:          %10.0f lifecycles/s  (%ld runs, %.3f s, "
            "%.1f ns/step)\n",
            n / t_off, n, t_off, t_off * 1e9 / ((double)n * (double)steps));
-    printf("engine: recording on (reused):  %10.0f lifecycles/s  (%ld runs, %.3f s)\n",
-           n_on / t_on, n_on, t_on);
+    printf("engine: recording on (reused):  %10.0f lifecycles/s  (%ld runs, %.3f s)\n", n_on / t_on,
+           n_on, t_on);
     printf("engine: recording on (fresh):   %10.0f lifecycles/s  (%ld runs, %.3f s)\n",
            n_fresh / t_fresh, n_fresh, t_fresh);
     printf("engine: allocations per lifecycle, warm: recording off %.3f, on (reused trace) "

@@ -45,11 +45,11 @@ enum { IT_EVENT = 0, IT_SEGMENT = 1 };
 typedef struct sim_item { /* 40 bytes: the heap moves these around */
     int64_t t;
     uint32_t key;
-    uint32_t index;    /* IT_EVENT: index into sc->events */
-    tcp_segment seg;   /* IT_SEGMENT */
+    uint32_t index;  /* IT_EVENT: index into sc->events */
+    tcp_segment seg; /* IT_SEGMENT */
     uint8_t kind;
-    uint8_t to;        /* IT_SEGMENT: receiving endpoint */
-    bool duplicate;    /* IT_SEGMENT: the copy made by a duplicate fault */
+    uint8_t to;     /* IT_SEGMENT: receiving endpoint */
+    bool duplicate; /* IT_SEGMENT: the copy made by a duplicate fault */
 } sim_item;
 
 struct sim {
@@ -89,9 +89,12 @@ const char *sim_step_kind_name(sim_step_kind k)
 const char *sim_timer_name(sim_timer t)
 {
     switch (t) {
-    case SIM_TIMER_RETRANSMISSION: return "retransmission";
-    case SIM_TIMER_TIME_WAIT: return "time-wait";
-    default: return NULL;
+    case SIM_TIMER_RETRANSMISSION:
+        return "retransmission";
+    case SIM_TIMER_TIME_WAIT:
+        return "time-wait";
+    default:
+        return NULL;
     }
 }
 
@@ -188,15 +191,19 @@ static sim_status validate(sim *s, const sim_scenario *sc)
     for (size_t i = 0; i < sc->fault_count; i++) {
         const sim_fault *f = &sc->faults[i];
         if (f->from != SIM_CLIENT && f->from != SIM_SERVER)
-            return fail(s, SIM_ERR_INVALID, "network.faults[%zu].from: %d is not client (0) or "
-                        "server (1)", i, f->from);
+            return fail(s, SIM_ERR_INVALID,
+                        "network.faults[%zu].from: %d is not client (0) or "
+                        "server (1)",
+                        i, f->from);
         if (f->action != SIM_FAULT_DROP && f->action != SIM_FAULT_DELAY &&
             f->action != SIM_FAULT_DUPLICATE)
             return fail(s, SIM_ERR_INVALID, "network.faults[%zu].action: unknown action %d", i,
                         (int)f->action);
         if (f->extra_ms < 0 || f->extra_ms > ((int64_t)1 << 53))
-            return fail(s, SIM_ERR_INVALID, "network.faults[%zu].extra_ms: %lld is out of range "
-                        "0..2^53", i, (long long)f->extra_ms);
+            return fail(s, SIM_ERR_INVALID,
+                        "network.faults[%zu].extra_ms: %lld is out of range "
+                        "0..2^53",
+                        i, (long long)f->extra_ms);
     }
     for (size_t i = 0; i < sc->event_count; i++) {
         const sim_event *ev = &sc->events[i];
@@ -204,8 +211,10 @@ static sim_status validate(sim *s, const sim_scenario *sc)
             return fail(s, SIM_ERR_INVALID, "events[%zu].at_ms: %lld is out of range 0..2^53", i,
                         (long long)ev->at_ms);
         if (ev->endpoint != SIM_CLIENT && ev->endpoint != SIM_SERVER)
-            return fail(s, SIM_ERR_INVALID, "events[%zu].endpoint: %d is not client (0) or "
-                        "server (1)", i, ev->endpoint);
+            return fail(s, SIM_ERR_INVALID,
+                        "events[%zu].endpoint: %d is not client (0) or "
+                        "server (1)",
+                        i, ev->endpoint);
         if (!ev->inject) {
             if ((int)ev->call < 0 || ev->call >= TCP_CALL_COUNT)
                 return fail(s, SIM_ERR_INVALID, "events[%zu].call: unknown call %d", i,
@@ -381,7 +390,9 @@ static bool do_sends(sim *s, int64_t now, int e)
                 if (!record(s, &st))
                     return false;
             }
-            sim_item it = {.t = now + sc->latency_ms, .kind = IT_SEGMENT, .to = (uint8_t)(1 - e),
+            sim_item it = {.t = now + sc->latency_ms,
+                           .kind = IT_SEGMENT,
+                           .to = (uint8_t)(1 - e),
                            .seg = os->seg};
             sim_fault_action act = acting >= 0 ? sc->faults[acting].action : SIM_FAULT_DELAY;
             int64_t extra = acting >= 0 ? sc->faults[acting].extra_ms : 0;
@@ -546,8 +557,8 @@ sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, 
         tcp_ep_set_next_iss(&s->ep[e], iss_for(sc, e, 0));
     memset(s->fault_matches, 0, sc->fault_count * sizeof s->fault_matches[0]);
     for (size_t i = 0; i < sc->event_count; i++) {
-        sim_item it = {.t = sc->events[i].at_ms, .key = s->order++, .kind = IT_EVENT,
-                       .index = (uint32_t)i};
+        sim_item it = {
+            .t = sc->events[i].at_ms, .key = s->order++, .kind = IT_EVENT, .index = (uint32_t)i};
         if (!heap_push(s, &it))
             return s->status;
     }

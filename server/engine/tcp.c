@@ -120,8 +120,8 @@
 /* ---- names ------------------------------------------------------------------------ */
 
 static const char *const state_names[TCP_STATE_COUNT] = {
-    "CLOSED",      "LISTEN",     "SYN-SENT",   "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-    "FIN-WAIT-2",  "CLOSE-WAIT", "CLOSING",    "LAST-ACK",     "TIME-WAIT",
+    "CLOSED",     "LISTEN",     "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+    "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",  "LAST-ACK",     "TIME-WAIT",
 };
 
 const char *tcp_state_name(tcp_state s)
@@ -150,12 +150,18 @@ const uint8_t tcp_flag_order[TCP_FLAG_NAME_COUNT] = {TCP_SYN, TCP_ACK, TCP_FIN, 
 const char *tcp_flag_name(uint8_t f)
 {
     switch (f) {
-    case TCP_SYN: return "SYN";
-    case TCP_ACK: return "ACK";
-    case TCP_FIN: return "FIN";
-    case TCP_RST: return "RST";
-    case TCP_PSH: return "PSH";
-    default: return NULL;
+    case TCP_SYN:
+        return "SYN";
+    case TCP_ACK:
+        return "ACK";
+    case TCP_FIN:
+        return "FIN";
+    case TCP_RST:
+        return "RST";
+    case TCP_PSH:
+        return "PSH";
+    default:
+        return NULL;
     }
 }
 
@@ -199,13 +205,13 @@ bool tcp_call_from_name(const char *name, tcp_call *out)
 
 /* ---- user-visible strings (RFC 9293 wording) --------------------------------------- */
 
-#define ERR_EXISTS "connection already exists"
+#define ERR_EXISTS    "connection already exists"
 #define ERR_NOT_EXIST "connection does not exist"
-#define ERR_CLOSING "connection closing"
-#define SIG_RESET "connection reset"
-#define SIG_REFUSED "connection refused"
-#define SIG_CLOSING "connection closing"
-#define SIG_TIMEOUT "connection timed out"
+#define ERR_CLOSING   "connection closing"
+#define SIG_RESET     "connection reset"
+#define SIG_REFUSED   "connection refused"
+#define SIG_CLOSING   "connection closing"
+#define SIG_TIMEOUT   "connection timed out"
 
 #define RTO_CAP_MS (1u << 30)
 
@@ -363,8 +369,7 @@ static void tcb_reset(tcp_endpoint *ep)
 
 static bool can_send_data(tcp_state s)
 {
-    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
-           s == TCP_LAST_ACK;
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 || s == TCP_LAST_ACK;
 }
 
 /* Segmentize queued data within the peer's window, then the FIN if CLOSE was accepted. */
@@ -511,12 +516,14 @@ static void call_close(tcp_endpoint *ep, int64_t now, tcp_output *out)
         note(out, "RFC 9293 §3.10.4: CLOSE in CLOSED → \"error: connection does not exist\"");
         return;
     case TCP_LISTEN:
-        set_state(ep, out, TCP_CLOSED, "RFC 9293 §3.10.4: CLOSE in LISTEN → delete TCB, enter "
-                                       "CLOSED");
+        set_state(ep, out, TCP_CLOSED,
+                  "RFC 9293 §3.10.4: CLOSE in LISTEN → delete TCB, enter "
+                  "CLOSED");
         return;
     case TCP_SYN_SENT:
-        set_state(ep, out, TCP_CLOSED, "RFC 9293 §3.10.4: CLOSE in SYN-SENT → delete TCB, enter "
-                                       "CLOSED (nothing is sent)");
+        set_state(ep, out, TCP_CLOSED,
+                  "RFC 9293 §3.10.4: CLOSE in SYN-SENT → delete TCB, enter "
+                  "CLOSED (nothing is sent)");
         return;
     case TCP_SYN_RECEIVED:
         if (ep->close_pending) {
@@ -567,8 +574,9 @@ static void call_abort(tcp_endpoint *ep, tcp_output *out)
         return;
     case TCP_LISTEN:
     case TCP_SYN_SENT:
-        set_state(ep, out, TCP_CLOSED, "RFC 9293 §3.10.5: ABORT in LISTEN/SYN-SENT → delete "
-                                       "TCB, enter CLOSED, nothing is sent");
+        set_state(ep, out, TCP_CLOSED,
+                  "RFC 9293 §3.10.5: ABORT in LISTEN/SYN-SENT → delete "
+                  "TCB, enter CLOSED, nothing is sent");
         return;
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
@@ -584,8 +592,9 @@ static void call_abort(tcp_endpoint *ep, tcp_output *out)
         return;
     }
     default:
-        set_state(ep, out, TCP_CLOSED, "RFC 9293 §3.10.5: ABORT in CLOSING/LAST-ACK/TIME-WAIT → "
-                                       "\"ok\", delete TCB, enter CLOSED, nothing is sent");
+        set_state(ep, out, TCP_CLOSED,
+                  "RFC 9293 §3.10.5: ABORT in CLOSING/LAST-ACK/TIME-WAIT → "
+                  "\"ok\", delete TCB, enter CLOSED, nothing is sent");
         return;
     }
 }
@@ -653,7 +662,7 @@ static void seg_listen(tcp_endpoint *ep, int64_t now, const tcp_segment *s, tcp_
         set_state(ep, out, TCP_SYN_RECEIVED,
                   "RFC 9293 §3.10.7.2: LISTEN, SYN → IRS=SEG.SEQ, RCV.NXT=SEG.SEQ+1, select ISS, "
                   "send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, enter SYN-RECEIVED");
-            emit(ep, out, ep->iss, ep->rcv_nxt, TCP_SYN | TCP_ACK, 0, E_NEW,
+        emit(ep, out, ep->iss, ep->rcv_nxt, TCP_SYN | TCP_ACK, 0, E_NEW,
              "RFC 9293 §3.10.7.2: LISTEN answers the SYN with <SEQ=ISS><ACK=RCV.NXT>"
              "<CTL=SYN,ACK>");
         rtx_start_if_stopped(ep, now);
@@ -755,8 +764,9 @@ static bool seg_ack(tcp_endpoint *ep, int64_t now, const tcp_segment *s, bool *f
     if (seq_gt(s->ack, ep->snd_nxt)) {
         note(out, "RFC 9293 §3.10.7.4 fifth: SEG.ACK > SND.NXT acknowledges something not yet "
                   "sent → send an ACK, drop the segment");
-        send_ack(ep, out, "RFC 9293 §3.10.7.4 fifth: ACK in reply to an ACK of unsent data "
-                          "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
+        send_ack(ep, out,
+                 "RFC 9293 §3.10.7.4 fifth: ACK in reply to an ACK of unsent data "
+                 "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
         return false;
     }
     if (seq_lt(ep->snd_una, s->ack)) {
@@ -860,7 +870,7 @@ static void drain_held(tcp_endpoint *ep, int64_t now, bool *need_ack, tcp_output
             uint32_t old = ep->rcv_nxt - h.seq;
             uint32_t end = h.seq + tcp_seg_len(&h);
             if (seq_leq(end, ep->rcv_nxt))
-                break; /* entirely old by now */
+                break;    /* entirely old by now */
             h.len -= old; /* old <= len: the FIN is the last octet and is new */
             h.seq = ep->rcv_nxt;
             seg_in_order(ep, now, &h, need_ack, out);
@@ -919,8 +929,9 @@ static void seg_syn_sent(tcp_endpoint *ep, int64_t now, const tcp_segment *s, tc
         if (s->flags & TCP_RST) {
             note(out, "RFC 9293 §3.10.7.3: SYN-SENT, unacceptable ACK on a RST → drop it");
         } else {
-            note(out, "RFC 9293 §3.10.7.3: SYN-SENT, unacceptable ACK (SEG.ACK =< ISS or > SND.NXT) "
-                      "→ send <SEQ=SEG.ACK><CTL=RST>, discard the segment");
+            note(out,
+                 "RFC 9293 §3.10.7.3: SYN-SENT, unacceptable ACK (SEG.ACK =< ISS or > SND.NXT) "
+                 "→ send <SEQ=SEG.ACK><CTL=RST>, discard the segment");
             emit(ep, out, s->ack, 0, TCP_RST, 0, E_CTL,
                  "RFC 9293 §3.10.7.3: reset for an unacceptable ACK in SYN-SENT: "
                  "<SEQ=SEG.ACK><CTL=RST>");
@@ -968,8 +979,9 @@ static void seg_syn_sent(tcp_endpoint *ep, int64_t now, const tcp_segment *s, tc
             seg_text(ep, &rest, &need_ack, out);
         if ((rest.flags & TCP_FIN) && rest.seq + rest.len == ep->rcv_nxt)
             seg_fin(ep, now, E_CTL, out);
-        send_ack(ep, out, "RFC 9293 §3.10.7.3: the third segment of the handshake "
-                          "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> acknowledges the SYN,ACK");
+        send_ack(ep, out,
+                 "RFC 9293 §3.10.7.3: the third segment of the handshake "
+                 "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> acknowledges the SYN,ACK");
         output(ep, now, out);
         return;
     }
@@ -1018,14 +1030,16 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
             tw_start(ep, now);
             note(out, "RFC 9293 §3.10.7.4 fifth: TIME-WAIT, the peer's FIN retransmitted → "
                       "acknowledge it and restart the 2MSL timer");
-            send_ack(ep, out, "RFC 9293 §3.10.7.4: TIME-WAIT acknowledges the retransmitted FIN "
-                              "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
+            send_ack(ep, out,
+                     "RFC 9293 §3.10.7.4: TIME-WAIT acknowledges the retransmitted FIN "
+                     "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
             return;
         }
         note(out, "RFC 9293 §3.10.7.4 first: segment not acceptable (Table 6; an old duplicate "
                   "or outside the window) → send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, drop it");
-        send_ack(ep, out, "RFC 9293 §3.10.7.4 first: ACK for an unacceptable segment "
-                          "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
+        send_ack(ep, out,
+                 "RFC 9293 §3.10.7.4 first: ACK for an unacceptable segment "
+                 "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
         return;
     }
     if (s.flags & TCP_SYN) {
@@ -1063,8 +1077,9 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
             ep->held[ep->nheld++] = s;
         note(out, "RFC 9293 §3.10.7.4 first: in the window but beyond RCV.NXT → hold it for "
                   "later processing (SHLD-31) and ACK RCV.NXT at once (MAY-13)");
-        send_ack(ep, out, "RFC 9293 §3.10.7.4: ACK for an out-of-order segment (it repeats "
-                          "RCV.NXT: a duplicate ACK)");
+        send_ack(ep, out,
+                 "RFC 9293 §3.10.7.4: ACK for an out-of-order segment (it repeats "
+                 "RCV.NXT: a duplicate ACK)");
         return;
     }
     if (!seg_in_order(ep, now, &s, &need_ack, out))
@@ -1083,8 +1098,9 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
     size_t before = out->nsegs;
     output(ep, now, out);
     if (need_ack && out->nsegs == before && ep->state != TCP_CLOSED)
-        send_ack(ep, out, "RFC 9293 §3.10.7.4: acknowledge the data/FIN at once "
-                          "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
+        send_ack(ep, out,
+                 "RFC 9293 §3.10.7.4: acknowledge the data/FIN at once "
+                 "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
 }
 
 /* ---- public entry points ---------------------------------------------------------------- */
@@ -1110,13 +1126,27 @@ void tcp_ep_call(tcp_endpoint *ep, int64_t now, tcp_call call, uint32_t bytes, t
     check_invariants(ep);
     out_begin(ep, out);
     switch (call) {
-    case TCP_CALL_LISTEN: call_listen(ep, out); break;
-    case TCP_CALL_CONNECT: call_connect(ep, now, out); break;
-    case TCP_CALL_SEND: call_send(ep, now, bytes, out); break;
-    case TCP_CALL_CLOSE: call_close(ep, now, out); break;
-    case TCP_CALL_ABORT: call_abort(ep, out); break;
-    case TCP_CALL_CRASH: call_crash(ep, out); break;
-    default: assert(!"unknown call"); break;
+    case TCP_CALL_LISTEN:
+        call_listen(ep, out);
+        break;
+    case TCP_CALL_CONNECT:
+        call_connect(ep, now, out);
+        break;
+    case TCP_CALL_SEND:
+        call_send(ep, now, bytes, out);
+        break;
+    case TCP_CALL_CLOSE:
+        call_close(ep, now, out);
+        break;
+    case TCP_CALL_ABORT:
+        call_abort(ep, out);
+        break;
+    case TCP_CALL_CRASH:
+        call_crash(ep, out);
+        break;
+    default:
+        assert(!"unknown call");
+        break;
     }
 }
 
@@ -1126,10 +1156,18 @@ void tcp_ep_segment(tcp_endpoint *ep, int64_t now, const tcp_segment *seg, tcp_o
     check_invariants(ep);
     out_begin(ep, out);
     switch (ep->state) {
-    case TCP_CLOSED: seg_closed(ep, seg, out); break;
-    case TCP_LISTEN: seg_listen(ep, now, seg, out); break;
-    case TCP_SYN_SENT: seg_syn_sent(ep, now, seg, out); break;
-    default: seg_other(ep, now, seg, out); break;
+    case TCP_CLOSED:
+        seg_closed(ep, seg, out);
+        break;
+    case TCP_LISTEN:
+        seg_listen(ep, now, seg, out);
+        break;
+    case TCP_SYN_SENT:
+        seg_syn_sent(ep, now, seg, out);
+        break;
+    default:
+        seg_other(ep, now, seg, out);
+        break;
     }
 }
 

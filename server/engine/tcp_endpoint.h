@@ -37,7 +37,7 @@ typedef enum tcp_timer {
 /* Out-of-order segments held for later (RFC 9293 SHLD-31). */
 #define TCP_HOLD_MAX 16
 /* Segments one tcp_output can carry; more are produced by tcp_ep_pump(). */
-#define TCP_OUT_MAX_SEGS 16
+#define TCP_OUT_MAX_SEGS        16
 #define TCP_OUT_MAX_TRANSITIONS 4
 
 typedef struct tcp_out_seg {
@@ -60,10 +60,10 @@ typedef struct tcp_output {
     const char *signal; /* told to the user: "connection reset", ...; else NULL */
     tcp_out_seg segs[TCP_OUT_MAX_SEGS];
     size_t nsegs;
-    bool more;          /* segments remain to be sent: call tcp_ep_pump() */
+    bool more; /* segments remain to be sent: call tcp_ep_pump() */
     tcp_transition transitions[TCP_OUT_MAX_TRANSITIONS];
-    size_t ntransitions; /* if more happened, the last ones are kept */
-    bool iss_used;      /* the ISS given by tcp_ep_set_next_iss() was consumed */
+    size_t ntransitions;    /* if more happened, the last ones are kept */
+    bool iss_used;          /* the ISS given by tcp_ep_set_next_iss() was consumed */
     uint32_t snd_nxt_first; /* SND.NXT before the first segment of this output left */
 } tcp_output;
 
@@ -71,23 +71,23 @@ typedef struct tcp_output {
 typedef struct tcp_endpoint {
     tcp_config cfg;
     tcp_state state;
-    bool passive;           /* reached SYN-RECEIVED from LISTEN (MUST-11) */
-    bool syn_acked;         /* our SYN has been acknowledged */
-    bool close_pending;     /* CLOSE in SYN-RECEIVED with data queued (RFC 9293 §3.10.4) */
-    bool fin_queued;        /* CLOSE accepted: FIN goes after the queued data */
+    bool passive;       /* reached SYN-RECEIVED from LISTEN (MUST-11) */
+    bool syn_acked;     /* our SYN has been acknowledged */
+    bool close_pending; /* CLOSE in SYN-RECEIVED with data queued (RFC 9293 §3.10.4) */
+    bool fin_queued;    /* CLOSE accepted: FIN goes after the queued data */
     bool fin_sent;
     bool fin_received;
-    uint32_t fin_seq;       /* sequence number of our FIN when fin_sent */
+    uint32_t fin_seq; /* sequence number of our FIN when fin_sent */
     uint32_t iss, irs;
     uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
     uint32_t rcv_nxt, rcv_wnd;
-    uint32_t rcv_data;      /* data octets accepted, modulo 2^32 (invariant I3) */
-    uint64_t unsent;        /* octets SENT by the user, not yet segmentized */
+    uint32_t rcv_data; /* data octets accepted, modulo 2^32 (invariant I3) */
+    uint64_t unsent;   /* octets SENT by the user, not yet segmentized */
     uint32_t next_iss;
-    int64_t rtx_at;         /* retransmission deadline, -1 when stopped */
-    uint32_t rto_cur;       /* current RTO (doubles on expiry) */
-    uint32_t retries;       /* retransmissions since the last new ACK */
-    int64_t tw_at;          /* TIME-WAIT deadline, -1 when stopped */
+    int64_t rtx_at;   /* retransmission deadline, -1 when stopped */
+    uint32_t rto_cur; /* current RTO (doubles on expiry) */
+    uint32_t retries; /* retransmissions since the last new ACK */
+    int64_t tw_at;    /* TIME-WAIT deadline, -1 when stopped */
     tcp_segment held[TCP_HOLD_MAX];
     size_t nheld;
 } tcp_endpoint;

@@ -155,16 +155,15 @@ TEST(timer_lost_fin_and_data_retransmission_resets_rto)
     fx_fault(&sc, SIM_FAULT_DROP, SIM_CLIENT, TCP_ACK | TCP_PSH, 0, 0); /* every copy, ... */
     sc.has_until = true;
     sc.until_ms = 3300;
-    CHECK_TRACE(&sc, HS_100_300
-                "t=200 client call send 10 ESTABLISHED->ESTABLISHED\n"
-                "t=200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
-                "t=200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
-                "t=1200 client timeout retransmission ESTABLISHED->ESTABLISHED\n"
-                "t=1200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> rtx\n"
-                "t=1200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
-                "t=3200 client timeout retransmission ESTABLISHED->ESTABLISHED\n"
-                "t=3200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> rtx\n"
-                "t=3200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n");
+    CHECK_TRACE(&sc, HS_100_300 "t=200 client call send 10 ESTABLISHED->ESTABLISHED\n"
+                                "t=200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
+                                "t=200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
+                                "t=1200 client timeout retransmission ESTABLISHED->ESTABLISHED\n"
+                                "t=1200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> rtx\n"
+                                "t=1200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
+                                "t=3200 client timeout retransmission ESTABLISHED->ESTABLISHED\n"
+                                "t=3200 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> rtx\n"
+                                "t=3200 client drop <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n");
     /* with only the first copy lost, the ACK of new data returns the RTO to 1000 */
     sc.faults[0].nth = 1;
     sc.until_ms = 100000;
@@ -299,12 +298,12 @@ TEST(connection_refused_and_abort)
     handshake(&sc);
     fx_ev(&sc, 200, SIM_CLIENT, TCP_CALL_ABORT, 0);
     fx_ev(&sc, 300, SIM_CLIENT, TCP_CALL_SEND, 5);
-    CHECK_TRACE(&sc, HS_100_300
-                "t=200 client call abort ESTABLISHED->CLOSED\n"
-                "t=200 client send <SEQ=101><CTL=RST>\n"
-                "t=250 server recv <SEQ=101><CTL=RST> ESTABLISHED->CLOSED "
-                "signal=connection reset\n"
-                "t=300 client call send 5 CLOSED->CLOSED !connection does not exist\n");
+    CHECK_TRACE(&sc,
+                HS_100_300 "t=200 client call abort ESTABLISHED->CLOSED\n"
+                           "t=200 client send <SEQ=101><CTL=RST>\n"
+                           "t=250 server recv <SEQ=101><CTL=RST> ESTABLISHED->CLOSED "
+                           "signal=connection reset\n"
+                           "t=300 client call send 5 CLOSED->CLOSED !connection does not exist\n");
 }
 
 TEST(iss_list_then_plus_64000_and_seeded)

@@ -349,8 +349,7 @@ TEST(calls_refused_per_state)
         [TCP_CLOSE_WAIT] = {"connection already exists", NULL, NULL},
         [TCP_CLOSING] = {"connection already exists", "connection closing", "connection closing"},
         [TCP_LAST_ACK] = {"connection already exists", "connection closing", "connection closing"},
-        [TCP_TIME_WAIT] = {"connection already exists", "connection closing",
-                           "connection closing"},
+        [TCP_TIME_WAIT] = {"connection already exists", "connection closing", "connection closing"},
     };
     for (int s = 0; s < TCP_STATE_COUNT; s++) {
         const char *got[3];

@@ -19,9 +19,9 @@
 #include "../../server/engine/tcp_endpoint.h"
 #include "testlib.h"
 
-#define FX_ISS 100u  /* ours */
-#define FX_IRS 300u  /* the peer's */
-#define FX_T0 1000   /* fixtures are built at t=0; the tested input arrives at FX_T0 */
+#define FX_ISS 100u /* ours */
+#define FX_IRS 300u /* the peer's */
+#define FX_T0  1000 /* fixtures are built at t=0; the tested input arrives at FX_T0 */
 
 static inline tcp_segment fx_seg(uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len)
 {
@@ -156,8 +156,8 @@ static inline void fx_time_wait(tcp_endpoint *ep) /* TIME-WAIT until t=2000 */
 
 typedef void (*fx_builder)(tcp_endpoint *);
 static const fx_builder fx_by_state[TCP_STATE_COUNT] = {
-    fx_closed,      fx_listen,     fx_syn_sent,   fx_syn_received, fx_established, fx_fin_wait_1,
-    fx_fin_wait_2,  fx_close_wait, fx_closing,    fx_last_ack,     fx_time_wait,
+    fx_closed,     fx_listen,     fx_syn_sent, fx_syn_received, fx_established, fx_fin_wait_1,
+    fx_fin_wait_2, fx_close_wait, fx_closing,  fx_last_ack,     fx_time_wait,
 };
 
 /* The whole visible state: "STATE una=.. nxt=.. rcv=.. rtx=.. tw=.." (timers as absolute

@@ -22,10 +22,14 @@ static uint32_t rnd(void)
 static uint32_t near(uint32_t base)
 {
     switch (rnd() % 4) {
-    case 0: return base;
-    case 1: return base + rnd() % 5 - 2;
-    case 2: return base + rnd() % 70000 - 35000;
-    default: return rnd() * 65537u;
+    case 0:
+        return base;
+    case 1:
+        return base + rnd() % 5 - 2;
+    case 2:
+        return base + rnd() % 70000 - 35000;
+    default:
+        return rnd() * 65537u;
     }
 }
 
@@ -127,11 +131,11 @@ TEST(fuzz_random_scenarios_run_and_repeat)
                 fx_ev(&sc, at, e, (tcp_call)(rnd() % TCP_CALL_COUNT), 1 + rnd() % 20000);
         }
         size_t nf = rnd() % 4;
-        static const uint8_t fl[] = {TCP_SYN, TCP_SYN | TCP_ACK, TCP_ACK, TCP_ACK | TCP_PSH,
-                                     TCP_FIN | TCP_ACK, TCP_RST};
+        static const uint8_t fl[] = {TCP_SYN,           TCP_SYN | TCP_ACK, TCP_ACK,
+                                     TCP_ACK | TCP_PSH, TCP_FIN | TCP_ACK, TCP_RST};
         for (size_t i = 0; i < nf; i++)
-            fx_fault(&sc, (sim_fault_action)(rnd() % 3), (int)(rnd() % 2), fl[rnd() % 6],
-                     rnd() % 4, 1 + rnd() % 500);
+            fx_fault(&sc, (sim_fault_action)(rnd() % 3), (int)(rnd() % 2), fl[rnd() % 6], rnd() % 4,
+                     1 + rnd() % 500);
         char msg[256];
         sim_status a = sim_run(s, &sc, &t1, msg, sizeof msg);
         sim_status b = sim_run(s, &sc, &t2, msg, sizeof msg);

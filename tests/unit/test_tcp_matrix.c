@@ -82,8 +82,7 @@ static const cell matrix[] = {
     {TCP_FIN_WAIT_1, "RST", 301, 0, R, TCP_CLOSED, "", "connection reset"},
     {TCP_FIN_WAIT_1, "SYN", 301, 0, S, TCP_FIN_WAIT_1, "<SEQ=102><ACK=301><CTL=ACK>", NULL},
     {TCP_FIN_WAIT_1, "ACK", 301, 102, A, TCP_FIN_WAIT_2, "", NULL},
-    {TCP_FIN_WAIT_1, "bad ACK", 301, 1102, A, TCP_FIN_WAIT_1, "<SEQ=102><ACK=301><CTL=ACK>",
-     NULL},
+    {TCP_FIN_WAIT_1, "bad ACK", 301, 1102, A, TCP_FIN_WAIT_1, "<SEQ=102><ACK=301><CTL=ACK>", NULL},
     {TCP_FIN_WAIT_1, "FIN", 301, 101, F | A, TCP_CLOSING, "<SEQ=102><ACK=302><CTL=ACK>",
      "connection closing"},
 
@@ -91,8 +90,7 @@ static const cell matrix[] = {
     {TCP_FIN_WAIT_2, "RST", 301, 0, R, TCP_CLOSED, "", "connection reset"},
     {TCP_FIN_WAIT_2, "SYN", 301, 0, S, TCP_FIN_WAIT_2, "<SEQ=102><ACK=301><CTL=ACK>", NULL},
     {TCP_FIN_WAIT_2, "ACK", 301, 102, A, TCP_FIN_WAIT_2, "", NULL},
-    {TCP_FIN_WAIT_2, "bad ACK", 301, 1102, A, TCP_FIN_WAIT_2, "<SEQ=102><ACK=301><CTL=ACK>",
-     NULL},
+    {TCP_FIN_WAIT_2, "bad ACK", 301, 1102, A, TCP_FIN_WAIT_2, "<SEQ=102><ACK=301><CTL=ACK>", NULL},
     {TCP_FIN_WAIT_2, "FIN", 301, 102, F | A, TCP_TIME_WAIT, "<SEQ=102><ACK=302><CTL=ACK>",
      "connection closing"},
 
@@ -100,8 +98,7 @@ static const cell matrix[] = {
     {TCP_CLOSE_WAIT, "RST", 302, 0, R, TCP_CLOSED, "", "connection reset"},
     {TCP_CLOSE_WAIT, "SYN", 302, 0, S, TCP_CLOSE_WAIT, "<SEQ=101><ACK=302><CTL=ACK>", NULL},
     {TCP_CLOSE_WAIT, "ACK", 302, 101, A, TCP_CLOSE_WAIT, "", NULL},
-    {TCP_CLOSE_WAIT, "bad ACK", 302, 1101, A, TCP_CLOSE_WAIT, "<SEQ=101><ACK=302><CTL=ACK>",
-     NULL},
+    {TCP_CLOSE_WAIT, "bad ACK", 302, 1101, A, TCP_CLOSE_WAIT, "<SEQ=101><ACK=302><CTL=ACK>", NULL},
     {TCP_CLOSE_WAIT, "FIN", 302, 101, F | A, TCP_CLOSE_WAIT, "<SEQ=101><ACK=302><CTL=ACK>", NULL},
 
     /* CLOSING: RST → CLOSED without a signal; ACK of our FIN → TIME-WAIT; a segment whose
