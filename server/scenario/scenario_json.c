@@ -1178,7 +1178,7 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
         else if (st->kind == SIM_STEP_CALL)
             snprintf(txt, sizeof txt, "%s()", tcp_call_name(st->call));
         else
-            snprintf(txt, sizeof txt, "⏱ %s timeout",
+            snprintf(txt, sizeof txt, "◷ %s timeout",
                      sim_timer_name(st->timer) ? sim_timer_name(st->timer) : "timer");
         size_t w = width(txt);
         if (from_client) {
