@@ -179,6 +179,11 @@ class Player {
     table.append(body);
     host.append(controls, this.rule, table);
 
+    // Tag ladder steps and table rows with their endpoint (colours per side in the CSS).
+    for (const node of this.figure.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
+      const s = this.steps[parseInt(node.getAttribute('data-step'), 10) - 1];
+      if (s && ENDPOINTS.includes(s.endpoint)) node.classList.add(`tl-ep-${s.endpoint}`);
+    }
     if (!this.figure.hasAttribute('tabindex')) this.figure.setAttribute('tabindex', '0');
     this.figure.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight Home End');
     this.figure.classList.add('tl-js');

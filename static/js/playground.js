@@ -8,8 +8,8 @@
  * Does not: run or draw the simulation (the server does, on the page it navigates to); the
  * form also works without JavaScript as a plain GET form.
  *
- * Fields read (all optional except as noted): scenario (a built-in name; "" or "custom" =
- * build one), client_iss, server_iss, latency_ms, rto_ms, msl_ms, extra_ms, drop / delay /
+ * Fields read (all optional): scenario (a built-in name, run as it is; "" or "custom" =
+ * build one from the other fields, which are disabled while a built-in is chosen), client_iss, server_iss, latency_ms, rto_ms, msl_ms, extra_ms, drop / delay /
  * duplicate checkboxes with values "ENDPOINT:FLAG,FLAG" (each acts on the 1st such segment),
  * first_close (client|server), close_at_ms, peer_close_at_ms, data_bytes.
  */
@@ -93,42 +93,6 @@ export function customScenario(fd) {
   return sc;
 }
 
-/** True when the form asks for anything beyond the chosen built-in. */
-function hasOverrides(fd) {
-  const names = ['client_iss', 'server_iss', 'latency_ms', 'rto_ms', 'msl_ms', 'close_at_ms',
-    'peer_close_at_ms', 'data_bytes'];
-  return names.some((n) => field(fd, n) !== undefined) || FAULT_ACTIONS.some((a) => fd.getAll(a).length);
-}
-
-/** The built-in scenario `base` with the form's values applied on top. */
-export function overrideScenario(base, fd) {
-  const sc = JSON.parse(JSON.stringify(base));
-  for (const ep of ENDPOINTS) {
-    const v = field(fd, `${ep}_iss`);
-    if (v !== undefined) sc[ep] = { ...(sc[ep] || {}), iss: v };
-  }
-  const latency = field(fd, 'latency_ms');
-  sc.network = { ...(sc.network || {}) };
-  if (latency !== undefined) sc.network.latency_ms = latency;
-  const extra = faultsFrom(fd);
-  if (extra.length) sc.network.faults = [...(sc.network.faults || []), ...extra];
-  const rto = field(fd, 'rto_ms');
-  const msl = field(fd, 'msl_ms');
-  if (rto !== undefined || msl !== undefined) {
-    sc.timers = { ...(sc.timers || {}) };
-    if (rto !== undefined) sc.timers.rto_ms = rto;
-    if (msl !== undefined) sc.timers.msl_ms = msl;
-  }
-  if (field(fd, 'close_at_ms') !== undefined) {
-    // Replace the built-in's close calls by the form's.
-    const lat = sc.network.latency_ms;
-    const r = sc.timers && sc.timers.rto_ms;
-    sc.events = (sc.events || []).filter((e) => e.call !== 'close');
-    sc.events.push(...closeEvents(fd, lat, r));
-  }
-  return sc;
-}
-
 async function readJson(res) {
   const type = res.headers.get('Content-Type') || '';
   if (!type.includes('json')) return null;
@@ -152,6 +116,18 @@ class Playground {
       ev.preventDefault();
       this.run();
     });
+    // The custom fields only matter for a custom scenario: disable them while a built-in is
+    // chosen (a disabled fieldset is also left out of the form data).
+    this.select = form.querySelector('select[name="scenario"]');
+    this.custom = form.querySelector('fieldset.tl-custom');
+    if (this.select && this.custom) {
+      const sync = () => {
+        const v = this.select.value;
+        this.custom.disabled = Boolean(v && v !== 'custom');
+      };
+      this.select.addEventListener('change', sync);
+      sync();
+    }
   }
 
   showErrors(title, items) {
@@ -183,22 +159,9 @@ class Playground {
     this.form.setAttribute('aria-busy', 'true');
     if (button) button.setAttribute('aria-disabled', 'true');
     try {
-      let body;
-      if (name && name !== 'custom') {
-        if (hasOverrides(fd)) {
-          const r = await fetch(`/api/v1/scenarios/${encodeURIComponent(name)}`, { headers: { Accept: 'application/json' } });
-          const b = await readJson(r);
-          if (!r.ok || !b || !b.scenario) {
-            this.problem(b, r.status);
-            return;
-          }
-          body = overrideScenario(b.scenario, fd);
-        } else {
-          body = { scenario: name };
-        }
-      } else {
-        body = customScenario(fd);
-      }
+      // A built-in runs as it is (the custom fields apply to a custom scenario only, as
+      // the form says); "" or "custom" builds one from the fields.
+      const body = name && name !== 'custom' ? { scenario: name } : customScenario(fd);
       const r = await fetch('/api/v1/simulations?save=true', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },

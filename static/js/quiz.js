@@ -82,6 +82,8 @@ function round(x) {
 
 /** Text of an order item without its buttons. */
 function itemText(li) {
+  const label = li.querySelector('.tl-order-text');
+  if (label) return label.textContent.trim();
   return Array.from(li.childNodes)
     .filter((n) => !(n instanceof Element && (n.matches('button, .tl-order-buttons'))))
     .map((n) => n.textContent)
@@ -124,8 +126,7 @@ class Question {
       this.form.setAttribute('data-variant', this.variant);
       const m = /^v(\d+)-/.exec(this.variant);
       if (m && seed === null) storeSeed(this.qid, m[1]);
-      const prompt = this.form.querySelector('.tl-prompt');
-      if (prompt && typeof r.body.prompt === 'string') prompt.textContent = r.body.prompt;
+      this.showPrompt(r.body);
       return true;
     } catch (e) {
       this.showMessage(L.network(e.message), 'tl-bad');
@@ -133,6 +134,21 @@ class Question {
     } finally {
       this.form.removeAttribute('aria-busy');
     }
+  }
+
+  /** Puts the variant's numbers into the prompt: into its <var class="tl-param"
+   * data-param="NAME"> placeholders when every one has a value, else the server's prompt text. */
+  showPrompt(v) {
+    const prompt = this.form.querySelector('.tl-prompt');
+    if (!prompt) return;
+    const params = v.params && typeof v.params === 'object' ? v.params : {};
+    const vars = Array.from(prompt.querySelectorAll('var.tl-param[data-param]'));
+    if (vars.length && vars.every((x) => params[x.getAttribute('data-param')] !== undefined)) {
+      for (const x of vars) x.textContent = String(params[x.getAttribute('data-param')]);
+    } else if (typeof v.prompt === 'string' && v.prompt) {
+      prompt.textContent = v.prompt;
+    }
+    prompt.classList.add('tl-prompt-ready');
   }
 
   setupOrder() {

@@ -24,12 +24,12 @@ export async function launchBrowser() {
 /**
  * A new context + page with guards. Returns {context, page, log} where log has:
  * offsite (URLs that tried to leave 127.0.0.1; they are aborted), csp (violation texts),
- * consoleErrors, pageErrors, bytes() (sum of transferred bytes of finished requests since the
+ * consoleErrors, pageErrors, httpErrors ("STATUS METHOD URL" of every response >= 400), bytes() (sum of transferred bytes of finished requests since the
  * last resetBytes()), resetBytes().
  */
 export async function newPage(browser, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', locale } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, locale });
-  const log = { offsite: [], csp: [], consoleErrors: [], pageErrors: [], transfers: [] };
+  const log = { offsite: [], csp: [], consoleErrors: [], pageErrors: [], transfers: [], httpErrors: [] };
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());
     if ((u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname !== '127.0.0.1') {
@@ -39,7 +39,7 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
     return route.continue();
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(Number(process.env.TCPLAB_BROWSER_TIMEOUT_MS) || 8000);
+  page.setDefaultTimeout(Number(process.env.TCPLAB_BROWSER_TIMEOUT_MS) || 20000);
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       window.__csp = window.__csp || [];
@@ -50,6 +50,9 @@ export async function newPage(browser, { viewport = { width: 1280, height: 900 }
     const text = msg.text();
     if (/Content[- ]Security[- ]Policy/i.test(text)) log.csp.push(text);
     else if (msg.type() === 'error') log.consoleErrors.push(text);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) log.httpErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   page.on('pageerror', (err) => log.pageErrors.push(String(err && err.message)));
   page.on('requestfinished', async (req) => {

@@ -23,7 +23,7 @@ async function noLeaks(log, allowedConsole = []) {
   assert.deepEqual(log.csp, [], 'expected no CSP violation in the console');
   assert.deepEqual(await log.cspInPage(), [], 'expected no securitypolicyviolation event');
   assert.deepEqual(log.pageErrors, [], 'expected no uncaught script error');
-  assert.deepEqual(log.consoleErrors.filter((t) => !allowedConsole.some((re) => re.test(t))), [], 'expected no console error');
+  assert.deepEqual(log.consoleErrors.filter((t) => !allowedConsole.some((re) => re.test(t))), [], `expected no console error (HTTP errors: ${log.httpErrors.join(', ') || 'none'})`);
 }
 
 test('fixture: player steps with the keyboard and shows states, TCB and rule', async () => {
