@@ -864,8 +864,7 @@ json_t *scenario_to_json(const sim_scenario *sc)
         json_pack("{s:I, s:I, s:I}", "rto_ms", (json_int_t)sc->rto_ms, "msl_ms",
                   (json_int_t)sc->msl_ms, "max_retries", (json_int_t)sc->max_retries),
         &ok);
-    if (sc->ep[0].iss_count == 0 || sc->ep[1].iss_count == 0)
-        put(root, "seed", json_integer((json_int_t)(sc->seed & INT64_MAX)), &ok);
+    put(root, "seed", json_integer((json_int_t)(sc->seed & INT64_MAX)), &ok);
     json_t *events = json_array();
     put(root, "events", events, &ok);
     for (size_t i = 0; events && i < sc->event_count && i < SIM_MAX_EVENTS; i++) {

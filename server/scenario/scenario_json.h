@@ -44,7 +44,10 @@ int scenario_parse(const char *text, size_t len, sim_scenario *out, scenario_err
 /* The same, from an already-parsed JSON value (borrowed, not stolen). */
 int scenario_from_json(const json_t *root, sim_scenario *out, scenario_errors *errs);
 
-/* Converts a scenario back to JSON (every field explicit). New reference; NULL on OOM. */
+/* Converts a scenario back to JSON, every field explicit except: "iss" when the ISNs come
+ * from "seed", "nth" when a fault acts on every match, "until_ms" when unset; "title" and
+ * "description" are not kept in a sim_scenario. scenario_from_json of the result gives the
+ * same scenario. New reference; NULL on OOM. */
 json_t *scenario_to_json(const sim_scenario *sc);
 
 /* The trace JSON of issue #2: {"steps": [...], "final": {...}}. New reference; NULL on OOM.
