@@ -1,0 +1,126 @@
+// tests/api/accounts.test.mjs — issue #5 identities: CLI bootstrap (user add, token
+// create/list/revoke), login cookies, no user enumeration, login throttle, CSRF on cookie
+// sessions, logout server-side, bearer tokens (unknown, revoked, last used).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from './helpers.mjs';
+import { cli } from './accounts-cli.mjs';
+
+const cookiesOf = (r) => r.headers.getSetCookie();
+const cookieHeader = (setCookies) => setCookies.map((c) => c.split(';')[0]).join('; ');
+
+describe('accounts', () => {
+  let dir, db, srv, graderToken;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-acc-'));
+    db = path.join(dir, 't.db');
+    assert.match(cli(db, ['user', 'add', '--role', 'instructor', 'prof'], { password: 'prof-secret-1' }), /added/);
+    // password from stdin
+    assert.match(cli(db, ['user', 'add', '--role', 'student', 'alice'], { input: 'alice-secret-1\n' }), /added/);
+    assert.match(cli(db, ['user', 'add', '--role', 'student', 'carol'], { password: 'carol-secret-1' }), /added/);
+    graderToken = cli(db, ['token', 'create', '--role', 'grader', '--name', 'ci']).trim();
+    assert.match(graderToken, /^tl_[A-Za-z0-9_-]{43}$/);
+    srv = await startServer({ db });
+  });
+  after(async () => {
+    if (srv) assert.equal(await srv.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const login = (name, password, headers = {}) => fetch(`${srv.base}/api/v1/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ name, password }),
+  });
+
+  test('CLI refuses bad input with exit code 2 and a reason', () => {
+    for (const args of [['user', 'add', '--role', 'wizard', 'x'], ['user', 'add', '--role', 'student', 'bad name'],
+      ['token', 'create', '--role', 'grader'], ['token', 'revoke', 'abc']]) {
+      assert.throws(() => cli(db, args, { password: 'long-enough-1' }), (e) => e.status === 2 && e.stderr.length > 0, args.join(' '));
+    }
+    assert.throws(() => cli(db, ['user', 'add', '--role', 'student', 'shorty'], { password: 'short' }), (e) => e.status === 2);
+    assert.throws(() => cli(db, ['user', 'add', '--role', 'student', 'alice'], { password: 'again-secret-1' }),
+      (e) => e.status === 1 && /already exists/.test(e.stderr));
+    assert.match(cli(db, ['user', 'list']), /alice\s+student/);
+  });
+
+  test('login sets HttpOnly SameSite=Lax cookies; Secure only behind https', async () => {
+    const r = await login('alice', 'alice-secret-1');
+    assert.equal(r.status, 200);
+    const body = await r.json();
+    assert.equal(body.role, 'student');
+    assert.ok(body.csrf_token);
+    const [session, csrf] = cookiesOf(r);
+    assert.match(session, /^tcplab_session=tl_[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    assert.match(csrf, /^tcplab_csrf=/);
+    assert.doesNotMatch(csrf, /HttpOnly/);
+    const r2 = await login('alice', 'alice-secret-1', { 'x-forwarded-proto': 'https' });
+    assert.equal(r2.status, 200);
+    assert.match(cookiesOf(r2)[0], /; Secure$/);
+  });
+
+  test('unknown user and wrong password get the same answer', async () => {
+    const a = await login('nosuchuser', 'whatever-123');
+    const b = await login('prof', 'wrong-password');
+    assert.equal(a.status, 401);
+    assert.equal(b.status, 401);
+    const ja = await a.json(); const jb = await b.json();
+    assert.equal(ja.detail, jb.detail);
+    assert.equal(ja.title, jb.title);
+  });
+
+  test('login is rate limited per IP and name (429 + Retry-After), even with the right password', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await login('carol', 'nope-nope-' + i)).status, 401);
+    const r = await login('carol', 'carol-secret-1');
+    assert.equal(r.status, 429);
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+    // another name from the same IP is not blocked
+    assert.equal((await login('prof', 'prof-secret-1')).status, 200);
+  });
+
+  test('cross-site login is refused (Origin must match Host)', async () => {
+    const r = await login('prof', 'prof-secret-1', { origin: 'https://evil.example' });
+    assert.equal(r.status, 403);
+  });
+
+  test('cookie session: me, CSRF required on POST, logout deletes the session server-side', async () => {
+    const r = await login('prof', 'prof-secret-1');
+    const { csrf_token: csrf } = await r.json();
+    const cookie = cookieHeader(cookiesOf(r));
+    const me = await (await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).json();
+    assert.deepEqual([me.authenticated, me.name, me.role, me.csrf_token, me.via], [true, 'prof', 'instructor', csrf, 'session']);
+    // no CSRF header / wrong one / foreign Origin → 403
+    assert.equal((await fetch(`${srv.base}/api/v1/logout`, { method: 'POST', headers: { cookie } })).status, 403);
+    assert.equal((await fetch(`${srv.base}/api/v1/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': 'tl_wrong' } })).status, 403);
+    assert.equal((await fetch(`${srv.base}/api/v1/logout`, {
+      method: 'POST', headers: { cookie, 'x-csrf-token': csrf, origin: 'https://evil.example' },
+    })).status, 403);
+    const out = await fetch(`${srv.base}/api/v1/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    assert.equal(out.status, 204);
+    assert.match(out.headers.getSetCookie()[0], /Max-Age=0/);
+    // the old cookie no longer works, even if the browser kept it
+    const after2 = await (await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).json();
+    assert.equal(after2.authenticated, false);
+  });
+
+  test('bearer tokens: valid, unknown (401), revoked (401), last used recorded', async () => {
+    const ok = await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${graderToken}` } });
+    assert.equal(ok.status, 200);
+    const me = await ok.json();
+    assert.deepEqual([me.role, me.name, me.via], ['grader', 'ci', 'token']);
+    const bad = await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: 'Bearer tl_nope' } });
+    assert.equal(bad.status, 401);
+    assert.match(bad.headers.get('www-authenticate'), /^Bearer/);
+    assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: 'Basic abc' } })).status, 401);
+    const list = cli(db, ['token', 'list']);
+    assert.match(list, /^1\s+ci\s+grader\s+\S+\s+\d{4}-\d\d-\d\dT/m, 'last used is set');
+    const tok2 = cli(db, ['token', 'create', '--role', 'student', '--name', 'tmp']).trim();
+    assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${tok2}` } })).status, 200);
+    const id = /^(\d+)\s+tmp/m.exec(cli(db, ['token', 'list']))[1];
+    assert.match(cli(db, ['token', 'revoke', id]), /revoked/);
+    assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${tok2}` } })).status, 401);
+    assert.throws(() => cli(db, ['token', 'revoke', id]), (e) => e.status === 1);
+  });
+});
