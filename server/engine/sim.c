@@ -8,8 +8,9 @@
  * Ordering: every scenario event is scheduled before the run starts with order key = its
  * index in the list; segment arrivals and timer deadlines get increasing keys as they are
  * scheduled. The next thing to happen is the smallest (time, key) among the heap top and
- * the two endpoints' timers (timers are not in the heap: a timer that is re-armed simply
- * takes a new key, so nothing needs cancelling). Equal times therefore run scenario
+ * the two endpoints' timers (timers are not in the heap: a timer that is armed, moved or
+ * stopped takes a new key at the end of the event that changed it — after the segments
+ * that event sent — so nothing needs cancelling). Equal times therefore run scenario
  * events first (in listed order), then arrivals and timers in the order they were
  * scheduled.
  *
