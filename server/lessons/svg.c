@@ -320,6 +320,7 @@ typedef struct ladder_layout {
     double *y;        /* per step */
     int *match;       /* send step → receive step index, or -1 */
     bool *matched;    /* receive step already has an arrow */
+    bool *crossing;   /* send step whose arrow crosses one going the other way */
     double *gap_from, *gap_to; /* break zones, where the lifelines are interrupted */
     size_t gaps;
     double bottom;
@@ -332,10 +333,11 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
     L->y = calloc(n ? n : 1, sizeof *L->y);
     L->match = calloc(n ? n : 1, sizeof *L->match);
     L->matched = calloc(n ? n : 1, sizeof *L->matched);
+    L->crossing = calloc(n ? n : 1, sizeof *L->crossing);
     L->gap_from = calloc(n ? n : 1, sizeof *L->gap_from);
     L->gap_to = calloc(n ? n : 1, sizeof *L->gap_to);
     L->gaps = 0;
-    if (!L->y || !L->match || !L->matched || !L->gap_from || !L->gap_to)
+    if (!L->y || !L->match || !L->matched || !L->crossing || !L->gap_from || !L->gap_to)
         return false;
     double base = L_TOP;
     size_t i = 0;
@@ -422,6 +424,22 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
             }
         }
     }
+    /* Arrows in flight at the same time in opposite directions cross near their middles;
+     * their labels then move towards their senders. Only nearby steps are compared, so
+     * this stays linear in the trace length. */
+    for (size_t k = 0; k < n; k++) {
+        if (L->match[k] < 0)
+            continue;
+        size_t lo = k > 64 ? k - 64 : 0, hi = k + 64 < n ? k + 64 : n;
+        for (size_t k2 = lo; k2 < hi; k2++) {
+            if (k2 == k || L->match[k2] < 0 || t->steps[k2].endpoint == t->steps[k].endpoint)
+                continue;
+            double a0 = L->y[k], a1 = L->y[L->match[k]];
+            double b0 = L->y[k2], b1 = L->y[L->match[k2]];
+            if ((a0 > b0 ? a0 : b0) < (a1 < b1 ? a1 : b1))
+                L->crossing[k] = true;
+        }
+    }
     return true;
 }
 
@@ -430,6 +448,7 @@ static void layout_free(ladder_layout *L)
     free(L->y);
     free(L->match);
     free(L->matched);
+    free(L->crossing);
     free(L->gap_from);
     free(L->gap_to);
 }
@@ -509,7 +528,8 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
     if (!dropped)
         arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
     /* long (delayed) arrows cross others near their middle: label them nearer the sender */
-    line_label(b, x1, y1, x2, y2, y2 - y1 > 90 ? 0.3 : 0.5, "tl-seg-label", lab);
+    line_label(b, x1, y1, x2, y2, L->crossing[k] ? 0.23 : (y2 - y1 > 90 ? 0.3 : 0.5),
+               "tl-seg-label", lab);
     svg_buf_put(b, "</g>");
 }
 
