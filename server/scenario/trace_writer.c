@@ -1,0 +1,386 @@
+/*
+ * trace_writer.c — the trace JSON written straight into a growable buffer.
+ *
+ * Owns: the buffer growth, RFC 8259 string escaping (as jansson's json_dumps does it),
+ * a hand-rolled decimal formatter, and the member order of the trace JSON (see
+ * scenario_json.c's file-top comment for what each member means).
+ * Does not: build or read jansson values, allocate per step, or decide anything about the
+ * trace's content: every name comes from the engine's *_name() functions, every member is
+ * written exactly when trace_to_json_full writes it.
+ *
+ * Cost model: one buffer, reserved up front from the step count (about 1 KiB a step), so
+ * a typical trace is written with a single malloc; the hot loop appends literal member
+ * names with memcpy and numbers with a 20-byte scratch formatter.
+ */
+#include "trace_writer.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A generous size estimate per step and for the envelope: reserving it up front means the
+ * buffer is normally allocated once (growth still handles anything longer). */
+#define STEP_ESTIMATE 1024
+#define ENVELOPE_ESTIMATE 512
+
+void trace_writer_init(trace_writer *w)
+{
+    w->buf = NULL;
+    w->len = 0;
+    w->cap = 0;
+    w->failed = false;
+}
+
+void trace_writer_cleanup(trace_writer *w)
+{
+    if (!w)
+        return;
+    free(w->buf);
+    trace_writer_init(w);
+}
+
+/* Grows the buffer so that `extra` more bytes plus the NUL fit. */
+static int grow(trace_writer *w, size_t extra)
+{
+    if (w->failed)
+        return -1;
+    if (extra > SIZE_MAX / 2 - w->len - 1) {
+        w->failed = true;
+        return -1;
+    }
+    size_t want = w->len + extra + 1;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap < want)
+        cap *= 2;
+    char *p = realloc(w->buf, cap);
+    if (!p) {
+        w->failed = true;
+        return -1;
+    }
+    w->buf = p;
+    w->cap = cap;
+    return 0;
+}
+
+/* Room for `extra` bytes (and the NUL) — the fast path is one comparison. */
+static inline bool room(trace_writer *w, size_t extra)
+{
+    if (w->len + extra < w->cap && !w->failed)
+        return true;
+    return grow(w, extra) == 0;
+}
+
+int trace_writer_reserve(trace_writer *w, size_t extra)
+{
+    return room(w, extra) ? 0 : -1;
+}
+
+void trace_writer_raw(trace_writer *w, const char *s, size_t n)
+{
+    if (!room(w, n))
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
+}
+
+/* A string literal's bytes without its NUL. */
+#define LIT(w, s) trace_writer_raw((w), (s), sizeof(s) - 1)
+
+/* Length of the valid UTF-8 sequence starting at p (1..4), or 0 if it is not valid: the
+ * same checks as jansson's (no overlong forms, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n;
+    uint32_t v;
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2)
+        return 0;
+    if (c < 0xE0) {
+        n = 2;
+        v = c & 0x1F;
+    } else if (c < 0xF0) {
+        n = 3;
+        v = c & 0x0F;
+    } else if (c < 0xF5) {
+        n = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0; /* also stops at the NUL */
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
+        return 0;
+    return n;
+}
+
+void trace_writer_string(trace_writer *w, const char *s)
+{
+    if (!s) {
+        w->failed = true;
+        return;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    LIT(w, "\"");
+    for (;;) {
+        /* the longest run that needs no escape, copied at once */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\') {
+            if (*p >= 0x80) {
+                size_t n = utf8_seq(p);
+                if (!n) {
+                    w->failed = true;
+                    return;
+                }
+                p += n;
+            } else {
+                p++;
+            }
+        }
+        if (p > run)
+            trace_writer_raw(w, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (*p) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default: /* another control character: \u00XX, upper-case hex as jansson writes it */
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[*p >> 4];
+            esc[5] = hex[*p & 0xF];
+            n = 6;
+        }
+        trace_writer_raw(w, esc, n);
+        p++;
+    }
+    LIT(w, "\"");
+}
+
+void trace_writer_int(trace_writer *w, long long v)
+{
+    char tmp[24];
+    char *end = tmp + sizeof tmp, *q = end;
+    /* magnitude as unsigned so that LLONG_MIN works too */
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    trace_writer_raw(w, q, (size_t)(end - q));
+}
+
+/* ---- the trace ----------------------------------------------------------------------- */
+
+/* As scenario_json.c's action_name (the scenario contract's spelling). */
+static const char *action_name(sim_fault_action a)
+{
+    switch (a) {
+    case SIM_FAULT_DROP:
+        return "drop";
+    case SIM_FAULT_DELAY:
+        return "delay";
+    case SIM_FAULT_DUPLICATE:
+        return "duplicate";
+    }
+    return "?";
+}
+
+static void write_flags(trace_writer *w, uint8_t flags)
+{
+    LIT(w, "[");
+    bool first = true;
+    for (size_t i = 0; i < TCP_FLAG_NAME_COUNT; i++) {
+        if (!(flags & tcp_flag_order[i]))
+            continue;
+        if (!first)
+            LIT(w, ",");
+        first = false;
+        trace_writer_string(w, tcp_flag_name(tcp_flag_order[i]));
+    }
+    LIT(w, "]");
+}
+
+/* VARS = {"state","iss","irs","snd_una","snd_nxt","snd_wnd","rcv_nxt","rcv_wnd"} */
+static void write_vars(trace_writer *w, const tcp_vars *v)
+{
+    LIT(w, "{\"state\":");
+    trace_writer_string(w, tcp_state_name(v->state));
+    LIT(w, ",\"iss\":");
+    trace_writer_int(w, v->iss);
+    LIT(w, ",\"irs\":");
+    trace_writer_int(w, v->irs);
+    LIT(w, ",\"snd_una\":");
+    trace_writer_int(w, v->snd_una);
+    LIT(w, ",\"snd_nxt\":");
+    trace_writer_int(w, v->snd_nxt);
+    LIT(w, ",\"snd_wnd\":");
+    trace_writer_int(w, v->snd_wnd);
+    LIT(w, ",\"rcv_nxt\":");
+    trace_writer_int(w, v->rcv_nxt);
+    LIT(w, ",\"rcv_wnd\":");
+    trace_writer_int(w, v->rcv_wnd);
+    LIT(w, "}");
+}
+
+static void write_pair(trace_writer *w, const tcp_vars v[SIM_ENDPOINTS])
+{
+    LIT(w, "{\"client\":");
+    write_vars(w, &v[SIM_CLIENT]);
+    LIT(w, ",\"server\":");
+    write_vars(w, &v[SIM_SERVER]);
+    LIT(w, "}");
+}
+
+static void write_segment(trace_writer *w, const tcp_segment *g)
+{
+    LIT(w, "{\"seq\":");
+    trace_writer_int(w, g->seq);
+    LIT(w, ",\"ack\":");
+    trace_writer_int(w, g->ack);
+    LIT(w, ",\"flags\":");
+    write_flags(w, g->flags);
+    LIT(w, ",\"len\":");
+    trace_writer_int(w, g->len);
+    LIT(w, ",\"wnd\":");
+    trace_writer_int(w, g->wnd);
+    LIT(w, "}");
+}
+
+/* One step, members in the order step_json (scenario_json.c) sets them. */
+static void write_step(trace_writer *w, const sim_step *st, size_t index, const sim_scenario *sc)
+{
+    LIT(w, "{\"step\":");
+    trace_writer_int(w, (long long)index + 1);
+    LIT(w, ",\"t_ms\":");
+    trace_writer_int(w, st->t_ms);
+    LIT(w, ",\"endpoint\":");
+    trace_writer_string(w, sim_endpoint_name(st->endpoint));
+    LIT(w, ",\"kind\":");
+    trace_writer_string(w, sim_step_kind_name(st->kind));
+    if (st->kind == SIM_STEP_CALL) {
+        LIT(w, ",\"call\":");
+        trace_writer_string(w, tcp_call_name(st->call));
+        if (st->call == TCP_CALL_SEND) {
+            LIT(w, ",\"bytes\":");
+            trace_writer_int(w, st->bytes);
+        }
+    }
+    if (st->has_segment) {
+        LIT(w, ",\"segment\":");
+        write_segment(w, &st->seg);
+    }
+    if (st->retransmission)
+        LIT(w, ",\"retransmission\":true");
+    if (st->duplicate)
+        LIT(w, ",\"duplicate\":true");
+    if (st->kind == SIM_STEP_SEND && st->fault >= 0) {
+        LIT(w, ",\"fault\":{\"index\":");
+        trace_writer_int(w, st->fault);
+        if (sc && (size_t)st->fault < sc->fault_count) {
+            const sim_fault *sf = &sc->faults[st->fault];
+            LIT(w, ",\"action\":");
+            trace_writer_string(w, action_name(sf->action));
+            if (sf->action != SIM_FAULT_DROP) {
+                LIT(w, ",\"extra_ms\":");
+                trace_writer_int(w, sf->extra_ms);
+            }
+        }
+        LIT(w, "}");
+    }
+    if (st->kind == SIM_STEP_TIMEOUT && sim_timer_name(st->timer)) {
+        LIT(w, ",\"timer\":");
+        trace_writer_string(w, sim_timer_name(st->timer));
+    }
+    LIT(w, ",\"state_before\":");
+    trace_writer_string(w, tcp_state_name(st->state_before));
+    LIT(w, ",\"state_after\":");
+    trace_writer_string(w, tcp_state_name(st->state_after));
+    LIT(w, ",\"rule\":");
+    trace_writer_string(w, st->rule ? st->rule : "");
+    if (st->error) {
+        LIT(w, ",\"error\":");
+        trace_writer_string(w, st->error);
+    }
+    if (st->signal) {
+        LIT(w, ",\"signal\":");
+        trace_writer_string(w, st->signal);
+    }
+    LIT(w, ",\"tcb\":");
+    write_pair(w, st->vars);
+    LIT(w, "}");
+}
+
+void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario *sc)
+{
+    if (t->count <= (SIZE_MAX - ENVELOPE_ESTIMATE) / STEP_ESTIMATE / 2)
+        trace_writer_reserve(w, t->count * STEP_ESTIMATE + ENVELOPE_ESTIMATE);
+    LIT(w, "{\"steps\":[");
+    for (size_t i = 0; i < t->count && !w->failed; i++) {
+        if (i)
+            LIT(w, ",");
+        write_step(w, &t->steps[i], i, sc);
+    }
+    LIT(w, "],\"final\":");
+    write_pair(w, t->final);
+    LIT(w, ",\"end_ms\":");
+    trace_writer_int(w, t->end_ms);
+    LIT(w, "}");
+}
+
+char *trace_writer_finish(trace_writer *w, size_t *len)
+{
+    if (!w->failed && !w->buf)
+        room(w, 0); /* nothing written: still hand back "" */
+    if (w->failed) {
+        trace_writer_cleanup(w);
+        return NULL;
+    }
+    char *out = w->buf;
+    out[w->len] = '\0';
+    if (len)
+        *len = w->len;
+    trace_writer_init(w);
+    return out;
+}
+
+char *trace_writer_json(const sim_trace *t, const sim_scenario *sc, size_t *len)
+{
+    trace_writer w;
+    trace_writer_init(&w);
+    trace_writer_trace(&w, t, sc);
+    return trace_writer_finish(&w, len);
+}
