@@ -12,3 +12,7 @@ make --no-print-directory build/bench_engine >/dev/null && build/bench_engine "$
 # keep-alive connections, 16-deep pipelining, RSS with 1,000 connections (bench/http.sh)
 echo "=== http"
 make --no-print-directory build/tcplab >/dev/null && bench/http.sh
+
+# --- grading: acknowledged durable challenge submissions/s, 32 clients, p99 (bench/grading.sh)
+echo "=== grading"
+make --no-print-directory build/tcplab >/dev/null && bench/grading.sh
