@@ -383,7 +383,6 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                                "M %d %.0f l 16 -6 M %d %.0f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
                                (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3,
                                L_XC - 8, y1 + 3, L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
-                (void)0;
                 svg_buf_printf(breaks,
                                "<text class=\"tl-break-label\" x=\"%d\" y=\"%.0f\" "
                                "text-anchor=\"middle\">",
