@@ -64,6 +64,11 @@ void grading_gradebook(const http_request *req, http_response *res);
  * answers */
 void grading_statistics(const http_request *req, http_response *res);
 
+/* POST /api/v1/render {text, slug?, locale?} (instructor, admin) → 200 {valid, problems,
+ * title, summary, html}: the lesson as students will see it, checked like `tcplab check`
+ * (api_render.c). 422 when the lesson cannot be used at all. */
+void grading_render(const http_request *req, http_response *res);
+
 /* For the quiz endpoints (issue #4): records a graded answer of the signed-in sender of
  * `req` durably, kind "quiz", ref `question_id`. `answer` and `result` are borrowed.
  * Returns the submission id (> 0), 0 when not recorded (anonymous sender), -1 on a store

@@ -50,6 +50,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/submissions/{id}/lti", grading_submission_lti, "submission_lti"},
     {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
     {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
+    {"POST", "/api/v1/render", grading_render, "render"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

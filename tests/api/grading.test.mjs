@@ -215,6 +215,37 @@ describe('grading', () => {
   });
 });
 
+describe('render', () => {
+  test('POST /api/v1/render: staff only; the lesson as students see it, problems with lines', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { repoRoot } = await import('./helpers.mjs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-rnd-'));
+    const db = path.join(dir, 't.db');
+    const prof = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'p']).trim();
+    const stud = cli(db, ['token', 'create', '--role', 'student', '--name', 's']).trim();
+    const srv = await startServer({ db });
+    try {
+      const text = readFileSync(path.join(repoRoot, 'lessons/three-way-handshake.md'), 'utf8');
+      const post = (t, body) => fetch(`${srv.base}/api/v1/render`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) }, body: JSON.stringify(body),
+      });
+      assert.equal((await post(null, { text })).status, 401);
+      assert.equal((await post(stud, { text })).status, 403);
+      const ok = await (await post(prof, { text, slug: 'three-way-handshake' })).json();
+      assert.equal(ok.valid, true);
+      assert.deepEqual(ok.problems, []);
+      assert.match(ok.html, /tl-question/);
+      const broken = await post(prof, { text: 'no front matter' });
+      assert.equal(broken.status, 422);
+      assert.equal((await broken.json()).problems[0].line, 1);
+      assert.equal((await post(prof, { text, locale: 'fr' })).status, 422);
+    } finally {
+      assert.equal(await srv.stop(), 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('durability', () => {
   test('kill -9 while a grader posts: every submission that got a 2xx is there after restart', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-kill-'));
