@@ -1,24 +1,30 @@
 /*
  * app.js — the one script every TCP Lab page loads (<script type="module">).
  *
- * Owns: starting the page's interactive parts once the DOM is ready: scenario players
- * (player.js), quiz questions (quiz.js) and the playground form (playground.js).
+ * Owns: starting the page's interactive parts once the DOM is ready, loading each part's
+ * module only when the page has its elements (keeps the page weight down): scenario players
+ * (player.js), quiz questions (quiz.js), the playground form and share links (playground.js).
  * Does not: do anything on a page without those elements; the language switch is a plain
  * server-rendered link and needs no script. No third-party code, no eval, no inline script.
  */
-import { initPlayers } from './player.js';
-import { initQuizzes } from './quiz.js';
-import { initPlayground } from './playground.js';
+const PARTS = [
+  ['figure.tl-scenario', './player.js', 'initPlayers'],
+  ['form.tl-question', './quiz.js', 'initQuizzes'],
+  ['form.tl-playground, a.tl-share', './playground.js', 'initPlayground'],
+];
 
-function start() {
+async function start() {
   document.documentElement.classList.add('tl-has-js');
-  for (const [name, init] of [['player', initPlayers], ['quiz', initQuizzes], ['playground', initPlayground]]) {
+  await Promise.all(PARTS.map(async ([selector, module, init]) => {
+    if (!document.querySelector(selector)) return;
     try {
-      init(document);
+      const m = await import(module);
+      m[init](document);
     } catch (e) {
-      console.error(`tcplab: ${name} failed to start: ${e && e.message}`);
+      console.error(`tcplab: ${module} failed to start: ${e && e.message}`);
     }
-  }
+  }));
+  document.documentElement.setAttribute('data-tl-ready', '1');
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

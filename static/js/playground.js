@@ -143,10 +143,11 @@ class Playground {
   problem(body, status) {
     const L = t();
     const b = body || {};
-    const head = [b.title, b.detail].filter(Boolean).join(': ') || `HTTP ${status}`;
     const items = Array.isArray(b.errors)
       ? b.errors.map((e) => (typeof e === 'string' ? e : `${e.pointer || '/'}: ${e.detail || e.message || ''}`))
       : [];
+    // With a list of errors the detail only repeats them: the title is enough above it.
+    const head = (items.length ? b.title : [b.title, b.detail].filter(Boolean).join(': ')) || `HTTP ${status}`;
     this.showErrors(`${L.problem} ${head}`, items);
   }
 

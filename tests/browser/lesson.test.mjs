@@ -242,6 +242,9 @@ test('the playground builds and runs a scenario; its share link opens it again',
 
     // A scenario the server refuses: its errors appear next to the form.
     await page.goto(`${srv.base}/playground?lang=en`);
+    // The browser's own validation (step=1) would stop 1.5 first; switch it off to see
+    // what the server says about a value that gets through.
+    await page.locator('form.tl-playground').evaluate((f) => { f.noValidate = true; });
     await page.locator('input[name="latency_ms"]').evaluate((i) => { i.value = '1.5'; });
     await page.locator('form.tl-playground button[type="submit"]').click();
     await page.locator('.tl-errors:not([hidden])').waitFor();
