@@ -105,6 +105,15 @@ describe('accounts', () => {
     assert.equal(after2.authenticated, false);
   });
 
+  test('an unknown user costs about the same time as a wrong password (dummy hash)', async () => {
+    const time = async (name) => { const t0 = performance.now(); const r = await login(name, 'not-the-password'); await r.arrayBuffer(); assert.equal(r.status, 401); return performance.now() - t0; };
+    const median = (xs) => xs.sort((a, b) => a - b)[1];
+    await time('ghost-warmup');
+    const unknown = median([await time('ghost1'), await time('ghost2'), await time('ghost3')]);
+    const known = median([await time('alice'), await time('alice'), await time('alice')]);
+    assert.ok(unknown > known / 3 && unknown < known * 3, `unknown ${unknown.toFixed(1)} ms vs known ${known.toFixed(1)} ms`);
+  });
+
   test('bearer tokens: valid, unknown (401), revoked (401), last used recorded', async () => {
     const ok = await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${graderToken}` } });
     assert.equal(ok.status, 200);
