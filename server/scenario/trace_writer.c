@@ -62,30 +62,36 @@ static int grow(trace_writer *w, size_t extra)
     return 0;
 }
 
-/* Room for `extra` bytes (and the NUL) — the fast path is one comparison. */
-static inline bool room(trace_writer *w, size_t extra)
+/* Where `n` more bytes (and a NUL after them) can be written, or NULL once failed. The
+ * fast path is one comparison; the caller advances w->len by what it wrote. */
+static inline char *at(trace_writer *w, size_t n)
 {
-    if (w->len + extra < w->cap && !w->failed)
-        return true;
-    return grow(w, extra) == 0;
+    if (w->cap - w->len > n && !w->failed)
+        return w->buf + w->len;
+    return grow(w, n) == 0 ? w->buf + w->len : NULL;
 }
+
+static inline void put(trace_writer *w, const char *s, size_t n)
+{
+    char *p = at(w, n);
+    if (!p)
+        return;
+    memcpy(p, s, n);
+    w->len += n;
+}
+
+/* A string literal's bytes without its NUL (a constant-size memcpy: inlined). */
+#define LIT(w, s) put((w), (s), sizeof(s) - 1)
 
 int trace_writer_reserve(trace_writer *w, size_t extra)
 {
-    return room(w, extra) ? 0 : -1;
+    return at(w, extra) ? 0 : -1;
 }
 
 void trace_writer_raw(trace_writer *w, const char *s, size_t n)
 {
-    if (!room(w, n))
-        return;
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-    w->buf[w->len] = '\0';
+    put(w, s, n);
 }
-
-/* A string literal's bytes without its NUL. */
-#define LIT(w, s) trace_writer_raw((w), (s), sizeof(s) - 1)
 
 /* Length of the valid UTF-8 sequence starting at p (1..4), or 0 if it is not valid: the
  * same checks as jansson's (no overlong forms, no surrogates, nothing past U+10FFFF). */
@@ -122,85 +128,109 @@ static size_t utf8_seq(const unsigned char *p)
     return n;
 }
 
-void trace_writer_string(trace_writer *w, const char *s)
+/* Room is reserved for the unescaped length plus quotes; an escape (up to 6 bytes for one
+ * input byte) re-reserves for the rest. */
+static void put_string(trace_writer *w, const char *s)
 {
+    static const char hex[] = "0123456789ABCDEF";
     if (!s) {
         w->failed = true;
         return;
     }
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *p = (const unsigned char *)s;
-    LIT(w, "\"");
-    for (;;) {
-        /* the longest run that needs no escape, copied at once */
-        const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\') {
-            if (*p >= 0x80) {
-                size_t n = utf8_seq(p);
-                if (!n) {
-                    w->failed = true;
-                    return;
-                }
-                p += n;
-            } else {
-                p++;
-            }
+    size_t n = strlen(s);
+    char *p = at(w, n + 2);
+    if (!p)
+        return;
+    const unsigned char *q = (const unsigned char *)s, *end = q + n;
+    *p++ = '"';
+    while (q < end) {
+        unsigned c = *q;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *p++ = (char)c;
+            q++;
+            continue;
         }
-        if (p > run)
-            trace_writer_raw(w, (const char *)run, (size_t)(p - run));
-        if (!*p)
-            break;
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
-        switch (*p) {
+        if (c >= 0x80) {
+            size_t k = utf8_seq(q);
+            if (!k) {
+                w->failed = true;
+                return;
+            }
+            memcpy(p, q, k);
+            p += k;
+            q += k;
+            continue;
+        }
+        w->len = (size_t)(p - w->buf);
+        p = at(w, 6 + (size_t)(end - q) + 1);
+        if (!p)
+            return;
+        *p++ = '\\';
+        switch (c) {
         case '"':
-            esc[1] = '"';
-            break;
         case '\\':
-            esc[1] = '\\';
+            *p++ = (char)c;
             break;
         case '\b':
-            esc[1] = 'b';
+            *p++ = 'b';
             break;
         case '\f':
-            esc[1] = 'f';
+            *p++ = 'f';
             break;
         case '\n':
-            esc[1] = 'n';
+            *p++ = 'n';
             break;
         case '\r':
-            esc[1] = 'r';
+            *p++ = 'r';
             break;
         case '\t':
-            esc[1] = 't';
+            *p++ = 't';
             break;
         default: /* another control character: \u00XX, upper-case hex as jansson writes it */
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[*p >> 4];
-            esc[5] = hex[*p & 0xF];
-            n = 6;
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xF];
         }
-        trace_writer_raw(w, esc, n);
-        p++;
+        q++;
     }
-    LIT(w, "\"");
+    *p++ = '"';
+    w->len = (size_t)(p - w->buf);
+}
+
+void trace_writer_string(trace_writer *w, const char *s)
+{
+    put_string(w, s);
+}
+
+/* Decimal digits straight into the buffer (at most 20 for 2^64-1). */
+static inline void put_u64(trace_writer *w, unsigned long long u)
+{
+    char *p = at(w, 20);
+    if (!p)
+        return;
+    size_t n = 1;
+    for (unsigned long long x = u; x >= 10; x /= 10)
+        n++;
+    for (size_t i = n; i-- > 0; u /= 10)
+        p[i] = (char)('0' + u % 10);
+    w->len += n;
+}
+
+static inline void put_int(trace_writer *w, long long v)
+{
+    if (v < 0) {
+        LIT(w, "-");
+        put_u64(w, 0ull - (unsigned long long)v); /* LLONG_MIN too */
+    } else {
+        put_u64(w, (unsigned long long)v);
+    }
 }
 
 void trace_writer_int(trace_writer *w, long long v)
 {
-    char tmp[24];
-    char *end = tmp + sizeof tmp, *q = end;
-    /* magnitude as unsigned so that LLONG_MIN works too */
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--q = '-';
-    trace_writer_raw(w, q, (size_t)(end - q));
+    put_int(w, v);
 }
 
 /* ---- the trace ----------------------------------------------------------------------- */
@@ -229,7 +259,7 @@ static void write_flags(trace_writer *w, uint8_t flags)
         if (!first)
             LIT(w, ",");
         first = false;
-        trace_writer_string(w, tcp_flag_name(tcp_flag_order[i]));
+        put_string(w, tcp_flag_name(tcp_flag_order[i]));
     }
     LIT(w, "]");
 }
@@ -238,21 +268,21 @@ static void write_flags(trace_writer *w, uint8_t flags)
 static void write_vars(trace_writer *w, const tcp_vars *v)
 {
     LIT(w, "{\"state\":");
-    trace_writer_string(w, tcp_state_name(v->state));
+    put_string(w, tcp_state_name(v->state));
     LIT(w, ",\"iss\":");
-    trace_writer_int(w, v->iss);
+    put_int(w, v->iss);
     LIT(w, ",\"irs\":");
-    trace_writer_int(w, v->irs);
+    put_int(w, v->irs);
     LIT(w, ",\"snd_una\":");
-    trace_writer_int(w, v->snd_una);
+    put_int(w, v->snd_una);
     LIT(w, ",\"snd_nxt\":");
-    trace_writer_int(w, v->snd_nxt);
+    put_int(w, v->snd_nxt);
     LIT(w, ",\"snd_wnd\":");
-    trace_writer_int(w, v->snd_wnd);
+    put_int(w, v->snd_wnd);
     LIT(w, ",\"rcv_nxt\":");
-    trace_writer_int(w, v->rcv_nxt);
+    put_int(w, v->rcv_nxt);
     LIT(w, ",\"rcv_wnd\":");
-    trace_writer_int(w, v->rcv_wnd);
+    put_int(w, v->rcv_wnd);
     LIT(w, "}");
 }
 
@@ -268,15 +298,15 @@ static void write_pair(trace_writer *w, const tcp_vars v[SIM_ENDPOINTS])
 static void write_segment(trace_writer *w, const tcp_segment *g)
 {
     LIT(w, "{\"seq\":");
-    trace_writer_int(w, g->seq);
+    put_int(w, g->seq);
     LIT(w, ",\"ack\":");
-    trace_writer_int(w, g->ack);
+    put_int(w, g->ack);
     LIT(w, ",\"flags\":");
     write_flags(w, g->flags);
     LIT(w, ",\"len\":");
-    trace_writer_int(w, g->len);
+    put_int(w, g->len);
     LIT(w, ",\"wnd\":");
-    trace_writer_int(w, g->wnd);
+    put_int(w, g->wnd);
     LIT(w, "}");
 }
 
@@ -284,19 +314,19 @@ static void write_segment(trace_writer *w, const tcp_segment *g)
 static void write_step(trace_writer *w, const sim_step *st, size_t index, const sim_scenario *sc)
 {
     LIT(w, "{\"step\":");
-    trace_writer_int(w, (long long)index + 1);
+    put_int(w, (long long)index + 1);
     LIT(w, ",\"t_ms\":");
-    trace_writer_int(w, st->t_ms);
+    put_int(w, st->t_ms);
     LIT(w, ",\"endpoint\":");
-    trace_writer_string(w, sim_endpoint_name(st->endpoint));
+    put_string(w, sim_endpoint_name(st->endpoint));
     LIT(w, ",\"kind\":");
-    trace_writer_string(w, sim_step_kind_name(st->kind));
+    put_string(w, sim_step_kind_name(st->kind));
     if (st->kind == SIM_STEP_CALL) {
         LIT(w, ",\"call\":");
-        trace_writer_string(w, tcp_call_name(st->call));
+        put_string(w, tcp_call_name(st->call));
         if (st->call == TCP_CALL_SEND) {
             LIT(w, ",\"bytes\":");
-            trace_writer_int(w, st->bytes);
+            put_int(w, st->bytes);
         }
     }
     if (st->has_segment) {
@@ -309,35 +339,35 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
         LIT(w, ",\"duplicate\":true");
     if (st->kind == SIM_STEP_SEND && st->fault >= 0) {
         LIT(w, ",\"fault\":{\"index\":");
-        trace_writer_int(w, st->fault);
+        put_int(w, st->fault);
         if (sc && (size_t)st->fault < sc->fault_count) {
             const sim_fault *sf = &sc->faults[st->fault];
             LIT(w, ",\"action\":");
-            trace_writer_string(w, action_name(sf->action));
+            put_string(w, action_name(sf->action));
             if (sf->action != SIM_FAULT_DROP) {
                 LIT(w, ",\"extra_ms\":");
-                trace_writer_int(w, sf->extra_ms);
+                put_int(w, sf->extra_ms);
             }
         }
         LIT(w, "}");
     }
     if (st->kind == SIM_STEP_TIMEOUT && sim_timer_name(st->timer)) {
         LIT(w, ",\"timer\":");
-        trace_writer_string(w, sim_timer_name(st->timer));
+        put_string(w, sim_timer_name(st->timer));
     }
     LIT(w, ",\"state_before\":");
-    trace_writer_string(w, tcp_state_name(st->state_before));
+    put_string(w, tcp_state_name(st->state_before));
     LIT(w, ",\"state_after\":");
-    trace_writer_string(w, tcp_state_name(st->state_after));
+    put_string(w, tcp_state_name(st->state_after));
     LIT(w, ",\"rule\":");
-    trace_writer_string(w, st->rule ? st->rule : "");
+    put_string(w, st->rule ? st->rule : "");
     if (st->error) {
         LIT(w, ",\"error\":");
-        trace_writer_string(w, st->error);
+        put_string(w, st->error);
     }
     if (st->signal) {
         LIT(w, ",\"signal\":");
-        trace_writer_string(w, st->signal);
+        put_string(w, st->signal);
     }
     LIT(w, ",\"tcb\":");
     write_pair(w, st->vars);
@@ -357,14 +387,14 @@ void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario 
     LIT(w, "],\"final\":");
     write_pair(w, t->final);
     LIT(w, ",\"end_ms\":");
-    trace_writer_int(w, t->end_ms);
+    put_int(w, t->end_ms);
     LIT(w, "}");
 }
 
 char *trace_writer_finish(trace_writer *w, size_t *len)
 {
     if (!w->failed && !w->buf)
-        room(w, 0); /* nothing written: still hand back "" */
+        at(w, 0); /* nothing written: still hand back "" */
     if (w->failed) {
         trace_writer_cleanup(w);
         return NULL;

@@ -19,7 +19,7 @@
 
 #include "../engine/sim.h"
 
-/* A growable, NUL-terminated text buffer. _init/_cleanup. After any allocation failure
+/* A growable text buffer (NUL-terminated by trace_writer_finish). _init/_cleanup. After any allocation failure
  * (or a string that is not valid UTF-8, which json_string() would refuse too) `failed`
  * is set and every further write is ignored; trace_writer_finish then returns NULL. */
 typedef struct trace_writer {
