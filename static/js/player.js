@@ -226,6 +226,8 @@ class Player {
       if (Number.isInteger(k)) {
         this.stop();
         this.go(k);
+        // Keep the arrow keys working from here on.
+        if (!this.figure.contains(document.activeElement)) this.figure.focus({ preventScroll: true });
       }
     });
   }

@@ -110,7 +110,14 @@ test('the player, stepped with the keyboard, shows the trace\'s states', async (
       const rule = trace.steps[k - 1].rule;
       assert.ok((await fig.locator('.tl-rule').textContent()).includes(rule), `expected the rule line to show "${rule}"`);
       const tcb = trace.steps[k - 1].tcb;
-      if (tcb && want.client === 'ESTABLISHED') {
+      assert.ok(tcb && tcb.client && tcb.server, `expected step ${k} of the trace to carry "tcb" for both sides`);
+      for (const [ep, key, label] of [['client', 'snd_nxt', 'SND.NXT'], ['server', 'snd_una', 'SND.UNA']]) {
+        const shown = await fig.locator(`table.tl-tcb tr[data-var="${key}"] td[data-endpoint="${ep}"]`).textContent();
+        const st = tcb[ep].state;
+        const want2 = st === 'CLOSED' || st === 'LISTEN' ? '—' : String(tcb[ep][key]);
+        assert.equal(shown, want2, `expected the TCB table to show ${ep} ${label} = ${want2} after step ${k}`);
+      }
+      if (want.client === 'ESTABLISHED') {
         const cell = await fig.locator('table.tl-tcb tr[data-var="rcv_nxt"] td[data-endpoint="client"]').textContent();
         assert.equal(cell, String(tcb.client.rcv_nxt), `expected client RCV.NXT ${tcb.client.rcv_nxt} after step ${k}`);
       }
