@@ -157,6 +157,24 @@ test('a quiz question answered wrong, then right; a ladder question with my own 
     assert.match(fbRight, /Correct\./, `expected "Correct." after the right answer, saw "${fbRight}"`);
     assert.match(fbRight, /Explanation/, 'expected the explanation after answering');
 
+    // Order, by keyboard only: focus an item's ↑ button and press Enter until it is in place.
+    const oq = page.locator(`form.tl-question[data-type="order"]`).first();
+    const oid = (await oq.getAttribute('data-question')).split('.').pop();
+    const want = answerOf(LESSON, oid);
+    for (let i = 0; i < want.length; i++) {
+      const up = oq.locator(`li[data-index="${want[i]}"] .tl-up`);
+      await up.focus();
+      for (;;) {
+        const pos = await oq.locator('li[data-index]').evaluateAll((els, ix) => els.findIndex((e) => e.dataset.index === String(ix)), want[i]);
+        if (pos <= i) break;
+        await page.keyboard.press('Enter');
+        assert.equal(await page.evaluate(() => document.activeElement.closest('li')?.dataset.index), String(want[i]),
+          'expected focus to stay on the ↑ button of the item being moved');
+      }
+    }
+    await oq.locator('button[type="submit"]').click();
+    await oq.locator('.tl-feedback.tl-ok').waitFor();
+
     // Ladder with params: the numbers come from my variant and survive a reload.
     const lq = page.locator(`form.tl-question[data-question="${LESSON}.q4"]`);
     await page.waitForFunction((id) => document.querySelector(`form[data-question="${id}"]`)?.dataset.variant, `${LESSON}.q4`);
