@@ -67,6 +67,12 @@ test('a lesson in English, the switch to Chinese, and back', async () => {
     await page.locator('figure.tl-scenario .tl-player .tl-next').first().waitFor();
     assert.equal(await page.locator('.tl-player .tl-next').first().getAttribute('aria-label'), '下一步',
       'expected the player\'s Next button labelled 下一步 on the Chinese page');
+    const q = page.locator(`form.tl-question[data-question="${LESSON}.q1"]`);
+    const right = answerOf(LESSON, 'q1');
+    await q.locator(`input[name="choice"][value="${right === 0 ? 1 : 0}"]`).check();
+    await q.locator('button[type="submit"]').click();
+    await q.locator('.tl-feedback.tl-bad').waitFor();
+    assert.match(await q.locator('.tl-feedback').textContent(), /回答不正确/, 'expected Chinese feedback "回答不正确" on the Chinese page');
     await screenshot(page, 'lesson-zh-CN');
     // The choice is remembered: a plain URL now comes in Chinese.
     await page.goto(`${srv.base}/lessons/${LESSON}`);
