@@ -20,7 +20,7 @@
 
 /* A generous size estimate per step and for the envelope: reserving it up front means the
  * buffer is normally allocated once (growth still handles anything longer). */
-#define STEP_ESTIMATE 1024
+#define STEP_ESTIMATE     1024
 #define ENVELOPE_ESTIMATE 512
 
 void trace_writer_init(trace_writer *w)
@@ -128,6 +128,23 @@ static size_t utf8_seq(const unsigned char *p)
     return n;
 }
 
+/* 1 for the bytes a JSON string can carry as they are (printable ASCII but '"' and '\\');
+ * control characters, '"', '\\' and every byte >= 0x80 take the slow path. */
+static const unsigned char plain[256] = {
+    ['\x20'] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,    ['\''] = 1, ['('] = 1,
+    [')'] = 1,    ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1,    ['/'] = 1,  ['0'] = 1,
+    ['1'] = 1,    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,    ['7'] = 1,  ['8'] = 1,
+    ['9'] = 1,    [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1,    ['?'] = 1,  ['@'] = 1,
+    ['A'] = 1,    ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,    ['G'] = 1,  ['H'] = 1,
+    ['I'] = 1,    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,    ['O'] = 1,  ['P'] = 1,
+    ['Q'] = 1,    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,    ['W'] = 1,  ['X'] = 1,
+    ['Y'] = 1,    ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1,    ['`'] = 1,  ['a'] = 1,
+    ['b'] = 1,    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,    ['h'] = 1,  ['i'] = 1,
+    ['j'] = 1,    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,    ['p'] = 1,  ['q'] = 1,
+    ['r'] = 1,    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,    ['x'] = 1,  ['y'] = 1,
+    ['z'] = 1,    ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1, ['\x7f'] = 1,
+};
+
 /* Room is reserved for the unescaped length plus quotes; an escape (up to 6 bytes for one
  * input byte) re-reserves for the rest. */
 static void put_string(trace_writer *w, const char *s)
@@ -144,12 +161,17 @@ static void put_string(trace_writer *w, const char *s)
     const unsigned char *q = (const unsigned char *)s, *end = q + n;
     *p++ = '"';
     while (q < end) {
-        unsigned c = *q;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            *p++ = (char)c;
+        /* the longest plain run, copied at once */
+        const unsigned char *run = q;
+        while (q < end && plain[*q])
             q++;
-            continue;
+        if (q > run) {
+            memcpy(p, run, (size_t)(q - run));
+            p += q - run;
+            if (q == end)
+                break;
         }
+        unsigned c = *q;
         if (c >= 0x80) {
             size_t k = utf8_seq(q);
             if (!k) {
@@ -204,7 +226,12 @@ void trace_writer_string(trace_writer *w, const char *s)
     put_string(w, s);
 }
 
-/* Decimal digits straight into the buffer (at most 20 for 2^64-1). */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* Decimal digits straight into the buffer (at most 20 for 2^64-1), two at a time. */
 static inline void put_u64(trace_writer *w, unsigned long long u)
 {
     char *p = at(w, 20);
@@ -213,8 +240,19 @@ static inline void put_u64(trace_writer *w, unsigned long long u)
     size_t n = 1;
     for (unsigned long long x = u; x >= 10; x /= 10)
         n++;
-    for (size_t i = n; i-- > 0; u /= 10)
-        p[i] = (char)('0' + u % 10);
+    char *q = p + n;
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * u, 2);
+    } else {
+        *--q = (char)('0' + u);
+    }
     w->len += n;
 }
 

@@ -19,13 +19,13 @@
 
 #include "../engine/sim.h"
 
-/* A growable text buffer (NUL-terminated by trace_writer_finish). _init/_cleanup. After any allocation failure
- * (or a string that is not valid UTF-8, which json_string() would refuse too) `failed`
- * is set and every further write is ignored; trace_writer_finish then returns NULL. */
+/* A growable text buffer (NUL-terminated by trace_writer_finish). _init/_cleanup. After any
+ * allocation failure (or a string that is not valid UTF-8, which json_string() would refuse too)
+ * `failed` is set and every further write is ignored; trace_writer_finish then returns NULL. */
 typedef struct trace_writer {
-    char *buf;   /* malloc'ed; NULL until the first write */
-    size_t len;  /* bytes written, excluding the NUL */
-    size_t cap;  /* bytes allocated */
+    char *buf;  /* malloc'ed; NULL until the first write */
+    size_t len; /* bytes written, excluding the NUL */
+    size_t cap; /* bytes allocated */
     bool failed;
 } trace_writer;
 

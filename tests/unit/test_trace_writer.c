@@ -40,9 +40,10 @@ static void check_same(const char *what, const sim_trace *t, const sim_scenario 
         while (got[i] && got[i] == want[i])
             i++;
         size_t from = i > 60 ? i - 60 : 0;
-        testlib_fail(__FILE__, __LINE__,
-                     "%s: differs at byte %zu (len %zu vs %zu)\n  got:  ...%.120s\n  want: ...%.120s",
-                     what, i, len, strlen(want), got + from, want + from);
+        testlib_fail(
+            __FILE__, __LINE__,
+            "%s: differs at byte %zu (len %zu vs %zu)\n  got:  ...%.120s\n  want: ...%.120s", what,
+            i, len, strlen(want), got + from, want + from);
     }
     free(want);
     free(got);
@@ -102,21 +103,22 @@ TEST(trace_writer_matches_jansson_on_faults_injects_errors_signals)
                    "{\"at_ms\":3000,\"endpoint\":\"client\",\"call\":\"close\"},"
                    "{\"at_ms\":3100,\"endpoint\":\"server\",\"call\":\"close\"}]}");
     /* injected segments (PSH, RST, FIN), a refused call (error), reset/refused signals */
-    check_scenario("injects",
-                   "{\"client\":{\"iss\":100},\"server\":{\"iss\":300},"
-                   "\"events\":[{\"at_ms\":0,\"endpoint\":\"client\",\"call\":\"send\",\"bytes\":1},"
-                   "{\"at_ms\":0,\"endpoint\":\"client\",\"call\":\"connect\"},"
-                   "{\"at_ms\":1,\"endpoint\":\"client\",\"call\":\"connect\"},"
-                   "{\"at_ms\":10,\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\",\"ACK\",\"FIN\","
-                   "\"RST\",\"PSH\"],\"seq\":4294967295,\"ack\":0,\"len\":65535,\"wnd\":0}},"
-                   "{\"at_ms\":20,\"endpoint\":\"server\",\"call\":\"listen\"},"
-                   "{\"at_ms\":30,\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\"],\"seq\":9,"
-                   "\"ack\":0,\"len\":0}},"
-                   "{\"at_ms\":400,\"inject\":{\"to\":\"client\",\"flags\":[\"RST\"],\"seq\":301,"
-                   "\"ack\":0,\"len\":0}},"
-                   "{\"at_ms\":500,\"endpoint\":\"server\",\"call\":\"abort\"},"
-                   "{\"at_ms\":600,\"endpoint\":\"client\",\"call\":\"crash\"},"
-                   "{\"at_ms\":700,\"endpoint\":\"client\",\"call\":\"close\"}]}");
+    check_scenario(
+        "injects",
+        "{\"client\":{\"iss\":100},\"server\":{\"iss\":300},"
+        "\"events\":[{\"at_ms\":0,\"endpoint\":\"client\",\"call\":\"send\",\"bytes\":1},"
+        "{\"at_ms\":0,\"endpoint\":\"client\",\"call\":\"connect\"},"
+        "{\"at_ms\":1,\"endpoint\":\"client\",\"call\":\"connect\"},"
+        "{\"at_ms\":10,\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\",\"ACK\",\"FIN\","
+        "\"RST\",\"PSH\"],\"seq\":4294967295,\"ack\":0,\"len\":65535,\"wnd\":0}},"
+        "{\"at_ms\":20,\"endpoint\":\"server\",\"call\":\"listen\"},"
+        "{\"at_ms\":30,\"inject\":{\"to\":\"server\",\"flags\":[\"SYN\"],\"seq\":9,"
+        "\"ack\":0,\"len\":0}},"
+        "{\"at_ms\":400,\"inject\":{\"to\":\"client\",\"flags\":[\"RST\"],\"seq\":301,"
+        "\"ack\":0,\"len\":0}},"
+        "{\"at_ms\":500,\"endpoint\":\"server\",\"call\":\"abort\"},"
+        "{\"at_ms\":600,\"endpoint\":\"client\",\"call\":\"crash\"},"
+        "{\"at_ms\":700,\"endpoint\":\"client\",\"call\":\"close\"}]}");
     /* the benchmark's scenario: handshake, 10 bytes, close from both sides, TIME-WAIT */
     check_scenario("bench",
                    "{\"client\":{\"iss\":1000},\"server\":{\"iss\":5000},"
@@ -152,7 +154,7 @@ TEST(trace_writer_matches_jansson_on_hand_built_steps)
     for (size_t i = 0; i < 12; i++) {
         sim_step *s = &steps[i];
         s->t_ms = i == 3 ? -5 : i == 4 ? INT64_MAX : (int64_t)i * 1000;
-        s->endpoint = (int)(i % 3); /* 2 → "?" */
+        s->endpoint = (int)(i % 3);       /* 2 → "?" */
         s->kind = (sim_step_kind)(i % 7); /* 6 → "?" */
         s->call = (tcp_call)(i % (TCP_CALL_COUNT + 1));
         s->bytes = i == 2 ? UINT32_MAX : (uint32_t)i;
@@ -164,7 +166,7 @@ TEST(trace_writer_matches_jansson_on_hand_built_steps)
         s->seg.wnd = 65535;
         s->retransmission = i % 3 == 1;
         s->duplicate = i % 4 == 2;
-        s->fault = (int)i % 4 - 1; /* -1, 0, 1, 2 */
+        s->fault = (int)i % 4 - 1;     /* -1, 0, 1, 2 */
         s->timer = (sim_timer)(i % 4); /* 3 → no name: no member */
         s->state_before = (tcp_state)i;
         s->state_after = (tcp_state)(i + 1);
@@ -199,8 +201,9 @@ TEST(trace_writer_matches_jansson_on_hand_built_steps)
     check_same("unknown action", &t, &tw_sc);
 
     /* a string jansson refuses (invalid UTF-8): both fail */
-    static const char *const bad[] = {"\xff", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80",
-                                      "\xf4\x90\x80\x80", "\xe2\x86", "ok \x80"};
+    static const char *const bad[] = {"\xff",         "\xc0\x80",         "\xe0\x80\x80",
+                                      "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x86",
+                                      "ok \x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         steps[5].rule = bad[i];
         char *got = trace_writer_json(&t, NULL, NULL);
@@ -217,7 +220,9 @@ TEST(trace_writer_matches_jansson_on_random_steps)
 {
     uint64_t x = 0x9e3779b97f4a7c15ull;
 #define RND() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
-    static const char *const texts[] = {"", "RFC 9293 \xc2\xa7" "3.10.7.3: SYN-SENT \xe2\x86\x92 x",
+    static const char *const texts[] = {"",
+                                        "RFC 9293 \xc2\xa7"
+                                        "3.10.7.3: SYN-SENT \xe2\x86\x92 x",
                                         "connection reset", "a\"b\\c\n", NULL};
     sim_step *steps = calloc(200, sizeof *steps);
     CHECK(steps != NULL);
@@ -291,8 +296,7 @@ TEST(trace_writer_strings_and_integers)
         free(got);
         free(want);
     }
-    static const long long nums[] = {0, 1, -1, 9, 10, 99, 100, 4294967295LL, LLONG_MAX,
-                                     LLONG_MIN};
+    static const long long nums[] = {0, 1, -1, 9, 10, 99, 100, 4294967295LL, LLONG_MAX, LLONG_MIN};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "%lld", nums[i]);
