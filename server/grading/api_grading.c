@@ -337,6 +337,8 @@ void grading_trace(const http_request *req, http_response *res)
     json_t *steps = json_object_get(body, "steps");
     if (!steps)
         check_error(&errs, "missing: the ladder, an array of segment lines", "/steps");
+    else
+        check_ladder_validate(steps, "/steps", &errs); /* all problems in one answer */
     if (errs.count) {
         problem_errors(res, "Invalid trace submission", &errs);
         json_decref(scenario);

@@ -184,6 +184,23 @@ static void say(char *buf, size_t size, const char *what, const char *want, cons
         snprintf(buf + n, size - n, "%s is %s, not %s; ", what, want, got);
 }
 
+int check_ladder_validate(const json_t *ladder, const char *ptr, scenario_errors *errs)
+{
+    size_t before = errs->count + errs->dropped;
+    if (!json_is_array(ladder)) {
+        check_error(errs, "must be an array of segment lines", "%s", ptr);
+        return -1;
+    }
+    if (json_array_size(ladder) > 1000) {
+        check_error(errs, "at most 1000 lines", "%s", ptr);
+        return -1;
+    }
+    line l;
+    for (size_t i = 0; i < json_array_size(ladder); i++)
+        parse_line(json_array_get(ladder, i), ptr, i, &l, errs);
+    return errs->count + errs->dropped == before ? 0 : -1;
+}
+
 json_t *check_trace(const sim_trace *t, const json_t *ladder, const char *ptr,
                     scenario_errors *errs)
 {

@@ -40,6 +40,9 @@
 void check_error(scenario_errors *errs, const char *detail, const char *ptr_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Only checks the ladder's shape (every line's members), appending errors. 0 or -1. */
+int check_ladder_validate(const json_t *ladder, const char *ptr, scenario_errors *errs);
+
 /* Grades `ladder` (array, borrowed; its pointer prefix is `ptr`, e.g. "/steps") against
  * trace `t`. Returns {"score", "points", "max_points", "lines": [...], "feedback"}, or
  * NULL with errs filled when the ladder is malformed (or on OOM with errs empty). */

@@ -134,7 +134,7 @@ describe('grading', () => {
     assert.equal(j.max_points, j.expected_lines);
     const bad = await call('POST', '/api/v1/grade/trace', { body: { scenario: 'handshake-and-close', steps: [{ endpoint: 'x', flags: ['SYN'], seq: 1 }], extra: 1 } });
     assert.equal(bad.status, 422);
-    assert.deepEqual((await bad.json()).errors.map((e) => e.pointer), ['/extra']);
+    assert.deepEqual((await bad.json()).errors.map((e) => e.pointer), ['/extra', '/steps/0/endpoint']);
     const bad2 = await call('POST', '/api/v1/grade/trace', { body: { scenario: 'handshake-and-close', steps: [{ endpoint: 'x', flags: ['SYN'], seq: 1 }] } });
     assert.equal(bad2.status, 422);
     assert.deepEqual((await bad2.json()).errors.map((e) => e.pointer), ['/steps/0/endpoint']);
