@@ -238,8 +238,10 @@ static inline void put_u64(trace_writer *w, unsigned long long u)
     if (!p)
         return;
     size_t n = 1;
-    for (unsigned long long x = u; x >= 10; x /= 10)
-        n++;
+    unsigned long long x = u;
+    for (; x >= 10000; x /= 10000)
+        n += 4;
+    n += x >= 1000 ? 3 : x >= 100 ? 2 : x >= 10 ? 1 : 0;
     char *q = p + n;
     while (u >= 100) {
         unsigned r = (unsigned)(u % 100);
