@@ -187,6 +187,7 @@ static bool url_has_scheme(const char *url)
 /* ------------------------------------------------------------------ renderer */
 
 #define MAX_NEST 64
+#define MD_PAD 16 /* NUL bytes after the private copy of the input */
 
 typedef struct fence_info {
     int open_line;
@@ -636,6 +637,8 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     switch (type) {
     case MD_BLOCK_DOC: break;
     case MD_BLOCK_QUOTE:
+        if (r->quote_depth == 0)
+            break;
         r->quote_depth--;
         if (r->quote_depth < MAX_NEST && r->quotes[r->quote_depth].callout)
             put(r, "</div>\n");
@@ -775,16 +778,21 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_LATEXMATH_DISPLAY:
     case MD_SPAN_WIKILINK: break;
     case MD_SPAN_A:
+        if (r->link_depth == 0)
+            break; /* unbalanced callback: ignore rather than trust it */
         r->link_depth--;
         if (r->link_depth < MAX_NEST && r->link_emitted[r->link_depth])
             put(r, "</a>");
         break;
     case MD_SPAN_IMG: {
         const MD_SPAN_IMG_DETAIL *d = detail;
+        if (r->img_depth == 0)
+            break;
         r->img_depth--;
         int kind = r->img_depth < MAX_NEST ? r->img_kind[r->img_depth] : 0;
         if (kind == 1) {
-            r->alt_depth--;
+            if (r->alt_depth > 0)
+                r->alt_depth--;
             put(r, "\"");
             if (d->title.text && d->title.size) {
                 markdown_buf title = {0};
@@ -949,6 +957,7 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
             r.line_starts[r.line_count++] = i + 1;
 
     char *result = NULL;
+    char *padded = NULL;
     const char *nul = memchr(r.doc, 0, r.doc_len);
     size_t bad = markdown_utf8_invalid_at(r.doc, r.doc_len);
     if (nul) {
@@ -958,7 +967,14 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
     } else if (bad < r.doc_len) {
         report(&r, line_of(&r, bad), "invalid UTF-8 (byte 0x%02x at column %zu)",
                (unsigned char)r.doc[bad], bad - r.line_starts[line_of(&r, bad) - r.first_line] + 1);
+    } else if ((padded = malloc(r.doc_len + MD_PAD)) == NULL) {
+        report(&r, r.first_line, "out of memory");
     } else {
+        /* md4c 0.4.8 can read past the end of its input (e.g. a link destination ending the
+         * text, followed in memory by ')'); a private copy with NUL padding keeps it inside. */
+        memcpy(padded, r.doc, r.doc_len);
+        memset(padded + r.doc_len, 0, MD_PAD);
+        r.doc = padded;
         prescan(&r);
         MD_PARSER parser = {0};
         parser.abi_version = 0;
@@ -981,6 +997,7 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
     free(r.ids);
     free(r.fences);
     free(r.line_starts);
+    free(padded);
     if (problems)
         *problems = r.problems;
     return result;
