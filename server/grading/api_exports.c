@@ -6,7 +6,8 @@
  * Owns: those output formats.
  *  - Canvas CSV: header `Student,ID,SIS User ID,SIS Login ID,Section,<Title> (<id>)...`,
  *    then a `Points Possible` row, then one row per student (best score × points; empty
- *    when never attempted). Students are every user with role student plus every name
+ *    when never attempted). A text cell starting with = + - @ TAB or CR gets a leading '
+ *    so spreadsheets do not run it as a formula. Students are every user with role student plus every name
  *    graded in a submission. Assignments are the challenges plus every quiz question with
  *    a recorded attempt (1 point each).
  *  - Gradescope results.json: {score, output, visibility, tests: [{name, score, max_score,
@@ -179,7 +180,7 @@ typedef struct column {
 /* Appends a CSV field (quoted when needed) and a separator. */
 static void csv_field(char **buf, size_t *len, size_t *cap, const char *f, bool last)
 {
-    size_t need = strlen(f) * 2 + 4;
+    size_t need = strlen(f) * 2 + 8; /* doubled quotes, 2 quotes, a ', CR LF */
     if (*len + need >= *cap) {
         size_t ncap = (*cap + need) * 2;
         char *n = realloc(*buf, ncap);
@@ -189,9 +190,13 @@ static void csv_field(char **buf, size_t *len, size_t *cap, const char *f, bool 
         *cap = ncap;
     }
     bool quote = strpbrk(f, ",\"\r\n") != NULL || (f[0] == ' ');
+    /* a cell a spreadsheet would run as a formula is defused with a leading ' (OWASP) */
+    bool formula = f[0] && strchr("=+-@\t\r", f[0]) != NULL;
     char *o = *buf + *len;
     if (quote)
         *o++ = '"';
+    if (formula)
+        *o++ = '\'';
     for (const char *c = f; *c; c++) {
         if (*c == '"')
             *o++ = '"';

@@ -189,6 +189,11 @@ describe('grading', () => {
     assert.ok(rows[1].startsWith('Points Possible,,,,,5'));
     assert.ok(rows.some((r) => /^alice,\d+,,alice,,5(,|$)/.test(r)), rows.join('\n'));
     assert.ok(rows.some((r) => /^bob,,,bob,,5(,|$)/.test(r)), 'best of bob\'s pass and fail');
+    // formula injection through a title or a name is defused
+    await call('POST', '/api/v1/challenges', { role: 'instructor', body: { title: '=HYPERLINK("x")', scenario: 'half-close', goal: GOAL } });
+    await call('POST', '/api/v1/grade/trace', { role: 'grader', body: { user: '@evil', scenario: 'lost-syn', steps: [] } });
+    const csv2 = await (await call('GET', '/api/v1/gradebook?format=csv', { role: 'grader' })).text();
+    assert.ok(csv2.includes(`"'=HYPERLINK(""x"") (`), csv2.split('\r\n')[0]);
     const gb = await (await call('GET', '/api/v1/gradebook', { role: 'instructor' })).json();
     assert.equal(gb.students.find((s) => s.name === 'bob').scores[`challenge:${challengeId}`], 5);
     assert.equal((await call('GET', '/api/v1/gradebook?format=xml', { role: 'instructor' })).status, 400);
