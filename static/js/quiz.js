@@ -24,7 +24,7 @@ function el(tag, attrs = {}, text) {
 function storedSeed(qid) {
   try {
     const v = localStorage.getItem(SEED_KEY(qid));
-    return v !== null && /^\d+$/.test(v) ? Number(v) : null;
+    return v !== null && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : null;
   } catch {
     return null; // storage disabled: a fresh variant each time
   }
@@ -119,6 +119,11 @@ class Question {
       const r = await postJson(`/api/v1/questions/${encodeURIComponent(this.qid)}/variants`,
         seed === null ? {} : { seed });
       if (!r.ok || !r.body || !r.body.variant_id) {
+        if (seed !== null && r.status === 422) {
+          // A remembered seed the server no longer accepts: forget it and draw a new one.
+          try { localStorage.removeItem(SEED_KEY(this.qid)); } catch { /* ignore */ }
+          return this.loadVariant();
+        }
         this.showMessage(problemText(r), 'tl-bad');
         return false;
       }
