@@ -71,6 +71,25 @@ const store_migration store_migrations[] = {
      ");\n"
      "CREATE INDEX submissions_user ON submissions (user_name, kind, ref);\n"
      "CREATE INDEX submissions_ref ON submissions (kind, ref);\n"},
-    /* Append migration 4 here. */
+    {4, "lessons",
+     "CREATE TABLE lesson_revisions (\n"
+     "  id         INTEGER PRIMARY KEY,         -- global; the lesson's ETag is \"r<id>\"\n"
+     "  slug       TEXT NOT NULL,\n"
+     "  locale     TEXT NOT NULL CHECK (locale IN ('en','zh-CN')),\n"
+     "  body       TEXT NOT NULL,               -- the whole file, byte-exact\n"
+     "  author     TEXT NOT NULL,               -- 'import', 'user:NAME', 'token:ID'\n"
+     "  created_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX lesson_revisions_lesson ON lesson_revisions (slug, locale, id);\n"
+     "CREATE TABLE lessons (\n"
+     "  slug             TEXT NOT NULL,\n"
+     "  locale           TEXT NOT NULL CHECK (locale IN ('en','zh-CN')),\n"
+     "  deleted          INTEGER NOT NULL DEFAULT 0,\n"
+     "  current_revision INTEGER NOT NULL REFERENCES lesson_revisions (id),\n"
+     "  created_at       INTEGER NOT NULL,\n"
+     "  updated_at       INTEGER NOT NULL,\n"
+     "  PRIMARY KEY (slug, locale)\n"
+     ");\n"},
+    /* Append migration 5 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -1,0 +1,442 @@
+/*
+ * store_lessons.c — the lessons and lesson_revisions tables (see store_lessons.h).
+ *
+ * Owns: their queries. Every write runs in one writer transaction that reads the lesson's
+ * current revision and inserts the new one, so the If-Match check and the save cannot be
+ * separated by another writer.
+ * Does not: look inside a body.
+ */
+#include "store_lessons.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+
+static const char SQL_COUNT[] = "SELECT count(*) FROM lessons";
+static const char SQL_REV_INSERT[] =
+    "INSERT INTO lesson_revisions (slug, locale, body, author, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_LESSON_INSERT[] =
+    "INSERT INTO lessons (slug, locale, deleted, current_revision, created_at, updated_at) "
+    "VALUES (?1, ?2, 0, ?3, ?4, ?4)";
+static const char SQL_LESSON_STATE[] =
+    "SELECT deleted, current_revision FROM lessons WHERE slug = ?1 AND locale = ?2";
+static const char SQL_LESSON_SET_CURRENT[] =
+    "UPDATE lessons SET current_revision = ?3, deleted = 0, updated_at = ?4 "
+    "WHERE slug = ?1 AND locale = ?2";
+static const char SQL_LESSON_SET_DELETED[] =
+    "UPDATE lessons SET deleted = 1, updated_at = ?3 WHERE slug = ?1 AND locale = ?2";
+static const char SQL_LIST[] =
+    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body "
+    "FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
+    "WHERE ?1 OR l.deleted = 0 ORDER BY l.slug, l.locale";
+static const char SQL_GET[] =
+    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body "
+    "FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
+    "WHERE l.slug = ?1 AND l.locale = ?2 AND l.deleted = 0";
+static const char SQL_REVS[] =
+    "SELECT id, slug, locale, author, created_at, 0, NULL FROM lesson_revisions "
+    "WHERE slug = ?1 AND locale = ?2 ORDER BY id DESC";
+static const char SQL_REV_GET[] =
+    "SELECT id, slug, locale, author, created_at, 0, body FROM lesson_revisions "
+    "WHERE slug = ?1 AND locale = ?2 AND id = ?3";
+
+static void col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+/* Fills r from a row shaped (id, slug, locale, author, created_at, deleted, body). */
+static int rev_row(sqlite3_stmt *st, store_lesson_rev *r, bool with_body)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    col_copy(st, 1, r->slug, sizeof r->slug);
+    col_copy(st, 2, r->locale, sizeof r->locale);
+    col_copy(st, 3, r->author, sizeof r->author);
+    r->created_at = sqlite3_column_int64(st, 4);
+    r->deleted = sqlite3_column_int(st, 5) != 0;
+    if (with_body) {
+        const void *b = sqlite3_column_blob(st, 6); /* bytes as stored, NULs included */
+        size_t n = (size_t)sqlite3_column_bytes(st, 6);
+        r->body = malloc(n + 1);
+        if (!r->body)
+            return -1;
+        if (n)
+            memcpy(r->body, b, n);
+        r->body[n] = 0;
+        r->body_len = n;
+    }
+    return 0;
+}
+
+void store_lesson_rev_cleanup(store_lesson_rev *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}
+
+void store_lesson_revs_free(store_lesson_rev *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i].body);
+    free(v);
+}
+
+static bool names_ok(const char *slug, const char *locale)
+{
+    return slug && locale && strlen(slug) < STORE_SLUG_SIZE && strlen(locale) < STORE_LOCALE_SIZE;
+}
+
+store_status store_lesson_count(store *s, int64_t *n)
+{
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_COUNT);
+    if (!st)
+        return STORE_ERROR;
+    store_status rc = STORE_OK;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = store_sqlite_error(c, "counting lessons");
+    store_stmt_release(st);
+    return rc;
+}
+
+/* ---- writes (inside a writer transaction on c) -------------------------------------------- */
+
+static store_status insert_rev(store_conn *c, const char *slug, const char *locale,
+                               const char *body, size_t len, const char *author, int64_t now,
+                               int64_t *id)
+{
+    sqlite3_stmt *st = store_stmt(c, SQL_REV_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, body ? body : "", (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, author, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    store_status rc = STORE_OK;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_sqlite_error(c, "saving a lesson revision");
+    else
+        *id = sqlite3_last_insert_rowid(store_conn_db(c));
+    store_stmt_release(st);
+    return rc;
+}
+
+/* The lesson's state: STORE_NOT_FOUND if there is no row. */
+static store_status lesson_state(store_conn *c, const char *slug, const char *locale,
+                                 bool *deleted, int64_t *current)
+{
+    sqlite3_stmt *st = store_stmt(c, SQL_LESSON_STATE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    store_status rc = STORE_OK;
+    if (step == SQLITE_ROW) {
+        *deleted = sqlite3_column_int(st, 0) != 0;
+        *current = sqlite3_column_int64(st, 1);
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_NOT_FOUND;
+    } else {
+        rc = store_sqlite_error(c, "reading a lesson");
+    }
+    store_stmt_release(st);
+    return rc;
+}
+
+static store_status exec3(store_conn *c, const char *sql, const char *slug, const char *locale,
+                          int64_t a, int64_t b, bool two, const char *what)
+{
+    sqlite3_stmt *st = store_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, a);
+    if (two)
+        sqlite3_bind_int64(st, 4, b);
+    store_status rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_sqlite_error(c, what);
+    store_stmt_release(st);
+    return rc;
+}
+
+store_status store_lesson_import(store *s, const store_lesson_text *items, size_t n,
+                                 const char *author)
+{
+    store_conn *c = store_write_begin(s, false);
+    if (!c)
+        return STORE_ERROR;
+    int64_t now = (int64_t)time(NULL);
+    store_status rc = STORE_OK;
+    sqlite3_stmt *st = store_stmt(c, SQL_COUNT);
+    if (!st)
+        rc = STORE_ERROR;
+    else if (sqlite3_step(st) != SQLITE_ROW)
+        rc = store_sqlite_error(c, "counting lessons");
+    else if (sqlite3_column_int64(st, 0) != 0)
+        rc = STORE_CONFLICT;
+    store_stmt_release(st);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        int64_t id = 0;
+        if (!names_ok(items[i].slug, items[i].locale)) {
+            rc = store_set_error("store_lesson_import: bad slug or locale");
+            break;
+        }
+        rc = insert_rev(c, items[i].slug, items[i].locale, items[i].body, items[i].body_len,
+                        author, now, &id);
+        if (rc == STORE_OK)
+            rc = exec3(c, SQL_LESSON_INSERT, items[i].slug, items[i].locale, id, now, true,
+                       "importing a lesson");
+    }
+    if (rc != STORE_OK) {
+        store_write_end(s, c, false);
+        return rc;
+    }
+    return store_write_end(s, c, true);
+}
+
+/* The one write path: `op` 'c' create, 'u' update, 'd' delete, 'r' restore. */
+static store_status lesson_write(store *s, char op, const char *slug, const char *locale,
+                                 int64_t expected, int64_t restore_rev, const char *body,
+                                 size_t len, const char *author, int64_t *rev_out,
+                                 int64_t *current_out)
+{
+    if (!names_ok(slug, locale) || (op != 'd' && !author))
+        return store_set_error("store_lesson: missing or too long argument");
+    store_conn *c = store_write_begin(s, false);
+    if (!c)
+        return STORE_ERROR;
+    int64_t now = (int64_t)time(NULL), current = 0, id = 0;
+    bool deleted = false;
+    char *restored = NULL;
+    store_status rc = lesson_state(c, slug, locale, &deleted, &current);
+    bool exists = rc == STORE_OK;
+    if (rc == STORE_NOT_FOUND && op == 'c')
+        rc = STORE_OK;
+    if (rc != STORE_OK)
+        goto done;
+    if (current_out)
+        *current_out = current;
+    if (op == 'c') {
+        if (exists && !deleted) {
+            rc = STORE_CONFLICT;
+            goto done;
+        }
+    } else if (op == 'r') {
+        if (expected && current != expected) {
+            rc = STORE_CONFLICT;
+            goto done;
+        }
+        sqlite3_stmt *st = store_stmt(c, SQL_REV_GET);
+        if (!st) {
+            rc = STORE_ERROR;
+            goto done;
+        }
+        sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, restore_rev);
+        int step = sqlite3_step(st);
+        store_lesson_rev r;
+        if (step == SQLITE_ROW) {
+            if (rev_row(st, &r, true) != 0)
+                rc = store_set_error("out of memory");
+            restored = r.body;
+            len = r.body_len;
+            body = restored;
+        } else {
+            rc = step == SQLITE_DONE ? STORE_NOT_FOUND : store_sqlite_error(c, "reading a revision");
+        }
+        store_stmt_release(st);
+        if (rc != STORE_OK)
+            goto done;
+    } else {
+        if (deleted) {
+            rc = STORE_NOT_FOUND;
+            goto done;
+        }
+        if ((op == 'u' || expected) && current != expected) {
+            rc = STORE_CONFLICT;
+            goto done;
+        }
+    }
+    if (op == 'd') {
+        rc = exec3(c, SQL_LESSON_SET_DELETED, slug, locale, now, 0, false, "deleting a lesson");
+        goto done;
+    }
+    rc = insert_rev(c, slug, locale, body, len, author, now, &id);
+    if (rc == STORE_OK)
+        rc = exists ? exec3(c, SQL_LESSON_SET_CURRENT, slug, locale, id, now, true,
+                            "saving a lesson")
+                    : exec3(c, SQL_LESSON_INSERT, slug, locale, id, now, true,
+                            "creating a lesson");
+    if (rc == STORE_OK && rev_out)
+        *rev_out = id;
+done:
+    free(restored);
+    if (rc != STORE_OK) {
+        store_write_end(s, c, false);
+        return rc;
+    }
+    return store_write_end(s, c, true);
+}
+
+store_status store_lesson_create(store *s, const char *slug, const char *locale,
+                                 const char *body, size_t body_len, const char *author,
+                                 int64_t *rev_out)
+{
+    return lesson_write(s, 'c', slug, locale, 0, 0, body, body_len, author, rev_out, NULL);
+}
+
+store_status store_lesson_update(store *s, const char *slug, const char *locale,
+                                 int64_t expected_rev, const char *body, size_t body_len,
+                                 const char *author, int64_t *rev_out, int64_t *current_out)
+{
+    return lesson_write(s, 'u', slug, locale, expected_rev, 0, body, body_len, author, rev_out,
+                        current_out);
+}
+
+store_status store_lesson_delete(store *s, const char *slug, const char *locale,
+                                 int64_t expected_rev, int64_t *current_out)
+{
+    return lesson_write(s, 'd', slug, locale, expected_rev, 0, NULL, 0, NULL, NULL, current_out);
+}
+
+store_status store_lesson_restore(store *s, const char *slug, const char *locale, int64_t rev,
+                                  int64_t expected_rev, const char *author, int64_t *rev_out,
+                                  int64_t *current_out)
+{
+    return lesson_write(s, 'r', slug, locale, expected_rev, rev, NULL, 0, author, rev_out,
+                        current_out);
+}
+
+/* ---- reads --------------------------------------------------------------------------------- */
+
+/* Runs a prepared SELECT on this thread's reader, collecting every row. */
+static store_status collect(store *s, const char *sql, const char *slug, const char *locale,
+                            int64_t num, bool bind_num_first, bool with_body,
+                            store_lesson_rev **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    if (bind_num_first) {
+        sqlite3_bind_int64(st, 1, num);
+    } else {
+        sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+        if (num)
+            sqlite3_bind_int64(st, 3, num);
+    }
+    store_status rc = STORE_OK;
+    store_lesson_rev *v = NULL;
+    size_t len = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            store_lesson_rev *g = realloc(v, nc * sizeof *g);
+            if (!g) {
+                rc = store_set_error("out of memory");
+                break;
+            }
+            v = g;
+            cap = nc;
+        }
+        if (rev_row(st, &v[len], with_body) != 0) {
+            rc = store_set_error("out of memory");
+            break;
+        }
+        len++;
+    }
+    if (rc == STORE_OK && step != SQLITE_DONE)
+        rc = store_sqlite_error(c, "reading lessons");
+    store_stmt_release(st);
+    if (rc != STORE_OK) {
+        store_lesson_revs_free(v, len);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return STORE_OK;
+}
+
+store_status store_lesson_list(store *s, bool include_deleted, bool with_body,
+                               store_lesson_rev **out, size_t *n)
+{
+    store_status rc = collect(s, SQL_LIST, NULL, NULL, include_deleted ? 1 : 0, true, true, out, n);
+    if (rc == STORE_OK && !with_body)
+        for (size_t i = 0; i < *n; i++)
+            store_lesson_rev_cleanup(&(*out)[i]);
+    return rc;
+}
+
+static store_status get_one(store *s, const char *sql, const char *slug, const char *locale,
+                            int64_t rev, store_lesson_rev *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!names_ok(slug, locale))
+        return STORE_NOT_FOUND;
+    store_lesson_rev *v;
+    size_t n;
+    store_status rc = collect(s, sql, slug, locale, rev, false, true, &v, &n);
+    if (rc != STORE_OK)
+        return rc;
+    if (n == 0) {
+        free(v);
+        return STORE_NOT_FOUND;
+    }
+    *out = v[0];
+    free(v);
+    return STORE_OK;
+}
+
+store_status store_lesson_get(store *s, const char *slug, const char *locale,
+                              store_lesson_rev *out)
+{
+    return get_one(s, SQL_GET, slug, locale, 0, out);
+}
+
+store_status store_lesson_revision_get(store *s, const char *slug, const char *locale,
+                                       int64_t rev, store_lesson_rev *out)
+{
+    if (rev <= 0) {
+        memset(out, 0, sizeof *out);
+        return STORE_NOT_FOUND;
+    }
+    return get_one(s, SQL_REV_GET, slug, locale, rev, out);
+}
+
+store_status store_lesson_revisions(store *s, const char *slug, const char *locale,
+                                    store_lesson_rev **out, size_t *n)
+{
+    if (!names_ok(slug, locale))
+        return STORE_NOT_FOUND;
+    store_status rc = collect(s, SQL_REVS, slug, locale, 0, false, false, out, n);
+    if (rc == STORE_OK && *n == 0) {
+        free(*out);
+        *out = NULL;
+        return STORE_NOT_FOUND;
+    }
+    return rc;
+}
