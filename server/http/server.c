@@ -18,14 +18,17 @@
 #include "server.h"
 
 #include "../app.h"
+#include "gzip.h"
 #include "metrics.h"
 #include "router.h"
+#include "static_files.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -46,6 +49,17 @@ static const char PROBLEM_TYPE[] = "application/problem+json";
 /* A declared body this many times over the limit is refused without reading it. */
 #define DISCARD_FACTOR 16
 
+/* One open connection, as the request-head watchdog sees it (see "request-head deadline"
+ * below). Linked into server.watch_head under watch_lock from MHD's NOTIFY_STARTED to its
+ * NOTIFY_CLOSED; the connection's socket_context points to it. */
+typedef struct conn_watch {
+    struct conn_watch *prev, *next;
+    int fd;                   /* the connection's socket; valid while linked (see below) */
+    atomic_llong due_ms;      /* monotonic ms by which a complete request head is due; 0: none */
+    bool cut;                 /* the watchdog has shut it down */
+    char ip[INET6_ADDRSTRLEN];
+} conn_watch;
+
 struct server {
     struct MHD_Daemon *daemon;
     app *app;
@@ -54,6 +68,14 @@ struct server {
     uint16_t port;
     atomic_long in_flight;
     atomic_int draining;      /* set by server_stop: answers close their connection */
+    /* request-head deadline */
+    long long head_timeout_ms; /* 0: off */
+    pthread_mutex_t watch_lock;
+    pthread_cond_t watch_cv;
+    conn_watch *watch_head;
+    bool watch_stop;
+    bool watchdog_running;
+    pthread_t watchdog;
 };
 
 typedef struct req_ctx {
@@ -139,7 +161,102 @@ static void add_instance(http_response *res, const char *path)
     res->body_len = strlen(text);
 }
 
-/* Queues `res` (consumed) on the connection. Returns MHD's verdict. */
+/* ---- content coding (gzip.h) ---------------------------------------------------------- */
+
+/* Index of the handler-set header `name` (case-insensitive), or -1. */
+static int find_header(const http_response *res, const char *name)
+{
+    for (size_t i = 0; i < res->header_count; i++)
+        if (!strcasecmp(res->header_names[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* Does the comma-separated header value list `token` (case-insensitive) or "*"? */
+static bool lists_token(const char *value, const char *token)
+{
+    size_t tl = strlen(token);
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t m = n;
+        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+            m--;
+        if ((m == tl && !strncasecmp(p, token, tl)) || (m == 1 && *p == '*'))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* gzip-encodes the body of `res` when the client allows it and it pays: a compressible
+ * type (the caller checked), a status with a body (never a 304), at least GZIP_MIN_SIZE
+ * bytes, no Content-Encoding set by the handler, and a smaller result. HEAD is compressed
+ * too although MHD drops the body: only then do its Content-Length, Content-Encoding and
+ * ETag equal those of the GET (RFC 9110 §9.3.2), and HEAD requests are rare.
+ * A handler's ETag E becomes E-gz on the gzip variant (RFC 9110 §8.8.3: each coding its own
+ * strong tag), and an If-None-Match listing E-gz turns a GET/HEAD 200 into a 304 here,
+ * since the handler only knows E. On any failure the identity body is sent unchanged. */
+static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const char *method)
+{
+    int st = res->status;
+    if (st < 200 || st == 204 || st == 206 || st == 304)
+        return;
+    if (res->body_len < GZIP_MIN_SIZE || res->header_count >= HTTP_MAX_HEADERS)
+        return;
+    if (!gzip_accepted(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")))
+        return;
+    int et = find_header(res, "ETag");
+    char *gz_etag = NULL;
+    if (et >= 0) {
+        char tag[160];
+        if (gzip_etag(res->header_values[et], tag, sizeof tag) != 0)
+            return; /* a tag we cannot derive from: keep one representation */
+        gz_etag = strdup(tag);
+        if (!gz_etag)
+            return;
+        const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+        bool safe = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+        if (st == 200 && safe && static_files_etag_matches(inm, gz_etag)) {
+            free(res->body);
+            res->body = NULL;
+            res->static_body = "";
+            res->body_len = 0;
+            res->status = 304;
+            free(res->header_values[et]);
+            res->header_values[et] = gz_etag;
+            return;
+        }
+    }
+    const char *src = res->body ? res->body : res->static_body;
+    char *gz;
+    size_t gz_len;
+    if (!src || gzip_compress(src, res->body_len, GZIP_LEVEL_DYNAMIC, &gz, &gz_len) != 0) {
+        free(gz_etag);
+        return;
+    }
+    if (gz_len >= res->body_len) {
+        free(gz);
+        free(gz_etag);
+        return;
+    }
+    if (http_set_header(res, "Content-Encoding", "gzip") != 0) {
+        free(gz);
+        free(gz_etag);
+        return;
+    }
+    free(res->body);
+    res->body = gz;
+    res->static_body = NULL;
+    res->body_len = gz_len;
+    if (gz_etag) {
+        free(res->header_values[et]);
+        res->header_values[et] = gz_etag;
+    }
+}
+
 /* Access log line: method path status bytes microseconds; bytes outside 0x21..0x7e in
  * the path are written as %XX so a request cannot forge log lines. */
 static void access_log(const char *method, const char *path, int status, size_t bytes,
@@ -169,6 +286,16 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
     }
     if (res->status >= 400)
         add_instance(res, path);
+    /* Vary: Accept-Encoding on every response whose type the server may compress, gzip or
+     * not (a cache must not hand one client's coding to another), merged into the
+     * handler's own Vary. */
+    bool handler_coded = find_header(res, "Content-Encoding") >= 0;
+    bool vary_ae = handler_coded;
+    if (gzip_compressible_type(res->content_type)) {
+        vary_ae = true;
+        if (!handler_coded)
+            maybe_gzip(conn, res, method);
+    }
 
     struct MHD_Response *r;
     if (res->body) {
@@ -194,8 +321,24 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (atomic_load_explicit(&srv->draining, memory_order_relaxed))
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    for (size_t i = 0; i < res->header_count; i++)
-        MHD_add_response_header(r, res->header_names[i], res->header_values[i]);
+    for (size_t i = 0; i < res->header_count; i++) {
+        const char *name = res->header_names[i], *value = res->header_values[i];
+        if (vary_ae && !strcasecmp(name, "Vary")) {
+            vary_ae = false; /* handled here, on the first Vary */
+            if (!lists_token(value, "Accept-Encoding")) {
+                char merged[256];
+                if ((size_t)snprintf(merged, sizeof merged, "%s, Accept-Encoding", value) <
+                    sizeof merged) {
+                    MHD_add_response_header(r, name, merged);
+                    continue;
+                }
+                MHD_add_response_header(r, name, "Accept-Encoding"); /* a second Vary line */
+            }
+        }
+        MHD_add_response_header(r, name, value);
+    }
+    if (vary_ae)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
 
     ctx->status = res->status;
     ctx->bytes = res->body_len;
@@ -276,6 +419,111 @@ static const char *client_ip(struct MHD_Connection *conn, char *buf, size_t size
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
                   (socklen_t)size);
     return buf;
+}
+
+/* ---- request-head deadline (slowloris) ---------------------------------------------------
+ *
+ * MHD 0.9.75 has only an idle timeout, and every byte received restarts it, so a client
+ * that trickles its request head (1 byte/s) holds a connection and its 16 KiB pool for
+ * hours. Here each connection gets a deadline for a complete request head:
+ *   - accepted (NOTIFY_STARTED): due = now + head timeout;
+ *   - request line seen (URI log callback, also for later requests on a kept-alive
+ *     connection): due = now + head timeout, unless an earlier deadline runs;
+ *   - head complete (first access-handler call): no deadline while the request is served;
+ *   - request done (NOTIFY_COMPLETED): due = now + idle timeout + head timeout, so an idle
+ *     keep-alive connection is left to MHD's idle timeout, but one that trickles the next
+ *     request line is cut at most a head timeout later.
+ * A watchdog thread scans the list a few times a second and calls shutdown(fd, SHUT_RDWR)
+ * on connections past their deadline. It never closes or frees anything: MHD sees the
+ * socket's end of file on its own thread and closes the connection the normal way
+ * (callbacks, metrics, per-IP counts).
+ * Why shutdown on the fd is safe with MHD 0.9.75: MHD calls NOTIFY_CLOSED on the
+ * connection's thread before it close()s the socket (MHD_cleanup_connections and the
+ * new-connection error path), and connection_notify unlinks the watch under watch_lock.
+ * The watchdog holds watch_lock while it calls shutdown, so a linked watch's fd is still
+ * that connection's open socket — it cannot have been closed and reused for another
+ * connection. MHD's struct MHD_Connection itself is never touched from the watchdog. */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
+}
+
+static conn_watch *watch_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Sets the deadline (0: none); with `earlier_only`, only when none runs or it is later. */
+static void watch_set_due(conn_watch *w, long long due, bool earlier_only)
+{
+    if (!w)
+        return;
+    if (!earlier_only) {
+        atomic_store_explicit(&w->due_ms, due, memory_order_relaxed);
+        return;
+    }
+    long long cur = atomic_load_explicit(&w->due_ms, memory_order_relaxed);
+    while ((cur == 0 || cur > due) && !atomic_compare_exchange_weak(&w->due_ms, &cur, due)) {
+    }
+}
+
+static void *watchdog_main(void *arg)
+{
+    server *srv = arg;
+    long long tick = srv->head_timeout_ms / 8;
+    if (tick < 50)
+        tick = 50;
+    if (tick > 250)
+        tick = 250;
+    pthread_mutex_lock(&srv->watch_lock);
+    while (!srv->watch_stop) {
+        long long now = now_ms();
+        for (conn_watch *w = srv->watch_head; w; w = w->next) {
+            long long due = atomic_load_explicit(&w->due_ms, memory_order_relaxed);
+            if (w->cut || due == 0 || now < due)
+                continue;
+            w->cut = true;
+            shutdown(w->fd, SHUT_RDWR);
+            if (!srv->opt.quiet)
+                fprintf(stderr,
+                        "tcplab: http: closed a connection from %s: no complete request head "
+                        "within %lld ms\n",
+                        w->ip, srv->head_timeout_ms);
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += (long)(tick * 1000000LL);
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&srv->watch_cv, &srv->watch_lock, &until);
+    }
+    pthread_mutex_unlock(&srv->watch_lock);
+    return NULL;
+}
+
+/* Reads TCPLAB_HEADER_TIMEOUT (seconds, decimals allowed; 0 turns the deadline off;
+ * default 10). Returns 0, or -1 with a reason in err. */
+static int head_timeout_from_env(long long *ms, char *err, size_t err_size)
+{
+    const char *v = getenv("TCPLAB_HEADER_TIMEOUT");
+    *ms = 10000;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    double sec = strtod(v, &end);
+    if (errno || end == v || *end || !(sec >= 0.0 && sec <= 86400.0)) {
+        snprintf(err, err_size,
+                 "TCPLAB_HEADER_TIMEOUT=\"%.32s\" is not a number of seconds in 0..86400", v);
+        return -1;
+    }
+    *ms = (long long)(sec * 1000.0 + 0.5);
+    return 0;
 }
 
 /* First callback: headers are in. Returns MHD_YES to go on reading, or the result of an
@@ -410,6 +658,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         return MHD_NO;
     if (!ctx->started) {
         ctx->started = true;
+        if (srv->head_timeout_ms)
+            watch_set_due(watch_of(conn), 0, false); /* the head is complete */
         return on_headers(srv, conn, ctx, method, url);
     }
     if (ctx->answered) { /* answered early: drop whatever else arrives */
@@ -429,8 +679,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
  * NUL in the path, which decoding would silently cut off. */
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-    (void)conn;
     server *srv = cls;
+    if (srv->head_timeout_ms)
+        watch_set_due(watch_of(conn), now_ms() + srv->head_timeout_ms, true);
     req_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
@@ -448,8 +699,12 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
                               enum MHD_RequestTerminationCode toe)
 {
     (void)toe;
-    (void)conn;
     server *srv = cls;
+    if (srv->head_timeout_ms)
+        watch_set_due(watch_of(conn),
+                      now_ms() + (long long)srv->opt.idle_timeout_s * 1000LL +
+                          srv->head_timeout_ms,
+                      false);
     req_ctx *ctx = *con_cls;
     if (!ctx)
         return;
@@ -462,13 +717,43 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                               enum MHD_ConnectionNotificationCode toe)
 {
-    (void)conn;
-    (void)socket_context;
     server *srv = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         metrics_connection_opened(srv->app->metrics);
-    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        const union MHD_ConnectionInfo *ci =
+            srv->head_timeout_ms
+                ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)
+                : NULL;
+        conn_watch *w = ci ? calloc(1, sizeof *w) : NULL;
+        if (!w) /* off, or out of memory: this connection has only the idle timeout */
+            return;
+        w->fd = ci->connect_fd;
+        atomic_init(&w->due_ms, now_ms() + srv->head_timeout_ms);
+        client_ip(conn, w->ip, sizeof w->ip);
+        pthread_mutex_lock(&srv->watch_lock);
+        w->next = srv->watch_head;
+        if (w->next)
+            w->next->prev = w;
+        srv->watch_head = w;
+        pthread_mutex_unlock(&srv->watch_lock);
+        *socket_context = w;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         metrics_connection_closed(srv->app->metrics);
+        conn_watch *w = *socket_context;
+        if (!w)
+            return;
+        /* MHD closes the socket only after this returns (see the deadline notes above) */
+        pthread_mutex_lock(&srv->watch_lock);
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            srv->watch_head = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&srv->watch_lock);
+        *socket_context = NULL;
+        free(w);
+    }
 }
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
@@ -536,6 +821,14 @@ static int open_listener(const char *bind_addr, uint16_t port, bool *ipv6, char 
     return fd;
 }
 
+/* Frees the server's lock, condition variable and itself (the watchdog has stopped). */
+static void server_free_sync(server *srv)
+{
+    pthread_cond_destroy(&srv->watch_cv);
+    pthread_mutex_destroy(&srv->watch_lock);
+    free(srv);
+}
+
 server *server_start(struct app *a, const server_options *opt, char *err, size_t err_size)
 {
     server *srv = calloc(1, sizeof *srv);
@@ -565,11 +858,21 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         srv->opt.conn_memory = 16 * 1024;
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->draining, 0);
+    if (head_timeout_from_env(&srv->head_timeout_ms, err, err_size) != 0) {
+        free(srv);
+        return NULL;
+    }
+    pthread_mutex_init(&srv->watch_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&srv->watch_cv, &ca);
+    pthread_condattr_destroy(&ca);
 
     bool ipv6 = false;
     srv->listen_fd = open_listener(srv->opt.bind, srv->opt.port, &ipv6, err, err_size);
     if (srv->listen_fd < 0) {
-        free(srv);
+        server_free_sync(srv);
         return NULL;
     }
     struct sockaddr_storage ss;
@@ -598,8 +901,17 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         snprintf(err, err_size, "cannot start the HTTP server on %s port %u", srv->opt.bind,
                  (unsigned)srv->port);
         close(srv->listen_fd);
-        free(srv);
+        server_free_sync(srv);
         return NULL;
+    }
+    if (srv->head_timeout_ms) {
+        if (pthread_create(&srv->watchdog, NULL, watchdog_main, srv) != 0) {
+            snprintf(err, err_size, "cannot start the request-head watchdog thread");
+            MHD_stop_daemon(srv->daemon);
+            server_free_sync(srv);
+            return NULL;
+        }
+        srv->watchdog_running = true;
     }
     return srv;
 }
@@ -620,6 +932,13 @@ void server_stop(server *s, unsigned grace_ms)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    MHD_stop_daemon(s->daemon);
-    free(s);
+    if (s->watchdog_running) {
+        pthread_mutex_lock(&s->watch_lock);
+        s->watch_stop = true;
+        pthread_cond_signal(&s->watch_cv);
+        pthread_mutex_unlock(&s->watch_lock);
+        pthread_join(s->watchdog, NULL);
+    }
+    MHD_stop_daemon(s->daemon); /* NOTIFY_CLOSED frees the remaining watches */
+    server_free_sync(s);
 }

@@ -8,6 +8,7 @@
 #include "static_files.h"
 
 #include "../app.h"
+#include "gzip.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -150,6 +151,21 @@ static int add_file(static_files *sf, const char *abs, const char *rel, size_t s
     f->etag[0] = '"';
     sodium_bin2hex(f->etag + 1, sizeof f->etag - 2, h, sizeof h);
     strcat(f->etag, "\"");
+    if (size >= GZIP_MIN_SIZE && gzip_compressible_type(f->mime)) {
+        if (gzip_compress(f->data, size, GZIP_LEVEL_STATIC, &f->gz, &f->gz_size) != 0) {
+            free(f->data);
+            free(f->path);
+            snprintf(err, err_size, "out of memory compressing static file %s", abs);
+            return -1;
+        }
+        if (f->gz_size >= size) { /* not worth it: identity only */
+            free(f->gz);
+            f->gz = NULL;
+            f->gz_size = 0;
+        } else {
+            gzip_etag(f->etag, f->etag_gz, sizeof f->etag_gz);
+        }
+    }
     sf->count++;
     sf->total += size;
     return 0;
@@ -242,6 +258,7 @@ void static_files_free(static_files *sf)
     for (size_t i = 0; i < sf->count; i++) {
         free(sf->files[i].path);
         free(sf->files[i].data);
+        free(sf->files[i].gz);
     }
     free(sf->files);
     free(sf);
@@ -300,11 +317,19 @@ void static_files_handler(const http_request *req, http_response *res)
         http_problem(res, 404, NULL, "no such static file");
         return;
     }
-    if (static_files_etag_matches(http_header(req, "If-None-Match"), f->etag)) {
+    /* HEAD chooses like GET: the variant costs nothing here, and the headers then match */
+    bool gz = f->gz && gzip_accepted(http_header(req, "Accept-Encoding"));
+    const char *etag = gz ? f->etag_gz : f->etag;
+    if (static_files_etag_matches(http_header(req, "If-None-Match"), etag)) {
         http_static_body(res, 304, NULL, "", 0);
+    } else if (gz) {
+        http_static_body(res, 200, f->mime, f->gz, f->gz_size);
+        http_set_header(res, "Content-Encoding", "gzip");
     } else {
         http_static_body(res, 200, f->mime, f->data, f->size);
     }
-    http_set_header(res, "ETag", f->etag);
+    http_set_header(res, "ETag", etag);
     http_set_header(res, "Cache-Control", f->cache_control);
+    if (gzip_compressible_type(f->mime))
+        http_set_header(res, "Vary", "Accept-Encoding");
 }

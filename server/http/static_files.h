@@ -3,7 +3,8 @@
  * memory once at start, served at /static/<relative path>.
  *
  * Owns: the allow-list (regular files with a known extension, no dot-files, symlinks only
- * when they resolve inside the folder), MIME types, strong ETags, Cache-Control, and the
+ * when they resolve inside the folder), MIME types, strong ETags, Cache-Control, the gzip
+ * variant of each compressible file (negotiated per request by Accept-Encoding), and the
  * lookup by relative path (binary search; a file path is never built from a URL).
  * Does not: watch the folder for changes (restart to pick up new files).
  */
@@ -23,6 +24,12 @@ typedef struct static_file {
     const char *mime;         /* static string */
     char etag[40];            /* "\"<hex>\"" */
     const char *cache_control;
+    /* Added (Z): the gzip variant, compressed once at load (gzip.h) for compressible types
+     * of at least GZIP_MIN_SIZE bytes, kept only when smaller; NULL otherwise. Its ETag is
+     * `etag` with "-gz" inside the quotes. */
+    char *gz;
+    size_t gz_size;
+    char etag_gz[44];
 } static_file;
 
 /* Total bytes the set may hold. */
@@ -40,7 +47,10 @@ size_t static_files_count(const static_files *sf);
 /* Does an If-None-Match header value match `etag`? (weak comparison, "*" matches) */
 int static_files_etag_matches(const char *if_none_match, const char *etag);
 
-/* GET /static/{path*} (uses req->app->static_files). */
+/* GET /static/{path*} (uses req->app->static_files). Serves the gzip variant (with
+ * Content-Encoding: gzip and its own ETag) when the file has one and Accept-Encoding allows
+ * gzip; If-None-Match is compared with the ETag of the variant chosen. Compressible types
+ * get Vary: Accept-Encoding, on 304 too. */
 void static_files_handler(const http_request *req, http_response *res);
 
 #endif
