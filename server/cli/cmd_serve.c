@@ -15,6 +15,7 @@
 #include "../http/server.h"
 #include "../http/static_files.h"
 #include "../lessons/lessons.h"
+#include "../lessons/lessons_db.h"
 #include "../store/store.h"
 
 #include <errno.h>
@@ -197,14 +198,24 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "tcplab serve: cannot precompute the built-in traces: %s\n", err);
         goto out;
     }
-    /* HOOK(lessons): load every lesson once (L1); files with errors are skipped with a
-     * warning, an unreadable folder is fatal. No --lessons and no ./lessons: no lessons. */
+    /* HOOK(lessons): lessons live in the database (issue #5, lessons_db.h). On first start
+     * (no lesson rows yet) the files of --lessons are imported as revision 1; then the set
+     * is built from the current revisions (files with errors are skipped with a warning).
+     * An unreadable folder is fatal. Saves through the API swap a rebuilt set in. */
     if (a.lessons_dir) {
-        a.lessons = lessons_load(a.lessons_dir, err, sizeof err);
-        if (!a.lessons) {
-            fprintf(stderr, "tcplab serve: cannot load lessons: %s\n", err);
+        size_t imported = 0;
+        if (lessons_db_import(a.store, a.lessons_dir, &imported, err, sizeof err) != 0) {
+            fprintf(stderr, "tcplab serve: cannot import lessons: %s\n", err);
             goto out;
         }
+        if (imported && !a.quiet)
+            fprintf(stderr, "tcplab serve: imported %zu lesson files from %s into the database\n",
+                    imported, a.lessons_dir);
+    }
+    a.lessons = lessons_db_load(a.store, err, sizeof err);
+    if (!a.lessons) {
+        fprintf(stderr, "tcplab serve: cannot load lessons: %s\n", err);
+        goto out;
     }
 
     /* SIGINT/SIGTERM are taken synchronously by sigwait below; block them before the

@@ -8,6 +8,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +32,35 @@ typedef struct lesson_priv {
     size_t scenario_src_count;
 } lesson_priv;
 
-struct lessons_set {
+/* One immutable generation of lessons. */
+typedef struct lessons_gen {
     lesson_priv **items[2]; /* [0] en, [1] zh-CN; sorted by (order, slug) */
     size_t count[2];
+    struct lessons_gen *retired_next;
+} lessons_gen;
+
+/* The set handed to handlers is a handle on the current generation.
+ *
+ * Thread safety of lessons_swap (authoring saves while pages are served): readers load
+ * `cur` once per call with acquire ordering and only ever see a complete, immutable
+ * generation. A swap publishes a fully built generation with one release store and puts
+ * the old one on the `retired` list instead of freeing it: a handler may still hold
+ * `const lesson *` pointers from it (pages.c and api_quiz.c keep them for the whole
+ * request, and there is no hook that tells us when a request ends), so retired
+ * generations are freed only by lessons_free, after the server has stopped. That is the
+ * RCU idea with the grace period stretched to the process lifetime: trivially correct, at
+ * the price of one rendered set kept per save (saves are rare, human-paced edits).
+ * `swap_lock` only serialises swappers with each other. */
+struct lessons_set {
+    _Atomic(lessons_gen *) cur;
+    pthread_mutex_t swap_lock;
+    lessons_gen *retired;
 };
+
+static const lessons_gen *gen_of(const lessons_set *s)
+{
+    return atomic_load_explicit(&((lessons_set *)s)->cur, memory_order_acquire);
+}
 
 static int locale_index(const char *locale)
 {
@@ -300,8 +327,24 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
     return markdown_buf_take(&out);
 }
 
-static char *read_file(parse_ctx *c, size_t *len_out)
+static char *read_file(parse_ctx *c, size_t *len_out, const char *mem, size_t mem_len)
 {
+    if (mem) {
+        if (mem_len > MARKDOWN_MAX_BYTES) {
+            problem(c, 1, "text is %zu bytes; the limit is %u bytes (1 MiB)", mem_len,
+                    MARKDOWN_MAX_BYTES);
+            return NULL;
+        }
+        char *copy = malloc(mem_len + 1);
+        if (!copy) {
+            problem(c, 1, "out of memory");
+            return NULL;
+        }
+        memcpy(copy, mem, mem_len);
+        copy[mem_len] = 0;
+        *len_out = mem_len;
+        return copy;
+    }
     FILE *f = fopen(c->path, "rb");
     if (!f) {
         problem(c, 1, "cannot open: %s", strerror(errno));
@@ -367,8 +410,9 @@ void lessons_lesson_free(lesson *pub)
     free(l);
 }
 
-lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
-                           lessons_report_fn report, void *ctx, int *problems)
+static lesson *parse_lesson(const char *path, const char *mem, size_t mem_len,
+                            const lessons_parse_options *opt, lessons_report_fn report,
+                            void *ctx, int *problems)
 {
     parse_ctx c;
     memset(&c, 0, sizeof c);
@@ -404,7 +448,7 @@ lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
     l->pub.path = l->path;
 
     size_t len = 0;
-    text = read_file(&c, &len);
+    text = read_file(&c, &len, mem, mem_len);
     if (!text)
         goto fail;
     const char *nul = memchr(text, 0, len);
@@ -490,6 +534,19 @@ fail:
     return NULL;
 }
 
+lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
+                           lessons_report_fn report, void *ctx, int *problems)
+{
+    return parse_lesson(path, NULL, 0, opt, report, ctx, problems);
+}
+
+lesson *lessons_parse_text(const char *name, const char *text, size_t len,
+                           const lessons_parse_options *opt, lessons_report_fn report,
+                           void *ctx, int *problems)
+{
+    return parse_lesson(name, text ? text : "", text ? len : 0, opt, report, ctx, problems);
+}
+
 /* ------------------------------------------------------------ the set */
 
 static int cmp_lesson(const void *a, const void *b)
@@ -511,6 +568,47 @@ static void warn_report(void *ctx, const char *path, int line, const char *msg)
     fprintf(stderr, "warning: %s:%d: %s\n", path, line, msg);
 }
 
+static void gen_free(lessons_gen *g)
+{
+    if (!g)
+        return;
+    for (int li = 0; li < 2; li++) {
+        for (size_t i = 0; i < g->count[li]; i++)
+            lessons_lesson_free(&g->items[li][i]->pub);
+        free(g->items[li]);
+    }
+    free(g);
+}
+
+static void gen_add(lessons_gen *s, lesson *l)
+{
+    int li = locale_index(l->locale);
+    lesson_priv **g = realloc(s->items[li], (s->count[li] + 1) * sizeof *g);
+    if (!g) {
+        lessons_lesson_free(l);
+        return;
+    }
+    s->items[li] = g;
+    s->items[li][s->count[li]++] = (lesson_priv *)l;
+}
+
+/* Sorts the generation and wraps it in a set (taking it over). */
+static lessons_set *set_of(lessons_gen *g, char *err, size_t err_size)
+{
+    for (int li = 0; li < 2; li++)
+        if (g->count[li])
+            qsort(g->items[li], g->count[li], sizeof *g->items[li], cmp_lesson);
+    lessons_set *s = calloc(1, sizeof *s);
+    if (!s || pthread_mutex_init(&s->swap_lock, NULL) != 0) {
+        free(s);
+        gen_free(g);
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    atomic_init(&s->cur, g);
+    return s;
+}
+
 lessons_set *lessons_load(const char *dir, char *err, size_t err_size)
 {
     if (!dir) {
@@ -522,7 +620,7 @@ lessons_set *lessons_load(const char *dir, char *err, size_t err_size)
         snprintf(err, err_size, "cannot read lessons folder %s: %s", dir, strerror(errno));
         return NULL;
     }
-    lessons_set *s = calloc(1, sizeof *s);
+    lessons_gen *s = calloc(1, sizeof *s);
     char **names = NULL;
     size_t n = 0;
     struct dirent *e;
@@ -557,35 +655,61 @@ lessons_set *lessons_load(const char *dir, char *err, size_t err_size)
             fprintf(stderr, "warning: %s: lesson skipped\n", path);
             continue;
         }
-        int li = locale_index(l->locale);
-        lesson_priv **g = realloc(s->items[li], (s->count[li] + 1) * sizeof *g);
-        if (!g) {
-            lessons_lesson_free(l);
-            continue;
-        }
-        s->items[li] = g;
-        s->items[li][s->count[li]++] = (lesson_priv *)l;
+        gen_add(s, l);
     }
     free(names);
-    for (int li = 0; li < 2; li++)
-        if (s->count[li])
-            qsort(s->items[li], s->count[li], sizeof *s->items[li], cmp_lesson);
-    return s;
+    return set_of(s, err, err_size);
 }
 
 void lessons_free(lessons_set *s)
 {
     if (!s)
         return;
-    for (int li = 0; li < 2; li++) {
-        for (size_t i = 0; i < s->count[li]; i++)
-            lessons_lesson_free(&s->items[li][i]->pub);
-        free(s->items[li]);
+    gen_free(atomic_load(&s->cur));
+    for (lessons_gen *g = s->retired, *next; g; g = next) {
+        next = g->retired_next;
+        gen_free(g);
     }
+    pthread_mutex_destroy(&s->swap_lock);
     free(s);
 }
 
-const lesson *lessons_find(const lessons_set *s, const char *slug, const char *locale)
+lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, char *err, size_t err_size)
+{
+    lessons_gen *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    lessons_parse_options opt = {NULL, false, false};
+    for (size_t i = 0; i < n; i++) {
+        lesson *l = lessons_parse_text(texts[i].name, texts[i].text, texts[i].len, &opt,
+                                       warn_report, NULL, NULL);
+        if (!l) {
+            fprintf(stderr, "warning: %s: lesson skipped\n", texts[i].name);
+            continue;
+        }
+        gen_add(g, l);
+    }
+    return set_of(g, err, err_size);
+}
+
+void lessons_swap(lessons_set *live, lessons_set *fresh)
+{
+    if (!live || !fresh)
+        return;
+    pthread_mutex_lock(&live->swap_lock);
+    lessons_gen *g = atomic_exchange(&fresh->cur, NULL);
+    lessons_gen *old = atomic_exchange_explicit(&live->cur, g, memory_order_acq_rel);
+    if (old) {
+        old->retired_next = live->retired;
+        live->retired = old;
+    }
+    pthread_mutex_unlock(&live->swap_lock);
+    lessons_free(fresh);
+}
+
+static const lesson *gen_find(const lessons_gen *s, const char *slug, const char *locale)
 {
     if (!s || !slug || !i18n_locale_canonical(locale))
         return NULL;
@@ -596,23 +720,31 @@ const lesson *lessons_find(const lessons_set *s, const char *slug, const char *l
     return NULL;
 }
 
-size_t lessons_count(const lessons_set *s, const char *locale)
+const lesson *lessons_find(const lessons_set *set, const char *slug, const char *locale)
 {
+    return set ? gen_find(gen_of(set), slug, locale) : NULL;
+}
+
+size_t lessons_count(const lessons_set *set, const char *locale)
+{
+    const lessons_gen *s = set ? gen_of(set) : NULL;
     if (!s || !i18n_locale_canonical(locale))
         return 0;
     return s->count[locale_index(i18n_locale_canonical(locale))];
 }
 
-const lesson *lessons_at(const lessons_set *s, const char *locale, size_t i)
+const lesson *lessons_at(const lessons_set *set, const char *locale, size_t i)
 {
+    const lessons_gen *s = set ? gen_of(set) : NULL;
     if (!s || !i18n_locale_canonical(locale))
         return NULL;
     int li = locale_index(i18n_locale_canonical(locale));
     return i < s->count[li] ? &s->items[li][i]->pub : NULL;
 }
 
-size_t lessons_list(const lessons_set *s, const char *locale, const lesson **out, size_t max)
+size_t lessons_list(const lessons_set *set, const char *locale, const lesson **out, size_t max)
 {
+    const lessons_gen *s = set ? gen_of(set) : NULL;
     if (!s)
         return 0;
     const char *loc = i18n_locale_canonical(locale);
@@ -627,7 +759,7 @@ size_t lessons_list(const lessons_set *s, const char *locale, const lesson **out
         const lesson *y = NULL;
         while (b < s->count[oi]) {
             y = &s->items[oi][b]->pub;
-            if (!lessons_find(s, y->slug, loc))
+            if (!gen_find(s, y->slug, loc))
                 break;
             y = NULL;
             b++;
@@ -649,9 +781,10 @@ size_t lessons_list(const lessons_set *s, const char *locale, const lesson **out
     return total;
 }
 
-const quiz_question *lessons_find_question(const lessons_set *s, const char *global_id,
+const quiz_question *lessons_find_question(const lessons_set *set, const char *global_id,
                                            const char *locale)
 {
+    const lessons_gen *s = set ? gen_of(set) : NULL;
     if (!s || !global_id)
         return NULL;
     const char *dot = strchr(global_id, '.');
@@ -665,7 +798,7 @@ const quiz_question *lessons_find_question(const lessons_set *s, const char *glo
         loc = I18N_EN;
     const char *order[2] = {loc, i18n_other_locale(loc)};
     for (int k = 0; k < 2; k++) {
-        const lesson *l = lessons_find(s, slug, order[k]);
+        const lesson *l = gen_find(s, slug, order[k]);
         if (!l)
             continue;
         for (size_t i = 0; i < l->quiz.count; i++)

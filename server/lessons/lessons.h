@@ -7,7 +7,9 @@
  * ```quiz questions (quiz.h), link checks, ordering, and look-ups by slug, locale and
  * global question id ("slug.id").
  * Does not: serve HTTP (pages.c) or grade answers (quiz.h). A loaded set is read-only and
- * safe to share between threads.
+ * safe to share between threads, except that lessons_swap may replace its contents
+ * while readers use it (see the comment on struct lessons_set in lessons.c): pointers
+ * obtained from a set stay valid until lessons_free.
  */
 #ifndef TCPLAB_LESSONS_LESSONS_H
 #define TCPLAB_LESSONS_LESSONS_H
@@ -79,5 +81,29 @@ int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_
  * SLUG.zh-CN.md with SLUG matching [a-z0-9-]{1,63}. */
 bool lessons_split_name(const char *path, char *slug_out, size_t slug_size,
                         const char **locale_out);
+
+/* ---- additions (R: lessons in the database) ---- */
+
+/* Like lessons_parse_file, for a text in memory (`len` bytes, need not be NUL-terminated).
+ * `name` stands for the file: its base name gives slug and locale, it prefixes problems,
+ * and its folder is where relative links are resolved. */
+lesson *lessons_parse_text(const char *name, const char *text, size_t len,
+                           const lessons_parse_options *opt, lessons_report_fn report,
+                           void *ctx, int *problems);
+
+typedef struct lessons_text {
+    const char *name; /* "SLUG.md" / "SLUG.zh-CN.md" (a folder in front is allowed) */
+    const char *text;
+    size_t len;
+} lessons_text;
+
+/* A set built from texts, with lessons_load's leniency (bad ones skipped with a warning
+ * on stderr). NULL (reason in err) only when out of memory. */
+lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, char *err, size_t err_size);
+
+/* Moves the lessons of `fresh` into `live` (which readers may be using concurrently) and
+ * frees `fresh`. Readers see either the old or the new lessons, never a mix within one
+ * call; the old lessons are kept until lessons_free(live). */
+void lessons_swap(lessons_set *live, lessons_set *fresh);
 
 #endif

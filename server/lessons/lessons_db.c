@@ -1,0 +1,226 @@
+/*
+ * lessons_db.c — lessons in the database: import, load, refresh, export (lessons_db.h).
+ *
+ * Owns: file I/O of whole lesson texts (read and written byte-exact, no newline or
+ * encoding normalisation) and the refresh lock.
+ * Does not: parse lessons (lessons.c) or run SQL (store_lessons.c).
+ */
+#include "lessons_db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../store/store_lessons.h"
+#include "i18n.h"
+#include "markdown.h"
+
+void lessons_db_file_name(const char *slug, const char *locale, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s.md", slug, strcmp(locale, "en") ? ".zh-CN" : "");
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n == cap) {
+            if (cap > 4u * MARKDOWN_MAX_BYTES) { /* far past the lesson limit: refuse */
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            char *g = realloc(buf, cap * 2);
+            if (!g) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = g;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lessons_db_import(struct store *st, const char *dir, size_t *imported, char *err,
+                      size_t err_size)
+{
+    if (imported)
+        *imported = 0;
+    int64_t have = 0;
+    if (store_lesson_count(st, &have) != STORE_OK) {
+        snprintf(err, err_size, "%s", store_last_error());
+        return -1;
+    }
+    if (have > 0)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, err_size, "cannot read lessons folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char slug[64];
+        if (e->d_name[0] == '.' || !lessons_split_name(e->d_name, slug, sizeof slug, NULL))
+            continue;
+        char **g = realloc(names, (n + 1) * sizeof *g);
+        if (!g || !(g[n] = strdup(e->d_name))) {
+            names = g ? g : names;
+            rc = -1;
+            snprintf(err, err_size, "out of memory");
+            break;
+        }
+        names = g;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    store_lesson_text *items = calloc(n ? n : 1, sizeof *items);
+    char (*slugs)[64] = calloc(n ? n : 1, sizeof *slugs);
+    if (rc == 0 && (!items || !slugs)) {
+        rc = -1;
+        snprintf(err, err_size, "out of memory");
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        const char *locale = NULL;
+        lessons_split_name(names[i], slugs[i], sizeof slugs[i], &locale);
+        items[i].slug = slugs[i];
+        items[i].locale = locale;
+        char *body = slurp(path, &items[i].body_len);
+        if (!body) {
+            rc = -1;
+            snprintf(err, err_size, "cannot read %s: %s", path,
+                     errno ? strerror(errno) : "too large");
+            break;
+        }
+        items[i].body = body;
+    }
+    if (rc == 0) {
+        store_status s = store_lesson_import(st, items, n, "import");
+        if (s == STORE_OK && imported)
+            *imported = n;
+        else if (s == STORE_CONFLICT)
+            ; /* another process imported first: fine */
+        else if (s != STORE_OK) {
+            rc = -1;
+            snprintf(err, err_size, "importing lessons: %s", store_last_error());
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (items)
+            free((char *)items[i].body);
+        free(names[i]);
+    }
+    free(names);
+    free(items);
+    free(slugs);
+    return rc;
+}
+
+lessons_set *lessons_db_load(struct store *st, char *err, size_t err_size)
+{
+    store_lesson_rev *v = NULL;
+    size_t n = 0;
+    if (store_lesson_list(st, false, true, &v, &n) != STORE_OK) {
+        snprintf(err, err_size, "reading lessons: %s", store_last_error());
+        return NULL;
+    }
+    lessons_text *t = calloc(n ? n : 1, sizeof *t);
+    char (*names)[80] = calloc(n ? n : 1, sizeof *names);
+    lessons_set *s = NULL;
+    if (!t || !names) {
+        snprintf(err, err_size, "out of memory");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            lessons_db_file_name(v[i].slug, v[i].locale, names[i], sizeof names[i]);
+            t[i].name = names[i];
+            t[i].text = v[i].body;
+            t[i].len = v[i].body_len;
+        }
+        s = lessons_from_texts(t, n, err, err_size);
+    }
+    free(t);
+    free(names);
+    store_lesson_revs_free(v, n);
+    return s;
+}
+
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int lessons_db_refresh(struct store *st, lessons_set *live, char *err, size_t err_size)
+{
+    pthread_mutex_lock(&refresh_lock);
+    lessons_set *fresh = lessons_db_load(st, err, err_size);
+    if (fresh)
+        lessons_swap(live, fresh);
+    pthread_mutex_unlock(&refresh_lock);
+    return fresh ? 0 : -1;
+}
+
+int lessons_db_export(struct store *st, const char *dir, size_t *written, char *err,
+                      size_t err_size)
+{
+    if (written)
+        *written = 0;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_size, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    store_lesson_rev *v = NULL;
+    size_t n = 0;
+    if (store_lesson_list(st, false, true, &v, &n) != STORE_OK) {
+        snprintf(err, err_size, "reading lessons: %s", store_last_error());
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char name[80], path[1200], tmp[1210];
+        lessons_db_file_name(v[i].slug, v[i].locale, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *f = fopen(tmp, "wb");
+        bool ok = f && fwrite(v[i].body, 1, v[i].body_len, f) == v[i].body_len;
+        if (f && fclose(f) != 0)
+            ok = false;
+        if (!ok || rename(tmp, path) != 0) {
+            snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+            remove(tmp);
+            rc = -1;
+            break;
+        }
+        if (written)
+            (*written)++;
+    }
+    store_lesson_revs_free(v, n);
+    return rc;
+}
