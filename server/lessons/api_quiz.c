@@ -15,6 +15,8 @@
 #include <sys/random.h>
 
 #include "../app.h"
+#include "../grading/auth.h"
+#include "../grading/grading.h"
 #include "i18n.h"
 #include "lessons.h"
 #include "quiz.h"
@@ -142,14 +144,33 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
                           "the request body is empty; send the answer as JSON", NULL);
         return;
     }
+    /* Anyone may answer; a bad token is a 401 and a cookie session needs its CSRF token. */
+    grading_principal who;
+    if (!grading_guard(req, res, &who, GRADING_ANYONE))
+        return;
     json_t *answer = parse_body(req, res);
     if (!answer)
         return;
     json_t *result = quiz_grade(q, seed, answer, req_locale(req));
-    json_decref(answer);
     if (!result) {
+        json_decref(answer);
         http_problem(res, 500, NULL, "could not grade the answer");
         return;
     }
+    /* A signed-in student's graded answer is an attempt: it is committed durably before the
+     * 200 (nothing acknowledged is lost). Anonymous answers are graded and not stored;
+     * malformed ones (gradable: false) cost no attempt. */
+    if (json_is_true(json_object_get(result, "gradable"))) {
+        double score = json_number_value(json_object_get(result, "score"));
+        int64_t id = grading_record_quiz_attempt(req, gid, answer, result, score);
+        if (id < 0) {
+            json_decref(answer);
+            json_decref(result);
+            http_problem(res, 503, NULL, "the attempt could not be recorded; nothing was saved, "
+                                         "try again");
+            return;
+        }
+    }
+    json_decref(answer);
     http_json_steal(res, 200, result);
 }
