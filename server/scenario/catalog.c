@@ -2,8 +2,9 @@
  * catalog.c — the 17 built-in scenarios (names fixed by /work/notes/catalog.md).
  *
  * Owns: each built-in's name, title, one-paragraph explanation and its scenario JSON text
- * in the issue #2 contract. Numbers follow RFC 9293's figures: client (A) ISS 100, server
- * (B) ISS 300, one-way latency 50 ms, RTO 1 s, MSL 120 s (TIME-WAIT = 2 MSL = 240 s; the
+ * in the issue #2 contract, then its Simplified Chinese title and explanation (the same
+ * facts; RFC state and flag names stay in English, as Chinese textbooks write them).
+ * Numbers follow RFC 9293's figures: client (A) ISS 100, server (B) ISS 300, one-way latency 50 ms, RTO 1 s, MSL 120 s (TIME-WAIT = 2 MSL = 240 s; the
  * run ends when nothing is pending), 5 retries. Figures 9 and 10 use client ISS 99 and
  * server ISS 299 so that B "sends 300, receives 100" as in the figure.
  * Does not: parse or run the scenarios (scenario_json.h, sim.h); tests/unit/test_catalog.c
@@ -33,7 +34,15 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Handshake, data, and close\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
      SEND(200, "client", 10) ",\n" EV(400, "client", "close") ",\n" EV(600, "server", "close")
-     "\n  ]\n}\n"},
+     "\n  ]\n}\n",
+     "握手、传输数据与关闭",
+     "客户端以三次握手打开连接（RFC 9293 §3.5，图 6）：SYN <SEQ=100>，SYN,ACK <SEQ=300><ACK=101>，"
+     "ACK <SEQ=101><ACK=301>。随后它发送 10 字节数据，服务器立即确认（ACK=111）。"
+     "客户端先关闭（§3.6，图 12）：发出 FIN 后进入 FIN-WAIT-1，收到服务器对这个 FIN 的确"
+     "认后进入 FIN-WAIT-2；服务器则停在 CLOSE-WAIT，直到它的应用程序也关闭。"
+     "服务器发出 FIN 后进入 LAST-ACK；客户端确认这个 FIN，然后在 TIME-WAIT 中等待 2 MSL（§3.4.2，"
+     "§3.10.8）才进入 CLOSED——这样，万一最后的 ACK 丢失还可以重发，网络中残留的旧报文段也"
+     "有时间消亡。"},
 
     {"server-closes-first", "Server closes first",
      "After the handshake (RFC 9293 Figure 6) the server's application closes first, so the roles "
@@ -44,7 +53,13 @@ static const catalog_entry entries[] = {
      "arrives.",
      "{\n  \"title\": \"Server closes first\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     EV(200, "server", "close") ",\n" EV(400, "client", "close") "\n  ]\n}\n"},
+     EV(200, "server", "close") ",\n" EV(400, "client", "close") "\n  ]\n}\n",
+     "服务器先关闭",
+     "握手（RFC 9293 图 6）之后，服务器的应用程序先关闭，于是图 12 中的角色互换："
+     "服务器发出 FIN，依次经过 FIN-WAIT-1 → FIN-WAIT-2；客户端进入 CLOSE-WAIT，"
+     "等它的应用程序也关闭时再进入 LAST-ACK。先关闭的一方就是最终进入 TIME-WAIT 的一方（§3.6）："
+     "这里是服务器在确认客户端的 FIN 之后还要把连接保留 2 MSL，而客户端一收到这个 ACK 就"
+     "进入 CLOSED。"},
 
     {"half-close", "Half-close: the server keeps sending",
      "CLOSE means only \"I have no more data to send\" (RFC 9293 §3.6, §3.6.1 Half-Closed "
@@ -55,7 +70,12 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Half-close\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
      EV(200, "client", "close") ",\n" SEND(400, "server", 100) ",\n" EV(600, "server", "close")
-     "\n  ]\n}\n"},
+     "\n  ]\n}\n",
+     "半关闭：服务器继续发送",
+     "CLOSE 的意思只是“我没有更多数据要发送了”（RFC 9293 §3.6，§3.6.1 半关闭连接）。"
+     "客户端在握手后关闭，进入 FIN-WAIT-2，但它仍然可以接收：处于 CLOSE-WAIT 的服务器又发"
+     "送了 100 字节，客户端予以确认（ACK=401）。直到服务器的应用程序也关闭，"
+     "它的 FIN 才发出（LAST-ACK）；客户端确认这个 FIN，进入 TIME-WAIT。"},
 
     {"simultaneous-open", "Simultaneous open",
      "Both endpoints call connect at the same moment (RFC 9293 §3.5, Figure 7; supporting this "
@@ -66,7 +86,13 @@ static const catalog_entry entries[] = {
      "segment, exactly as in Figure 7.",
      "{\n  \"title\": \"Simultaneous open\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "client", "connect") ",\n" EV(0, "server", "connect")
-     "\n  ]\n}\n"},
+     "\n  ]\n}\n",
+     "同时打开",
+     "两端在同一时刻调用 connect（RFC 9293 §3.5，图 7；必须支持这种情况，见 MUST-10）。"
+     "对方的 SYN 到达时，双方都处于 SYN-SENT，于是都进入 SYN-RECEIVED，"
+     "并回应 SYN,ACK <SEQ=ISS><ACK=RCV.NXT>（§3.10.7.3）。"
+     "这两个 SYN,ACK 到达时，其中的 SYN 占用的是早已收到的旧序号，会被裁掉（§3.10.7.4），"
+     "而其中可接受的 ACK 使双方各自进入 ESTABLISHED——无须再发任何报文段，与图 7 完全一致。"},
 
     {"simultaneous-close", "Simultaneous close",
      "Both applications close at the same moment (RFC 9293 §3.6, Figure 13). Each side sends FIN "
@@ -75,7 +101,12 @@ static const catalog_entry entries[] = {
      "the FINs arrive both move to TIME-WAIT, and both wait 2 MSL before CLOSED.",
      "{\n  \"title\": \"Simultaneous close\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     EV(200, "client", "close") ",\n" EV(200, "server", "close") "\n  ]\n}\n"},
+     EV(200, "client", "close") ",\n" EV(200, "server", "close") "\n  ]\n}\n",
+     "同时关闭",
+     "两端的应用程序在同一时刻关闭（RFC 9293 §3.6，图 13）。双方都从 ESTABLISHED 发出 FIN，"
+     "进入 FIN-WAIT-1；随后各自在自己的 FIN 被确认之前就收到了对方的 FIN，于是进入 CLOSING，"
+     "并确认这个 FIN。对各自 FIN 的确认到达后，双方都进入 TIME-WAIT，都要等待 2 MSL 才进"
+     "入 CLOSED。"},
 
     {"lost-syn", "Lost SYN",
      "The network drops the client's first SYN. Nothing comes back, so the client's retransmission "
@@ -85,7 +116,11 @@ static const catalog_entry entries[] = {
      "late.",
      "{\n  \"title\": \"Lost SYN\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"client\", \"flags\": [\"SYN\"], \"nth\": 1}") "  " TIMERS
-     "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") "\n  ]\n}\n"},
+     "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") "\n  ]\n}\n",
+     "SYN 丢失",
+     "网络丢弃了客户端的第一个 SYN。没有任何回应，于是客户端的重传定时器（RFC 9293 §3.8.1，"
+     "RFC 6298；这里为 1 秒）超时，SYN 以相同的序列号 100 再次发出——重传沿用原来的 ISN，"
+     "不会另选一个新的。重传的 SYN 顺利到达，握手按图 6 完成，只是晚了一个 RTO。"},
 
     {"lost-syn-ack", "Lost SYN,ACK",
      "The server's SYN,ACK is dropped. Both sides have a retransmission timer running (RFC 9293 "
@@ -99,7 +134,16 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Lost SYN,ACK\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"server\", \"flags\": [\"SYN\", \"ACK\"], \"nth\": 1}")
      "  " TIMERS "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect")
-     "\n  ]\n}\n"},
+     "\n  ]\n}\n",
+     "SYN,ACK 丢失",
+     "服务器的 SYN,ACK 被丢弃。两端各有一个重传定时器在运行（RFC 9293 §3.8.1）："
+     "客户端的用于 SYN，服务器的用于 SYN,ACK。客户端的定时器先超时，于是重发 SYN；"
+     "服务器的定时器恰好在重发的 SYN 到达的同一时刻超时，于是重发 SYN,ACK。对处于 SYN-RECEIVED "
+     "的服务器来说，重发的 SYN 是一个旧的重复报文段：它完全落在 RCV.NXT 之前，"
+     "不可接受，只会引出一个空的 ACK <SEQ=SND.NXT><ACK=RCV.NXT>（§3.10.7.4）。"
+     "重传的 SYN,ACK 比这个 ACK 早一点发出，先到达客户端，完成了客户端一侧的握手；"
+     "随后那个空的 ACK 到达已处于 ESTABLISHED 的客户端，作为重复 ACK 被忽略。"
+     "客户端的 ACK 则完成了服务器一侧的握手。"},
 
     {"lost-third-ack", "Lost third ACK",
      "The handshake's final ACK is dropped: the client is ESTABLISHED (it received an acceptable "
@@ -110,7 +154,13 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Lost third ACK\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"client\", \"flags\": [\"ACK\"], \"nth\": 1}") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     SEND(200, "client", 10) "\n  ]\n}\n"},
+     SEND(200, "client", 10) "\n  ]\n}\n",
+     "第三次握手的 ACK 丢失",
+     "握手的最后一个 ACK 被丢弃：客户端已经进入 ESTABLISHED（它收到了可接受的 SYN,ACK，"
+     "RFC 9293 §3.10.7.3），服务器却仍处于 SYN-RECEIVED。客户端发送 10 字节数据；"
+     "SYN 之后的每个报文段都带 ACK，所以数据报文段中可接受的 ACK 就完成了服务器一侧的握手"
+     "（§3.10.7.4 第五步：SYN-RECEIVED → ESTABLISHED），随后其中的数据被接受并得到确认。"
+     "整个过程不需要任何重传。"},
 
     {"lost-fin", "Lost FIN",
      "The client's FIN is dropped. A FIN occupies one sequence number, so it is covered by the "
@@ -120,7 +170,12 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Lost FIN\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"client\", \"flags\": [\"ACK\", \"FIN\"], \"nth\": 1}")
      "  " TIMERS "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect")
-     ",\n" EV(200, "client", "close") ",\n" EV(1500, "server", "close") "\n  ]\n}\n"},
+     ",\n" EV(200, "client", "close") ",\n" EV(1500, "server", "close") "\n  ]\n}\n",
+     "FIN 丢失",
+     "客户端的 FIN 被丢弃。FIN 占用一个序列号，所以它和数据一样受重传定时器保护（RFC 9293 "
+     "§3.6，§3.8.1）：一个 RTO 之后，仍处于 FIN-WAIT-1 的客户端再次发出同一个 FIN <SEQ=101>。"
+     "此后的关闭过程与图 12 相同：服务器进入 CLOSE-WAIT，之后进入 LAST-ACK；"
+     "客户端进入 FIN-WAIT-2，然后进入 TIME-WAIT。"},
 
     {"lost-final-ack", "Lost final ACK",
      "The last ACK of the teardown (the client's ACK of the server's FIN) is dropped. The client "
@@ -132,7 +187,12 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Lost final ACK\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"client\", \"flags\": [\"ACK\"], \"nth\": 2}") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     EV(200, "client", "close") ",\n" EV(400, "server", "close") "\n  ]\n}\n"},
+     EV(200, "client", "close") ",\n" EV(400, "server", "close") "\n  ]\n}\n",
+     "最后一个 ACK 丢失",
+     "四次挥手的最后一个 ACK（客户端对服务器 FIN 的确认）被丢弃。客户端已经处于 TIME-WAIT；"
+     "处于 LAST-ACK 的服务器在定时器超时后重传它的 FIN。这正是 TIME-WAIT 存在的原因（RFC "
+     "9293 §3.6，§3.10.7.4）：在 TIME-WAIT 中唯一可能到达的就是对端 FIN 的重传——客户端再"
+     "次确认它，并重新开始 2 MSL 的计时。第二个 ACK 顺利到达，服务器进入 CLOSED。"},
 
     {"connection-refused", "Connection refused",
      "The client connects to a port where nothing listens. The server side has no connection "
@@ -143,7 +203,15 @@ static const catalog_entry entries[] = {
      "\"connection reset\" (§3.10.7.3) — which sockets APIs report as \"Connection refused\" "
      "(ECONNREFUSED).",
      "{\n  \"title\": \"Connection refused\",\n  " ISS_AB "  " NET("") "  " TIMERS
-     "  \"events\": [\n" EV(0, "client", "connect") "\n  ]\n}\n"},
+     "  \"events\": [\n" EV(0, "client", "connect") "\n  ]\n}\n",
+     "连接被拒绝",
+     "客户端连接一个没有任何程序监听的端口。服务器一侧没有连接（CLOSED），而处于 CLOSED "
+     "的端点对除 RST 以外的任何报文段都回以 RST（RFC 9293 §3.5.2 第 1 种情况，"
+     "§3.10.7.1）：SYN 不带 ACK，所以复位报文段是 <SEQ=0><ACK=101><CTL=RST,ACK>（ACK = SEG.SEQ "
+     "+ SEG.LEN，SYN 占一个序号）。在 SYN-SENT 状态下，这个 RST 确认了客户端的 SYN，"
+     "因而是可接受的：客户端进入 CLOSED，并通知用户“connection reset”（连接被重置，"
+     "§3.10.7.3）——套接字 API 把它报告为“Connection refused”（ECONNREFUSED，"
+     "连接被拒绝）。"},
 
     {"abort-rst", "Abort with RST",
      "After the handshake the client's application calls ABORT (RFC 9293 §3.10.5): in "
@@ -153,7 +221,12 @@ static const catalog_entry entries[] = {
      "5961 §3), goes to CLOSED and tells its user \"connection reset\".",
      "{\n  \"title\": \"Abort with RST\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     EV(200, "client", "abort") "\n  ]\n}\n"},
+     EV(200, "client", "abort") "\n  ]\n}\n",
+     "用 RST 异常终止",
+     "握手之后，客户端的应用程序调用 ABORT（RFC 9293 §3.10.5）：在 ESTABLISHED 状态下发出"
+     "复位报文段 <SEQ=SND.NXT><CTL=RST>，丢弃排队的数据，连接立即进入 CLOSED——没有 FIN 交"
+     "换，也没有 TIME-WAIT。这个 RST 的序列号等于服务器的 RCV.NXT，所以服务器接受它（§3.10.7.4 "
+     "第二步，RFC 5961 §3），进入 CLOSED，并通知它的用户“connection reset”（连接被重置）。"},
 
     {"half-open-discovery", "Half-open connection discovery",
      "RFC 9293 §3.5.1, Figure 9. The client crashes and loses its TCB while the server stays "
@@ -168,7 +241,15 @@ static const catalog_entry entries[] = {
      "  \"client\": {\"iss\": [99, 400]},\n  \"server\": {\"iss\": [299, 600]},\n  " NET("") "  "
      TIMERS "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
      EV(200, "client", "crash") ",\n" EV(300, "client", "connect") ",\n"
-     EV(1000, "server", "listen") "\n  ]\n}\n"},
+     EV(1000, "server", "listen") "\n  ]\n}\n",
+     "发现半开连接",
+     "RFC 9293 §3.5.1，图 9。客户端崩溃，丢失了 TCB，而服务器仍处于 ESTABLISHED（发送 300，"
+     "接收 100）。重启后的客户端以 SYN <SEQ=400> 重新打开连接。在同步状态下收到 SYN，"
+     "会引出一个挑战 ACK <SEQ=300><ACK=100><CTL=ACK>（§3.10.7.4，RFC 5961 §4）。"
+     "这个 ACK 确认的并不是客户端发出过的任何东西（100 =< ISS），于是处于 SYN-SENT 的客户"
+     "端用 <SEQ=100><CTL=RST> 复位它（§3.10.7.3）。这个 RST 恰好位于服务器的 RCV.NXT，"
+     "服务器于是中止连接（“connection reset”）。随后客户端重传的 SYN 发现服务器又在监听了，"
+     "图 6 的握手顺利完成。"},
 
     {"half-open-data", "Half-open connection: data meets RST",
      "RFC 9293 §3.5.1, Figure 10. The client crashes and loses its TCB; the server, still "
@@ -179,7 +260,13 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Half-open connection: data meets RST\",\n"
      "  \"client\": {\"iss\": 99},\n  \"server\": {\"iss\": 299},\n  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
-     EV(200, "client", "crash") ",\n" SEND(300, "server", 10) "\n  ]\n}\n"},
+     EV(200, "client", "crash") ",\n" SEND(300, "server", 10) "\n  ]\n}\n",
+     "半开连接：数据遇上 RST",
+     "RFC 9293 §3.5.1，图 10。客户端崩溃，丢失了 TCB；仍处于 ESTABLISHED（发送 300，"
+     "接收 100）的服务器发出 10 字节数据 <SEQ=300><ACK=100>。对客户端来说根本不存在这条连"
+     "接（CLOSED），所以它回以复位报文段，序列号取自该报文段的确认号：<SEQ=100><CTL=RST>（§3.5.2 "
+     "第 1 种情况，§3.10.7.1）。这个 RST 落在服务器的窗口内、恰好位于 RCV.NXT，"
+     "于是服务器中止连接：进入 CLOSED，报告“connection reset”（连接被重置）。"},
 
     {"old-duplicate-syn", "Old duplicate SYN",
      "RFC 9293 §3.5, Figure 8: why the handshake has three segments. An old duplicate SYN "
@@ -195,7 +282,14 @@ static const catalog_entry entries[] = {
          "\"extra_ms\": 200}") "  " TIMERS
      "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") ",\n"
      "    {\"at_ms\": 20, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 90, "
-     "\"ack\": 0, \"len\": 0}}\n  ]\n}\n"},
+     "\"ack\": 0, \"len\": 0}}\n  ]\n}\n",
+     "旧的重复 SYN",
+     "RFC 9293 §3.5，图 8：握手为什么需要三个报文段。一个旧的重复 SYN <SEQ=90>（人为注入）"
+     "先于客户端真正的 SYN 到达正在监听的服务器——真正的 SYN 被网络延迟了。服务器用 SYN,ACK "
+     "<SEQ=300><ACK=91> 回应它。处于 SYN-SENT 的客户端发现这个 ACK 确认的是自己从未发出过"
+     "的东西（91 =< ISS 100），于是回复 <SEQ=91><CTL=RST>（§3.10.7.3）。服务器的 SYN-RECEIVED "
+     "来自被动打开，因此它回到 LISTEN（§3.5.3）——接着真正的 SYN 到达，握手以服务器的下一"
+     "个 ISN 400 完成。"},
 
     {"old-duplicate-syn-passive", "Old duplicate SYN on two listeners",
      "RFC 9293 §3.5, Figure 11. Both endpoints are passive (LISTEN). An old duplicate SYN "
@@ -207,7 +301,14 @@ static const catalog_entry entries[] = {
      "{\n  \"title\": \"Old duplicate SYN on two listeners\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "client", "listen") ",\n" EV(0, "server", "listen") ",\n"
      "    {\"at_ms\": 20, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 90, "
-     "\"ack\": 0, \"len\": 0}}\n  ]\n}\n"},
+     "\"ack\": 0, \"len\": 0}}\n  ]\n}\n",
+     "两个监听端上的旧重复 SYN",
+     "RFC 9293 §3.5，图 11。两端都是被动打开（LISTEN）。一个旧的重复 SYN <SEQ=90> 到达服"
+     "务器，服务器进入 SYN-RECEIVED，并回应 <SEQ=300><ACK=91><CTL=SYN,ACK>。"
+     "处于 LISTEN 的一方收到任何 ACK 都必须以复位报文段 <SEQ=SEG.ACK><CTL=RST> 回应（§3.10.7.2），"
+     "所以客户端发出 <SEQ=91><CTL=RST>，自己仍留在 LISTEN。这个 RST 恰好位于服务器的 RCV.NXT，"
+     "而服务器的 SYN-RECEIVED 是从 LISTEN 进入的，所以它回到 LISTEN（§3.5.3）。"
+     "两端最终都回到了起始状态。"},
 
     {"syn-retries-exhausted", "SYN retries exhausted",
      "Every SYN the client sends is lost (think of a firewall that silently drops them). The "
@@ -219,7 +320,14 @@ static const catalog_entry entries[] = {
      "so that the whole story fits on one page.",
      "{\n  \"title\": \"SYN retries exhausted\",\n  " ISS_AB "  "
      NET("{\"action\": \"drop\", \"from\": \"client\", \"flags\": [\"SYN\"]}") "  " TIMERS
-     "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") "\n  ]\n}\n"},
+     "  \"events\": [\n" EV(0, "server", "listen") ",\n" EV(0, "client", "connect") "\n  ]\n}\n",
+     "SYN 重传次数耗尽",
+     "客户端发出的每一个 SYN 都丢失了（可以想象一个默默丢弃 SYN 的防火墙）。"
+     "重传定时器（RFC 9293 §3.8.1，RFC 6298 §5.5）每超时一次就加倍：SYN 分别在第 1、"
+     "3、7、15 和 31 秒重传。重传达到 max_retries（5）次之后，下一次超时（第 63 秒）"
+     "就放弃：连接进入 CLOSED，用户收到“connection timed out”（连接超时）的通知（§3.8.3，"
+     "重传次数过多）。注意：对 SYN 而言，RFC 9293 要求 R2 至少允许 3 分钟的重传（MUST-23）；"
+     "本实验大约一分钟后就放弃，只是为了让整个过程能在一页之内展示完。"},
 };
 
 // clang-format on
@@ -232,6 +340,16 @@ size_t catalog_count(void)
 const catalog_entry *catalog_at(size_t i)
 {
     return i < catalog_count() ? &entries[i] : NULL;
+}
+
+const char *catalog_title(const catalog_entry *e, const char *locale)
+{
+    return locale && !strcmp(locale, "zh-CN") && e->title_zh ? e->title_zh : e->title;
+}
+
+const char *catalog_summary(const catalog_entry *e, const char *locale)
+{
+    return locale && !strcmp(locale, "zh-CN") && e->summary_zh ? e->summary_zh : e->summary;
 }
 
 const catalog_entry *catalog_find(const char *name)
