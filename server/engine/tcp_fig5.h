@@ -2,7 +2,8 @@
  * tcp_fig5.h — RFC 9293 §3.3.2 as data: the eleven states with a one-sentence meaning each,
  * and every edge drawn in Figure 5 ("TCP Connection State Diagram").
  *
- * Owns: the tables tcp_fig5_states[] (indexed by tcp_state) and tcp_fig5_edges[] (the
+ * Owns: the tables tcp_fig5_states[] (indexed by tcp_state; meanings in English and
+ * Simplified Chinese) and tcp_fig5_edges[] (the
  * figure's arrows, in reading order, top to bottom), plus tcp_fig5_note_edges[]: the one
  * transition the figure's Note 2 says it omits.
  * Does not: drive the engine (server/engine/tcp.c decides transitions by §3.10), draw, or
@@ -18,6 +19,7 @@ typedef struct tcp_fig5_state {
     tcp_state state;
     const char *name;        /* RFC 9293 spelling, same as tcp_state_name() */
     const char *description; /* one sentence, after §3.3.2 */
+    const char *description_zh; /* added: the same sentence in Simplified Chinese */
 } tcp_fig5_state;
 
 typedef struct tcp_fig5_edge {
