@@ -424,7 +424,7 @@ static bool probe_finish(renderer *r, bool continues)
 
 static void heading_finish(renderer *r)
 {
-    char slug[128];
+    char slug[128] = {0};
     size_t n = 0;
     bool dash = false;
     const char *t = r->htext.data ? r->htext.data : "";

@@ -19,6 +19,7 @@
  */
 #include "quiz.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -1007,7 +1008,8 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
         break;
     case QUIZ_ORDER: {
         /* deterministic shuffle, never the answer order itself */
-        size_t perm[QUIZ_MAX_CHOICES], n = q->choice_count;
+        size_t perm[QUIZ_MAX_CHOICES] = {0}, n = q->choice_count;
+        assert(n >= 1 && n <= QUIZ_MAX_CHOICES); /* quiz_parse_block guarantees it */
         for (size_t i = 0; i < n; i++)
             perm[i] = i;
         uint64_t st = fnv1a(q->id);
