@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # tests/run.sh — every test suite, in order; each runs even if an earlier one failed.
+#   0. lint (cppcheck, must be clean; not counted as tests)
 #   1. C unit tests, optimised build          (build/unit_tests)
 #   2. C unit tests, ASan + UBSan build        (build/asan/unit_tests)
 #   3. lesson check on the shipped lessons     (build/tcplab check lessons/), if built in
@@ -18,7 +19,7 @@ run_c() {
   echo "=== $name"
   local log="tests/out/$name.log"
   "$@" >"$log" 2>&1; local rc=$?
-  grep -E '^(FAIL|    )' "$log" | head -60
+  grep -E '^(FAIL|    |not ok)' "$log" | head -60
   local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
   if [ -z "$line" ]; then
     tail -30 "$log"; echo "$name: no summary (exit $rc)"; total_fail=$((total_fail+1))
@@ -50,25 +51,32 @@ run_node() {
   if [ "$rc" != 0 ] || [ "$f" != 0 ]; then suites_failed="$suites_failed $name"; fi
 }
 
+# run_gate NAME CMD...: a check with no test count (lint); it fails the run if CMD fails.
+run_gate() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@" >"tests/out/$name.log" 2>&1; then echo "$name: clean"
+  else cat "tests/out/$name.log" | head -40; echo "$name: FAILED"; suites_failed="$suites_failed $name"; fi
+}
+
+run_gate lint make --no-print-directory lint
 run_c unit build/unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
   run_c unit-asan build/asan/unit_tests
 run_c cli tests/cli/run.sh
 
-if build/tcplab help 2>/dev/null | grep -q '^ *check'; then
-  run_c lessons build/tcplab check lessons/
-fi
+run_c lessons build/tcplab check lessons/
 
-if ls tests/api/*.test.mjs >/dev/null 2>&1 || ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  if [ ! -d node_modules/playwright-core ]; then
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >tests/out/npm.log 2>&1 \
-      || { cat tests/out/npm.log; echo "npm ci failed"; }
-  fi
-  export TCPLAB_BIN=${TCPLAB_BIN:-build/asan/tcplab}
-  export ASAN_OPTIONS=detect_leaks=1
-  ls tests/api/*.test.mjs >/dev/null 2>&1 && run_node api tests/api
-  ls tests/browser/*.test.mjs >/dev/null 2>&1 && run_node browser tests/browser
+# Node test dependencies (playwright-core only; it never downloads a browser: the browser
+# tests drive Debian's /usr/bin/chromium).
+if [ ! -d node_modules/playwright-core ]; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >tests/out/npm.log 2>&1 \
+    || { cat tests/out/npm.log; echo "npm ci failed"; }
 fi
+export TCPLAB_BIN=${TCPLAB_BIN:-build/asan/tcplab}
+export ASAN_OPTIONS=detect_leaks=1
+run_node api tests/api
+run_node browser tests/browser
 
 echo
 [ -n "$suites_failed" ] && echo "failing suites:$suites_failed"
