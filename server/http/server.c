@@ -4,8 +4,10 @@
  * Owns: the listening socket, MHD options (epoll thread pool, limits, idle timeout),
  * request policing before any handler runs (Transfer-Encoding, duplicate Content-Length,
  * body size, path validation), routing, turning an http_response into a wire response
- * (security headers, CSP on HTML, problem `instance`), the access log, request metrics,
- * and graceful shutdown. Also the http.h accessors that need MHD (query, header, cookie).
+ * (security headers, CSP on HTML, problem `instance`, gzip content coding with Vary and
+ * per-coding ETags), the access log, request metrics, the request-head deadline against
+ * slowloris (env TCPLAB_HEADER_TIMEOUT, seconds, default 10, 0: off), and graceful
+ * shutdown. Also the http.h accessors that need MHD (query, header, cookie).
  *
  * Does not: know what any route means; open the store or any other service.
  *

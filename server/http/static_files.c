@@ -2,7 +2,8 @@
  * static_files.c — the in-memory static asset set (contract in static_files.h).
  *
  * Owns: walking the folder once at start, the allow-list rules, the sorted table and its
- * lookup, ETag/Cache-Control/304 logic. Does not: ever open a file after start-up, or
+ * lookup, each file's gzip variant (compressed once, at load), ETag/Cache-Control/304 logic
+ * per coding. Does not: ever open a file after start-up, or
  * derive a file-system path from a request.
  */
 #include "static_files.h"
