@@ -274,6 +274,10 @@ char *figure_render_trace_named(const sim_trace *t, const char *title,
     svg_buf_init(&b);
     char id[32];
     snprintf(id, sizeof id, "scn-%d", figure_no);
+    /* A built-in shown under its own (English) title gets the title in the page's locale. */
+    const catalog_entry *ce = scenario_name && *scenario_name ? catalog_find(scenario_name) : NULL;
+    if (ce && (!title || !*title || !strcmp(title, ce->title)))
+        title = catalog_title(ce, locale);
     const char *cap = title && *title ? title : tr(locale, "Scenario", "场景");
     svg_buf_printf(&b, "<figure class=\"tl-scenario\" id=\"%s\" data-scenario=\"", id);
     svg_buf_escape(&b, scenario_name ? scenario_name : "");

@@ -933,7 +933,8 @@ void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
         svg_buf_printf(b, "<g class=\"tl-state%s\" data-state=\"%s\">",
                        v.state[n->st] ? " tl-visited" : "", tcp_state_name(n->st));
         svg_buf_put(b, "<title>");
-        svg_buf_escape(b, tcp_fig5_states[n->st].description);
+        svg_buf_escape(b, tr(locale, tcp_fig5_states[n->st].description,
+                             tcp_fig5_states[n->st].description_zh));
         svg_buf_put(b, "</title>");
         svg_buf_printf(b,
                        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
