@@ -51,7 +51,9 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
         markdown_buf_puts(&b, " — ");
     }
     esc(&b, i18n_text(loc, I18N_SITE_NAME));
-    markdown_buf_puts(&b, "</title>\n<link rel=\"stylesheet\" href=\"/static/css/app.css\">\n");
+    markdown_buf_puts(&b, "</title>\n<link rel=\"icon\" href=\"/static/favicon.svg\" "
+                          "type=\"image/svg+xml\">\n"
+                          "<link rel=\"stylesheet\" href=\"/static/css/app.css\">\n");
     const char *locs[2] = {I18N_EN, I18N_ZH_CN};
     for (int i = 0; i < 2; i++) {
         markdown_buf_printf(&b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", locs[i]);
@@ -412,7 +414,7 @@ static void playground_form(markdown_buf *b, const char *loc, const char *select
         markdown_buf_puts(b, ">");
         esc(b, e->name);
         markdown_buf_puts(b, " — ");
-        esc(b, e->title);
+        esc(b, catalog_title(e, loc));
         markdown_buf_puts(b, "</option>\n");
     }
     markdown_buf_puts(b, "</select></p>\n<fieldset class=\"tl-custom\">\n<legend>");
@@ -442,7 +444,7 @@ static void playground_form(markdown_buf *b, const char *loc, const char *select
                          "value=\"server\"> ");
     esc(b, i18n_text(loc, I18N_PG_SERVER));
     markdown_buf_puts(b, "</label>\n</fieldset>\n");
-    number_field(b, "pg-close-at", "close_at_ms", I18N_PG_CLOSE_AT, loc, "1000", "0", "3600000");
+    number_field(b, "pg-close-at", "close_at_ms", I18N_PG_CLOSE_AT, loc, "5000", "0", "3600000");
     markdown_buf_puts(b, "</fieldset>\n<p><button type=\"submit\">");
     esc(b, i18n_text(loc, I18N_PG_RUN));
     markdown_buf_puts(b, "</button></p>\n</form>\n");

@@ -57,7 +57,7 @@ function closeEvents(fd, latency, rto) {
   const first = fd.get('first_close') === 'server' ? 'server' : 'client';
   const other = first === 'client' ? 'server' : 'client';
   const at = field(fd, 'close_at_ms');
-  const closeAt = at === undefined ? 1000 : at;
+  const closeAt = at === undefined ? 5000 : at;
   let peerAt = field(fd, 'peer_close_at_ms');
   if (peerAt === undefined && typeof closeAt === 'number') {
     peerAt = closeAt + 2 * (typeof latency === 'number' ? latency : 50) + 2 * (typeof rto === 'number' ? rto : 1000);
