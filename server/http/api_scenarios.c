@@ -3,23 +3,40 @@
  * catalog (server/scenario/catalog.h) as JSON.
  *
  * Owns: the list shape [{name, title, summary}] and the single shape {name, title, summary,
- * scenario}. Does not: run anything (api_simulations.c) or validate the built-ins (the
+ * scenario}; the optional ?lang=en|zh-CN choosing the language of title and summary (English
+ * when absent; the scenario JSON itself is never translated). Does not: run anything (api_simulations.c) or validate the built-ins (the
  * catalog's own tests and sim_cache_new at start do).
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../scenario/catalog.h"
 #include "api.h"
 
+/* The ?lang= of the request: "en" (also when absent or empty) or "zh-CN". Any other value
+ * answers 400 naming the parameter and returns NULL. */
+static const char *lang_param(const http_request *req, http_response *res)
+{
+    const char *lang = http_query(req, "lang");
+    if (!lang || !*lang || !strcmp(lang, "en"))
+        return "en";
+    if (!strcmp(lang, "zh-CN"))
+        return "zh-CN";
+    http_problem(res, 400, NULL, "query parameter lang must be en or zh-CN");
+    return NULL;
+}
+
 void api_scenarios_list(const http_request *req, http_response *res)
 {
-    (void)req;
+    const char *lang = lang_param(req, res);
+    if (!lang)
+        return;
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < catalog_count(); i++) {
         const catalog_entry *e = catalog_at(i);
-        json_t *o = json_pack("{s:s, s:s, s:s}", "name", e->name, "title", e->title,
-                              "summary", e->summary);
+        json_t *o = json_pack("{s:s, s:s, s:s}", "name", e->name, "title",
+                              catalog_title(e, lang), "summary", catalog_summary(e, lang));
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
             arr = NULL;
@@ -35,6 +52,9 @@ void api_scenarios_list(const http_request *req, http_response *res)
 
 void api_scenario_get(const http_request *req, http_response *res)
 {
+    const char *lang = lang_param(req, res);
+    if (!lang)
+        return;
     const char *name = req->param_count ? req->params[0] : "";
     const catalog_entry *e = catalog_find(name);
     if (!e) {
@@ -53,8 +73,9 @@ void api_scenario_get(const http_request *req, http_response *res)
         http_problem(res, 500, NULL, detail);
         return;
     }
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "title", e->title,
-                            "summary", e->summary, "scenario", scenario);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "title",
+                            catalog_title(e, lang), "summary", catalog_summary(e, lang),
+                            "scenario", scenario);
     if (!doc) {
         http_problem(res, 500, NULL, "out of memory");
         return;
