@@ -110,8 +110,8 @@ bool gzip_compressible_type(const char *ct)
             (sl == 10 && !strncasecmp(sub, "javascript", 10)) ||
             (sl == 3 && !strncasecmp(sub, "xml", 3)))
             return true;
-        if (sl > 5 && (!strncasecmp(sub + sl - 5, "+json", 5) ||
-                       !strncasecmp(sub + sl - 4, "+xml", 4)))
+        if (sl > 5 &&
+            (!strncasecmp(sub + sl - 5, "+json", 5) || !strncasecmp(sub + sl - 4, "+xml", 4)))
             return true;
     }
     return false;

@@ -18,7 +18,7 @@
 
 /* zlib level for bodies compressed per response (fast) and once at load (best). */
 #define GZIP_LEVEL_DYNAMIC 6
-#define GZIP_LEVEL_STATIC 9
+#define GZIP_LEVEL_STATIC  9
 
 /* Does this Accept-Encoding header value allow gzip? NULL (no header) → false.
  * "gzip" / "x-gzip" with q > 0 → true; "gzip;q=0" → false even when "*" is listed;

@@ -29,12 +29,12 @@ TEST(gzip_accept_encoding)
     CHECK(gzip_accepted("gzip;q=0, gzip;q=0.5")); /* the better of two listings */
     CHECK(!gzip_accepted("gzip;q=0"));
     CHECK(!gzip_accepted("gzip;Q=0.000"));
-    CHECK(!gzip_accepted("gzip;q=0, *"));        /* explicit refusal beats the wildcard */
+    CHECK(!gzip_accepted("gzip;q=0, *")); /* explicit refusal beats the wildcard */
     CHECK(!gzip_accepted("*;q=0"));
     CHECK(!gzip_accepted("br, deflate"));
     CHECK(!gzip_accepted("identity"));
     CHECK(!gzip_accepted("gzipx, xgzip"));
-    CHECK(!gzip_accepted("gzip;q=1.5"));         /* malformed q-values count as 0 */
+    CHECK(!gzip_accepted("gzip;q=1.5")); /* malformed q-values count as 0 */
     CHECK(!gzip_accepted("gzip;q=0.1234"));
     CHECK(!gzip_accepted("gzip;q=abc"));
     CHECK(!gzip_accepted("gzip;q="));
