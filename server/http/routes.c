@@ -14,6 +14,7 @@
 #include "../lessons/pages.h"
 #include "../grading/grading.h"
 #include "../lessons/api_quiz.h"
+#include "../grading/api_lessons.h"
 
 const http_route http_routes[] = {
     /* core (server/http: H) */
@@ -51,6 +52,15 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
     {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
     {"POST", "/api/v1/render", grading_render, "render"},
+    /* authoring: lessons in the database (server/grading/api_lessons.c: R) */
+    {"GET", "/api/v1/lessons", api_lessons_list, "lessons_list"},
+    {"POST", "/api/v1/lessons", api_lessons_create, "lesson_create"},
+    {"GET", "/api/v1/lessons/{slug}", api_lesson_get, "lesson_get"},
+    {"PUT", "/api/v1/lessons/{slug}", api_lesson_put, "lesson_put"},
+    {"DELETE", "/api/v1/lessons/{slug}", api_lesson_delete, "lesson_delete"},
+    {"GET", "/api/v1/lessons/{slug}/revisions", api_lesson_revisions, "lesson_revisions"},
+    {"GET", "/api/v1/lessons/{slug}/revisions/{rev}", api_lesson_revision_get, "lesson_revision_get"},
+    {"POST", "/api/v1/lessons/{slug}/revisions/{rev}/restore", api_lesson_restore, "lesson_restore"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
