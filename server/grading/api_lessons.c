@@ -115,11 +115,20 @@ static bool if_match(const char *h, bool *any, int64_t *rev)
             *any = true;
             return true;
         }
-        if (p[0] == '"' && p[1] == 'r') {
+        if (p[0] == '"' && p[1] == 'r' && p[2] >= '0' && p[2] <= '9') {
             char *end;
             errno = 0;
             long long v = strtoll(p + 2, &end, 10);
-            if (!errno && end > p + 2 && *end == '"' && v > 0) {
+            const char *q = end;
+            /* the server names a compressed variant "rN-gz" (server.c): same revision */
+            if (*q == '-') {
+                const char *coding = ++q;
+                while (*q >= 'a' && *q <= 'z')
+                    q++;
+                if (q == coding)
+                    q = "x"; /* "-" without a coding name: not one of ours */
+            }
+            if (!errno && *q == '"' && v > 0) {
                 *rev = v;
                 return true; /* the first revision named is the one we compare */
             }
@@ -375,6 +384,11 @@ void api_lessons_create(const http_request *req, http_response *res)
         json_decref(b);
         return;
     }
+    char slug_buf[64], locale_buf[8]; /* outlive the body */
+    snprintf(slug_buf, sizeof slug_buf, "%s", slug);
+    snprintf(locale_buf, sizeof locale_buf, "%s", locale);
+    slug = slug_buf;
+    locale = locale_buf;
     const char *text = json_string_value(json_object_get(b, "text"));
     size_t len = json_string_length(json_object_get(b, "text"));
     store_lesson_rev cur;
