@@ -35,7 +35,8 @@ int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, si
 
 /* ---- handlers ---------------------------------------------------------------------------- */
 
-/* GET /api/v1/scenarios → [{"name","title","summary"}] */
+/* GET /api/v1/scenarios → [{"name","title","summary"}]; ?lang=zh-CN gives title and summary
+ * in Simplified Chinese (the same for /{name}); lang other than en or zh-CN is a 400. */
 void api_scenarios_list(const http_request *req, http_response *res);
 /* GET /api/v1/scenarios/{name} → {"name","title","summary","scenario"}; 404 if unknown */
 void api_scenario_get(const http_request *req, http_response *res);
