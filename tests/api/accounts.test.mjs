@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from './helpers.mjs';
+import { setCookies, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
-const cookiesOf = (r) => r.headers.getSetCookie();
+const cookiesOf = (r) => setCookies(r);
 const cookieHeader = (setCookies) => setCookies.map((c) => c.split(';')[0]).join('; ');
 
 describe('accounts', () => {
@@ -99,7 +99,7 @@ describe('accounts', () => {
     })).status, 403);
     const out = await fetch(`${srv.base}/api/v1/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
     assert.equal(out.status, 204);
-    assert.match(out.headers.getSetCookie()[0], /Max-Age=0/);
+    assert.match(setCookies(out)[0], /Max-Age=0/);
     // the old cookie no longer works, even if the browser kept it
     const after2 = await (await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).json();
     assert.equal(after2.authenticated, false);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from './helpers.mjs';
+import { cookieHeaderFrom, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
 const GOAL = {
@@ -146,7 +146,7 @@ describe('grading', () => {
   test('cookie sessions need X-CSRF-Token to submit', async () => {
     const lr = await call('POST', '/api/v1/login', { body: { name: 'alice', password: 'alice-secret-1' } });
     const { csrf_token: csrf } = await lr.json();
-    const cookie = lr.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = cookieHeaderFrom(lr);
     const p = `/api/v1/challenges/${challengeId}/submissions`;
     assert.equal((await call('POST', p, { body: { events: GOOD_EVENTS }, headers: { cookie } })).status, 403);
     const ok = await call('POST', p, { body: { events: GOOD_EVENTS }, headers: { cookie, 'x-csrf-token': csrf } });

@@ -130,3 +130,17 @@ export function rawStatus(text) {
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
   return m ? Number(m[1]) : 0;
 }
+
+// The Set-Cookie headers of a fetch Response as a list. Headers.getSetCookie() exists from
+// Node 19.7; Debian 12 ships Node 18, where the values come joined by ", " — split them
+// where a new "name=" begins (our cookies carry no Expires date, whose value has a comma).
+export function setCookies(res) {
+  if (typeof res.headers.getSetCookie === 'function') return res.headers.getSetCookie();
+  const joined = res.headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[A-Za-z0-9_.-]+=)/) : [];
+}
+
+// The Cookie request header that sends back every cookie a response set.
+export function cookieHeaderFrom(res) {
+  return setCookies(res).map((c) => c.split(';')[0]).join('; ');
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from './helpers.mjs';
+import { cookieHeaderFrom, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
 describe('quiz attempts', () => {
@@ -46,7 +46,7 @@ describe('quiz attempts', () => {
     });
     assert.equal(login.status, 200);
     const { csrf_token: csrf } = await login.json();
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = cookieHeaderFrom(login);
     const r = await submit({ cookie, 'x-csrf-token': csrf }, { choice: 1 });
     assert.equal(r.status, 200);
     assert.equal(await attempts(), 1, 'one stored attempt after a graded answer');
