@@ -8,7 +8,10 @@
  * when the body hash matches, 422 when it does not, and after a lost race (the insert
  * reports the key taken) replay the winner.
  * Every recorded submission is committed durably before the 2xx is sent
- * (store_submission_put: synchronous=FULL, group commit).
+ * (synchronous=FULL, group commit). Served by the HTTP server, the handler defers its
+ * response (http_defer) and queues the row (store_submission_put_async); the store's
+ * writer thread answers after the commit, so a waiting submission holds no HTTP worker.
+ * Without a server behind the request (unit tests) it waits in store_submission_put.
  * Does not: run SQL (store_grading.c) or decide credentials (auth.c).
  */
 #include <errno.h>
@@ -243,27 +246,81 @@ static void replay(http_response *res, const store_submission *sub, const char *
     http_set_header(res, "Location", loc);
 }
 
-/* Before grading: true when the response is already decided (replay or key misuse). */
-static bool idem_lookup(const http_request *req, http_response *res, const sub_ctx *ctx,
-                        const char *id_member)
+/* The stored answer for (actor, key): true when the response is decided (replay or key
+ * misuse, or 503), false when no submission has that key. */
+static bool idem_answer(store *st, const char *actor, const char *key, const char *hash,
+                        http_response *res, const char *id_member)
 {
-    if (!ctx->record || !ctx->key)
-        return false;
     store_submission sub;
-    store_status rc = store_submission_find_key(req->app->store, ctx->p.actor, ctx->key, &sub);
+    store_status rc = store_submission_find_key(st, actor, key, &sub);
     if (rc == STORE_NOT_FOUND)
         return false;
     if (rc != STORE_OK) {
         http_problem(res, 503, NULL, "the submission store is unavailable");
         return true;
     }
-    if (strcmp(sub.request_hash, ctx->hash))
+    if (strcmp(sub.request_hash, hash))
         http_problem(res, 422, "Idempotency-Key reused",
                      "this Idempotency-Key was used for a different request");
     else
         replay(res, &sub, id_member);
     store_submission_cleanup(&sub);
     return true;
+}
+
+/* Before grading: true when the response is already decided (replay or key misuse). */
+static bool idem_lookup(const http_request *req, http_response *res, const sub_ctx *ctx,
+                        const char *id_member)
+{
+    if (!ctx->record || !ctx->key)
+        return false;
+    return idem_answer(req->app->store, ctx->p.actor, ctx->key, ctx->hash, res, id_member);
+}
+
+/* The answer once the store has spoken about a recorded submission (`result` stolen). */
+static void answer_stored(http_response *res, store *st, store_status rc, int64_t id,
+                          json_t *result, int status, const char *id_member, const char *actor,
+                          const char *key, const char *hash)
+{
+    if (rc == STORE_CONFLICT && key) { /* lost a race for the key: replay the winner */
+        json_decref(result);
+        if (!idem_answer(st, actor, key, hash, res, id_member))
+            http_problem(res, 503, NULL, "the submission store is unavailable");
+        return;
+    }
+    if (rc != STORE_OK) {
+        json_decref(result);
+        http_problem(res, 503, NULL, "the submission could not be stored");
+        return;
+    }
+    json_object_set_new(result, id_member, json_integer(id));
+    http_json_steal(res, status, result);
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/v1/submissions/%lld", (long long)id);
+    http_set_header(res, "Location", loc);
+}
+
+/* A recorded submission waiting for its group commit (deferred response). */
+typedef struct pending_answer {
+    http_deferred *d;
+    store *store;
+    json_t *result;
+    int status;
+    const char *id_member;    /* static string */
+    bool has_key;
+    char actor[sizeof ((grading_principal *)0)->actor];
+    char hash[GRADING_DIGEST_SIZE];
+    char key[256];
+} pending_answer;
+
+/* On the store's writer thread, after the commit (store_submission_done). */
+static void pending_done(void *arg, store_status rc, int64_t id)
+{
+    pending_answer *pa = arg;
+    answer_stored(http_deferred_response(pa->d), pa->store, rc, id, pa->result, pa->status,
+                  pa->id_member, pa->actor, pa->has_key ? pa->key : NULL, pa->hash);
+    http_deferred_finish(pa->d);
+    free(pa);
 }
 
 /* Stores the graded submission and fills the response (result gets the id). `result` is
@@ -292,26 +349,32 @@ static void record(const http_request *req, http_response *res, const sub_ctx *c
     }
     store_submission_in in = {kind,       ref,         ctx->user,   ctx->p.actor, ctx->key,
                               ctx->hash,  answer_text, result_text, score,        status};
+    pending_answer *pa = malloc(sizeof *pa);
+    http_deferred *d = pa ? http_defer(req) : NULL;
+    if (d) {
+        /* Answered by the writer thread after the commit; the key is valid (<= 255). */
+        pa->d = d;
+        pa->store = req->app->store;
+        pa->result = result;
+        pa->status = status;
+        pa->id_member = id_member;
+        pa->has_key = ctx->key != NULL;
+        snprintf(pa->actor, sizeof pa->actor, "%s", ctx->p.actor);
+        memcpy(pa->hash, ctx->hash, sizeof pa->hash);
+        snprintf(pa->key, sizeof pa->key, "%s", ctx->key ? ctx->key : "");
+        if (store_submission_put_async(req->app->store, &in, pending_done, pa) != STORE_OK)
+            pending_done(pa, STORE_ERROR, 0); /* not queued: 503 now */
+        free(answer_text);
+        free(result_text);
+        return;
+    }
+    free(pa);
     int64_t id = 0;
     store_status rc = store_submission_put(req->app->store, &in, &id);
     free(answer_text);
     free(result_text);
-    if (rc == STORE_CONFLICT && ctx->key) {
-        json_decref(result);
-        if (!idem_lookup(req, res, ctx, id_member))
-            http_problem(res, 503, NULL, "the submission store is unavailable");
-        return;
-    }
-    if (rc != STORE_OK) {
-        json_decref(result);
-        http_problem(res, 503, NULL, "the submission could not be stored");
-        return;
-    }
-    json_object_set_new(result, id_member, json_integer(id));
-    http_json_steal(res, status, result);
-    char loc[64];
-    snprintf(loc, sizeof loc, "/api/v1/submissions/%lld", (long long)id);
-    http_set_header(res, "Location", loc);
+    answer_stored(res, req->app->store, rc, id, result, status, id_member, ctx->p.actor,
+                  ctx->key, ctx->hash);
 }
 
 /* ---- POST /api/v1/grade/trace ------------------------------------------------------------------ */

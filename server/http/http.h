@@ -32,6 +32,7 @@ typedef struct http_request {
     struct app *app;
     void *conn;                /* opaque: for http_query / http_header / http_cookie */
     const char *client_ip;     /* textual peer address */
+    void *deferral;            /* Added (T). opaque, for http_defer; NULL: cannot defer */
 } http_request;
 
 /* Query-string argument / request header / cookie value; NULL if absent. Borrowed, valid
@@ -88,6 +89,24 @@ bool http_require_json(const http_request *req, http_response *res);
 
 /* Added (H). Short reason phrase for a status ("Not Found"); "Unknown" if unknown. */
 const char *http_status_phrase(int status);
+
+/* Added (T). Deferred responses, for a handler whose answer waits on work done on another
+ * thread (a durable group commit) and which should not hold an HTTP worker meanwhile.
+ *   - In the handler: d = http_defer(req). NULL: this request cannot be deferred (no
+ *     server behind it, e.g. a unit test calling the handler, or already deferred):
+ *     answer in `res` as usual. Otherwise hand `d` to the work and return without
+ *     touching `res`; the server suspends the connection and the worker serves others.
+ *     `req` itself is gone when the handler returns: copy what the finisher needs.
+ *   - The finisher (any thread, also before the handler has returned), exactly once:
+ *     fills http_deferred_response(d) with the usual helpers, then calls
+ *     http_deferred_finish(d); the server resumes the connection and sends the response
+ *     on a worker thread (security headers, gzip, access log, metrics as usual). `d` is
+ *     invalid after the finish.
+ * The server waits for every deferred request to be finished before it stops. */
+typedef struct http_deferred http_deferred;
+http_deferred *http_defer(const http_request *req);
+http_response *http_deferred_response(http_deferred *d);
+void http_deferred_finish(http_deferred *d);
 
 typedef void (*http_handler)(const http_request *req, http_response *res);
 

@@ -6,8 +6,9 @@
  * body size, path validation), routing, turning an http_response into a wire response
  * (security headers, CSP on HTML, problem `instance`, gzip content coding with Vary and
  * per-coding ETags), the access log, request metrics, the request-head deadline against
- * slowloris (env TCPLAB_HEADER_TIMEOUT, seconds, default 10, 0: off), and graceful
- * shutdown. Also the http.h accessors that need MHD (query, header, cookie).
+ * slowloris (env TCPLAB_HEADER_TIMEOUT, seconds, default 10, 0: off), deferred responses
+ * (http_defer: the connection is suspended until another thread finishes the answer),
+ * and graceful shutdown. Also the http.h accessors that need MHD (query, header, cookie).
  *
  * Does not: know what any route means; open the store or any other service.
  *
@@ -62,6 +63,19 @@ typedef struct conn_watch {
     char ip[INET6_ADDRSTRLEN];
 } conn_watch;
 
+/* A deferred response (http_defer), one per request context. `state` goes
+ * NONE → PENDING (http_defer, in the handler) → SUSPENDED (on_complete has suspended the
+ * connection) → FINISHED (http_deferred_finish), or PENDING → FINISHED when the finisher
+ * is faster than the handler's return; see on_complete and http_deferred_finish. */
+enum { DEFER_NONE, DEFER_PENDING, DEFER_SUSPENDED, DEFER_FINISHED };
+struct http_deferred {
+    atomic_int state;
+    struct server *srv;
+    struct MHD_Connection *conn;
+    http_response res;        /* filled by the finisher */
+    bool counted;             /* counted in server.deferred (worker threads only) */
+};
+
 struct server {
     struct MHD_Daemon *daemon;
     app *app;
@@ -69,6 +83,7 @@ struct server {
     int listen_fd;
     uint16_t port;
     atomic_long in_flight;
+    atomic_long deferred;     /* deferred requests not yet answered (server_stop waits) */
     atomic_int draining;      /* set by server_stop: answers close their connection */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
@@ -92,6 +107,7 @@ typedef struct req_ctx {
     size_t route_index;       /* http_route_count: none */
     int status;
     size_t bytes;
+    struct http_deferred defer;
 } req_ctx;
 
 /* ---- http.h accessors ---------------------------------------------------------------- */
@@ -110,6 +126,42 @@ const char *http_header(const http_request *req, const char *name)
 const char *http_cookie(const http_request *req, const char *name)
 {
     return req->conn ? MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name) : NULL;
+}
+
+/* ---- deferred responses (http.h) ---------------------------------------------------------
+ * MHD 0.9.75 allows MHD_resume_connection only on a connection that IS suspended, and
+ * MHD_suspend_connection only from the access handler. So the handler's worker suspends
+ * the connection after the handler returned (on_complete) and then moves the state
+ * PENDING → SUSPENDED; the finisher moves it to FINISHED and resumes only when it saw
+ * SUSPENDED. If the finisher came first (PENDING → FINISHED), on_complete's move fails and
+ * the worker resumes its own just-suspended connection, or (FINISHED already before the
+ * suspend) sends at once. A resumed connection calls the access handler again, which
+ * sends the deferred response. Resuming from another thread is safe (ITC wakes the
+ * connection's worker). */
+
+http_deferred *http_defer(const http_request *req)
+{
+    http_deferred *d = req ? req->deferral : NULL;
+    int expect = DEFER_NONE;
+    if (!d || !atomic_compare_exchange_strong(&d->state, &expect, DEFER_PENDING))
+        return NULL;
+    d->counted = true;
+    atomic_fetch_add(&d->srv->deferred, 1);
+    return d;
+}
+
+http_response *http_deferred_response(http_deferred *d)
+{
+    return &d->res;
+}
+
+void http_deferred_finish(http_deferred *d)
+{
+    struct MHD_Connection *conn = d->conn;
+    /* after this exchange `d` may be freed unless it was SUSPENDED (then only the resume
+     * lets the connection go on) */
+    if (atomic_exchange(&d->state, DEFER_FINISHED) == DEFER_SUSPENDED)
+        MHD_resume_connection(conn);
 }
 
 /* ---- core handlers ------------------------------------------------------------------- */
@@ -368,6 +420,22 @@ static enum MHD_Result send_problem(server *srv, struct MHD_Connection *conn, re
     memset(&res, 0, sizeof res);
     http_problem(&res, status, NULL, detail);
     return send_response(srv, conn, ctx, &res, method, path, NULL);
+}
+
+/* Sends the finished deferred response of ctx (on a worker, from the access handler). */
+static enum MHD_Result send_deferred(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
+                                     const char *method, const char *path)
+{
+    http_response res = ctx->defer.res;
+    memset(&ctx->defer.res, 0, sizeof ctx->defer.res);
+    if (!res.status)
+        http_problem(&res, 500, NULL, "the deferred response was never filled");
+    enum MHD_Result ok = send_response(srv, conn, ctx, &res, method, path, NULL);
+    if (ctx->defer.counted) {
+        ctx->defer.counted = false;
+        atomic_fetch_sub(&srv->deferred, 1);
+    }
+    return ok;
 }
 
 /* ---- request policing ---------------------------------------------------------------- */
@@ -637,11 +705,29 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
         req.app = srv->app;
         req.conn = conn;
         req.client_ip = client_ip(conn, ip, sizeof ip);
+        ctx->defer.srv = srv;
+        ctx->defer.conn = conn;
+        req.deferral = &ctx->defer;
         http_response res;
         memset(&res, 0, sizeof res);
         ctx->route_index = m.index;
         http_routes[m.index].handler(&req, &res);
-        ok = send_response(srv, conn, ctx, &res, method, url, NULL);
+        int ds = atomic_load(&ctx->defer.state);
+        if (ds == DEFER_NONE) {
+            ok = send_response(srv, conn, ctx, &res, method, url, NULL);
+        } else {
+            response_cleanup(&res); /* a deferring handler leaves it alone */
+            if (ds == DEFER_FINISHED) {
+                ok = send_deferred(srv, conn, ctx, method, url);
+            } else {
+                MHD_suspend_connection(conn);
+                int expect = DEFER_PENDING;
+                if (!atomic_compare_exchange_strong(&ctx->defer.state, &expect,
+                                                    DEFER_SUSPENDED))
+                    MHD_resume_connection(conn); /* finished meanwhile */
+                ok = MHD_YES;
+            }
+        }
     }
     if (buf != stackbuf)
         free(buf);
@@ -663,6 +749,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         if (srv->head_timeout_ms)
             watch_set_due(watch_of(conn), 0, false); /* the head is complete */
         return on_headers(srv, conn, ctx, method, url);
+    }
+    int ds = atomic_load(&ctx->defer.state);
+    if (ds != DEFER_NONE) { /* resumed: send the deferred answer */
+        *upload_data_size = 0;
+        if (ds == DEFER_FINISHED && !ctx->answered)
+            return send_deferred(srv, conn, ctx, method, url);
+        return MHD_YES;
     }
     if (ctx->answered) { /* answered early: drop whatever else arrives */
         *upload_data_size = 0;
@@ -689,6 +782,7 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
     ctx->route_index = http_route_count;
+    atomic_init(&ctx->defer.state, DEFER_NONE);
     size_t path_len = uri ? strcspn(uri, "?") : 0;
     for (size_t i = 0; i + 2 < path_len; i++)
         if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
@@ -711,6 +805,9 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     if (!ctx)
         return;
     *con_cls = NULL;
+    if (ctx->defer.counted) /* deferred but never sent (the connection went away) */
+        atomic_fetch_sub(&srv->deferred, 1);
+    response_cleanup(&ctx->defer.res);
     free(ctx->body);
     free(ctx);
     atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
@@ -859,6 +956,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     if (!srv->opt.conn_memory)
         srv->opt.conn_memory = 16 * 1024;
     atomic_init(&srv->in_flight, 0);
+    atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
     if (head_timeout_from_env(&srv->head_timeout_ms, err, err_size) != 0) {
         free(srv);
@@ -883,7 +981,8 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                    : ((struct sockaddr_in *)&ss)->sin_port);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
@@ -932,6 +1031,14 @@ void server_stop(server *s, unsigned grace_ms)
         if (atomic_load_explicit(&s->in_flight, memory_order_relaxed) <= 0)
             break;
         struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    /* MHD must not stop with a suspended connection: wait for every deferred answer,
+     * whatever the grace (their work, e.g. a commit, ends on its own; 60 s at most). */
+    for (unsigned waited = 0; waited < 60000; waited += 5) {
+        if (atomic_load(&s->deferred) <= 0)
+            break;
+        struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     if (s->watchdog_running) {

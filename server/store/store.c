@@ -5,6 +5,8 @@
  * IMMEDIATE transaction), the reader connections (one per thread, query_only, opened
  * lazily through a pthread key), the per-connection prepared-statement caches, the
  * thread-local error text, and applying store_schema.c's migrations.
+ * Also the durable queue (store_enqueue_durable): a writer thread, started on first use,
+ * that commits every queued job in one synchronous=FULL transaction (group commit).
  * Does not: contain any table's queries (area files: store_simulations.c, ...).
  *
  * SQLite runs in multi-thread mode (SQLITE_OPEN_NOMUTEX): a connection is never used by
@@ -51,6 +53,12 @@ struct store {
     pthread_key_t reader_key;
     pthread_mutex_t readers_lock; /* guards `readers` */
     store_conn *readers;
+    /* durable queue (store_enqueue_durable) */
+    pthread_mutex_t q_lock;
+    pthread_cond_t q_cond;
+    store_job *q_head, **q_tail;
+    bool q_running, q_stop;
+    pthread_t q_thread;
 };
 
 static _Thread_local char last_error[512];
@@ -232,6 +240,107 @@ store_status store_write_end(store *s, store_conn *c, bool commit)
     sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     pthread_mutex_unlock(&s->write_lock);
     return rc;
+}
+
+/* ---- durable queue (group commit) ----------------------------------------------------- */
+
+/* One statement of the savepoint bracket; true on success. */
+static bool job_exec(store_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = store_stmt(c, sql);
+    bool ok = st && sqlite3_step(st) == SQLITE_DONE;
+    store_stmt_release(st);
+    return ok;
+}
+
+/* Runs `batch` in one durable transaction, then calls every job's done. */
+static void run_batch(store *s, store_job *batch)
+{
+    store_conn *c = store_write_begin(s, true);
+    bool any = false;
+    for (store_job *j = batch; j; j = j->next_) {
+        if (!c) {
+            j->rc_ = STORE_ERROR;
+            continue;
+        }
+        if (!job_exec(c, "SAVEPOINT store_job")) {
+            j->rc_ = store_sqlite_error(c, "SAVEPOINT");
+            continue;
+        }
+        j->rc_ = j->write(j, c);
+        if (j->rc_ != STORE_OK)
+            job_exec(c, "ROLLBACK TO store_job");
+        if (!job_exec(c, "RELEASE store_job") && j->rc_ == STORE_OK)
+            j->rc_ = store_sqlite_error(c, "RELEASE");
+        any |= j->rc_ == STORE_OK;
+    }
+    store_status end = c ? store_write_end(s, c, any) : STORE_ERROR;
+    for (store_job *j = batch, *next; j; j = next) {
+        next = j->next_;
+        store_status rc = j->rc_;
+        if (rc == STORE_OK && end != STORE_OK)
+            rc = STORE_ERROR;
+        j->done(j, rc); /* may free j */
+    }
+}
+
+static void *durable_main(void *arg)
+{
+    store *s = arg;
+    pthread_mutex_lock(&s->q_lock);
+    for (;;) {
+        while (!s->q_head && !s->q_stop)
+            pthread_cond_wait(&s->q_cond, &s->q_lock);
+        if (!s->q_head)
+            break; /* stopping, queue drained */
+        /* Everything queued while the last batch committed forms the next batch. */
+        store_job *batch = s->q_head;
+        s->q_head = NULL;
+        s->q_tail = &s->q_head;
+        pthread_mutex_unlock(&s->q_lock);
+        run_batch(s, batch);
+        pthread_mutex_lock(&s->q_lock);
+    }
+    pthread_mutex_unlock(&s->q_lock);
+    return NULL;
+}
+
+int store_enqueue_durable(store *s, store_job *job)
+{
+    pthread_mutex_lock(&s->q_lock);
+    if (s->q_stop) {
+        pthread_mutex_unlock(&s->q_lock);
+        store_set_error("the store is closing");
+        return -1;
+    }
+    if (!s->q_running) {
+        if (pthread_create(&s->q_thread, NULL, durable_main, s) != 0) {
+            pthread_mutex_unlock(&s->q_lock);
+            store_set_error("cannot start the store's writer thread");
+            return -1;
+        }
+        s->q_running = true;
+    }
+    job->next_ = NULL;
+    job->rc_ = STORE_ERROR;
+    *s->q_tail = job;
+    s->q_tail = &job->next_;
+    pthread_cond_signal(&s->q_cond);
+    pthread_mutex_unlock(&s->q_lock);
+    return 0;
+}
+
+/* Runs the jobs still queued, then ends the writer thread. */
+static void durable_stop(store *s)
+{
+    pthread_mutex_lock(&s->q_lock);
+    s->q_stop = true;
+    bool running = s->q_running;
+    s->q_running = false;
+    pthread_cond_signal(&s->q_cond);
+    pthread_mutex_unlock(&s->q_lock);
+    if (running)
+        pthread_join(s->q_thread, NULL);
 }
 
 /* ---- readers --------------------------------------------------------------------------- */
@@ -420,10 +529,15 @@ store *store_open(const char *path, char *err, size_t err_size)
     }
     pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_init(&s->readers_lock, NULL);
+    pthread_mutex_init(&s->q_lock, NULL);
+    pthread_cond_init(&s->q_cond, NULL);
+    s->q_tail = &s->q_head;
     if (pthread_key_create(&s->reader_key, reader_destroy) != 0) {
         store_set_error("cannot create the reader thread key");
         pthread_mutex_destroy(&s->write_lock);
         pthread_mutex_destroy(&s->readers_lock);
+        pthread_mutex_destroy(&s->q_lock);
+        pthread_cond_destroy(&s->q_cond);
         free(s->path);
         free(s);
         err_out(err, err_size);
@@ -441,6 +555,8 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    /* The writer thread finishes what is queued; its reader (if any) goes with it. */
+    durable_stop(s);
     /* No thread may use the store now; the key's destructor must not run any more. */
     pthread_setspecific(s->reader_key, NULL);
     pthread_key_delete(s->reader_key);
@@ -458,6 +574,8 @@ void store_close(store *s)
     conn_cleanup(&s->writer);
     pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->readers_lock);
+    pthread_mutex_destroy(&s->q_lock);
+    pthread_cond_destroy(&s->q_cond);
     free(s->path);
     free(s);
 }

@@ -1,10 +1,10 @@
 /*
  * store_grading.c — challenges and submissions (see store_grading.h), with group commit.
  *
- * Owns: the submission queue. A caller appends its row and then either becomes the
- * leader (no batch in flight: it takes every queued row of its store, writes them in one
- * durable transaction, publishes each row's result) or waits for a leader to publish
- * its result. No thread of its own; the HTTP worker that arrives first does the work.
+ * Owns: the submission rows handed to the store's writer thread (store_enqueue_durable):
+ * every row queued while the previous batch committed goes into the next durable
+ * transaction (one fsync per batch). store_submission_put_async copies the row and returns
+ * at once; store_submission_put waits for its row's commit.
  * Does not: interpret JSON.
  */
 #include "store_grading.h"
@@ -52,23 +52,7 @@ static char *col_dup(sqlite3_stmt *st, int col)
     return strdup((const char *)t);
 }
 
-/* ---- group commit ------------------------------------------------------------------------ */
-
-typedef struct pending {
-    store *s;
-    const store_submission_in *in;
-    bool done;
-    store_status rc;
-    int64_t id;
-    struct pending *next;
-} pending;
-
-#define GATHER_NS 400000L /* 0.4 ms: small beside a 5 ms fsync, lets a batch fill */
-
-static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
-static pending *q_head;
-static bool q_leader;
+/* ---- group commit (the store's writer thread, store_enqueue_durable) ------------------------- */
 
 static store_status insert_one(store_conn *c, const store_submission_in *in, int64_t *id)
 {
@@ -97,78 +81,119 @@ static store_status insert_one(store_conn *c, const store_submission_in *in, int
     return rc;
 }
 
-/* Writes `batch` (a list) in one durable transaction, filling each rc/id. */
-static void write_batch(store *s, pending *batch)
+typedef struct sub_job {
+    store_job job;             /* first member: the job is the sub_job */
+    store_submission_in in;    /* strings point into `text` */
+    store_submission_done done;
+    void *arg;
+    int64_t id;
+    char text[];
+} sub_job;
+
+static store_status sub_write(store_job *job, store_conn *c)
 {
-    store_conn *c = store_write_begin(s, true);
-    if (!c) {
-        for (pending *p = batch; p; p = p->next)
-            p->rc = STORE_ERROR;
-        return;
+    sub_job *j = (sub_job *)job;
+    return insert_one(c, &j->in, &j->id);
+}
+
+static void sub_done(store_job *job, store_status rc)
+{
+    sub_job *j = (sub_job *)job;
+    j->done(j->arg, rc, rc == STORE_OK ? j->id : 0);
+    free(j);
+}
+
+/* Copies `src` (may be NULL) to *at, returns where it went (NULL for NULL). */
+static const char *put_str(char **at, const char *src)
+{
+    if (!src)
+        return NULL;
+    size_t n = strlen(src) + 1;
+    memcpy(*at, src, n);
+    const char *r = *at;
+    *at += n;
+    return r;
+}
+
+store_status store_submission_put_async(store *s, const store_submission_in *in,
+                                        store_submission_done done, void *arg)
+{
+    if (!in || !in->kind || !in->ref || !in->actor || !done)
+        return store_set_error("store_submission_put: kind, ref, actor and done are required");
+    const char *strs[] = {in->kind,         in->ref,          in->user_name, in->actor,
+                          in->idempotency_key, in->request_hash, in->answer_json, in->result_json};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        total += strs[i] ? strlen(strs[i]) + 1 : 0;
+    sub_job *j = malloc(sizeof *j + total);
+    if (!j)
+        return store_set_error("out of memory");
+    memset(j, 0, sizeof *j);
+    char *at = j->text;
+    j->in.kind = put_str(&at, in->kind);
+    j->in.ref = put_str(&at, in->ref);
+    j->in.user_name = put_str(&at, in->user_name);
+    j->in.actor = put_str(&at, in->actor);
+    j->in.idempotency_key = put_str(&at, in->idempotency_key);
+    j->in.request_hash = put_str(&at, in->request_hash);
+    j->in.answer_json = put_str(&at, in->answer_json);
+    j->in.result_json = put_str(&at, in->result_json);
+    j->in.score = in->score;
+    j->in.status = in->status;
+    j->job.write = sub_write;
+    j->job.done = sub_done;
+    j->done = done;
+    j->arg = arg;
+    if (store_enqueue_durable(s, &j->job) != 0) {
+        free(j);
+        return STORE_ERROR;
     }
-    bool any = false;
-    for (pending *p = batch; p; p = p->next) {
-        p->rc = insert_one(c, p->in, &p->id);
-        any |= p->rc == STORE_OK;
-    }
-    /* A failed INSERT (a duplicate key) undid only itself; the others commit. */
-    store_status end = store_write_end(s, c, any);
-    if (any && end != STORE_OK)
-        for (pending *p = batch; p; p = p->next)
-            if (p->rc == STORE_OK)
-                p->rc = STORE_ERROR;
+    return STORE_OK;
+}
+
+/* A caller of the blocking store_submission_put waiting for its row. */
+typedef struct waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    store_status rc;
+    int64_t id;
+} waiter;
+
+static void waiter_done(void *arg, store_status rc, int64_t id)
+{
+    waiter *w = arg;
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->id = id;
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
 }
 
 store_status store_submission_put(store *s, const store_submission_in *in, int64_t *id_out)
 {
-    if (!in || !in->kind || !in->ref || !in->actor)
-        return store_set_error("store_submission_put: kind, ref and actor are required");
-    pending me = {s, in, false, STORE_ERROR, 0, NULL};
-    pthread_mutex_lock(&q_lock);
-    pending **tail = &q_head;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = &me;
-    while (!me.done) {
-        if (q_leader) {
-            pthread_cond_wait(&q_cond, &q_lock);
-            continue;
-        }
-        /* Lead: let requests already in flight join (a fraction of one fsync), then
-         * take every queued row of this store. */
-        q_leader = true;
-        pthread_mutex_unlock(&q_lock);
-        nanosleep(&(struct timespec){0, GATHER_NS}, NULL);
-        pthread_mutex_lock(&q_lock);
-        pending *batch = NULL, **bt = &batch;
-        for (pending **pp = &q_head; *pp;) {
-            pending *p = *pp;
-            if (p->s == s) {
-                *pp = p->next;
-                p->next = NULL;
-                *bt = p;
-                bt = &p->next;
-            } else {
-                pp = &p->next;
-            }
-        }
-        pthread_mutex_unlock(&q_lock);
-        write_batch(s, batch);
-        /* The error text is thread-local: the followers' errors are only the code. */
-        pthread_mutex_lock(&q_lock);
-        for (pending *p = batch, *next; p; p = next) {
-            next = p->next;
-            p->done = true;
-        }
-        q_leader = false;
-        pthread_cond_broadcast(&q_cond);
+    waiter w = {.done = false, .rc = STORE_ERROR, .id = 0};
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    store_status rc = store_submission_put_async(s, in, waiter_done, &w);
+    if (rc == STORE_OK) {
+        pthread_mutex_lock(&w.lock);
+        while (!w.done)
+            pthread_cond_wait(&w.cond, &w.lock);
+        pthread_mutex_unlock(&w.lock);
+        rc = w.rc;
+        /* The error text is thread-local (the writer's): only the code crosses over. */
+        if (rc == STORE_CONFLICT)
+            store_set_error("saving the submission: the idempotency key is taken");
+        else if (rc != STORE_OK)
+            store_set_error("saving the submission failed");
     }
-    pthread_mutex_unlock(&q_lock);
-    if (me.rc == STORE_OK && id_out)
-        *id_out = me.id;
-    if (me.rc == STORE_ERROR && !store_last_error()[0])
-        store_set_error("saving the submission failed");
-    return me.rc;
+    pthread_cond_destroy(&w.cond);
+    pthread_mutex_destroy(&w.lock);
+    if (rc == STORE_OK && id_out)
+        *id_out = w.id;
+    return rc;
 }
 
 /* ---- reading submissions --------------------------------------------------------------------- */

@@ -39,6 +39,27 @@ store_conn *store_write_begin(store *s, bool durable);
  * callers that want a different code on rollback return it themselves. */
 store_status store_write_end(store *s, store_conn *c, bool commit);
 
+/* Added (T). A durable write handed to the store's writer thread (group commit).
+ * The writer thread takes every queued job, runs each job's `write` inside ONE
+ * BEGIN IMMEDIATE ... COMMIT with synchronous=FULL (each job under its own SAVEPOINT, so a
+ * failing job undoes only itself), then calls every job's `done` after the COMMIT has
+ * returned: rc is STORE_OK only when the job's changes are durably committed; otherwise
+ * the job's own failure code, or STORE_ERROR when BEGIN or COMMIT failed. Both callbacks
+ * run on the writer thread, which is started on first use and joined by store_close
+ * (jobs still queued then are run first). `done` may free the job; it should be quick
+ * (it delays the next batch). The job is owned by the caller; the store only links it. */
+typedef struct store_job store_job;
+struct store_job {
+    store_status (*write)(store_job *job, store_conn *c);
+    void (*done)(store_job *job, store_status rc);
+    /* private to store.c */
+    store_status rc_;
+    store_job *next_;
+};
+/* Queues `job`. 0, or -1 (error text set; `done` will not be called) when the writer
+ * thread cannot be started or the store is closing. */
+int store_enqueue_durable(store *s, store_job *job);
+
 /* The calling thread's reader connection (query_only), opened on first use and closed
  * when the thread exits or the store closes. NULL on failure (error text set). */
 store_conn *store_reader(store *s);
