@@ -212,7 +212,7 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "tcplab serve: imported %zu lesson files from %s into the database\n",
                     imported, a.lessons_dir);
     }
-    a.lessons = lessons_db_load(a.store, err, sizeof err);
+    a.lessons = lessons_db_load(a.store, NULL, err, sizeof err);
     if (!a.lessons) {
         fprintf(stderr, "tcplab serve: cannot load lessons: %s\n", err);
         goto out;

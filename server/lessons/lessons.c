@@ -30,6 +30,8 @@ typedef struct lesson_priv {
     char *html;
     char **scenario_srcs;   /* each ```scenario block's trimmed source, in order */
     size_t scenario_src_count;
+    atomic_int gens;        /* generations holding this lesson (lessons_from_texts reuse) */
+    int64_t tag;            /* lessons_text.tag it was parsed from; 0: none */
 } lesson_priv;
 
 /* One immutable generation of lessons. */
@@ -49,7 +51,9 @@ typedef struct lessons_gen {
  * request, and there is no hook that tells us when a request ends), so retired
  * generations are freed only by lessons_free, after the server has stopped. That is the
  * RCU idea with the grace period stretched to the process lifetime: trivially correct, at
- * the price of one rendered set kept per save (saves are rare, human-paced edits).
+ * the price of what a save replaced: lessons_from_texts shares every unchanged lesson
+ * (same tag) with the previous generation (counted in lesson_priv.gens), so a retired
+ * generation costs its pointer arrays plus the old versions of the edited lessons only.
  * `swap_lock` only serialises swappers with each other. */
 struct lessons_set {
     _Atomic(lessons_gen *) cur;
@@ -568,13 +572,16 @@ static void warn_report(void *ctx, const char *path, int line, const char *msg)
     fprintf(stderr, "warning: %s:%d: %s\n", path, line, msg);
 }
 
+static const lesson *gen_find(const lessons_gen *s, const char *slug, const char *locale);
+
 static void gen_free(lessons_gen *g)
 {
     if (!g)
         return;
     for (int li = 0; li < 2; li++) {
         for (size_t i = 0; i < g->count[li]; i++)
-            lessons_lesson_free(&g->items[li][i]->pub);
+            if (atomic_fetch_sub(&g->items[li][i]->gens, 1) == 1)
+                lessons_lesson_free(&g->items[li][i]->pub);
         free(g->items[li]);
     }
     free(g);
@@ -582,10 +589,12 @@ static void gen_free(lessons_gen *g)
 
 static void gen_add(lessons_gen *s, lesson *l)
 {
+    atomic_fetch_add(&((lesson_priv *)l)->gens, 1);
     int li = locale_index(l->locale);
     lesson_priv **g = realloc(s->items[li], (s->count[li] + 1) * sizeof *g);
     if (!g) {
-        lessons_lesson_free(l);
+        if (atomic_fetch_sub(&((lesson_priv *)l)->gens, 1) == 1)
+            lessons_lesson_free(l);
         return;
     }
     s->items[li] = g;
@@ -674,8 +683,10 @@ void lessons_free(lessons_set *s)
     free(s);
 }
 
-lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, char *err, size_t err_size)
+lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lessons_set *reuse,
+                                char *err, size_t err_size)
 {
+    const lessons_gen *prev = reuse ? gen_of(reuse) : NULL;
     lessons_gen *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, err_size, "out of memory");
@@ -683,8 +694,20 @@ lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, char *err, 
     }
     lessons_parse_options opt = {NULL, false, false};
     for (size_t i = 0; i < n; i++) {
+        char slug[64];
+        const char *locale = NULL;
+        const lesson *old = NULL;
+        if (texts[i].tag && prev &&
+            lessons_split_name(texts[i].name, slug, sizeof slug, &locale))
+            old = gen_find(prev, slug, locale);
+        if (old && ((const lesson_priv *)old)->tag == texts[i].tag) {
+            gen_add(g, (lesson *)old); /* unchanged: shared, not parsed again */
+            continue;
+        }
         lesson *l = lessons_parse_text(texts[i].name, texts[i].text, texts[i].len, &opt,
                                        warn_report, NULL, NULL);
+        if (l)
+            ((lesson_priv *)l)->tag = texts[i].tag;
         if (!l) {
             fprintf(stderr, "warning: %s: lesson skipped\n", texts[i].name);
             continue;

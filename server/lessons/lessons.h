@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "quiz.h"
 
@@ -95,11 +96,15 @@ typedef struct lessons_text {
     const char *name; /* "SLUG.md" / "SLUG.zh-CN.md" (a folder in front is allowed) */
     const char *text;
     size_t len;
+    int64_t tag;      /* identifies this exact text (a revision id); 0: none */
 } lessons_text;
 
 /* A set built from texts, with lessons_load's leniency (bad ones skipped with a warning
- * on stderr). NULL (reason in err) only when out of memory. */
-lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, char *err, size_t err_size);
+ * on stderr). NULL (reason in err) only when out of memory. `reuse` (may be NULL): a
+ * lesson of its current contents with the same slug, locale and non-zero tag is shared
+ * instead of parsed again (both sets may then be freed in any order). */
+lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lessons_set *reuse,
+                                char *err, size_t err_size);
 
 /* Moves the lessons of `fresh` into `live` (which readers may be using concurrently) and
  * frees `fresh`. Readers see either the old or the new lessons, never a mix within one

@@ -147,7 +147,8 @@ int lessons_db_import(struct store *st, const char *dir, size_t *imported, char 
     return rc;
 }
 
-lessons_set *lessons_db_load(struct store *st, char *err, size_t err_size)
+lessons_set *lessons_db_load(struct store *st, const lessons_set *reuse, char *err,
+                             size_t err_size)
 {
     store_lesson_rev *v = NULL;
     size_t n = 0;
@@ -166,8 +167,9 @@ lessons_set *lessons_db_load(struct store *st, char *err, size_t err_size)
             t[i].name = names[i];
             t[i].text = v[i].body;
             t[i].len = v[i].body_len;
+            t[i].tag = v[i].id;
         }
-        s = lessons_from_texts(t, n, err, err_size);
+        s = lessons_from_texts(t, n, reuse, err, err_size);
     }
     free(t);
     free(names);
@@ -180,7 +182,7 @@ static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
 int lessons_db_refresh(struct store *st, lessons_set *live, char *err, size_t err_size)
 {
     pthread_mutex_lock(&refresh_lock);
-    lessons_set *fresh = lessons_db_load(st, err, err_size);
+    lessons_set *fresh = lessons_db_load(st, live, err, err_size);
     if (fresh)
         lessons_swap(live, fresh);
     pthread_mutex_unlock(&refresh_lock);

@@ -23,8 +23,10 @@ struct store;
 int lessons_db_import(struct store *st, const char *dir, size_t *imported, char *err,
                       size_t err_size);
 
-/* A set built from the current revisions of all live lessons. NULL + err on failure. */
-lessons_set *lessons_db_load(struct store *st, char *err, size_t err_size);
+/* A set built from the current revisions of all live lessons (lessons of `reuse`, may be
+ * NULL, whose revision is unchanged are shared, not parsed again). NULL + err on failure. */
+lessons_set *lessons_db_load(struct store *st, const lessons_set *reuse, char *err,
+                             size_t err_size);
 
 /* Rebuilds `live` from the database and swaps it in (lessons_swap). Serialised, so that
  * the last refresh always reads after the last save it follows. 0 or -1 + err. */

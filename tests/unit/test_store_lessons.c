@@ -151,7 +151,7 @@ TEST(lessons_db_import_load_export_roundtrip)
     CHECK(written == imported);
     snprintf(cmd, sizeof cmd, "diff -r lessons '%s' >/dev/null", out);
     CHECK_EQ_INT(system(cmd), 0);
-    lessons_set *set = lessons_db_load(s, err, sizeof err);
+    lessons_set *set = lessons_db_load(s, NULL, err, sizeof err);
     CHECK(set != NULL);
     CHECK(lessons_find(set, "three-way-handshake", "en") != NULL);
     CHECK(lessons_find(set, "three-way-handshake", "zh-CN") != NULL);
@@ -190,9 +190,9 @@ TEST(lessons_swap_concurrent_readers)
                                "locale: en\n---\n\n# Title %d\n\nBody %d.\n";
     char text[300];
     snprintf(text, sizeof text, base, 0, 0, 0);
-    lessons_text lt = {"a.md", text, strlen(text)};
+    lessons_text lt = {"a.md", text, strlen(text), 0};
     swap_ctx c;
-    c.live = lessons_from_texts(&lt, 1, err, sizeof err);
+    c.live = lessons_from_texts(&lt, 1, NULL, err, sizeof err);
     CHECK(c.live != NULL);
     atomic_init(&c.stop, false);
     atomic_init(&c.seen, 0);
@@ -202,7 +202,7 @@ TEST(lessons_swap_concurrent_readers)
     for (int k = 1; k <= 40; k++) {
         snprintf(text, sizeof text, base, k, k, k);
         lt.len = strlen(text);
-        lessons_swap(c.live, lessons_from_texts(&lt, 1, err, sizeof err));
+        lessons_swap(c.live, lessons_from_texts(&lt, 1, c.live, err, sizeof err));
     }
     atomic_store(&c.stop, true);
     for (int i = 0; i < 3; i++)
@@ -211,4 +211,34 @@ TEST(lessons_swap_concurrent_readers)
     CHECK(l != NULL);
     CHECK_EQ_STR(l->title, "T40");
     lessons_free(c.live);
+}
+
+/* An unchanged lesson (same tag) is shared by the next set, a changed one parsed again;
+ * the two sets can be freed in either order (ASan checks). */
+TEST(lessons_from_texts_shares_unchanged)
+{
+    char err[256];
+    static const char a[] = "---\ntitle: \"A\"\nsummary: \"s\"\norder: 1\ntags: [x]\n"
+                            "locale: en\n---\n\n# A\n";
+    static const char b1[] = "---\ntitle: \"B1\"\nsummary: \"s\"\norder: 2\ntags: [x]\n"
+                             "locale: en\n---\n\n# B\n";
+    static const char b2[] = "---\ntitle: \"B2\"\nsummary: \"s\"\norder: 2\ntags: [x]\n"
+                             "locale: en\n---\n\n# B\n";
+    for (int order = 0; order < 2; order++) {
+        lessons_text t1[2] = {{"a.md", a, sizeof a - 1, 10}, {"b.md", b1, sizeof b1 - 1, 11}};
+        lessons_set *s1 = lessons_from_texts(t1, 2, NULL, err, sizeof err);
+        lessons_text t2[2] = {{"a.md", a, sizeof a - 1, 10}, {"b.md", b2, sizeof b2 - 1, 12}};
+        lessons_set *s2 = lessons_from_texts(t2, 2, s1, err, sizeof err);
+        CHECK(s1 && s2);
+        CHECK(lessons_find(s1, "a", "en") == lessons_find(s2, "a", "en"));
+        CHECK(lessons_find(s1, "b", "en") != lessons_find(s2, "b", "en"));
+        CHECK_EQ_STR(lessons_find(s2, "b", "en")->title, "B2");
+        if (order) {
+            lessons_free(s1);
+            lessons_free(s2);
+        } else {
+            lessons_free(s2);
+            lessons_free(s1);
+        }
+    }
 }
