@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, startServer } from './helpers.mjs';
+import { repoRoot, serverBin, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
 const NEW_LESSON = `---
@@ -88,7 +88,7 @@ describe('authoring', () => {
       assert.equal(l.served, true, `${l.slug}.${l.locale} served`);
     }
     const out = path.join(dir, 'export');
-    const stdout = execFileSync(path.join(repoRoot, process.env.TCPLAB_BIN || 'build/asan/tcplab'),
+    const stdout = execFileSync(serverBin(),
       ['lessons', 'export', out, '--db', db], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
     assert.match(stdout, /exported \d+ lesson files/);
     execFileSync('diff', ['-r', path.join(repoRoot, 'lessons'), out]); // throws when different
