@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, serverBin, startServer } from './helpers.mjs';
+import { cookieHeaderFrom, repoRoot, serverBin, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
 const NEW_LESSON = `---
@@ -210,7 +210,7 @@ describe('authoring', () => {
     });
     assert.equal(login.status, 200);
     const { csrf_token: csrf } = await login.json();
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = cookieHeaderFrom(login);
     const g = await fetch(`${srv.base}/api/v1/lessons/authoring-test?locale=en`, { headers: { cookie } });
     assert.equal(g.status, 200);
     const etag = g.headers.get('etag');
