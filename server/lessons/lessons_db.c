@@ -31,14 +31,15 @@ static char *slurp(const char *path, size_t *len)
         return NULL;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    if (!buf) {
+        fclose(f);
+        return NULL;
+    }
+    for (;;) {
         if (n == cap) {
-            if (cap > 4u * MARKDOWN_MAX_BYTES) { /* far past the lesson limit: refuse */
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            char *g = realloc(buf, cap * 2);
+            char *g = cap > 4u * MARKDOWN_MAX_BYTES /* far past the lesson limit: refuse */
+                          ? NULL
+                          : realloc(buf, cap * 2);
             if (!g) {
                 free(buf);
                 buf = NULL;
@@ -49,12 +50,13 @@ static char *slurp(const char *path, size_t *len)
         }
         size_t r = fread(buf + n, 1, cap - n, f);
         n += r;
-        if (r == 0)
+        if (r == 0) {
+            if (ferror(f)) {
+                free(buf);
+                buf = NULL;
+            }
             break;
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
+        }
     }
     fclose(f);
     *len = n;
