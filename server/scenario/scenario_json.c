@@ -4,8 +4,11 @@
  * Owns: validating scenario JSON into a sim_scenario (every problem reported with its
  * RFC 6901 pointer), writing a scenario back as JSON, writing a sim_trace as trace JSON,
  * and the text "ladder" rendering of a trace.
- * Does not: run the engine, read files or sockets, or know about HTTP. Field names of the
- * contract are spelled here and nowhere else.
+ * Does not: run the engine, read files or sockets, or know about HTTP.
+ * Field names: this file is the reference spelling of the contract. The fast writer in
+ * trace_writer.c (what the API sends) spells the trace's members a second time for speed;
+ * tests/unit/test_trace_writer.c compares the two byte for byte over every built-in, so a
+ * name changed here and not there fails the build's tests.
  *
  * Parsing decisions (documented contract):
  *  - json_loadb with JSON_REJECT_DUPLICATES: a member given twice is malformed JSON
