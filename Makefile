@@ -60,18 +60,18 @@ build/bench_engine: bench/engine_bench.c $(LIB_OBJS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc $(LDLIBS)
 
 run: deps
-	@$(MAKE) --no-print-directory build/tcplab
+	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab
 	@mkdir -p var
 	./build/tcplab serve --db var/tcplab.db --static static --lessons lessons
 
 # Every suite runs even if an earlier one fails; tests/run.sh prints the closing
 # "N passed, N failed" line summed over all of them and exits non-zero on any failure.
 test: deps-test
-	@$(MAKE) --no-print-directory build/tcplab build/unit_tests build/asan/tcplab build/asan/unit_tests
+	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab build/unit_tests build/asan/tcplab build/asan/unit_tests
 	@tests/run.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory build/tcplab
+	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab
 	@bench/run.sh
 
 fmt:
