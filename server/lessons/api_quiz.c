@@ -3,8 +3,12 @@
  *
  * Owns: request validation and the mapping to HTTP statuses; the language of feedback
  * (?lang, the lang cookie, Accept-Language — as the pages negotiate it).
- * Does not: grade (quiz.c) or find lessons (lessons.c). Stateless and thread-safe: the
- * question set is read-only while serving.
+ * Quiz modes (the lesson's front matter `quiz:` key): practice (default) answers a wrong
+ * graded answer with `next_variant`, a fresh variant to try again; exam gives a signed-in
+ * student one variant per question (seed derived from user, question and a server secret)
+ * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h).
+ * Does not: grade (quiz.c) or find lessons (lessons.c). Thread-safe: the question set is
+ * read-only while serving; exam attempts are counted by the store's writer.
  */
 #include "api_quiz.h"
 
@@ -17,6 +21,7 @@
 #include "../app.h"
 #include "../grading/auth.h"
 #include "../grading/grading.h"
+#include "../grading/quiz_modes.h"
 #include "i18n.h"
 #include "lessons.h"
 #include "quiz.h"
@@ -28,10 +33,29 @@ static const char *req_locale(const http_request *req)
                           http_header(req, "Accept-Language"), &remember);
 }
 
-static const quiz_question *find_question(const http_request *req, const char *gid)
+static const quiz_question *find_question(const http_request *req, const char *gid,
+                                          const lesson **lesson_out)
 {
     const lessons_set *ls = req->app ? req->app->lessons : NULL;
-    return ls ? lessons_find_question(ls, gid, req_locale(req)) : NULL;
+    *lesson_out = NULL;
+    return ls ? lessons_find_question_in(ls, gid, req_locale(req), lesson_out) : NULL;
+}
+
+static bool is_exam(const lesson *l)
+{
+    return l && l->quiz_mode == 1 && l->quiz_attempts > 0;
+}
+
+/* The exam seed of the signed-in `p` (0 for a question without parameters). */
+static int exam_seed(const http_request *req, const grading_principal *p,
+                     const quiz_question *q, const char *gid, uint64_t *seed)
+{
+    *seed = 0;
+    if (!quiz_question_has_params(q))
+        return 0;
+    char taker[128];
+    grading_exam_taker(p, taker, sizeof taker);
+    return grading_exam_seed(req->app ? req->app->store : NULL, taker, gid, seed);
 }
 
 static void not_found(http_response *res, const char *what, const char *id)
@@ -70,12 +94,32 @@ static uint64_t random_seed(void)
     return r;
 }
 
+/* Practice: a new variant after a wrong graded answer (a new seed when the question has
+ * parameters). Adds result.next_variant; false only when out of memory. */
+static bool add_next_variant(json_t *result, const quiz_question *q, const char *gid,
+                             uint64_t old_seed)
+{
+    uint64_t seed = 0;
+    if (quiz_question_has_params(q)) {
+        do
+            seed = random_seed();
+        while (seed == old_seed);
+    }
+    json_t *v = quiz_variant_json(q, gid, seed);
+    if (v && json_object_set_new(v, "mode", json_string("practice")) != 0) {
+        json_decref(v);
+        v = NULL;
+    }
+    return v && json_object_set_new(result, "next_variant", v) == 0;
+}
+
 void api_quiz_variant_post(const http_request *req, http_response *res)
 {
     const char *gid = req->param_count ? req->params[0] : "";
     if (req->body_len && !http_require_json(req, res))
         return;
-    const quiz_question *q = find_question(req, gid);
+    const lesson *les = NULL;
+    const quiz_question *q = find_question(req, gid, &les);
     if (!q) {
         not_found(res, "question", gid);
         return;
@@ -112,12 +156,36 @@ void api_quiz_variant_post(const http_request *req, http_response *res)
         }
         json_decref(body);
     }
+    /* Exam: a signed-in student always gets the same variant (a requested seed is
+     * ignored); anyone else gets a practice-like preview but cannot submit. */
+    int used = -1;
+    if (is_exam(les)) {
+        grading_principal who;
+        if (grading_auth(req, &who) == GRADING_AUTH_OK && who.role != GRADING_ANONYMOUS &&
+            who.name[0]) {
+            struct store *st = req->app ? req->app->store : NULL;
+            if (exam_seed(req, &who, q, gid, &seed) != 0 ||
+                (used = grading_exam_attempts_used(st, &who, gid)) < 0) {
+                http_problem(res, 503, NULL, "the exam variant could not be looked up; try again");
+                return;
+            }
+            have_seed = true;
+        }
+    }
     if (!have_seed)
         seed = quiz_question_has_params(q) ? random_seed() : 0;
     json_t *out = quiz_variant_json(q, gid, seed);
     if (!out) {
         http_problem(res, 500, NULL, "could not build the variant");
         return;
+    }
+    json_object_set_new(out, "mode", json_string(is_exam(les) ? "exam" : "practice"));
+    if (is_exam(les)) {
+        json_object_set_new(out, "attempts", json_integer(les->quiz_attempts));
+        if (used >= 0)
+            json_object_set_new(out, "attempts_left",
+                                json_integer(used < les->quiz_attempts ? les->quiz_attempts - used
+                                                                       : 0));
     }
     http_json_steal(res, 201, out);
 }
@@ -132,7 +200,8 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
                                "v0-three-way-handshake.q1");
         return;
     }
-    const quiz_question *q = find_question(req, gid);
+    const lesson *les = NULL;
+    const quiz_question *q = find_question(req, gid, &les);
     if (!q) {
         not_found(res, "question", gid);
         return;
@@ -148,6 +217,27 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
     grading_principal who;
     if (!grading_guard(req, res, &who, GRADING_ANYONE))
         return;
+    bool exam = is_exam(les);
+    if (exam) {
+        if (who.role == GRADING_ANONYMOUS || !who.name[0]) {
+            http_problem(res, 401, NULL, "this question is part of an exam: sign in to answer it");
+            return;
+        }
+        uint64_t mine = 0;
+        if (exam_seed(req, &who, q, gid, &mine) != 0) {
+            http_problem(res, 503, NULL, "the exam variant could not be looked up; try again");
+            return;
+        }
+        if (mine != seed) {
+            char detail[300];
+            snprintf(detail, sizeof detail,
+                     "\"%.100s\" is not your exam variant of %.100s; POST "
+                     "/api/v1/questions/%.100s/variants to get yours",
+                     vid, gid, gid);
+            http_problem(res, 409, NULL, detail);
+            return;
+        }
+    }
     json_t *answer = parse_body(req, res);
     if (!answer)
         return;
@@ -160,7 +250,47 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
     /* A signed-in student's graded answer is an attempt: it is committed durably before the
      * 200 (nothing acknowledged is lost). Anonymous answers are graded and not stored;
      * malformed ones (gradable: false) cost no attempt. */
-    if (json_is_true(json_object_get(result, "gradable"))) {
+    bool gradable = json_is_true(json_object_get(result, "gradable"));
+    if (exam) {
+        struct store *st = req->app ? req->app->store : NULL;
+        int attempt = 0;
+        grading_exam_status es = GRADING_EXAM_ERROR;
+        if (gradable) {
+            es = grading_record_exam_attempt(st, &who, gid, answer, result, les->quiz_attempts,
+                                             les->quiz_decay, &attempt);
+        } else {
+            /* a malformed answer costs nothing: report where the student stands */
+            int used = grading_exam_attempts_used(st, &who, gid);
+            if (used >= 0) {
+                es = GRADING_EXAM_RECORDED;
+                json_object_set_new(result, "mode", json_string("exam"));
+                json_object_set_new(result, "attempt", json_null());
+                json_object_set_new(result, "attempts_left",
+                                    json_integer(used < les->quiz_attempts
+                                                     ? les->quiz_attempts - used
+                                                     : 0));
+            }
+        }
+        json_decref(answer);
+        if (es == GRADING_EXAM_NO_ATTEMPTS) {
+            json_decref(result);
+            char detail[200];
+            snprintf(detail, sizeof detail,
+                     "no attempts left: all %d attempts at %.100s are used; nothing was saved",
+                     les->quiz_attempts, gid);
+            http_problem(res, 409, NULL, detail);
+            return;
+        }
+        if (es != GRADING_EXAM_RECORDED) {
+            json_decref(result);
+            http_problem(res, 503, NULL, "the attempt could not be recorded; nothing was saved, "
+                                         "try again");
+            return;
+        }
+        http_json_steal(res, 200, result);
+        return;
+    }
+    if (gradable) {
         double score = json_number_value(json_object_get(result, "score"));
         int64_t id = grading_record_quiz_attempt(req, gid, answer, result, score);
         if (id < 0) {
@@ -172,5 +302,12 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
         }
     }
     json_decref(answer);
+    json_object_set_new(result, "mode", json_string("practice"));
+    if (gradable && json_number_value(json_object_get(result, "score")) < 1 &&
+        !add_next_variant(result, q, gid, seed)) {
+        json_decref(result);
+        http_problem(res, 500, NULL, "could not build the next variant");
+        return;
+    }
     http_json_steal(res, 200, result);
 }

@@ -205,9 +205,113 @@ static bool read_order(fm_ctx *c, yaml_parser_t *p, int *out)
     return skip_node(c, p, t);
 }
 
-enum { K_TITLE, K_SUMMARY, K_ORDER, K_TAGS, K_LOCALE, K_SCENARIOS, K_COUNT };
+/* The `quiz` mapping: {mode: practice|exam, attempts: N, decay: D}. attempts and decay
+ * only mean something for an exam (given for practice they are an error). */
+static bool read_quiz(fm_ctx *c, yaml_parser_t *p, int key_line)
+{
+    frontmatter *fm = c->fm;
+    yaml_event_t ev;
+    if (!next(c, p, &ev))
+        return false;
+    int line = ev_line(c, &ev);
+    yaml_event_type_t t = ev.type;
+    yaml_event_delete(&ev);
+    if (t != YAML_MAPPING_START_EVENT) {
+        fail(c, line, "front matter: \"quiz\" must be a mapping {mode, attempts, decay}, not %s",
+             ev_name(t));
+        return skip_node(c, p, t);
+    }
+    bool have_mode = false, practice = false;
+    int attempts = 0, attempts_line = 0, decay_line = 0;
+    double decay = -1;
+    for (;;) {
+        if (!next(c, p, &ev))
+            return false;
+        line = ev_line(c, &ev);
+        t = ev.type;
+        if (t == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        char key[64] = "";
+        if (t == YAML_SCALAR_EVENT)
+            snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
+        yaml_event_delete(&ev);
+        if (t != YAML_SCALAR_EVENT) {
+            fail(c, line, "front matter: quiz: keys must be plain names, not %s", ev_name(t));
+            if (!skip_node(c, p, t) || !next(c, p, &ev))
+                return false;
+            t = ev.type;
+            yaml_event_delete(&ev);
+            if (!skip_node(c, p, t))
+                return false;
+            continue;
+        }
+        if (!next(c, p, &ev))
+            return false;
+        int vline = ev_line(c, &ev);
+        t = ev.type;
+        if (t != YAML_SCALAR_EVENT) {
+            yaml_event_delete(&ev);
+            fail(c, vline, "front matter: quiz.%s must be a scalar, not %s", key, ev_name(t));
+            if (!skip_node(c, p, t))
+                return false;
+            continue;
+        }
+        const char *v = (const char *)ev.data.scalar.value;
+        bool plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        char *end = NULL;
+        errno = 0;
+        if (!strcmp(key, "mode")) {
+            practice = !strcmp(v, "practice");
+            if (practice)
+                fm->quiz_mode = FRONTMATTER_QUIZ_PRACTICE;
+            else if (!strcmp(v, "exam"))
+                fm->quiz_mode = FRONTMATTER_QUIZ_EXAM;
+            else
+                fail(c, vline, "front matter: quiz.mode must be \"practice\" or \"exam\", not "
+                               "\"%s\"", v);
+            have_mode = true;
+        } else if (!strcmp(key, "attempts")) {
+            long n = strtol(v, &end, 10);
+            attempts_line = vline;
+            if (!plain || !*v || *v < '0' || *v > '9' || *end || errno || n < 1 || n > 100)
+                fail(c, vline, "front matter: quiz.attempts must be an integer from 1 to 100, "
+                               "not \"%s\"", v);
+            else
+                attempts = (int)n;
+        } else if (!strcmp(key, "decay")) {
+            double d = strtod(v, &end);
+            decay_line = vline;
+            if (!plain || !*v || ((*v < '0' || *v > '9') && *v != '.') || *end || errno ||
+                !(d >= 0 && d <= 1))
+                fail(c, vline, "front matter: quiz.decay must be a number from 0 to 1, not "
+                               "\"%s\"", v);
+            else
+                decay = d;
+        } else {
+            fail(c, line, "front matter: quiz: unknown key \"%s\" (allowed: mode, attempts, "
+                          "decay)", key);
+        }
+        yaml_event_delete(&ev);
+    }
+    if (!have_mode)
+        fail(c, key_line, "front matter: quiz: missing key \"mode\" (practice or exam)");
+    if (practice) {
+        if (attempts_line)
+            fail(c, attempts_line, "front matter: quiz.attempts is only for mode: exam");
+        if (decay_line)
+            fail(c, decay_line, "front matter: quiz.decay is only for mode: exam");
+    } else if (fm->quiz_mode == FRONTMATTER_QUIZ_EXAM) {
+        fm->quiz_attempts = attempts ? attempts : FRONTMATTER_EXAM_ATTEMPTS;
+        fm->quiz_decay = decay >= 0 ? decay : FRONTMATTER_EXAM_DECAY;
+    }
+    return true;
+}
+
+enum { K_TITLE, K_SUMMARY, K_ORDER, K_TAGS, K_LOCALE, K_SCENARIOS, K_QUIZ, K_COUNT };
 static const char *const key_names[K_COUNT] = {"title", "summary", "order", "tags", "locale",
-                                               "scenarios"};
+                                               "scenarios", "quiz"};
 
 static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line)
 {
@@ -281,7 +385,7 @@ static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line
         if (k == K_COUNT) {
             fail(c, line,
                  "front matter: unknown key \"%s\" (allowed: title, summary, order, tags, "
-                 "locale, scenarios)",
+                 "locale, scenarios, quiz)",
                  key);
             ok = next(c, &p, &ev);
             if (ok) {
@@ -303,6 +407,10 @@ static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line
             fm->scenarios_line = line;
             ok = read_list(c, &p, key, &fm->scenarios, &fm->scenario_count);
             break;
+        case K_QUIZ:
+            fm->quiz_line = line;
+            ok = read_quiz(c, &p, line);
+            break;
         case K_LOCALE:
             fm->locale_line = line;
             ok = read_string(c, &p, key, &fm->locale);
@@ -314,7 +422,7 @@ static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line
     }
     yaml_parser_delete(&p);
     for (int k = 0; k < K_COUNT; k++)
-        if (!seen[k] && k != K_SCENARIOS && !c->syntax_error)
+        if (!seen[k] && k != K_SCENARIOS && k != K_QUIZ && !c->syntax_error)
             fail(c, closing_line, "front matter: missing key \"%s\"", key_names[k]);
 }
 

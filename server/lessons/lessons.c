@@ -485,6 +485,9 @@ static lesson *parse_lesson(const char *path, const char *mem, size_t mem_len,
     l->pub.order = l->fm.order;
     l->pub.tags = (const char *const *)l->fm.tags;
     l->pub.tag_count = l->fm.tag_count;
+    l->pub.quiz_mode = (int)l->fm.quiz_mode;
+    l->pub.quiz_attempts = l->fm.quiz_attempts;
+    l->pub.quiz_decay = l->fm.quiz_decay;
 
     static const char *const langs[] = {"scenario", "quiz", NULL};
     markdown_options mo;
@@ -807,6 +810,14 @@ size_t lessons_list(const lessons_set *set, const char *locale, const lesson **o
 const quiz_question *lessons_find_question(const lessons_set *set, const char *global_id,
                                            const char *locale)
 {
+    return lessons_find_question_in(set, global_id, locale, NULL);
+}
+
+const quiz_question *lessons_find_question_in(const lessons_set *set, const char *global_id,
+                                              const char *locale, const lesson **lesson_out)
+{
+    if (lesson_out)
+        *lesson_out = NULL;
     const lessons_gen *s = set ? gen_of(set) : NULL;
     if (!s || !global_id)
         return NULL;
@@ -825,8 +836,11 @@ const quiz_question *lessons_find_question(const lessons_set *set, const char *g
         if (!l)
             continue;
         for (size_t i = 0; i < l->quiz.count; i++)
-            if (!strcmp(quiz_question_id(l->quiz.items[i]), dot + 1))
+            if (!strcmp(quiz_question_id(l->quiz.items[i]), dot + 1)) {
+                if (lesson_out)
+                    *lesson_out = l;
                 return l->quiz.items[i];
+            }
     }
     return NULL;
 }
@@ -854,6 +868,14 @@ int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_
                      a->scenario_srcs[i], b->scenario_srcs[i]);
             return -1;
         }
+    if (en->quiz_mode != zh->quiz_mode || en->quiz_attempts != zh->quiz_attempts ||
+        en->quiz_decay != zh->quiz_decay) {
+        snprintf(err, err_size, "quiz mode differs: %s/%d/%g in %s but %s/%d/%g in %s",
+                 en->quiz_mode ? "exam" : "practice", en->quiz_attempts, en->quiz_decay,
+                 en->locale, zh->quiz_mode ? "exam" : "practice", zh->quiz_attempts,
+                 zh->quiz_decay, zh->locale);
+        return -1;
+    }
     char qerr[400];
     if (quiz_sets_equivalent(&en->quiz, &zh->quiz, qerr, sizeof qerr) != 0) {
         snprintf(err, err_size, "quiz differs: %s", qerr);

@@ -30,6 +30,10 @@ typedef struct lesson {
     const char *html; /* rendered body */
     quiz_set quiz;
     const char *path;
+    /* added (X): the front matter's `quiz` key (frontmatter.h); practice: attempts 0 */
+    int quiz_mode; /* frontmatter_quiz_mode: 0 practice, 1 exam */
+    int quiz_attempts;
+    double quiz_decay;
 } lesson;
 
 /* Loads every *.md lesson in `dir`. Returns NULL with a one-line reason in err when the
@@ -48,6 +52,11 @@ const lesson *lessons_at(const lessons_set *s, const char *locale, size_t i);
  * back to the other locale; answers are locale-independent). NULL if unknown. */
 const quiz_question *lessons_find_question(const lessons_set *s, const char *global_id,
                                            const char *locale);
+
+/* Added (X). Like lessons_find_question, and also the lesson holding the question (its
+ * quiz_mode, quiz_attempts, quiz_decay) in *lesson_out. NULL if unknown. */
+const quiz_question *lessons_find_question_in(const lessons_set *s, const char *global_id,
+                                              const char *locale, const lesson **lesson_out);
 
 /* ---- additions (L1) ---- */
 

@@ -90,6 +90,15 @@ const store_migration store_migrations[] = {
      "  updated_at       INTEGER NOT NULL,\n"
      "  PRIMARY KEY (slug, locale)\n"
      ");\n"},
-    /* Append migration 5 here. */
+    {5, "server secrets",
+     "CREATE TABLE server_secrets (\n"
+     "  name       TEXT PRIMARY KEY NOT NULL,    -- what the secret is for\n"
+     "  value      TEXT NOT NULL,                -- hex, random; never leaves the server\n"
+     "  created_at INTEGER NOT NULL\n"
+     ");\n"
+     "INSERT INTO server_secrets (name, value, created_at)\n"
+     "  VALUES ('quiz-exam-seed', lower(hex(randomblob(32))),\n"
+     "          CAST(strftime('%s', 'now') AS INTEGER));\n"},
+    /* Append migration 6 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -1,0 +1,49 @@
+/*
+ * quiz_modes.h — the exam side of quiz modes (issue #5, added by X): a student's one
+ * variant per exam question, and exam attempts with a limit and decreasing points.
+ *
+ * Owns: the exam seed, a keyed BLAKE2b of (user, question id) under the server secret
+ * "quiz-exam-seed" (migration 5), and turning a graded result into an exam attempt:
+ * points = max_points × max(0, 1 − decay × (attempt − 1)) × score, plus the members
+ * `mode`, `attempt`, `attempts_left`, all decided inside the store's writer transaction
+ * (store_quiz.h) so parallel submissions cannot exceed the limit.
+ * Does not: grade (quiz.h), know lessons or front matter (api_quiz.c passes the limits),
+ * or write HTTP responses.
+ */
+#ifndef TCPLAB_GRADING_QUIZ_MODES_H
+#define TCPLAB_GRADING_QUIZ_MODES_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth.h"
+
+struct store;
+
+/* Who takes the exam: "u<user id>" for a session user, else the principal's actor. */
+void grading_exam_taker(const grading_principal *p, char *out, size_t out_size);
+
+/* The exam seed of (taker, question id) in 0..2^53-1. 0, or -1 (store/crypto failure). */
+int grading_exam_seed(struct store *s, const char *taker, const char *question_id,
+                      uint64_t *seed);
+
+/* Attempts `p` has used on the question (stored quiz rows). -1 on a store failure. */
+int grading_exam_attempts_used(struct store *s, const grading_principal *p,
+                               const char *question_id);
+
+typedef enum grading_exam_status {
+    GRADING_EXAM_RECORDED = 0, /* stored; `result` updated */
+    GRADING_EXAM_NO_ATTEMPTS,  /* the limit was reached: nothing stored, result unchanged */
+    GRADING_EXAM_ERROR         /* nothing stored */
+} grading_exam_status;
+
+/* Records the graded `result` (gradable) of `answer` as p's next exam attempt. On
+ * GRADING_EXAM_RECORDED `result` has points scaled by the decay and the members mode
+ * "exam", attempt, attempts_left; *attempt_out is the attempt number. `p` must be signed
+ * in (p->name non-empty). */
+grading_exam_status grading_record_exam_attempt(struct store *s, const grading_principal *p,
+                                                const char *question_id, const json_t *answer,
+                                                json_t *result, int max_attempts, double decay,
+                                                int *attempt_out);
+
+#endif

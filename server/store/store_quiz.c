@@ -1,0 +1,182 @@
+/*
+ * store_quiz.c — exam attempts with a race-free attempt limit, and server secrets
+ * (see store_quiz.h).
+ *
+ * Owns: one writer job per exam attempt (store_enqueue_durable): count, then insert, in
+ * the writer's transaction; the blocking wait for it; reads of server_secrets.
+ * Does not: interpret JSON (the caller's finish callback builds the stored result).
+ */
+#include "store_quiz.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+
+static const char SQL_COUNT[] =
+    "SELECT count(*) FROM submissions WHERE kind = ?1 AND ref = ?2 AND user_name = ?3";
+static const char SQL_PUT[] =
+    "INSERT INTO submissions (kind, ref, user_name, actor, idempotency_key, request_hash, "
+    "answer_json, result_json, score, status, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_SECRET[] = "SELECT value FROM server_secrets WHERE name = ?1";
+
+typedef struct attempt_job {
+    store_job job; /* first member */
+    const store_quiz_attempt_in *in; /* the caller's; it blocks until done */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    store_status rc;
+    int attempt;
+    int64_t id;
+} attempt_job;
+
+static store_status count_rows(store_conn *c, const char *kind, const char *ref,
+                               const char *user, int *n)
+{
+    sqlite3_stmt *st = store_stmt(c, SQL_COUNT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
+    store_status rc = STORE_OK;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    else
+        rc = store_sqlite_error(c, "counting attempts");
+    store_stmt_release(st);
+    return rc;
+}
+
+static store_status attempt_write(store_job *job, store_conn *c)
+{
+    attempt_job *j = (attempt_job *)job;
+    const store_submission_in *in = &j->in->sub;
+    int used = 0;
+    store_status rc = count_rows(c, in->kind, in->ref, in->user_name, &used);
+    if (rc != STORE_OK)
+        return rc;
+    if (used >= j->in->max_attempts) {
+        j->attempt = used;
+        return STORE_CONFLICT;
+    }
+    j->attempt = used + 1;
+    double score = 0;
+    char *result = j->in->finish(j->in->ctx, j->attempt, &score);
+    if (!result)
+        return store_set_error("building the attempt's result failed");
+    sqlite3_stmt *st = store_stmt(c, SQL_PUT);
+    if (!st) {
+        free(result);
+        return STORE_ERROR;
+    }
+    sqlite3_bind_text(st, 1, in->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, in->user_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, in->actor, -1, SQLITE_STATIC);
+    if (in->idempotency_key)
+        sqlite3_bind_text(st, 5, in->idempotency_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, in->request_hash ? in->request_hash : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, in->answer_json ? in->answer_json : "null", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, result, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 9, score);
+    sqlite3_bind_int(st, 10, in->status);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
+    if (sqlite3_step(st) == SQLITE_DONE)
+        j->id = sqlite3_last_insert_rowid(store_conn_db(c));
+    else
+        rc = store_sqlite_error(c, "saving the attempt");
+    store_stmt_release(st);
+    free(result);
+    return rc;
+}
+
+static void attempt_done(store_job *job, store_status rc)
+{
+    attempt_job *j = (attempt_job *)job;
+    pthread_mutex_lock(&j->lock);
+    j->rc = rc;
+    j->done = true;
+    pthread_cond_signal(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+store_status store_quiz_attempt_put(store *s, const store_quiz_attempt_in *in, int *attempt_out,
+                                    int64_t *id_out)
+{
+    *attempt_out = 0;
+    if (!in || !in->sub.kind || !in->sub.ref || !in->sub.user_name || !in->sub.actor ||
+        !in->finish || in->max_attempts < 1)
+        return store_set_error("store_quiz_attempt_put: kind, ref, user_name, actor, finish "
+                               "and max_attempts >= 1 are required");
+    attempt_job j;
+    memset(&j, 0, sizeof j);
+    j.job.write = attempt_write;
+    j.job.done = attempt_done;
+    j.in = in;
+    j.rc = STORE_ERROR;
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.cond, NULL);
+    store_status rc = STORE_ERROR;
+    if (store_enqueue_durable(s, &j.job) == 0) {
+        pthread_mutex_lock(&j.lock);
+        while (!j.done)
+            pthread_cond_wait(&j.cond, &j.lock);
+        pthread_mutex_unlock(&j.lock);
+        rc = j.rc;
+        if (rc == STORE_CONFLICT)
+            store_set_error("no attempts left");
+        else if (rc != STORE_OK)
+            store_set_error("saving the attempt failed");
+    }
+    pthread_cond_destroy(&j.cond);
+    pthread_mutex_destroy(&j.lock);
+    *attempt_out = j.attempt;
+    if (rc == STORE_OK && id_out)
+        *id_out = j.id;
+    return rc;
+}
+
+store_status store_quiz_attempts_used(store *s, const char *kind, const char *ref,
+                                      const char *user_name, int *n)
+{
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    return count_rows(c, kind, ref, user_name, n);
+}
+
+store_status store_server_secret(store *s, const char *name, char *out, size_t out_size)
+{
+    if (out_size)
+        out[0] = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_SECRET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    store_status rc = STORE_OK;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        size_t n = v ? strlen((const char *)v) : 0;
+        if (!v || n + 1 > out_size)
+            rc = store_set_error("server secret \"%s\" does not fit", name);
+        else
+            memcpy(out, v, n + 1);
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_NOT_FOUND;
+    } else {
+        rc = store_sqlite_error(c, "reading a server secret");
+    }
+    store_stmt_release(st);
+    return rc;
+}
