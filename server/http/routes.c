@@ -12,6 +12,7 @@
 #include "server.h"
 #include "static_files.h"
 #include "../lessons/pages.h"
+#include "../lessons/pages_editor.h"
 #include "../grading/grading.h"
 #include "../lessons/api_quiz.h"
 #include "../grading/api_lessons.h"
@@ -61,6 +62,9 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/lessons/{slug}/revisions", api_lesson_revisions, "lesson_revisions"},
     {"GET", "/api/v1/lessons/{slug}/revisions/{rev}", api_lesson_revision_get, "lesson_revision_get"},
     {"POST", "/api/v1/lessons/{slug}/revisions/{rev}/restore", api_lesson_restore, "lesson_restore"},
+    /* sign-in page and the lesson editor (server/lessons/pages_editor.c: W) */
+    {"GET", "/login", pages_login, "login_page"},
+    {"GET", "/editor", pages_editor, "editor_page"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
