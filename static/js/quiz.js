@@ -10,6 +10,8 @@
  * Does not: know any answer (answers never reach the page), grade anything, or use inline
  * styles.
  */
+
+import { csrfToken } from './login.js';
 import { t } from './i18n.js';
 
 const SEED_KEY = (qid) => `tcplab:seed:${qid}`;
@@ -40,9 +42,13 @@ function storeSeed(qid, seed) {
 
 /** POSTs JSON; resolves to {ok, status, body} (body parsed when JSON), rejects on network errors. */
 async function postJson(url, payload) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  // A signed-in student's session needs the CSRF token on every POST (issue #5).
+  const csrf = csrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers,
     body: JSON.stringify(payload),
     credentials: 'same-origin',
   });

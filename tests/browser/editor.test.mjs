@@ -231,3 +231,22 @@ test('a signed-in student gets the 403 page', async () => {
     await context.close();
   }
 });
+
+test('a signed-in student answers a quiz on a lesson page; the attempt is stored', async () => {
+  const { context, page, log } = await newPage(browser);
+  try {
+    await signIn(page, 'stu', { expectEditor: false });
+    await page.locator('section.tl-forbidden').waitFor(); // signed in; /editor is not for students
+    await page.goto(`${srv.base}/lessons/three-way-handshake?lang=en`);
+    const q = page.locator('form.tl-question[data-question="three-way-handshake.q1"]');
+    await q.locator('input[name="choice"][value="1"]').check();
+    await q.locator('button[type="submit"]').click();
+    await q.locator('.tl-feedback.tl-ok').waitFor();
+    const stats = await api('GET', '/api/v1/statistics');
+    const row = stats.body.find((s) => s.kind === 'quiz' && s.ref === 'three-way-handshake.q1');
+    assert.ok(row && row.attempts === 1, `expected one stored attempt for three-way-handshake.q1, saw ${JSON.stringify(row)}`);
+    await clean(log, [/^403 GET \/editor$/]);
+  } finally {
+    await context.close();
+  }
+});
