@@ -28,18 +28,7 @@
 #include "../store/store_grading.h"
 #include "auth.h"
 #include "grading.h"
-
-static bool id_param(const http_request *req, int64_t *id)
-{
-    const char *s = req->param_count ? req->params[0] : NULL;
-    if (!s || !*s || strlen(s) > 18)
-        return false;
-    for (const char *c = s; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    *id = strtoll(s, NULL, 10);
-    return *id > 0;
-}
+#include "grading_util.h"
 
 /* Loads submission {id} for a reader allowed to see it; false with res filled. */
 static bool load_submission(const http_request *req, http_response *res, store_submission *sub,
@@ -49,10 +38,10 @@ static bool load_submission(const http_request *req, http_response *res, store_s
     if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
         return false;
     int64_t id;
-    store_status rc = id_param(req, &id) ? store_submission_get(req->app->store, id, sub)
+    store_status rc = grading_util_id_param(req, &id) ? store_submission_get(req->app->store, id, sub)
                                          : STORE_NOT_FOUND;
     if (rc == STORE_ERROR) {
-        http_problem(res, 503, NULL, "the submission store is unavailable");
+        grading_util_store_failed(res, "submission");
         return false;
     }
     bool own = rc == STORE_OK && p.user_id && sub->user_name && !strcmp(sub->user_name, p.name);
@@ -228,7 +217,7 @@ void grading_gradebook(const http_request *req, http_response *res)
     size_t nch = 0, ngr = 0, nus = 0;
     if (store_challenge_list(st, &chs, &nch) != STORE_OK || store_grades(st, &gr, &ngr) != STORE_OK ||
         store_user_list(st, &users, &nus) != STORE_OK) {
-        http_problem(res, 503, NULL, "the grade store is unavailable");
+        grading_util_store_failed(res, "grade");
         goto out;
     }
     /* columns: challenges, then quiz questions with attempts */
@@ -384,7 +373,7 @@ void grading_statistics(const http_request *req, http_response *res)
     store_stat *sts = NULL;
     size_t n = 0;
     if (store_stats(req->app->store, &sts, &n) != STORE_OK) {
-        http_problem(res, 503, NULL, "the grade store is unavailable");
+        grading_util_store_failed(res, "grade");
         return;
     }
     json_t *out = json_array();

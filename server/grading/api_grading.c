@@ -29,6 +29,7 @@
 #include "auth.h"
 #include "check.h"
 #include "grading.h"
+#include "grading_util.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 
@@ -256,7 +257,7 @@ static bool idem_answer(store *st, const char *actor, const char *key, const cha
     if (rc == STORE_NOT_FOUND)
         return false;
     if (rc != STORE_OK) {
-        http_problem(res, 503, NULL, "the submission store is unavailable");
+        grading_util_store_failed(res, "submission");
         return true;
     }
     if (strcmp(sub.request_hash, hash))
@@ -285,7 +286,7 @@ static void answer_stored(http_response *res, store *st, store_status rc, int64_
     if (rc == STORE_CONFLICT && key) { /* lost a race for the key: replay the winner */
         json_decref(result);
         if (!idem_answer(st, actor, key, hash, res, id_member))
-            http_problem(res, 503, NULL, "the submission store is unavailable");
+            grading_util_store_failed(res, "submission");
         return;
     }
     if (rc != STORE_OK) {
@@ -519,7 +520,7 @@ void grading_challenge_list(const http_request *req, http_response *res)
     store_challenge *arr = NULL;
     size_t n = 0;
     if (store_challenge_list(req->app->store, &arr, &n) != STORE_OK) {
-        http_problem(res, 503, NULL, "the challenge store is unavailable");
+        grading_util_store_failed(res, "challenge");
         return;
     }
     json_t *out = json_array();
@@ -532,36 +533,34 @@ void grading_challenge_list(const http_request *req, http_response *res)
     http_json_steal(res, 200, out);
 }
 
-/* Parses a positive decimal id from a path parameter; false if malformed. */
-static bool id_param(const http_request *req, int64_t *id)
+/* The challenge a /challenges/{id} request names, for a signed-in sender (`p`). True with
+ * `c` filled (the caller cleans it up); false when the answer is already in `res` (401/403,
+ * 404 for a malformed or unknown id, 503). */
+static bool challenge_route(const http_request *req, http_response *res, grading_principal *p,
+                            store_challenge *c)
 {
-    const char *s = req->param_count ? req->params[0] : NULL;
-    if (!s || !*s || strlen(s) > 18)
+    if (!grading_guard(req, res, p, GRADING_SIGNED_IN))
         return false;
-    for (const char *c = s; *c; c++)
-        if (*c < '0' || *c > '9')
-            return false;
-    *id = strtoll(s, NULL, 10);
-    return *id > 0;
+    int64_t id;
+    store_status rc = grading_util_id_param(req, &id) ? store_challenge_get(req->app->store, id, c)
+                                         : STORE_NOT_FOUND;
+    if (rc == STORE_NOT_FOUND) {
+        http_problem(res, 404, NULL, "no such challenge");
+        return false;
+    }
+    if (rc != STORE_OK) {
+        grading_util_store_failed(res, "challenge");
+        return false;
+    }
+    return true;
 }
 
 void grading_challenge_get(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
-        return;
-    int64_t id;
     store_challenge c;
-    store_status rc = id_param(req, &id) ? store_challenge_get(req->app->store, id, &c)
-                                         : STORE_NOT_FOUND;
-    if (rc == STORE_NOT_FOUND) {
-        http_problem(res, 404, NULL, "no such challenge");
+    if (!challenge_route(req, res, &p, &c))
         return;
-    }
-    if (rc != STORE_OK) {
-        http_problem(res, 503, NULL, "the challenge store is unavailable");
-        return;
-    }
     http_json_steal(res, 200, challenge_json(&c, true));
     store_challenge_cleanup(&c);
 }
@@ -570,20 +569,9 @@ void grading_challenge_submit(const http_request *req, http_response *res)
 {
     sub_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    if (!grading_guard(req, res, &ctx.p, GRADING_SIGNED_IN))
-        return;
-    int64_t id;
     store_challenge c;
-    store_status rc = id_param(req, &id) ? store_challenge_get(req->app->store, id, &c)
-                                         : STORE_NOT_FOUND;
-    if (rc == STORE_NOT_FOUND) {
-        http_problem(res, 404, NULL, "no such challenge");
+    if (!challenge_route(req, res, &ctx.p, &c))
         return;
-    }
-    if (rc != STORE_OK) {
-        http_problem(res, 503, NULL, "the challenge store is unavailable");
-        return;
-    }
     json_t *body = body_object(req, res);
     json_t *scenario = NULL;
     run *r = NULL;

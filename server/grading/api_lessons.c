@@ -311,9 +311,17 @@ static json_t *body_object(const http_request *req, http_response *res)
     return b;
 }
 
-static void saved(const http_request *req, http_response *res, int status, const char *slug,
-                  const char *locale, int64_t rev, json_t *warnings)
+/* Answers a create (`status` 201) or update (200) whose store write returned `rc`: on
+ * STORE_OK the saved revision with its warnings, Location and ETag; any other `rc` is a 503
+ * (callers answer the codes they expect before calling). Takes `warnings`. */
+static void saved(const http_request *req, http_response *res, store_status rc, int status,
+                  const char *slug, const char *locale, int64_t rev, json_t *warnings)
 {
+    if (rc != STORE_OK) {
+        json_decref(warnings);
+        store_failed(res);
+        return;
+    }
     refresh(req);
     store_lesson_rev r;
     json_t *o;
@@ -412,12 +420,7 @@ void api_lessons_create(const http_request *req, http_response *res)
         http_problem(res, 409, NULL, "a lesson with this slug and locale exists; PUT it instead");
         return;
     }
-    if (rc != STORE_OK) {
-        json_decref(warnings);
-        store_failed(res);
-        return;
-    }
-    saved(req, res, 201, slug, locale, rev, warnings);
+    saved(req, res, rc, 201, slug, locale, rev, warnings);
 }
 
 void api_lesson_get(const http_request *req, http_response *res)
@@ -492,17 +495,15 @@ void api_lesson_put(const http_request *req, http_response *res)
     rc = store_lesson_update(req->app->store, slug, locale, expected, text, len, p.actor, &rev,
                              NULL);
     json_decref(b);
-    if (rc != STORE_OK) {
+    if (rc == STORE_CONFLICT || rc == STORE_NOT_FOUND) {
         json_decref(warnings);
         if (rc == STORE_CONFLICT) /* saved by someone else while we validated */
             precondition_failed(req, res, slug, locale);
-        else if (rc == STORE_NOT_FOUND)
-            http_problem(res, 404, NULL, "the lesson was deleted meanwhile");
         else
-            store_failed(res);
+            http_problem(res, 404, NULL, "the lesson was deleted meanwhile");
         return;
     }
-    saved(req, res, 200, slug, locale, rev, warnings);
+    saved(req, res, rc, 200, slug, locale, rev, warnings);
 }
 
 void api_lesson_delete(const http_request *req, http_response *res)
@@ -632,9 +633,5 @@ void api_lesson_restore(const http_request *req, http_response *res)
         precondition_failed(req, res, slug, locale);
         return;
     }
-    if (rc != STORE_OK) {
-        store_failed(res);
-        return;
-    }
-    saved(req, res, 201, slug, locale, new_rev, NULL);
+    saved(req, res, rc, 201, slug, locale, new_rev, NULL);
 }

@@ -9,42 +9,21 @@
 #include "../../server/grading/auth.h"
 #include "../../server/store/store.h"
 #include "../../server/store/store_accounts.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
 
-typedef struct tdb {
-    char dir[64];
-    char db[128];
-    store *s;
-} tdb;
-
-static int tdb_open(tdb *t)
+/* A fresh database; a failed store_open is reported (a failed mkdtemp is not). */
+static int tdb_open(test_db *t)
 {
-    snprintf(t->dir, sizeof t->dir, "/tmp/tcplab-acc-XXXXXX");
-    if (!mkdtemp(t->dir))
-        return -1;
-    snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
-    char err[256];
-    t->s = store_open(t->db, err, sizeof err);
-    if (!t->s)
-        testlib_fail(__FILE__, __LINE__, "store_open: %s", err);
-    return t->s ? 0 : -1;
-}
-
-static void tdb_close(tdb *t)
-{
-    store_close(t->s);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, suffix[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
+    int rc = test_db_open(t, "acc");
+    if (rc && t->err[0])
+        testlib_fail(__FILE__, __LINE__, "store_open: %s", t->err);
+    return rc;
 }
 
 TEST(accounts_users_add_find_list_conflict)
 {
-    tdb t;
+    test_db t;
     if (tdb_open(&t))
         return;
     int64_t id = 0;
@@ -68,12 +47,12 @@ TEST(accounts_users_add_find_list_conflict)
         CHECK_EQ_STR(all[1].name, "prof");
     }
     free(all);
-    tdb_close(&t);
+    test_db_close(&t);
 }
 
 TEST(accounts_sessions_expire_and_logout)
 {
-    tdb t;
+    test_db t;
     if (tdb_open(&t))
         return;
     int64_t uid = 0;
@@ -88,12 +67,12 @@ TEST(accounts_sessions_expire_and_logout)
     CHECK_EQ_INT(store_session_get(t.s, "bbbb", 1500, &u, NULL, 0), STORE_NOT_FOUND);
     CHECK_EQ_INT(store_session_delete(t.s, "aaaa", 1500), STORE_OK);
     CHECK_EQ_INT(store_session_get(t.s, "aaaa", 1500, &u, NULL, 0), STORE_NOT_FOUND);
-    tdb_close(&t);
+    test_db_close(&t);
 }
 
 TEST(accounts_tokens_lookup_touch_revoke)
 {
-    tdb t;
+    test_db t;
     if (tdb_open(&t))
         return;
     char tok[GRADING_TOKEN_SIZE], dg[GRADING_DIGEST_SIZE], dg2[GRADING_DIGEST_SIZE];
@@ -124,7 +103,7 @@ TEST(accounts_tokens_lookup_touch_revoke)
         CHECK_EQ_INT(all[0].revoked_at, 600);
     free(all);
     CHECK_EQ_INT(store_token_put(t.s, "x", "superuser", "zz", 1, NULL), STORE_CONFLICT);
-    tdb_close(&t);
+    test_db_close(&t);
 }
 
 TEST(accounts_password_hash_verify)

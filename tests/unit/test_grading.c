@@ -14,6 +14,7 @@
 #include "../../server/scenario/scenario_json.h"
 #include "../../server/store/store.h"
 #include "../../server/store/store_grading.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
 
 /* Runs a built-in (with `events_json` replacing its events if non-NULL) into *t. */
@@ -255,39 +256,10 @@ TEST(grading_goal_validation_errors)
 
 /* ---- store_grading ------------------------------------------------------------------------ */
 
-typedef struct tdb {
-    char dir[64];
-    char db[128];
-    store *s;
-} tdb;
-
-static int tdb_open(tdb *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/tcplab-grd-XXXXXX");
-    if (!mkdtemp(t->dir))
-        return -1;
-    snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
-    char err[256];
-    t->s = store_open(t->db, err, sizeof err);
-    return t->s ? 0 : -1;
-}
-
-static void tdb_close(tdb *t)
-{
-    store_close(t->s);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, suffix[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
-}
-
 TEST(grading_store_submission_idempotency)
 {
-    tdb t;
-    CHECK_EQ_INT(tdb_open(&t), 0);
+    test_db t;
+    CHECK_EQ_INT(test_db_open(&t, "grd"), 0);
     if (!t.s)
         return;
     store_submission_in in = {"challenge", "1", "alice", "token:1", "key-1", "h1",
@@ -312,7 +284,7 @@ TEST(grading_store_submission_idempotency)
     int64_t n = 0;
     CHECK_EQ_INT(store_submission_count(t.s, &n), STORE_OK);
     CHECK_EQ_INT(n, 4);
-    tdb_close(&t);
+    test_db_close(&t);
 }
 
 typedef struct writer_arg {
@@ -339,8 +311,8 @@ static void *writer(void *p)
 
 TEST(grading_store_group_commit_threads)
 {
-    tdb t;
-    CHECK_EQ_INT(tdb_open(&t), 0);
+    test_db t;
+    CHECK_EQ_INT(test_db_open(&t, "grd"), 0);
     if (!t.s)
         return;
     enum { N = 8 };
@@ -376,13 +348,13 @@ TEST(grading_store_group_commit_threads)
     if (ng == 1)
         CHECK(g[0].best == 1.0);
     store_grades_free(g, ng);
-    tdb_close(&t);
+    test_db_close(&t);
 }
 
 TEST(grading_store_challenges)
 {
-    tdb t;
-    CHECK_EQ_INT(tdb_open(&t), 0);
+    test_db t;
+    CHECK_EQ_INT(test_db_open(&t, "grd"), 0);
     if (!t.s)
         return;
     int64_t id = 0;
@@ -401,5 +373,5 @@ TEST(grading_store_challenges)
     for (size_t i = 0; i < n; i++)
         store_challenge_cleanup(&all[i]);
     free(all);
-    tdb_close(&t);
+    test_db_close(&t);
 }

@@ -10,6 +10,7 @@
 #include "../../server/grading/quiz_modes.h"
 #include "../../server/lessons/frontmatter.h"
 #include "../../server/store/store_quiz.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
 
 typedef struct qm_log {
@@ -104,35 +105,6 @@ TEST(qm_frontmatter_errors)
 
 /* ---- store: the attempt limit ---------------------------------------------------------- */
 
-typedef struct qm_db {
-    char dir[64];
-    char db[128];
-    store *s;
-} qm_db;
-
-static int qm_db_open(qm_db *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/tcplab-qm-XXXXXX");
-    if (!mkdtemp(t->dir))
-        return -1;
-    snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
-    char err[256];
-    t->s = store_open(t->db, err, sizeof err);
-    return t->s ? 0 : -1;
-}
-
-static void qm_db_close(qm_db *t)
-{
-    store_close(t->s);
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, suffix[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
-}
-
 static char *qm_finish(void *ctx, int attempt, double *score)
 {
     (void)ctx;
@@ -167,8 +139,8 @@ static void *qm_submit(void *arg)
 
 TEST(qm_store_attempt_limit_parallel)
 {
-    qm_db t;
-    CHECK_EQ_INT(qm_db_open(&t), 0);
+    test_db t;
+    CHECK_EQ_INT(test_db_open(&t, "qm"), 0);
     if (!t.s)
         return;
     enum { N = 12 };
@@ -197,13 +169,13 @@ TEST(qm_store_attempt_limit_parallel)
     CHECK_EQ_INT(used, 3);
     CHECK_EQ_INT(store_quiz_attempts_used(t.s, "quiz", "x.q1", "ria", &used), STORE_OK);
     CHECK_EQ_INT(used, 0);
-    qm_db_close(&t);
+    test_db_close(&t);
 }
 
 TEST(qm_exam_seed_stable_and_distinct)
 {
-    qm_db t;
-    CHECK_EQ_INT(qm_db_open(&t), 0);
+    test_db t;
+    CHECK_EQ_INT(test_db_open(&t, "qm"), 0);
     if (!t.s)
         return;
     char secret[160];
@@ -219,5 +191,5 @@ TEST(qm_exam_seed_stable_and_distinct)
     CHECK(a != c);
     CHECK(a != d);
     CHECK(a < (UINT64_C(1) << 53));
-    qm_db_close(&t);
+    test_db_close(&t);
 }

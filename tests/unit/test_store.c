@@ -10,43 +10,35 @@
 #include "../../server/store/store.h"
 #include "../../server/store/store_internal.h"
 #include "../../server/store/store_simulations.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
 
-typedef struct tmpdir {
-    char dir[64];
-    char db[128];
-} tmpdir;
-
-static void tmp_make(tmpdir *t)
+/* A fresh temporary directory for the database; a failed mkdtemp is reported. */
+static void tmp_make(test_db *t)
 {
-    snprintf(t->dir, sizeof t->dir, "/tmp/tcplab-store-XXXXXX");
-    if (!mkdtemp(t->dir))
+    if (test_db_make(t, "store"))
         testlib_fail(__FILE__, __LINE__, "mkdtemp failed");
-    snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
 }
 
-static void tmp_remove(tmpdir *t)
+/* tmp_make, then store_open into t->s, which is CHECKed. Returns t->s. */
+static store *tmp_open(test_db *t)
 {
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    chmod(t->dir, 0700);
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, suffix[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
+    tmp_make(t);
+    t->s = store_open(t->db, t->err, sizeof t->err);
+    CHECK(t->s != NULL);
+    return t->s;
 }
 
 TEST(store_open_migrate_reopen)
 {
-    tmpdir t;
+    test_db t;
     tmp_make(&t);
     char err[256] = "";
     store *s = store_open(t.db, err, sizeof err);
     CHECK(s != NULL);
     if (!s) {
         testlib_fail(__FILE__, __LINE__, "store_open: %s", err);
-        tmp_remove(&t);
+        test_db_remove(&t);
         return;
     }
     CHECK_EQ_INT(store_schema_version(s), (int)store_migration_count);
@@ -70,16 +62,13 @@ TEST(store_open_migrate_reopen)
     char wal[160];
     snprintf(wal, sizeof wal, "%s-wal", t.db);
     CHECK(access(wal, F_OK) != 0);
-    tmp_remove(&t);
+    test_db_remove(&t);
 }
 
 TEST(store_put_get_not_found)
 {
-    tmpdir t;
-    tmp_make(&t);
-    char err[256] = "";
-    store *s = store_open(t.db, err, sizeof err);
-    CHECK(s != NULL);
+    test_db t;
+    store *s = tmp_open(&t);
     if (s) {
         char a[STORE_SIMULATION_ID_SIZE], b[STORE_SIMULATION_ID_SIZE];
         CHECK_EQ_INT(store_simulation_put(s, "{\"a\":1}", a), STORE_OK);
@@ -97,12 +86,12 @@ TEST(store_put_get_not_found)
         free(json);
         store_close(s);
     }
-    tmp_remove(&t);
+    test_db_remove(&t);
 }
 
 TEST(store_refuses_newer_schema)
 {
-    tmpdir t;
+    test_db t;
     tmp_make(&t);
     sqlite3 *db = NULL;
     CHECK_EQ_INT(sqlite3_open(t.db, &db), SQLITE_OK);
@@ -115,7 +104,7 @@ TEST(store_refuses_newer_schema)
              (int)store_migration_count);
     CHECK_EQ_STR(err, want);
     store_close(s);
-    tmp_remove(&t);
+    test_db_remove(&t);
 }
 
 TEST(store_refuses_bad_locations)
@@ -125,7 +114,7 @@ TEST(store_refuses_bad_locations)
     CHECK(strstr(err, "does not exist") != NULL);
     CHECK(strstr(err, "/nonexistent-tcplab-dir/x") != NULL);
 
-    tmpdir t;
+    test_db t;
     tmp_make(&t);
     chmod(t.dir, 0555);
     err[0] = '\0';
@@ -158,7 +147,7 @@ TEST(store_refuses_bad_locations)
     CHECK(store_open(NULL, err, sizeof err) == NULL);
     CHECK(store_open(t.dir, err, sizeof err) == NULL); /* a directory, not a file */
     store_close(NULL);
-    tmp_remove(&t);
+    test_db_remove(&t);
 }
 
 typedef struct worker_arg {
@@ -184,11 +173,8 @@ static void *worker(void *p)
 
 TEST(store_threads_read_write)
 {
-    tmpdir t;
-    tmp_make(&t);
-    char err[256] = "";
-    store *s = store_open(t.db, err, sizeof err);
-    CHECK(s != NULL);
+    test_db t;
+    store *s = tmp_open(&t);
     if (s) {
         pthread_t th[4];
         worker_arg w[4];
@@ -206,16 +192,13 @@ TEST(store_threads_read_write)
         CHECK_EQ_INT(self.ok, 50);
         store_close(s);
     }
-    tmp_remove(&t);
+    test_db_remove(&t);
 }
 
 TEST(store_durable_write)
 {
-    tmpdir t;
-    tmp_make(&t);
-    char err[256] = "";
-    store *s = store_open(t.db, err, sizeof err);
-    CHECK(s != NULL);
+    test_db t;
+    store *s = tmp_open(&t);
     if (s) {
         store_conn *c = store_write_begin(s, true);
         CHECK(c != NULL);
@@ -227,5 +210,5 @@ TEST(store_durable_write)
             CHECK_EQ_INT(store_write_end(s, c, false), STORE_ERROR);
         store_close(s);
     }
-    tmp_remove(&t);
+    test_db_remove(&t);
 }

@@ -12,35 +12,8 @@
 
 #include "../../server/store/store.h"
 #include "../../server/store/store_grading.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
-
-typedef struct qdb {
-    char dir[64];
-    char db[128];
-    store *s;
-} qdb;
-
-static int qdb_open(qdb *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/tcplab-sq-XXXXXX");
-    if (!mkdtemp(t->dir))
-        return -1;
-    snprintf(t->db, sizeof t->db, "%s/t.db", t->dir);
-    char err[256];
-    t->s = store_open(t->db, err, sizeof err);
-    return t->s ? 0 : -1;
-}
-
-static void qdb_remove(qdb *t)
-{
-    static const char *const suffix[] = {"", "-wal", "-shm"};
-    char p[160];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", t->db, suffix[i]);
-        unlink(p);
-    }
-    rmdir(t->dir);
-}
 
 #define QN 40
 
@@ -73,8 +46,8 @@ static void on_done(void *arg, store_status rc, int64_t id)
 
 TEST(store_queue_async_rows_commit_once_and_conflict_alone)
 {
-    qdb q;
-    CHECK_EQ_INT(qdb_open(&q), 0);
+    test_db q;
+    CHECK_EQ_INT(test_db_open(&q, "sq"), 0);
     if (!q.s)
         return;
     tally t;
@@ -115,13 +88,13 @@ TEST(store_queue_async_rows_commit_once_and_conflict_alone)
     store_close(q.s);
     pthread_cond_destroy(&t.cond);
     pthread_mutex_destroy(&t.lock);
-    qdb_remove(&q);
+    test_db_remove(&q);
 }
 
 TEST(store_queue_close_runs_what_is_queued)
 {
-    qdb q;
-    CHECK_EQ_INT(qdb_open(&q), 0);
+    test_db q;
+    CHECK_EQ_INT(test_db_open(&q, "sq"), 0);
     if (!q.s)
         return;
     tally t;
@@ -149,5 +122,5 @@ TEST(store_queue_close_runs_what_is_queued)
     }
     pthread_cond_destroy(&t.cond);
     pthread_mutex_destroy(&t.lock);
-    qdb_remove(&q);
+    test_db_remove(&q);
 }
