@@ -89,6 +89,101 @@ sqlite3 *store_conn_db(store_conn *c)
     return c->db;
 }
 
+/* ---- row helpers ------------------------------------------------------------------------- */
+
+store_status store_collect(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_row_fn row,
+                           void *arg, void (*clean)(void *elem), void **out, size_t *n,
+                           const char *what)
+{
+    *out = NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    unsigned char *arr = NULL;
+    size_t count = 0, cap = 0;
+    store_status rc = STORE_OK;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            unsigned char *g = realloc(arr, nc * elem_size);
+            if (!g) {
+                rc = store_set_error("out of memory");
+                break;
+            }
+            arr = g;
+            cap = nc;
+        }
+        void *elem = arr + count * elem_size;
+        memset(elem, 0, elem_size);
+        if ((rc = row(st, elem, arg)) != STORE_OK)
+            break;
+        count++;
+    }
+    if (rc == STORE_OK && step != SQLITE_DONE)
+        rc = store_sqlite_error(c, what);
+    store_stmt_release(st);
+    if (rc != STORE_OK) {
+        for (size_t i = 0; clean && i < count; i++)
+            clean(arr + i * elem_size);
+        free(arr);
+        return rc;
+    }
+    *out = arr;
+    *n = count;
+    return STORE_OK;
+}
+
+store_status store_one(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_row_fn row,
+                       void *arg, void *elem, const char *what)
+{
+    if (!st)
+        return STORE_ERROR;
+    store_status rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        rc = STORE_OK;
+        if (row) {
+            if (elem_size)
+                memset(elem, 0, elem_size);
+            rc = row(st, elem, arg);
+        }
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_NOT_FOUND;
+    } else {
+        rc = store_sqlite_error(c, what);
+    }
+    store_stmt_release(st);
+    return rc;
+}
+
+store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char *what)
+{
+    if (!st)
+        return STORE_ERROR;
+    store_status rc = STORE_OK;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = store_sqlite_error(c, what);
+    store_stmt_release(st);
+    return rc;
+}
+
+void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+char *store_col_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (!t)
+        return NULL;
+    return strdup((const char *)t);
+}
+
 /* ---- connections --------------------------------------------------------------------- */
 
 static void conn_cleanup(store_conn *c)

@@ -37,30 +37,44 @@ static const char SQL_TOKEN_LIST[] =
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 
-static void col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
+static store_status user_row(sqlite3_stmt *st, void *elem, void *arg)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
-
-static void user_row(sqlite3_stmt *st, store_user *u)
-{
-    memset(u, 0, sizeof *u);
+    (void)arg;
+    store_user *u = elem;
     u->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, u->name, sizeof u->name);
-    col_copy(st, 2, u->role, sizeof u->role);
+    store_col_copy(st, 1, u->name, sizeof u->name);
+    store_col_copy(st, 2, u->role, sizeof u->role);
     u->created_at = sqlite3_column_int64(st, 3);
+    return STORE_OK;
 }
 
-static void token_row(sqlite3_stmt *st, store_token *t)
+/* A user row whose column 4 (the password hash or the CSRF token) also goes to the caller's
+ * buffer, when there is one. */
+typedef struct col4_out {
+    char *dst;
+    size_t size;
+} col4_out;
+
+static store_status user_row_col4(sqlite3_stmt *st, void *elem, void *arg)
 {
-    memset(t, 0, sizeof *t);
+    const col4_out *o = arg;
+    user_row(st, elem, NULL);
+    if (o->dst)
+        store_col_copy(st, 4, o->dst, o->size);
+    return STORE_OK;
+}
+
+static store_status token_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_token *t = elem;
     t->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, t->name, sizeof t->name);
-    col_copy(st, 2, t->role, sizeof t->role);
+    store_col_copy(st, 1, t->name, sizeof t->name);
+    store_col_copy(st, 2, t->role, sizeof t->role);
     t->created_at = sqlite3_column_int64(st, 3);
     t->last_used_at = sqlite3_column_int64(st, 4);
     t->revoked_at = sqlite3_column_int64(st, 5);
+    return STORE_OK;
 }
 
 /* One INSERT/UPDATE/DELETE in its own (non-durable) write transaction. `bind` binds the
@@ -131,20 +145,8 @@ store_status store_user_find(store *s, const char *name, store_user *out, char *
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        user_row(st, out);
-        if (pw_hash_out)
-            col_copy(st, 4, pw_hash_out, pw_hash_size);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading the user");
-    }
-    store_stmt_release(st);
-    return rc;
+    col4_out o = {pw_hash_out, pw_hash_size};
+    return store_one(c, st, sizeof *out, user_row_col4, &o, out, "reading the user");
 }
 
 store_status store_user_list(store *s, store_user **out, size_t *n)
@@ -154,35 +156,8 @@ store_status store_user_list(store *s, store_user **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_USER_LIST);
-    if (!st)
-        return STORE_ERROR;
-    store_user *arr = NULL;
-    size_t count = 0, cap = 0;
-    store_status rc = STORE_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            store_user *nn = realloc(arr, cap * sizeof *nn);
-            if (!nn) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr = nn;
-        }
-        user_row(st, &arr[count++]);
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "listing users");
-    store_stmt_release(st);
-    if (rc != STORE_OK) {
-        free(arr);
-        return rc;
-    }
-    *out = arr;
-    *n = count;
-    return STORE_OK;
+    return store_collect(c, store_stmt(c, SQL_USER_LIST), sizeof **out, user_row, NULL, NULL,
+                         (void **)out, n, "listing users");
 }
 
 /* ---- sessions ------------------------------------------------------------------------------ */
@@ -220,20 +195,8 @@ store_status store_session_get(store *s, const char *token_hash, int64_t now, st
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        user_row(st, user);
-        if (csrf_out)
-            col_copy(st, 4, csrf_out, csrf_size);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading the session");
-    }
-    store_stmt_release(st);
-    return rc;
+    col4_out o = {csrf_out, csrf_size};
+    return store_one(c, st, sizeof *user, user_row_col4, &o, user, "reading the session");
 }
 
 static void bind_session_del(sqlite3_stmt *st, const void *arg)
@@ -289,18 +252,7 @@ store_status store_token_lookup(store *s, const char *token_hash, store_token *o
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        token_row(st, out);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading the token");
-    }
-    store_stmt_release(st);
-    return rc;
+    return store_one(c, st, sizeof *out, token_row, NULL, out, "reading the token");
 }
 
 static void bind_id_now(sqlite3_stmt *st, const void *arg)
@@ -334,33 +286,6 @@ store_status store_token_list(store *s, store_token **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_TOKEN_LIST);
-    if (!st)
-        return STORE_ERROR;
-    store_token *arr = NULL;
-    size_t count = 0, cap = 0;
-    store_status rc = STORE_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            store_token *nn = realloc(arr, cap * sizeof *nn);
-            if (!nn) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr = nn;
-        }
-        token_row(st, &arr[count++]);
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "listing tokens");
-    store_stmt_release(st);
-    if (rc != STORE_OK) {
-        free(arr);
-        return rc;
-    }
-    *out = arr;
-    *n = count;
-    return STORE_OK;
+    return store_collect(c, store_stmt(c, SQL_TOKEN_LIST), sizeof **out, token_row, NULL, NULL,
+                         (void **)out, n, "listing tokens");
 }

@@ -44,13 +44,6 @@ static const char SQL_WRONG[] =
     "SELECT answer_json, count(*) AS n FROM submissions WHERE kind = ?1 AND ref = ?2 "
     "AND score < 1 GROUP BY answer_json ORDER BY n DESC, answer_json LIMIT 3";
 
-static char *col_dup(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    if (!t)
-        return NULL;
-    return strdup((const char *)t);
-}
 
 /* ---- group commit (the store's writer thread, store_enqueue_durable) ------------------------- */
 
@@ -212,17 +205,18 @@ void store_submission_cleanup(store_submission *sub)
     memset(sub, 0, sizeof *sub);
 }
 
-static store_status sub_row(sqlite3_stmt *st, store_submission *o)
+static store_status sub_row(sqlite3_stmt *st, void *elem, void *arg)
 {
-    memset(o, 0, sizeof *o);
+    (void)arg;
+    store_submission *o = elem;
     o->id = sqlite3_column_int64(st, 0);
-    o->kind = col_dup(st, 1);
-    o->ref = col_dup(st, 2);
-    o->user_name = col_dup(st, 3);
-    o->actor = col_dup(st, 4);
-    o->request_hash = col_dup(st, 5);
-    o->answer_json = col_dup(st, 6);
-    o->result_json = col_dup(st, 7);
+    o->kind = store_col_dup(st, 1);
+    o->ref = store_col_dup(st, 2);
+    o->user_name = store_col_dup(st, 3);
+    o->actor = store_col_dup(st, 4);
+    o->request_hash = store_col_dup(st, 5);
+    o->answer_json = store_col_dup(st, 6);
+    o->result_json = store_col_dup(st, 7);
     o->score = sqlite3_column_double(st, 8);
     o->status = sqlite3_column_int(st, 9);
     o->created_at = sqlite3_column_int64(st, 10);
@@ -250,16 +244,7 @@ static store_status sub_query(store *s, const char *sql, int64_t id, const char 
     } else {
         sqlite3_bind_int64(st, 1, id);
     }
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        rc = sub_row(st, out);
-    else if (step == SQLITE_DONE)
-        rc = STORE_NOT_FOUND;
-    else
-        rc = store_sqlite_error(c, "reading the submission");
-    store_stmt_release(st);
-    return rc;
+    return store_one(c, st, sizeof *out, sub_row, NULL, out, "reading the submission");
 }
 
 store_status store_submission_get(store *s, int64_t id, store_submission *out)
@@ -279,16 +264,7 @@ store_status store_submission_count(store *s, int64_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_SUB_COUNT);
-    if (!st)
-        return STORE_ERROR;
-    store_status rc = STORE_OK;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = store_sqlite_error(c, "counting submissions");
-    store_stmt_release(st);
-    return rc;
+    return store_count(c, store_stmt(c, SQL_SUB_COUNT), n, "counting submissions");
 }
 
 /* ---- challenges -------------------------------------------------------------------------------- */
@@ -332,15 +308,16 @@ store_status store_challenge_put(store *s, const char *title, const char *scenar
     return rc != STORE_OK ? rc : end;
 }
 
-static store_status ch_row(sqlite3_stmt *st, store_challenge *o)
+static store_status ch_row(sqlite3_stmt *st, void *elem, void *arg)
 {
-    memset(o, 0, sizeof *o);
+    (void)arg;
+    store_challenge *o = elem;
     o->id = sqlite3_column_int64(st, 0);
-    o->title = col_dup(st, 1);
-    o->scenario_json = col_dup(st, 2);
-    o->goal_json = col_dup(st, 3);
+    o->title = store_col_dup(st, 1);
+    o->scenario_json = store_col_dup(st, 2);
+    o->goal_json = store_col_dup(st, 3);
     o->points = sqlite3_column_double(st, 4);
-    o->created_by = col_dup(st, 5);
+    o->created_by = store_col_dup(st, 5);
     o->created_at = sqlite3_column_int64(st, 6);
     if (!o->title || !o->scenario_json || !o->goal_json || !o->created_by) {
         store_challenge_cleanup(o);
@@ -359,16 +336,12 @@ store_status store_challenge_get(store *s, int64_t id, store_challenge *out)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        rc = ch_row(st, out);
-    else if (step == SQLITE_DONE)
-        rc = STORE_NOT_FOUND;
-    else
-        rc = store_sqlite_error(c, "reading the challenge");
-    store_stmt_release(st);
-    return rc;
+    return store_one(c, st, sizeof *out, ch_row, NULL, out, "reading the challenge");
+}
+
+static void ch_clean(void *elem)
+{
+    store_challenge_cleanup(elem);
 }
 
 store_status store_challenge_list(store *s, store_challenge **out, size_t *n)
@@ -378,51 +351,41 @@ store_status store_challenge_list(store *s, store_challenge **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_CH_LIST);
-    if (!st)
-        return STORE_ERROR;
-    store_challenge *arr = NULL;
-    size_t count = 0, cap = 0;
-    store_status rc = STORE_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 8;
-            store_challenge *nn = realloc(arr, cap * sizeof *nn);
-            if (!nn) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr = nn;
-        }
-        if ((rc = ch_row(st, &arr[count])) != STORE_OK)
-            break;
-        count++;
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "listing challenges");
-    store_stmt_release(st);
-    if (rc != STORE_OK) {
-        for (size_t i = 0; i < count; i++)
-            store_challenge_cleanup(&arr[i]);
-        free(arr);
-        return rc;
-    }
-    *out = arr;
-    *n = count;
-    return STORE_OK;
+    return store_collect(c, store_stmt(c, SQL_CH_LIST), sizeof **out, ch_row, NULL, ch_clean,
+                         (void **)out, n, "listing challenges");
 }
 
 /* ---- grades and statistics ---------------------------------------------------------------------- */
 
+static void grade_clean(void *elem)
+{
+    store_grade *g = elem;
+    free(g->user_name);
+    free(g->kind);
+    free(g->ref);
+}
+
 void store_grades_free(store_grade *g, size_t n)
 {
-    for (size_t i = 0; g && i < n; i++) {
-        free(g[i].user_name);
-        free(g[i].kind);
-        free(g[i].ref);
-    }
+    for (size_t i = 0; g && i < n; i++)
+        grade_clean(&g[i]);
     free(g);
+}
+
+static store_status grade_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_grade *g = elem;
+    g->user_name = store_col_dup(st, 0);
+    g->kind = store_col_dup(st, 1);
+    g->ref = store_col_dup(st, 2);
+    g->best = sqlite3_column_double(st, 3);
+    g->attempts = sqlite3_column_int64(st, 4);
+    if (!g->user_name || !g->kind || !g->ref) {
+        grade_clean(g);
+        return store_set_error("out of memory");
+    }
+    return STORE_OK;
 }
 
 store_status store_grades(store *s, store_grade **out, size_t *n)
@@ -432,55 +395,39 @@ store_status store_grades(store *s, store_grade **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_GRADES);
-    if (!st)
-        return STORE_ERROR;
-    store_grade *arr = NULL;
-    size_t count = 0, cap = 0;
-    store_status rc = STORE_OK;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            store_grade *nn = realloc(arr, cap * sizeof *nn);
-            if (!nn) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr = nn;
-        }
-        store_grade *g = &arr[count++];
-        g->user_name = col_dup(st, 0);
-        g->kind = col_dup(st, 1);
-        g->ref = col_dup(st, 2);
-        g->best = sqlite3_column_double(st, 3);
-        g->attempts = sqlite3_column_int64(st, 4);
-        if (!g->user_name || !g->kind || !g->ref) {
-            rc = store_set_error("out of memory");
-            break;
-        }
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "reading grades");
-    store_stmt_release(st);
-    if (rc != STORE_OK) {
-        store_grades_free(arr, count);
-        return rc;
-    }
-    *out = arr;
-    *n = count;
-    return STORE_OK;
+    return store_collect(c, store_stmt(c, SQL_GRADES), sizeof **out, grade_row, NULL,
+                         grade_clean, (void **)out, n, "reading grades");
+}
+
+static void stat_clean(void *elem)
+{
+    store_stat *x = elem;
+    free(x->kind);
+    free(x->ref);
+    for (size_t j = 0; j < x->wrong_count; j++)
+        free(x->wrong_answer[j]);
 }
 
 void store_stats_free(store_stat *st, size_t n)
 {
-    for (size_t i = 0; st && i < n; i++) {
-        free(st[i].kind);
-        free(st[i].ref);
-        for (size_t j = 0; j < st[i].wrong_count; j++)
-            free(st[i].wrong_answer[j]);
-    }
+    for (size_t i = 0; st && i < n; i++)
+        stat_clean(&st[i]);
     free(st);
+}
+
+static store_status stat_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_stat *x = elem;
+    x->kind = store_col_dup(st, 0);
+    x->ref = store_col_dup(st, 1);
+    x->attempts = sqlite3_column_int64(st, 2);
+    x->mean = sqlite3_column_double(st, 3);
+    if (!x->kind || !x->ref) {
+        stat_clean(x);
+        return store_set_error("out of memory");
+    }
+    return STORE_OK;
 }
 
 store_status store_stats(store *s, store_stat **out, size_t *n)
@@ -490,37 +437,13 @@ store_status store_stats(store *s, store_stat **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_STATS);
-    if (!st)
-        return STORE_ERROR;
-    store_stat *arr = NULL;
-    size_t count = 0, cap = 0;
-    store_status rc = STORE_OK;
+    store_stat *arr;
+    size_t count;
+    store_status rc = store_collect(c, store_stmt(c, SQL_STATS), sizeof *arr, stat_row, NULL,
+                                    stat_clean, (void **)&arr, &count, "reading statistics");
+    if (rc != STORE_OK)
+        return rc;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            cap = cap ? cap * 2 : 16;
-            store_stat *nn = realloc(arr, cap * sizeof *nn);
-            if (!nn) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr = nn;
-        }
-        store_stat *x = &arr[count++];
-        memset(x, 0, sizeof *x);
-        x->kind = col_dup(st, 0);
-        x->ref = col_dup(st, 1);
-        x->attempts = sqlite3_column_int64(st, 2);
-        x->mean = sqlite3_column_double(st, 3);
-        if (!x->kind || !x->ref) {
-            rc = store_set_error("out of memory");
-            break;
-        }
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "reading statistics");
-    store_stmt_release(st);
     for (size_t i = 0; rc == STORE_OK && i < count; i++) {
         sqlite3_stmt *w = store_stmt(c, SQL_WRONG);
         if (!w) {
@@ -530,7 +453,7 @@ store_status store_stats(store *s, store_stat **out, size_t *n)
         sqlite3_bind_text(w, 1, arr[i].kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(w, 2, arr[i].ref, -1, SQLITE_STATIC);
         while ((step = sqlite3_step(w)) == SQLITE_ROW && arr[i].wrong_count < 3) {
-            char *a = col_dup(w, 0);
+            char *a = store_col_dup(w, 0);
             if (!a) {
                 rc = store_set_error("out of memory");
                 break;

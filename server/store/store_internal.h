@@ -24,6 +24,8 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 
@@ -78,6 +80,46 @@ store_status store_set_error(const char *fmt, ...) __attribute__((format(printf,
 /* Sets the error text to "<what>: <sqlite message>" and returns STORE_CONFLICT for a
  * constraint violation, STORE_ERROR otherwise. */
 store_status store_sqlite_error(store_conn *c, const char *what);
+
+/* ---- row helpers (the shapes every area file's reads share) ------------------------------ */
+
+/* Converts the current row of `st` into `*elem`, which the caller zeroed. On failure it sets
+ * the error text (store_set_error) and returns non-OK, leaving `*elem` owning nothing.
+ * `arg` is the caller's context, passed through unchanged. */
+typedef store_status (*store_row_fn)(sqlite3_stmt *st, void *elem, void *arg);
+
+/* Steps the (prepared and bound) statement `st` to its end and collects every row into one
+ * array of `elem_size`-byte elements grown with realloc; each element is zeroed, then
+ * converted by `row`. `clean` releases what one converted element owns (NULL when elements
+ * own nothing). The helper ALWAYS releases `st` (store_stmt_release); `st` == NULL returns
+ * STORE_ERROR (store_stmt has set the error text).
+ * On STORE_OK `*out` (NULL when there are no rows) and its `*n` elements belong to the
+ * caller. On failure `*out` is NULL and `*n` 0, every converted element has been cleaned
+ * and the array freed; the error text is "out of memory", the row function's own text, or
+ * "<what>: <sqlite message>" (store_sqlite_error, whose code is returned). */
+store_status store_collect(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_row_fn row,
+                           void *arg, void (*clean)(void *elem), void **out, size_t *n,
+                           const char *what);
+
+/* Steps `st` once: a row is converted by `row` into `*elem` (zeroed first; a NULL `row`
+ * just reports that the row exists) and its status returned; no row returns
+ * STORE_NOT_FOUND; a step failure returns store_sqlite_error(c, what). ALWAYS releases
+ * `st`; `st` == NULL returns STORE_ERROR. `elem_size` is the size of `*elem`; 0 leaves
+ * `*elem` as it is (`elem` may then be NULL, the row function working through `arg`). */
+store_status store_one(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_row_fn row,
+                       void *arg, void *elem, const char *what);
+
+/* Steps `st` once and stores column 0 of its row in `*n` (a COUNT(*) query). No row or a
+ * step failure returns store_sqlite_error(c, what), leaving `*n` unchanged. ALWAYS
+ * releases `st`; `st` == NULL returns STORE_ERROR. */
+store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char *what);
+
+/* Copies column `col` as text into dst (size bytes, truncated, NUL-terminated; "" when
+ * NULL). */
+void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size);
+/* A malloc'ed copy of column `col` as text (caller frees); NULL when the column is NULL or
+ * out of memory. */
+char *store_col_dup(sqlite3_stmt *st, int col);
 
 /* One schema migration: `sql` (one or more statements) moves the schema from version
  * `version - 1` to `version`. The list in store_schema.c is ordered and dense (1, 2, ...). */

@@ -44,20 +44,17 @@ static const char SQL_REV_GET[] =
     "SELECT id, slug, locale, author, created_at, 0, body FROM lesson_revisions "
     "WHERE slug = ?1 AND locale = ?2 AND id = ?3";
 
-static void col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", t ? (const char *)t : "");
-}
 
 /* Fills r from a row shaped (id, slug, locale, author, created_at, deleted, body). */
-static int rev_row(sqlite3_stmt *st, store_lesson_rev *r, bool with_body)
+/* A store_row_fn: `arg` points to a bool, "with the body". */
+static store_status rev_row(sqlite3_stmt *st, void *elem, void *arg)
 {
-    memset(r, 0, sizeof *r);
+    store_lesson_rev *r = elem;
+    bool with_body = *(const bool *)arg;
     r->id = sqlite3_column_int64(st, 0);
-    col_copy(st, 1, r->slug, sizeof r->slug);
-    col_copy(st, 2, r->locale, sizeof r->locale);
-    col_copy(st, 3, r->author, sizeof r->author);
+    store_col_copy(st, 1, r->slug, sizeof r->slug);
+    store_col_copy(st, 2, r->locale, sizeof r->locale);
+    store_col_copy(st, 3, r->author, sizeof r->author);
     r->created_at = sqlite3_column_int64(st, 4);
     r->deleted = sqlite3_column_int(st, 5) != 0;
     if (with_body) {
@@ -65,13 +62,13 @@ static int rev_row(sqlite3_stmt *st, store_lesson_rev *r, bool with_body)
         size_t n = (size_t)sqlite3_column_bytes(st, 6);
         r->body = malloc(n + 1);
         if (!r->body)
-            return -1;
+            return store_set_error("out of memory");
         if (n)
             memcpy(r->body, b, n);
         r->body[n] = 0;
         r->body_len = n;
     }
-    return 0;
+    return STORE_OK;
 }
 
 void store_lesson_rev_cleanup(store_lesson_rev *r)
@@ -102,16 +99,7 @@ store_status store_lesson_count(store *s, int64_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_COUNT);
-    if (!st)
-        return STORE_ERROR;
-    store_status rc = STORE_OK;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = store_sqlite_error(c, "counting lessons");
-    store_stmt_release(st);
-    return rc;
+    return store_count(c, store_stmt(c, SQL_COUNT), n, "counting lessons");
 }
 
 /* ---- writes (inside a writer transaction on c) -------------------------------------------- */
@@ -137,6 +125,20 @@ static store_status insert_rev(store_conn *c, const char *slug, const char *loca
     return rc;
 }
 
+typedef struct state_row {
+    bool deleted;
+    int64_t current;
+} state_row;
+
+static store_status state_fn(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    state_row *r = elem;
+    r->deleted = sqlite3_column_int(st, 0) != 0;
+    r->current = sqlite3_column_int64(st, 1);
+    return STORE_OK;
+}
+
 /* The lesson's state: STORE_NOT_FOUND if there is no row. */
 static store_status lesson_state(store_conn *c, const char *slug, const char *locale,
                                  bool *deleted, int64_t *current)
@@ -146,17 +148,12 @@ static store_status lesson_state(store_conn *c, const char *slug, const char *lo
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    store_status rc = STORE_OK;
-    if (step == SQLITE_ROW) {
-        *deleted = sqlite3_column_int(st, 0) != 0;
-        *current = sqlite3_column_int64(st, 1);
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading a lesson");
+    state_row r;
+    store_status rc = store_one(c, st, sizeof r, state_fn, NULL, &r, "reading a lesson");
+    if (rc == STORE_OK) {
+        *deleted = r.deleted;
+        *current = r.current;
     }
-    store_stmt_release(st);
     return rc;
 }
 
@@ -251,20 +248,14 @@ static store_status lesson_write(store *s, char op, const char *slug, const char
         sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, restore_rev);
-        int step = sqlite3_step(st);
         store_lesson_rev r;
-        if (step == SQLITE_ROW) {
-            if (rev_row(st, &r, true) != 0)
-                rc = store_set_error("out of memory");
-            restored = r.body;
-            len = r.body_len;
-            body = restored;
-        } else {
-            rc = step == SQLITE_DONE ? STORE_NOT_FOUND : store_sqlite_error(c, "reading a revision");
-        }
-        store_stmt_release(st);
+        bool with_body = true;
+        rc = store_one(c, st, sizeof r, rev_row, &with_body, &r, "reading a revision");
         if (rc != STORE_OK)
             goto done;
+        restored = r.body;
+        len = r.body_len;
+        body = restored;
     } else {
         if (deleted) {
             rc = STORE_NOT_FOUND;
@@ -327,6 +318,11 @@ store_status store_lesson_restore(store *s, const char *slug, const char *locale
 
 /* ---- reads --------------------------------------------------------------------------------- */
 
+static void rev_clean(void *elem)
+{
+    store_lesson_rev_cleanup(elem);
+}
+
 /* Runs a prepared SELECT on this thread's reader, collecting every row. */
 static store_status collect(store *s, const char *sql, const char *slug, const char *locale,
                             int64_t num, bool bind_num_first, bool with_body,
@@ -348,37 +344,8 @@ static store_status collect(store *s, const char *sql, const char *slug, const c
         if (num)
             sqlite3_bind_int64(st, 3, num);
     }
-    store_status rc = STORE_OK;
-    store_lesson_rev *v = NULL;
-    size_t len = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            store_lesson_rev *g = realloc(v, nc * sizeof *g);
-            if (!g) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            v = g;
-            cap = nc;
-        }
-        if (rev_row(st, &v[len], with_body) != 0) {
-            rc = store_set_error("out of memory");
-            break;
-        }
-        len++;
-    }
-    if (rc == STORE_OK && step != SQLITE_DONE)
-        rc = store_sqlite_error(c, "reading lessons");
-    store_stmt_release(st);
-    if (rc != STORE_OK) {
-        store_lesson_revs_free(v, len);
-        return rc;
-    }
-    *out = v;
-    *n = len;
-    return STORE_OK;
+    return store_collect(c, st, sizeof **out, rev_row, &with_body, rev_clean, (void **)out, n,
+                         "reading lessons");
 }
 
 store_status store_lesson_list(store *s, bool include_deleted, bool with_body,

@@ -44,12 +44,10 @@ static store_status count_rows(store_conn *c, const char *kind, const char *ref,
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, user, -1, SQLITE_STATIC);
-    store_status rc = STORE_OK;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    else
-        rc = store_sqlite_error(c, "counting attempts");
-    store_stmt_release(st);
+    int64_t count = 0;
+    store_status rc = store_count(c, st, &count, "counting attempts");
+    if (rc == STORE_OK)
+        *n = (int)count;
     return rc;
 }
 
@@ -152,6 +150,24 @@ store_status store_quiz_attempts_used(store *s, const char *kind, const char *re
     return count_rows(c, kind, ref, user_name, n);
 }
 
+typedef struct secret_out {
+    const char *name;
+    char *out;
+    size_t out_size;
+} secret_out;
+
+static store_status secret_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)elem;
+    const secret_out *o = arg;
+    const unsigned char *v = sqlite3_column_text(st, 0);
+    size_t n = v ? strlen((const char *)v) : 0;
+    if (!v || n + 1 > o->out_size)
+        return store_set_error("server secret \"%s\" does not fit", o->name);
+    memcpy(o->out, v, n + 1);
+    return STORE_OK;
+}
+
 store_status store_server_secret(store *s, const char *name, char *out, size_t out_size)
 {
     if (out_size)
@@ -163,20 +179,6 @@ store_status store_server_secret(store *s, const char *name, char *out, size_t o
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    store_status rc = STORE_OK;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-        size_t n = v ? strlen((const char *)v) : 0;
-        if (!v || n + 1 > out_size)
-            rc = store_set_error("server secret \"%s\" does not fit", name);
-        else
-            memcpy(out, v, n + 1);
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading a server secret");
-    }
-    store_stmt_release(st);
-    return rc;
+    secret_out o = {name, out, out_size};
+    return store_one(c, st, 0, secret_row, &o, NULL, "reading a server secret");
 }

@@ -98,6 +98,27 @@ store_status store_simulation_put(store *s, const char *scenario_json,
     return STORE_OK;
 }
 
+typedef struct sim_json_out {
+    const char *id;
+    char **json;
+} sim_json_out;
+
+/* Column 0 (the scenario JSON) copied into *o->json. */
+static store_status json_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)elem;
+    const sim_json_out *o = arg;
+    const unsigned char *text = sqlite3_column_text(st, 0);
+    int n = sqlite3_column_bytes(st, 0);
+    char *copy = text ? malloc((size_t)n + 1) : NULL;
+    if (!copy)
+        return store_set_error(text ? "out of memory" : "simulation %s has no scenario", o->id);
+    memcpy(copy, text, (size_t)n);
+    copy[n] = '\0';
+    *o->json = copy;
+    return STORE_OK;
+}
+
 store_status store_simulation_get(store *s, const char *id, char **json_out)
 {
     *json_out = NULL;
@@ -110,25 +131,6 @@ store_status store_simulation_get(store *s, const char *id, char **json_out)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    store_status rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        const unsigned char *text = sqlite3_column_text(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-        char *copy = text ? malloc((size_t)n + 1) : NULL;
-        if (!copy)
-            rc = store_set_error(text ? "out of memory" : "simulation %s has no scenario", id);
-        else {
-            memcpy(copy, text, (size_t)n);
-            copy[n] = '\0';
-            *json_out = copy;
-            rc = STORE_OK;
-        }
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_NOT_FOUND;
-    } else {
-        rc = store_sqlite_error(c, "reading the simulation");
-    }
-    store_stmt_release(st);
-    return rc;
+    sim_json_out o = {id, json_out};
+    return store_one(c, st, 0, json_row, &o, NULL, "reading the simulation");
 }
