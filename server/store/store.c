@@ -170,6 +170,24 @@ store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char
     return rc;
 }
 
+store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
+                        int64_t *rowid)
+{
+    if (!st)
+        return STORE_ERROR;
+    store_status rc = STORE_OK;
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = store_sqlite_error(c, what);
+    } else {
+        if (changes)
+            *changes = sqlite3_changes(c->db);
+        if (rowid)
+            *rowid = sqlite3_last_insert_rowid(c->db);
+    }
+    store_stmt_release(st);
+    return rc;
+}
+
 void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, col);

@@ -88,21 +88,9 @@ static store_status write_one(store *s, const char *sql, binder bind, const void
     if (!c)
         return STORE_ERROR;
     sqlite3_stmt *st = store_stmt(c, sql);
-    store_status rc = STORE_OK;
-    if (!st)
-        rc = STORE_ERROR;
-    else {
+    if (st)
         bind(st, arg);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_sqlite_error(c, what);
-        else {
-            if (changes)
-                *changes = sqlite3_changes(store_conn_db(c));
-            if (rowid)
-                *rowid = sqlite3_last_insert_rowid(store_conn_db(c));
-        }
-    }
-    store_stmt_release(st);
+    store_status rc = store_exec(c, st, what, changes, rowid);
     store_status end = store_write_end(s, c, rc == STORE_OK);
     return rc != STORE_OK ? rc : end;
 }

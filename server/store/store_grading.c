@@ -65,13 +65,7 @@ static store_status insert_one(store_conn *c, const store_submission_in *in, int
     sqlite3_bind_double(st, 9, in->score);
     sqlite3_bind_int(st, 10, in->status);
     sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
-    store_status rc = STORE_OK;
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_sqlite_error(c, "saving the submission");
-    else
-        *id = sqlite3_last_insert_rowid(store_conn_db(c));
-    store_stmt_release(st);
-    return rc;
+    return store_exec(c, st, "saving the submission", NULL, id);
 }
 
 typedef struct sub_job {
@@ -288,22 +282,15 @@ store_status store_challenge_put(store *s, const char *title, const char *scenar
     if (!c)
         return STORE_ERROR;
     sqlite3_stmt *st = store_stmt(c, SQL_CH_PUT);
-    store_status rc = STORE_OK;
-    if (!st)
-        rc = STORE_ERROR;
-    else {
+    if (st) {
         sqlite3_bind_text(st, 1, title, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, scenario_json, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, goal_json, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 4, points);
         sqlite3_bind_text(st, 5, created_by, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_sqlite_error(c, "saving the challenge");
-        else if (id_out)
-            *id_out = sqlite3_last_insert_rowid(store_conn_db(c));
     }
-    store_stmt_release(st);
+    store_status rc = store_exec(c, st, "saving the challenge", NULL, id_out);
     store_status end = store_write_end(s, c, rc == STORE_OK);
     return rc != STORE_OK ? rc : end;
 }

@@ -114,6 +114,13 @@ store_status store_one(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_
  * releases `st`; `st` == NULL returns STORE_ERROR. */
 store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char *what);
 
+/* Steps the write statement `st` once, expecting it to finish (SQLITE_DONE); then stores
+ * sqlite3_changes in `*changes` and the last insert rowid in `*rowid` (each when non-NULL).
+ * A step failure returns store_sqlite_error(c, what). ALWAYS releases `st`; `st` == NULL
+ * returns STORE_ERROR. */
+store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
+                        int64_t *rowid);
+
 /* Copies column `col` as text into dst (size bytes, truncated, NUL-terminated; "" when
  * NULL). */
 void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size);

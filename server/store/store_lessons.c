@@ -116,13 +116,7 @@ static store_status insert_rev(store_conn *c, const char *slug, const char *loca
     sqlite3_bind_text(st, 3, body ? body : "", (int)len, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, author, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
-    store_status rc = STORE_OK;
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_sqlite_error(c, "saving a lesson revision");
-    else
-        *id = sqlite3_last_insert_rowid(store_conn_db(c));
-    store_stmt_release(st);
-    return rc;
+    return store_exec(c, st, "saving a lesson revision", NULL, id);
 }
 
 typedef struct state_row {
@@ -168,9 +162,7 @@ static store_status exec3(store_conn *c, const char *sql, const char *slug, cons
     sqlite3_bind_int64(st, 3, a);
     if (two)
         sqlite3_bind_int64(st, 4, b);
-    store_status rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_sqlite_error(c, what);
-    store_stmt_release(st);
-    return rc;
+    return store_exec(c, st, what, NULL, NULL);
 }
 
 store_status store_lesson_import(store *s, const store_lesson_text *items, size_t n,

@@ -85,11 +85,7 @@ static store_status attempt_write(store_job *job, store_conn *c)
     sqlite3_bind_double(st, 9, score);
     sqlite3_bind_int(st, 10, in->status);
     sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
-    if (sqlite3_step(st) == SQLITE_DONE)
-        j->id = sqlite3_last_insert_rowid(store_conn_db(c));
-    else
-        rc = store_sqlite_error(c, "saving the attempt");
-    store_stmt_release(st);
+    rc = store_exec(c, st, "saving the attempt", NULL, &j->id);
     free(result);
     return rc;
 }
