@@ -170,6 +170,39 @@ store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char
     return rc;
 }
 
+void store_waiter_init(store_waiter *w)
+{
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    w->done = false;
+    w->rc = STORE_ERROR;
+}
+
+void store_waiter_signal(store_waiter *w, store_status rc)
+{
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+store_status store_waiter_wait(store_waiter *w)
+{
+    pthread_mutex_lock(&w->lock);
+    while (!w->done)
+        pthread_cond_wait(&w->cond, &w->lock);
+    store_status rc = w->rc;
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+void store_waiter_cleanup(store_waiter *w)
+{
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+}
+
 store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
                         int64_t *rowid)
 {

@@ -9,7 +9,6 @@
  */
 #include "store_grading.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,44 +139,31 @@ store_status store_submission_put_async(store *s, const store_submission_in *in,
 
 /* A caller of the blocking store_submission_put waiting for its row. */
 typedef struct waiter {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool done;
-    store_status rc;
+    store_waiter base;
     int64_t id;
 } waiter;
 
 static void waiter_done(void *arg, store_status rc, int64_t id)
 {
     waiter *w = arg;
-    pthread_mutex_lock(&w->lock);
-    w->rc = rc;
     w->id = id;
-    w->done = true;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->lock);
+    store_waiter_signal(&w->base, rc);
 }
 
 store_status store_submission_put(store *s, const store_submission_in *in, int64_t *id_out)
 {
-    waiter w = {.done = false, .rc = STORE_ERROR, .id = 0};
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_cond_init(&w.cond, NULL);
+    waiter w = {.id = 0};
+    store_waiter_init(&w.base);
     store_status rc = store_submission_put_async(s, in, waiter_done, &w);
     if (rc == STORE_OK) {
-        pthread_mutex_lock(&w.lock);
-        while (!w.done)
-            pthread_cond_wait(&w.cond, &w.lock);
-        pthread_mutex_unlock(&w.lock);
-        rc = w.rc;
+        rc = store_waiter_wait(&w.base);
         /* The error text is thread-local (the writer's): only the code crosses over. */
         if (rc == STORE_CONFLICT)
             store_set_error("saving the submission: the idempotency key is taken");
         else if (rc != STORE_OK)
             store_set_error("saving the submission failed");
     }
-    pthread_cond_destroy(&w.cond);
-    pthread_mutex_destroy(&w.lock);
+    store_waiter_cleanup(&w.base);
     if (rc == STORE_OK && id_out)
         *id_out = w.id;
     return rc;

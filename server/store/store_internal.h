@@ -22,6 +22,7 @@
 #ifndef TCPLAB_STORE_INTERNAL_H
 #define TCPLAB_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,20 @@ struct store_job {
 /* Queues `job`. 0, or -1 (error text set; `done` will not be called) when the writer
  * thread cannot be started or the store is closing. */
 int store_enqueue_durable(store *s, store_job *job);
+
+/* A caller blocked until another thread (the writer thread) reports a status: _init, hand
+ * it over, _wait (returns the reported status), _cleanup. The other thread calls _signal
+ * once; what it writes before that is visible to the waiter after _wait. */
+typedef struct store_waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    store_status rc;
+} store_waiter;
+void store_waiter_init(store_waiter *w);
+void store_waiter_signal(store_waiter *w, store_status rc);
+store_status store_waiter_wait(store_waiter *w);
+void store_waiter_cleanup(store_waiter *w);
 
 /* The calling thread's reader connection (query_only), opened on first use and closed
  * when the thread exits or the store closes. NULL on failure (error text set). */

@@ -8,7 +8,6 @@
  */
 #include "store_quiz.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +26,7 @@ static const char SQL_SECRET[] = "SELECT value FROM server_secrets WHERE name = 
 typedef struct attempt_job {
     store_job job; /* first member */
     const store_quiz_attempt_in *in; /* the caller's; it blocks until done */
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool done;
-    store_status rc;
+    store_waiter wait;
     int attempt;
     int64_t id;
 } attempt_job;
@@ -93,11 +89,7 @@ static store_status attempt_write(store_job *job, store_conn *c)
 static void attempt_done(store_job *job, store_status rc)
 {
     attempt_job *j = (attempt_job *)job;
-    pthread_mutex_lock(&j->lock);
-    j->rc = rc;
-    j->done = true;
-    pthread_cond_signal(&j->cond);
-    pthread_mutex_unlock(&j->lock);
+    store_waiter_signal(&j->wait, rc);
 }
 
 store_status store_quiz_attempt_put(store *s, const store_quiz_attempt_in *in, int *attempt_out,
@@ -113,23 +105,16 @@ store_status store_quiz_attempt_put(store *s, const store_quiz_attempt_in *in, i
     j.job.write = attempt_write;
     j.job.done = attempt_done;
     j.in = in;
-    j.rc = STORE_ERROR;
-    pthread_mutex_init(&j.lock, NULL);
-    pthread_cond_init(&j.cond, NULL);
+    store_waiter_init(&j.wait);
     store_status rc = STORE_ERROR;
     if (store_enqueue_durable(s, &j.job) == 0) {
-        pthread_mutex_lock(&j.lock);
-        while (!j.done)
-            pthread_cond_wait(&j.cond, &j.lock);
-        pthread_mutex_unlock(&j.lock);
-        rc = j.rc;
+        rc = store_waiter_wait(&j.wait);
         if (rc == STORE_CONFLICT)
             store_set_error("no attempts left");
         else if (rc != STORE_OK)
             store_set_error("saving the attempt failed");
     }
-    pthread_cond_destroy(&j.cond);
-    pthread_mutex_destroy(&j.lock);
+    store_waiter_cleanup(&j.wait);
     *attempt_out = j.attempt;
     if (rc == STORE_OK && id_out)
         *id_out = j.id;
