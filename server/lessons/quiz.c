@@ -418,6 +418,21 @@ static int parse_choices(pctx *c, yaml_node_t *n, quiz_question *q)
     return 0;
 }
 
+/* Every index of a multiple/order answer names a choice, and none twice. 0, or -1 after
+ * fail() has reported the first bad index. */
+static int check_answer_indices(pctx *c, yaml_node_t *answer_node, const quiz_question *q)
+{
+    for (size_t i = 0; i < q->answer_count; i++) {
+        if (q->answer_list[i] >= q->choice_count)
+            return fail(c, answer_node, "answer index %zu out of range (0..%zu)", q->answer_list[i],
+                        q->choice_count - 1);
+        for (size_t j = 0; j < i; j++)
+            if (q->answer_list[j] == q->answer_list[i])
+                return fail(c, answer_node, "answer index %zu listed twice", q->answer_list[i]);
+    }
+    return 0;
+}
+
 static int parse_index_list(pctx *c, yaml_node_t *n, quiz_question *q)
 {
     if (n->type != YAML_SEQUENCE_NODE)
@@ -690,14 +705,8 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
             return -1;
         if (!q->answer_count)
             return fail(c, answer_node, "\"answer\" must name at least one choice");
-        for (size_t i = 0; i < q->answer_count; i++) {
-            if (q->answer_list[i] >= q->choice_count)
-                return fail(c, answer_node, "answer index %zu out of range (0..%zu)",
-                            q->answer_list[i], q->choice_count - 1);
-            for (size_t j = 0; j < i; j++)
-                if (q->answer_list[j] == q->answer_list[i])
-                    return fail(c, answer_node, "answer index %zu listed twice", q->answer_list[i]);
-        }
+        if (check_answer_indices(c, answer_node, q) != 0)
+            return -1;
         break;
     case QUIZ_ORDER:
         if (parse_index_list(c, answer_node, q) != 0)
@@ -705,14 +714,8 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
         if (q->answer_count != q->choice_count)
             return fail(c, answer_node, "\"answer\" must list every choice index once (%zu of %zu)",
                         q->answer_count, q->choice_count);
-        for (size_t i = 0; i < q->answer_count; i++) {
-            if (q->answer_list[i] >= q->choice_count)
-                return fail(c, answer_node, "answer index %zu out of range (0..%zu)",
-                            q->answer_list[i], q->choice_count - 1);
-            for (size_t j = 0; j < i; j++)
-                if (q->answer_list[j] == q->answer_list[i])
-                    return fail(c, answer_node, "answer index %zu listed twice", q->answer_list[i]);
-        }
+        if (check_answer_indices(c, answer_node, q) != 0)
+            return -1;
         break;
     case QUIZ_NUMBER:
         if (get_int(c, answer_node, "answer", INT64_MIN / 4, INT64_MAX / 4, &q->answer_int) != 0)

@@ -117,6 +117,22 @@ static void expect_error(const char *yaml, const char *want)
     quiz_set_cleanup(&s);
 }
 
+TEST(quiz_parse_errors_in_multiple_and_order_answers)
+{
+    expect_error("- id: q1\n  type: multiple\n  prompt: p\n  choices: [a, b]\n  answer: [0, 3]\n"
+                 "  explanation: e\n",
+                 "line 5: question q1: answer index 3 out of range (0..1)");
+    expect_error("- id: q1\n  type: multiple\n  prompt: p\n  choices: [a, b]\n  answer: [1, 1]\n"
+                 "  explanation: e\n",
+                 "line 5: question q1: answer index 1 listed twice");
+    expect_error("- id: q1\n  type: order\n  prompt: p\n  choices: [a, b]\n  answer: [1, 2]\n"
+                 "  explanation: e\n",
+                 "line 5: question q1: answer index 2 out of range (0..1)");
+    expect_error("- id: q1\n  type: order\n  prompt: p\n  choices: [a, b]\n  answer: [0, 0]\n"
+                 "  explanation: e\n",
+                 "line 5: question q1: answer index 0 listed twice");
+}
+
 TEST(quiz_parse_errors_name_lines)
 {
     expect_error("- id: q1\n  type: single\n  prompt: p\n  choices: [a, b]\n  answer: 0\n"
