@@ -19,6 +19,7 @@
 #include "../engine/sim.h"
 #include "../scenario/catalog.h"
 #include "../scenario/scenario_json.h"
+#include "../util/readall.h"
 
 #define MAX_INPUT (8u * 1024u * 1024u) /* scenario files larger than this are refused */
 
@@ -28,47 +29,6 @@ static void simulate_usage(FILE *f)
                "  FILE       a scenario in the issue #2 JSON contract (\"-\": standard input)\n"
                "  --scenario run a built-in scenario (see `tcplab scenarios`)\n"
                "  --format   json (default): the trace JSON; text: a ladder diagram\n");
-}
-
-/* Reads all of `f` into a new buffer. Returns NULL with *err set (errno-style message) on
- * failure, or when the input exceeds MAX_INPUT. */
-static char *read_all(FILE *f, size_t *len, const char **err)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        *err = "out of memory";
-        return NULL;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= MAX_INPUT) {
-                free(buf);
-                *err = "input larger than 8 MiB";
-                return NULL;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                *err = "out of memory";
-                return NULL;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                free(buf);
-                *err = strerror(errno ? errno : EIO);
-                return NULL;
-            }
-            break;
-        }
-    }
-    *len = n;
-    return buf;
 }
 
 /* Accepts "--opt VALUE" and "--opt=VALUE". Returns 1 if argv[*i] is `opt` (advancing *i
@@ -146,20 +106,14 @@ int cmd_simulate(int argc, char **argv)
     } else {
         const char *err = NULL;
         if (!strcmp(file, "-")) {
-            owned = read_all(stdin, &len, &err);
+            owned = readall_stream(stdin, MAX_INPUT, &len, &err);
             origin = "<stdin>";
         } else {
-            FILE *f = fopen(file, "rb");
-            if (!f) {
-                fprintf(stderr, "tcplab simulate: %s: %s\n", file, strerror(errno));
-                return 2;
-            }
-            owned = read_all(f, &len, &err);
-            fclose(f);
+            owned = readall_path(file, MAX_INPUT, &len, &err);
             origin = file;
         }
         if (!owned) {
-            fprintf(stderr, "tcplab simulate: %s: %s\n", origin, err);
+            fprintf(stderr, "tcplab simulate: %s: %s (at most 8 MiB)\n", origin, err);
             return 2;
         }
         text = owned;

@@ -18,49 +18,11 @@
 #include "../store/store_lessons.h"
 #include "i18n.h"
 #include "markdown.h"
+#include "../util/readall.h"
 
 void lessons_db_file_name(const char *slug, const char *locale, char *out, size_t size)
 {
     snprintf(out, size, "%s%s.md", slug, strcmp(locale, "en") ? ".zh-CN" : "");
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return NULL;
-    }
-    for (;;) {
-        if (n == cap) {
-            char *g = cap > 4u * MARKDOWN_MAX_BYTES /* far past the lesson limit: refuse */
-                          ? NULL
-                          : realloc(buf, cap * 2);
-            if (!g) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = g;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -118,11 +80,11 @@ int lessons_db_import(struct store *st, const char *dir, size_t *imported, char 
         lessons_split_name(names[i], slugs[i], sizeof slugs[i], &locale);
         items[i].slug = slugs[i];
         items[i].locale = locale;
-        char *body = slurp(path, &items[i].body_len);
+        const char *why = NULL;
+        char *body = readall_path(path, 4u * MARKDOWN_MAX_BYTES, &items[i].body_len, &why);
         if (!body) {
             rc = -1;
-            snprintf(err, err_size, "cannot read %s: %s", path,
-                     errno ? strerror(errno) : "too large");
+            snprintf(err, err_size, "cannot read %s: %s", path, why);
             break;
         }
         items[i].body = body;
