@@ -18,11 +18,11 @@
 #include "../grading/api_lessons.h"
 
 const http_route http_routes[] = {
-    /* core (server/http: H) */
+    /* core (server/http) */
     {"GET", "/healthz", server_healthz, "healthz"},
     {"GET", "/metrics", metrics_handler, "metrics"},
     {"GET", "/static/{path*}", static_files_handler, "static"},
-    /* API (server/http/api_*.c: A) */
+    /* API (server/http/api_*.c) */
     {"GET", "/api/v1/scenarios", api_scenarios_list, "scenarios_list"},
     {"GET", "/api/v1/scenarios/{name}", api_scenario_get, "scenario_get"},
     {"POST", "/api/v1/simulations", api_simulations_post, "simulations_post"},
@@ -30,15 +30,15 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/simulations/{id}", api_simulation_get, "simulation_get"},
     {"GET", "/api/v1/states", api_states, "states"},
     {"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
-    /* pages (server/lessons/pages.c: L1); "/" replaces home.c's minimal page */
+    /* pages (server/lessons/pages.c) */
     {"GET", "/", pages_home, "home"},
     {"GET", "/lessons", pages_lessons, "lessons_index"},
     {"GET", "/lessons/{slug}", pages_lesson, "lesson_page"},
     {"GET", "/playground", pages_playground, "playground"},
-    /* quiz API (server/lessons/api_quiz.c: L2) */
+    /* quiz API (server/lessons/api_quiz.c) */
     {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
     {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},
-    /* accounts and grading (server/grading/: G) */
+    /* accounts and grading (server/grading/) */
     {"POST", "/api/v1/login", grading_login, "login"},
     {"POST", "/api/v1/logout", grading_logout, "logout"},
     {"GET", "/api/v1/me", grading_me, "me"},
@@ -53,7 +53,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
     {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
     {"POST", "/api/v1/render", grading_render, "render"},
-    /* authoring: lessons in the database (server/grading/api_lessons.c: R) */
+    /* authoring: lessons in the database (server/grading/api_lessons.c) */
     {"GET", "/api/v1/lessons", api_lessons_list, "lessons_list"},
     {"POST", "/api/v1/lessons", api_lessons_create, "lesson_create"},
     {"GET", "/api/v1/lessons/{slug}", api_lesson_get, "lesson_get"},
@@ -62,7 +62,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/lessons/{slug}/revisions", api_lesson_revisions, "lesson_revisions"},
     {"GET", "/api/v1/lessons/{slug}/revisions/{rev}", api_lesson_revision_get, "lesson_revision_get"},
     {"POST", "/api/v1/lessons/{slug}/revisions/{rev}/restore", api_lesson_restore, "lesson_restore"},
-    /* sign-in page and the lesson editor (server/lessons/pages_editor.c: W) */
+    /* sign-in page and the lesson editor (server/lessons/pages_editor.c) */
     {"GET", "/login", pages_login, "login_page"},
     {"GET", "/editor", pages_editor, "editor_page"},
 };

@@ -39,10 +39,8 @@ void server_stop(server *s, unsigned grace_ms);
 
 /* Core route handlers. */
 void server_healthz(const http_request *req, http_response *res);
-/* The home page "/" (home.c): the one function the lessons area replaces. */
-void home_page(const http_request *req, http_response *res);
 
-/* Content-Security-Policy sent with every HTML response (/work/notes/dom.md). */
+/* Content-Security-Policy sent with every HTML response (docs/dom.md). */
 extern const char server_csp[];
 
 #endif

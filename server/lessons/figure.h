@@ -1,5 +1,5 @@
 /*
- * figure.h — the <figure class="tl-scenario"> of /work/notes/dom.md: a ladder diagram, the
+ * figure.h — the <figure class="tl-scenario"> of docs/dom.md: a ladder diagram, the
  * Figure 5 state diagram, an empty player, the text table of steps and the trace JSON.
  *
  * Owns: turning a ```scenario block (a built-in name or inline scenario JSON) or an

@@ -58,7 +58,7 @@ const quiz_question *lessons_find_question(const lessons_set *s, const char *glo
 const quiz_question *lessons_find_question_in(const lessons_set *s, const char *global_id,
                                               const char *locale, const lesson **lesson_out);
 
-/* ---- additions (L1) ---- */
+/* ---- more of the lesson set ---- */
 
 /* Every lesson for a reader of `locale`: the locale's own lessons plus, for slugs that
  * exist only in the other locale, that version; ordered by (order, slug). Writes up to

@@ -1,6 +1,6 @@
 /*
  * pages.h — the server-rendered HTML pages of TCP Lab (page/DOM contract:
- * /work/notes/dom.md): home, lesson index, lesson, playground, and the HTML 404.
+ * docs/dom.md): home, lesson index, lesson, playground, and the HTML 404.
  *
  * Owns: the page chrome (header nav with the language switch, footer), language choice per
  * request (i18n.h; sets the `lang` cookie when ?lang= is given), ETag + Cache-Control:

@@ -1,5 +1,5 @@
 /*
- * quiz.h — ```quiz blocks (/work/notes/quiz.md): parsing, checking, rendering, grading.
+ * quiz.h — ```quiz blocks (docs/quiz.md): parsing, checking, rendering, grading.
  *
  * Owns: the question model (six types), the YAML parser (libyaml) with "line N" errors,
  * deterministic parameters drawn from a seed (splitmix64), answers computed by running the

@@ -1,5 +1,5 @@
 /*
- * catalog.c — the 17 built-in scenarios (names fixed by /work/notes/catalog.md).
+ * catalog.c — the 17 built-in scenarios (names fixed by docs/catalog.md).
  *
  * Owns: each built-in's name, title, one-paragraph explanation and its scenario JSON text
  * in the issue #2 contract, then its Simplified Chinese title and explanation (the same

@@ -1,5 +1,5 @@
 /*
- * player.js — the step-through player of a scenario figure (/work/notes/dom.md).
+ * player.js — the step-through player of a scenario figure (docs/dom.md).
  *
  * Owns: filling the empty <div class="tl-player" data-for="scn-N"> with buttons, a position
  * output, the rule line (aria-live) and the TCB table; moving the current step with buttons,

@@ -1,5 +1,5 @@
 /*
- * playground.js — the simulator playground form (/work/notes/dom.md, "Playground").
+ * playground.js — the simulator playground form (docs/dom.md, "Playground").
  *
  * Owns: turning <form class="tl-playground"> into scenario JSON (the issue #2 contract),
  * POSTing it to /api/v1/simulations?save=true and navigating to the saved simulation's page

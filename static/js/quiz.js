@@ -1,5 +1,5 @@
 /*
- * quiz.js — quiz questions graded by the server (/work/notes/dom.md, /work/notes/quiz.md).
+ * quiz.js — quiz questions graded by the server (docs/dom.md, docs/quiz.md).
  *
  * Owns: for each <form class="tl-question">, getting its variant (questions with
  * data-params="1" ask POST /api/v1/questions/{id}/variants, keeping the seed in localStorage

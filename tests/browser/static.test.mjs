@@ -1,5 +1,5 @@
 // static.test.mjs — static/js and static/css against fixture pages that follow
-// /work/notes/dom.md (tests/browser/fixtures/server.mjs, a mock API with known answers).
+// docs/dom.md (tests/browser/fixtures/server.mjs, a mock API with known answers).
 // These pin the browser code's own behaviour (keys, focus, payloads, error display) without
 // depending on the lesson texts; lesson.test.mjs runs the same journeys on the real server.
 import { test, before, after } from 'node:test';
