@@ -24,10 +24,10 @@ typedef struct app {
     const char *lessons_dir;
     int quiet;
     /* services */
-    struct store *store;          /* server/store/ */
-    struct lessons_set *lessons;  /* server/lessons/ */
-    struct sim_cache *sim_cache;  /* server/http/api_simulations.c */
-    struct metrics *metrics;      /* server/http/metrics.c */
+    struct store *store;               /* server/store/ */
+    struct lessons_set *lessons;       /* server/lessons/ */
+    struct sim_cache *sim_cache;       /* server/http/api_simulations.c */
+    struct metrics *metrics;           /* server/http/metrics.c */
     struct static_files *static_files; /* server/http/static_files.c */
 } app;
 

@@ -16,7 +16,8 @@ typedef struct cli_command {
 static const cli_command commands[] = {
     {"simulate", cmd_simulate, "simulate [FILE|-] [--scenario NAME] [--format json|text]"},
     {"scenarios", cmd_scenarios, "scenarios            list the built-in scenarios"},
-    {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--db FILE] [--static DIR] [--lessons DIR]"},
+    {"serve", cmd_serve,
+     "serve [--port N] [--bind ADDR] [--db FILE] [--static DIR] [--lessons DIR]"},
     {"check", cmd_check, "check DIR|FILE...     validate lesson files"},
     {"user", cmd_user, "user add --role ROLE NAME | user list"},
     {"token", cmd_token, "token create --role ROLE --name NAME | token list | token revoke ID"},

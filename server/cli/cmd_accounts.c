@@ -194,11 +194,13 @@ static int token_create(const opts *o)
 {
     grading_role role;
     if (!o->role || !grading_role_from_name(o->role, &role)) {
-        fprintf(stderr, "tcplab token create: --role must be student, grader, instructor or admin\n");
+        fprintf(stderr,
+                "tcplab token create: --role must be student, grader, instructor or admin\n");
         return 2;
     }
     if (!o->name || !grading_name_valid(o->name) || o->npos != 1) {
-        fprintf(stderr, "tcplab token create: --name NAME (1-63 of A-Z a-z 0-9 . _ @ -) is required\n");
+        fprintf(stderr,
+                "tcplab token create: --name NAME (1-63 of A-Z a-z 0-9 . _ @ -) is required\n");
         return 2;
     }
     char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];

@@ -51,7 +51,8 @@ static void add_err(check_entry *e, const char *path, int line, const char *msg)
         e->err_count++;
 }
 
-static void errf(check_entry *e, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void errf(check_entry *e, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void errf(check_entry *e, int line, const char *fmt, ...)
 {
     char msg[1024];

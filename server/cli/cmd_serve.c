@@ -32,14 +32,13 @@
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
-            "                    [--lessons DIR] [--quiet]\n"
-            "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
-            "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
-            "  TCPLAB_PER_IP_LIMIT (default 2048), TCPLAB_CONN_LIMIT (default 4096),\n"
-            "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
-            "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
+    fprintf(f, "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
+               "                    [--lessons DIR] [--quiet]\n"
+               "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
+               "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
+               "  TCPLAB_PER_IP_LIMIT (default 2048), TCPLAB_CONN_LIMIT (default 4096),\n"
+               "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
+               "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
 }
 
 /* Parses an unsigned decimal in [min, max]; returns 0 or -1. */
@@ -106,7 +105,8 @@ int cmd_serve(int argc, char **argv)
     const char *quiet_env = getenv("TCPLAB_QUIET");
     int quiet = quiet_env && *quiet_env && strcmp(quiet_env, "0") != 0;
 
-    if (env_uint("TCPLAB_PORT", 0, 65535, &port) || env_uint("TCPLAB_MAX_BODY", 1, 1ULL << 30, &max_body) ||
+    if (env_uint("TCPLAB_PORT", 0, 65535, &port) ||
+        env_uint("TCPLAB_MAX_BODY", 1, 1ULL << 30, &max_body) ||
         env_uint("TCPLAB_PER_IP_LIMIT", 1, 1000000, &per_ip) ||
         env_uint("TCPLAB_CONN_LIMIT", 1, 1000000, &conn_limit) ||
         env_uint("TCPLAB_THREADS", 1, 256, &threads) ||

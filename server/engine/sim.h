@@ -24,13 +24,17 @@ enum { SIM_CLIENT = 0, SIM_SERVER = 1, SIM_ENDPOINTS = 2 };
 const char *sim_endpoint_name(int endpoint); /* "client" / "server" */
 
 /* Bounds: a run never exceeds these; past one, sim_run fails with a clear error. */
-#define SIM_MAX_EVENTS 1000
-#define SIM_MAX_FAULTS 100
-#define SIM_MAX_ISS 16
-#define SIM_MAX_STEPS 100000
+#define SIM_MAX_EVENTS     1000
+#define SIM_MAX_FAULTS     100
+#define SIM_MAX_ISS        16
+#define SIM_MAX_STEPS      100000
 #define SIM_MAX_SEND_BYTES 1000000000u /* one send call */
 
-typedef enum sim_fault_action { SIM_FAULT_DROP = 0, SIM_FAULT_DELAY, SIM_FAULT_DUPLICATE } sim_fault_action;
+typedef enum sim_fault_action {
+    SIM_FAULT_DROP = 0,
+    SIM_FAULT_DELAY,
+    SIM_FAULT_DUPLICATE
+} sim_fault_action;
 
 /* Acts on segments sent by `from` whose flag set equals `flags` exactly. `nth` picks the
  * n-th such segment (1-based); 0 means every one. */
@@ -44,11 +48,11 @@ typedef struct sim_fault {
 
 typedef struct sim_event {
     int64_t at_ms;
-    bool inject;      /* false: a user call; true: a crafted segment */
-    int endpoint;     /* call: who calls; inject: who receives ("to") */
-    tcp_call call;    /* when !inject */
-    uint32_t bytes;   /* TCP_CALL_SEND */
-    tcp_segment seg;  /* when inject */
+    bool inject;     /* false: a user call; true: a crafted segment */
+    int endpoint;    /* call: who calls; inject: who receives ("to") */
+    tcp_call call;   /* when !inject */
+    uint32_t bytes;  /* TCP_CALL_SEND */
+    tcp_segment seg; /* when inject */
 } sim_event;
 
 typedef struct sim_endpoint_config {
@@ -60,17 +64,17 @@ typedef struct sim_endpoint_config {
 
 typedef struct sim_scenario {
     sim_endpoint_config ep[SIM_ENDPOINTS];
-    int64_t latency_ms;        /* one-way, default 50 */
+    int64_t latency_ms; /* one-way, default 50 */
     sim_fault faults[SIM_MAX_FAULTS];
     size_t fault_count;
-    uint32_t rto_ms;           /* default 1000 */
-    uint32_t msl_ms;           /* default 120000 (RFC 9293 §3.4.2) */
-    uint32_t max_retries;      /* default 5 */
+    uint32_t rto_ms;      /* default 1000 */
+    uint32_t msl_ms;      /* default 120000 (RFC 9293 §3.4.2) */
+    uint32_t max_retries; /* default 5 */
     sim_event events[SIM_MAX_EVENTS];
     size_t event_count;
     bool has_until;
     int64_t until_ms;
-    uint64_t seed;             /* default 0 */
+    uint64_t seed; /* default 0 */
 } sim_scenario;
 
 /* Fills every field with the defaults above (no events, no faults, no ISS list). */
@@ -86,7 +90,11 @@ typedef enum sim_step_kind {
 } sim_step_kind;
 const char *sim_step_kind_name(sim_step_kind k); /* "call", "send", ... */
 
-typedef enum sim_timer { SIM_TIMER_NONE = 0, SIM_TIMER_RETRANSMISSION, SIM_TIMER_TIME_WAIT } sim_timer;
+typedef enum sim_timer {
+    SIM_TIMER_NONE = 0,
+    SIM_TIMER_RETRANSMISSION,
+    SIM_TIMER_TIME_WAIT
+} sim_timer;
 const char *sim_timer_name(sim_timer t); /* "retransmission", "time-wait"; NULL for NONE */
 
 /* One line of the trace. `rule`, `error` and `signal` point to static strings (never
@@ -95,18 +103,19 @@ typedef struct sim_step {
     int64_t t_ms;
     int endpoint;
     sim_step_kind kind;
-    tcp_call call;             /* SIM_STEP_CALL */
-    uint32_t bytes;            /* SIM_STEP_CALL with TCP_CALL_SEND */
-    bool has_segment;          /* send, receive, drop, inject */
+    tcp_call call;    /* SIM_STEP_CALL */
+    uint32_t bytes;   /* SIM_STEP_CALL with TCP_CALL_SEND */
+    bool has_segment; /* send, receive, drop, inject */
     tcp_segment seg;
-    bool retransmission;       /* SIM_STEP_SEND: a retransmitted segment */
-    bool duplicate;            /* SIM_STEP_RECEIVE: the copy made by a duplicate fault */
-    int fault;                 /* SIM_STEP_SEND: index into scenario faults that acted, or -1 */
-    sim_timer timer;           /* SIM_STEP_TIMEOUT */
+    bool retransmission; /* SIM_STEP_SEND: a retransmitted segment */
+    bool duplicate;      /* SIM_STEP_RECEIVE: the copy made by a duplicate fault */
+    int fault;           /* SIM_STEP_SEND: index into scenario faults that acted, or -1 */
+    sim_timer timer;     /* SIM_STEP_TIMEOUT */
     tcp_state state_before, state_after; /* of `endpoint` (for drop: the sender) */
-    const char *rule;          /* e.g. "RFC 9293 §3.10.7.3: SYN-SENT, acceptable ACK with SYN → ESTABLISHED" */
-    const char *error;         /* a call refused: e.g. "connection already exists" */
-    const char *signal;        /* told to the user: "connection reset", "connection refused", ... */
+    const char
+        *rule; /* e.g. "RFC 9293 §3.10.7.3: SYN-SENT, acceptable ACK with SYN → ESTABLISHED" */
+    const char *error;  /* a call refused: e.g. "connection already exists" */
+    const char *signal; /* told to the user: "connection reset", "connection refused", ... */
     tcp_vars vars[SIM_ENDPOINTS]; /* both endpoints' TCB variables after this step */
 } sim_step;
 
@@ -115,7 +124,7 @@ typedef struct sim_trace {
     sim_step *steps;
     size_t count, cap;
     tcp_vars final[SIM_ENDPOINTS];
-    int64_t end_ms;            /* simulated time when the run stopped */
+    int64_t end_ms; /* simulated time when the run stopped */
 } sim_trace;
 
 void sim_trace_init(sim_trace *t);
@@ -125,7 +134,7 @@ typedef enum sim_status {
     SIM_OK = 0,
     SIM_ERR_TOO_MANY_STEPS, /* the run would exceed SIM_MAX_STEPS */
     SIM_ERR_NOMEM,
-    SIM_ERR_INVALID         /* the scenario breaks a documented bound (message says which) */
+    SIM_ERR_INVALID /* the scenario breaks a documented bound (message says which) */
 } sim_status;
 
 /* A reusable simulator. sim_new returns NULL on allocation failure; sim_free(NULL) is a

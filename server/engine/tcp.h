@@ -75,7 +75,7 @@ typedef enum tcp_call {
     TCP_CALL_CONNECT,    /* active OPEN */
     TCP_CALL_SEND,       /* SEND n octets */
     TCP_CALL_CLOSE,
-    TCP_CALL_ABORT,      /* sends RST where §3.10.5 says so */
+    TCP_CALL_ABORT, /* sends RST where §3.10.5 says so */
     TCP_CALL_CRASH,
     TCP_CALL_COUNT
 } tcp_call;

@@ -8,11 +8,9 @@
 #include "tcp_fig5.h"
 
 const tcp_fig5_state tcp_fig5_states[TCP_STATE_COUNT] = {
-    {TCP_CLOSED, "CLOSED",
-     "No connection state at all: a fictional state meaning there is no TCB.",
+    {TCP_CLOSED, "CLOSED", "No connection state at all: a fictional state meaning there is no TCB.",
      "根本没有连接状态：这是一个虚构的状态，表示不存在 TCB。"},
-    {TCP_LISTEN, "LISTEN",
-     "Waiting for a connection request from any remote TCP peer and port.",
+    {TCP_LISTEN, "LISTEN", "Waiting for a connection request from any remote TCP peer and port.",
      "等待来自任意远端 TCP 对端和端口的连接请求。"},
     {TCP_SYN_SENT, "SYN-SENT",
      "Waiting for a matching connection request after having sent a connection request.",
@@ -56,7 +54,7 @@ const tcp_fig5_state tcp_fig5_states[TCP_STATE_COUNT] = {
 const size_t tcp_fig5_state_count = TCP_STATE_COUNT;
 
 #define NOTE1                                                                                      \
-    "Note 1: the transition from SYN-RECEIVED to LISTEN on receiving a RST is conditional on "   \
+    "Note 1: the transition from SYN-RECEIVED to LISTEN on receiving a RST is conditional on "     \
     "having reached SYN-RECEIVED after a passive OPEN."
 
 const tcp_fig5_edge tcp_fig5_edges[] = {
@@ -88,5 +86,4 @@ const tcp_fig5_edge tcp_fig5_note_edges[] = {
      "Note 2: the figure omits a transition from FIN-WAIT-1 to TIME-WAIT if a FIN is received "
      "and the local FIN is also acknowledged."},
 };
-const size_t tcp_fig5_note_edge_count =
-    sizeof tcp_fig5_note_edges / sizeof tcp_fig5_note_edges[0];
+const size_t tcp_fig5_note_edge_count = sizeof tcp_fig5_note_edges / sizeof tcp_fig5_note_edges[0];

@@ -17,8 +17,8 @@
 
 typedef struct tcp_fig5_state {
     tcp_state state;
-    const char *name;        /* RFC 9293 spelling, same as tcp_state_name() */
-    const char *description; /* one sentence, after §3.3.2 */
+    const char *name;           /* RFC 9293 spelling, same as tcp_state_name() */
+    const char *description;    /* one sentence, after §3.3.2 */
     const char *description_zh; /* added: the same sentence in Simplified Chinese */
 } tcp_fig5_state;
 

@@ -67,8 +67,9 @@ void grading_login(const http_request *req, http_response *res)
     if (!json_is_object(body) || !name || !pw || strlen(pw) > 1024) {
         json_decref(body);
         http_problem_json(res, 422, NULL, NULL, "give {\"name\": \"...\", \"password\": \"...\"}",
-                          json_pack("{s:[{s:s,s:s}]}", "errors", "pointer", name ? "/password" : "/name",
-                                    "detail", "missing, not a string, or too long"));
+                          json_pack("{s:[{s:s,s:s}]}", "errors", "pointer",
+                                    name ? "/password" : "/name", "detail",
+                                    "missing, not a string, or too long"));
         return;
     }
     int64_t now = (int64_t)time(NULL);
@@ -102,13 +103,12 @@ void grading_login(const http_request *req, http_response *res)
     char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
     char csrf[GRADING_TOKEN_SIZE], csrf_digest[GRADING_DIGEST_SIZE];
     if (grading_secret_new(tok, digest) || grading_secret_new(csrf, csrf_digest) ||
-        store_session_put(st, digest, u.id, csrf, now, now + GRADING_SESSION_SECONDS) !=
-            STORE_OK) {
+        store_session_put(st, digest, u.id, csrf, now, now + GRADING_SESSION_SECONDS) != STORE_OK) {
         http_problem(res, 503, NULL, "cannot create the session");
         return;
     }
-    http_json_steal(res, 200,
-                    json_pack("{s:s, s:s, s:s}", "name", u.name, "role", u.role, "csrf_token", csrf));
+    http_json_steal(
+        res, 200, json_pack("{s:s, s:s, s:s}", "name", u.name, "role", u.role, "csrf_token", csrf));
     set_cookies(req, res, tok, csrf, GRADING_SESSION_SECONDS);
     http_set_header(res, "Cache-Control", "no-store");
 }
@@ -142,9 +142,10 @@ void grading_me(const http_request *req, http_response *res)
     if (o && p.via_cookie)
         json_object_set_new(o, "csrf_token", json_string(p.csrf));
     if (o)
-        json_object_set_new(o, "via", json_string(p.via_cookie  ? "session"
-                                                  : p.via_token ? "token"
-                                                                : "none"));
+        json_object_set_new(o, "via",
+                            json_string(p.via_cookie  ? "session"
+                                        : p.via_token ? "token"
+                                                      : "none"));
     http_json_steal(res, 200, o);
     http_set_header(res, "Cache-Control", "no-store");
 }

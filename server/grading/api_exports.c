@@ -7,8 +7,8 @@
  *  - Canvas CSV: header `Student,ID,SIS User ID,SIS Login ID,Section,<Title> (<id>)...`,
  *    then a `Points Possible` row, then one row per student (best score × points; empty
  *    when never attempted). A text cell starting with = + - @ TAB or CR gets a leading '
- *    so spreadsheets do not run it as a formula. Students are every user with role student plus every name
- *    graded in a submission. Assignments are the challenges plus every quiz question with
+ *    so spreadsheets do not run it as a formula. Students are every user with role student plus
+ * every name graded in a submission. Assignments are the challenges plus every quiz question with
  *    a recorded attempt (1 point each).
  *  - Gradescope results.json: {score, output, visibility, tests: [{name, score, max_score,
  *    output, visibility}]} — one test per ladder line (trace), one for the goal
@@ -38,8 +38,9 @@ static bool load_submission(const http_request *req, http_response *res, store_s
     if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
         return false;
     int64_t id;
-    store_status rc = grading_util_id_param(req, &id) ? store_submission_get(req->app->store, id, sub)
-                                         : STORE_NOT_FOUND;
+    store_status rc = grading_util_id_param(req, &id)
+                          ? store_submission_get(req->app->store, id, sub)
+                          : STORE_NOT_FOUND;
     if (rc == STORE_ERROR) {
         grading_util_store_failed(res, "submission");
         return false;
@@ -112,20 +113,20 @@ void grading_submission_gradescope(const http_request *req, http_response *res)
     if (!strcmp(sub.kind, "trace")) {
         size_t i;
         json_t *l;
-        json_array_foreach(json_object_get(result, "lines"), i, l) {
+        json_array_foreach(json_object_get(result, "lines"), i, l)
+        {
             char name[32];
             snprintf(name, sizeof name, "line %zu", i + 1);
             const char *ex = json_string_value(json_object_get(l, "explanation"));
             json_array_append_new(
                 tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name, "score",
-                                 json_is_true(json_object_get(l, "right")) ? 1.0 : 0.0,
-                                 "max_score", 1.0, "output", ex ? ex : "", "visibility",
-                                 "visible"));
+                                 json_is_true(json_object_get(l, "right")) ? 1.0 : 0.0, "max_score",
+                                 1.0, "output", ex ? ex : "", "visibility", "visible"));
         }
     } else {
         char name[96];
-        snprintf(name, sizeof name, "%s %s", strcmp(sub.kind, "challenge") ? "question" : "challenge",
-                 sub.ref);
+        snprintf(name, sizeof name, "%s %s",
+                 strcmp(sub.kind, "challenge") ? "question" : "challenge", sub.ref);
         json_array_append_new(tests, json_pack("{s:s, s:f, s:f, s:s, s:s}", "name", name, "score",
                                                score, "max_score", max, "output",
                                                feedback_of(result), "visibility", "visible"));
@@ -215,8 +216,8 @@ void grading_gradebook(const http_request *req, http_response *res)
     store_grade *gr = NULL;
     store_user *users = NULL;
     size_t nch = 0, ngr = 0, nus = 0;
-    if (store_challenge_list(st, &chs, &nch) != STORE_OK || store_grades(st, &gr, &ngr) != STORE_OK ||
-        store_user_list(st, &users, &nus) != STORE_OK) {
+    if (store_challenge_list(st, &chs, &nch) != STORE_OK ||
+        store_grades(st, &gr, &ngr) != STORE_OK || store_user_list(st, &users, &nus) != STORE_OK) {
         grading_util_store_failed(res, "grade");
         goto out;
     }
@@ -349,8 +350,7 @@ void grading_gradebook(const http_request *req, http_response *res)
                                                    ids[s] ? json_integer(ids[s]) : json_null(),
                                                    "scores", scores));
         }
-        http_json_steal(res, 200,
-                        json_pack("{s:o, s:o}", "assignments", acols, "students", astud));
+        http_json_steal(res, 200, json_pack("{s:o, s:o}", "assignments", acols, "students", astud));
     }
     http_set_header(res, "Cache-Control", "no-store");
     free(best);
@@ -384,10 +384,10 @@ void grading_statistics(const http_request *req, http_response *res)
             json_array_append_new(wrong, json_pack("{s:o, s:I}", "answer", a ? a : json_null(),
                                                    "count", (json_int_t)sts[i].wrong_times[j]));
         }
-        json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:f, s:o}", "kind", sts[i].kind,
-                                             "ref", sts[i].ref, "attempts",
-                                             (json_int_t)sts[i].attempts, "mean_score",
-                                             sts[i].mean, "common_wrong_answers", wrong));
+        json_array_append_new(out,
+                              json_pack("{s:s, s:s, s:I, s:f, s:o}", "kind", sts[i].kind, "ref",
+                                        sts[i].ref, "attempts", (json_int_t)sts[i].attempts,
+                                        "mean_score", sts[i].mean, "common_wrong_answers", wrong));
     }
     store_stats_free(sts, n);
     http_json_steal(res, 200, out);

@@ -57,13 +57,15 @@ static void problem_errors(http_response *res, const char *title, const scenario
         snprintf(detail, sizeof detail, "%s: %s%s",
                  errs->items[0].pointer[0] ? errs->items[0].pointer : "(root)",
                  errs->items[0].detail, errs->count > 1 ? " (and more: see errors)" : "");
-    http_problem_json(res, 422, NULL, title, detail, json_pack("{s:o}", "errors", errors_json(errs)));
+    http_problem_json(res, 422, NULL, title, detail,
+                      json_pack("{s:o}", "errors", errors_json(errs)));
 }
 
 static void problem_one(http_response *res, const char *pointer, const char *detail)
 {
-    http_problem_json(res, 422, NULL, NULL, detail,
-                      json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail", detail));
+    http_problem_json(
+        res, 422, NULL, NULL, detail,
+        json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail", detail));
 }
 
 /* The body as a JSON object, or NULL with res filled (415, 400, 422). */
@@ -92,7 +94,8 @@ static void only_members(const json_t *o, const char *const *known, size_t n, sc
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
+    json_object_foreach((json_t *)o, key, v)
+    {
         bool ok = false;
         for (size_t i = 0; i < n; i++)
             ok |= !strcmp(key, known[i]);
@@ -167,19 +170,21 @@ static int run_scenario(run *r, const json_t *scenario, const char *prefix, http
         return -1;
     }
     if (st != SIM_OK) {
-        problem_one(res, prefix[0] ? prefix : "", r->msg[0] ? r->msg : "the simulation exceeded an engine bound");
+        problem_one(res, prefix[0] ? prefix : "",
+                    r->msg[0] ? r->msg : "the simulation exceeded an engine bound");
         return -1;
     }
     return 0;
 }
 
-/* ---- who a submission is for; idempotency ------------------------------------------------------ */
+/* ---- who a submission is for; idempotency ------------------------------------------------------
+ */
 
 typedef struct sub_ctx {
     grading_principal p;
-    bool record;                  /* signed in: the submission is stored */
-    const char *user;             /* the student graded (NULL: none) */
-    const char *key;              /* Idempotency-Key or NULL */
+    bool record;      /* signed in: the submission is stored */
+    const char *user; /* the student graded (NULL: none) */
+    const char *key;  /* Idempotency-Key or NULL */
     char hash[GRADING_DIGEST_SIZE];
 } sub_ctx;
 
@@ -209,7 +214,8 @@ static bool sub_prepare(const http_request *req, http_response *res, const json_
         }
         if (ctx->p.role == GRADING_ANONYMOUS || ctx->p.role == GRADING_STUDENT) {
             if (!ctx->user || strcmp(name, ctx->user)) {
-                http_problem(res, 403, NULL, "only graders and instructors may submit for another user");
+                http_problem(res, 403, NULL,
+                             "only graders and instructors may submit for another user");
                 return false;
             }
         }
@@ -307,9 +313,9 @@ typedef struct pending_answer {
     store *store;
     json_t *result;
     int status;
-    const char *id_member;    /* static string */
+    const char *id_member; /* static string */
     bool has_key;
-    char actor[sizeof ((grading_principal *)0)->actor];
+    char actor[sizeof((grading_principal *)0)->actor];
     char hash[GRADING_DIGEST_SIZE];
     char key[256];
 } pending_answer;
@@ -348,8 +354,8 @@ static void record(const http_request *req, http_response *res, const sub_ctx *c
         http_problem(res, 500, NULL, "out of memory");
         return;
     }
-    store_submission_in in = {kind,       ref,         ctx->user,   ctx->p.actor, ctx->key,
-                              ctx->hash,  answer_text, result_text, score,        status};
+    store_submission_in in = {kind,      ref,         ctx->user,   ctx->p.actor, ctx->key,
+                              ctx->hash, answer_text, result_text, score,        status};
     pending_answer *pa = malloc(sizeof *pa);
     http_deferred *d = pa ? http_defer(req) : NULL;
     if (d) {
@@ -374,11 +380,12 @@ static void record(const http_request *req, http_response *res, const sub_ctx *c
     store_status rc = store_submission_put(req->app->store, &in, &id);
     free(answer_text);
     free(result_text);
-    answer_stored(res, req->app->store, rc, id, result, status, id_member, ctx->p.actor,
-                  ctx->key, ctx->hash);
+    answer_stored(res, req->app->store, rc, id, result, status, id_member, ctx->p.actor, ctx->key,
+                  ctx->hash);
 }
 
-/* ---- POST /api/v1/grade/trace ------------------------------------------------------------------ */
+/* ---- POST /api/v1/grade/trace ------------------------------------------------------------------
+ */
 
 void grading_trace(const http_request *req, http_response *res)
 {
@@ -431,14 +438,15 @@ void grading_trace(const http_request *req, http_response *res)
     json_decref(body);
 }
 
-/* ---- challenges --------------------------------------------------------------------------------- */
+/* ---- challenges ---------------------------------------------------------------------------------
+ */
 
 static json_t *challenge_json(const store_challenge *c, bool with_scenario)
 {
     json_t *goal = json_loads(c->goal_json, 0, NULL);
-    json_t *o = json_pack("{s:I, s:s, s:f, s:o, s:s}", "id", (json_int_t)c->id, "title", c->title,
-                          "points", c->points, "goal", goal ? goal : json_null(), "created_by",
-                          c->created_by);
+    json_t *o =
+        json_pack("{s:I, s:s, s:f, s:o, s:s}", "id", (json_int_t)c->id, "title", c->title, "points",
+                  c->points, "goal", goal ? goal : json_null(), "created_by", c->created_by);
     if (o && with_scenario) {
         json_t *sc = json_loads(c->scenario_json, 0, NULL);
         json_object_set_new(o, "scenario", sc ? sc : json_null());
@@ -543,7 +551,7 @@ static bool challenge_route(const http_request *req, http_response *res, grading
         return false;
     int64_t id;
     store_status rc = grading_util_id_param(req, &id) ? store_challenge_get(req->app->store, id, c)
-                                         : STORE_NOT_FOUND;
+                                                      : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND) {
         http_problem(res, 404, NULL, "no such challenge");
         return false;
@@ -614,8 +622,8 @@ void grading_challenge_submit(const http_request *req, http_response *res)
     json_t *fs = json_object_get(result, "failed_step");
     if (json_is_integer(fs) && json_integer_value(fs) >= 1) {
         json_t *tr = trace_to_json_full(&r->trace, &r->sc);
-        json_t *step = json_array_get(json_object_get(tr, "steps"),
-                                      (size_t)json_integer_value(fs) - 1);
+        json_t *step =
+            json_array_get(json_object_get(tr, "steps"), (size_t)json_integer_value(fs) - 1);
         if (step)
             json_object_set(result, "step", step);
         json_decref(tr);
@@ -630,7 +638,8 @@ out:
     store_challenge_cleanup(&c);
 }
 
-/* ---- quiz attempts (issue #4's endpoints call this) ---------------------------------------------- */
+/* ---- quiz attempts (issue #4's endpoints call this)
+ * ---------------------------------------------- */
 
 int64_t grading_record_quiz_attempt(const http_request *req, const char *question_id,
                                     const json_t *answer, const json_t *result, double score)

@@ -177,8 +177,8 @@ static void on_problem(void *ctx, const char *path, int line, const char *msg)
     json_t *dj = json_string(d);
     if (!dj)
         dj = json_string("(message was not valid UTF-8)");
-    json_array_append_new(c->errors,
-                          json_pack("{s:s, s:i, s:o}", "file", c->file, "line", line, "detail", dj));
+    json_array_append_new(
+        c->errors, json_pack("{s:s, s:i, s:o}", "file", c->file, "line", line, "detail", dj));
 }
 
 static void remove_dir(const char *dir)
@@ -245,9 +245,8 @@ static int validate(const http_request *req, http_response *res, const char *slu
         lessons_db_file_name(slug, oloc, other, sizeof other);
         snprintf(opath, sizeof opath, "%s/%s", dir, other);
         lessons_parse_options quiet = {NULL, false, false};
-        lesson *o = access(opath, F_OK) == 0
-                        ? lessons_parse_file(opath, &quiet, NULL, NULL, NULL)
-                        : NULL;
+        lesson *o =
+            access(opath, F_OK) == 0 ? lessons_parse_file(opath, &quiet, NULL, NULL, NULL) : NULL;
         char why[600];
         if (!o) {
             snprintf(why, sizeof why, "%s: no usable %s version of this lesson yet", file, oloc);
@@ -264,9 +263,10 @@ static int validate(const http_request *req, http_response *res, const char *slu
     lessons_lesson_free(l);
     remove_dir(dir);
     if (!l || problems > 0) {
-        const char *first = json_array_size(c.errors)
-                                ? json_string_value(json_object_get(json_array_get(c.errors, 0), "detail"))
-                                : "the lesson does not parse";
+        const char *first =
+            json_array_size(c.errors)
+                ? json_string_value(json_object_get(json_array_get(c.errors, 0), "detail"))
+                : "the lesson does not parse";
         http_problem_json(res, 422, NULL, "Lesson not valid", first,
                           json_pack("{s:o}", "problems", c.errors));
         json_decref(*warnings);
@@ -302,9 +302,9 @@ static json_t *body_object(const http_request *req, http_response *res)
     }
     if (!json_is_object(b) || !json_is_string(json_object_get(b, "text"))) {
         const char *why = "missing or not a string: the lesson file's whole text";
-        http_problem_json(res, 422, NULL, NULL, why,
-                          json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "/text", "detail",
-                                    why));
+        http_problem_json(
+            res, 422, NULL, NULL, why,
+            json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "/text", "detail", why));
         json_decref(b);
         return NULL;
     }
@@ -359,7 +359,8 @@ void api_lessons_list(const http_request *req, http_response *res)
     for (size_t i = 0; i < n; i++) {
         json_t *o = rev_json(&v[i]);
         json_object_set_new(o, "deleted", json_boolean(v[i].deleted));
-        const lesson *l = v[i].deleted ? NULL : lessons_find(req->app->lessons, v[i].slug, v[i].locale);
+        const lesson *l =
+            v[i].deleted ? NULL : lessons_find(req->app->lessons, v[i].slug, v[i].locale);
         json_object_set_new(o, "served", json_boolean(l != NULL));
         if (l)
             json_object_set_new(o, "title", json_string(l->title));
@@ -519,8 +520,7 @@ void api_lesson_delete(const http_request *req, http_response *res)
         precondition_failed(req, res, slug, locale);
         return;
     }
-    store_status rc =
-        store_lesson_delete(req->app->store, slug, locale, any ? 0 : expected, NULL);
+    store_status rc = store_lesson_delete(req->app->store, slug, locale, any ? 0 : expected, NULL);
     if (rc == STORE_NOT_FOUND) {
         http_problem(res, 404, NULL, "no such lesson in this locale");
         return;
@@ -623,8 +623,8 @@ void api_lesson_restore(const http_request *req, http_response *res)
         return;
     }
     int64_t new_rev = 0;
-    store_status rc = store_lesson_restore(req->app->store, slug, locale, rev,
-                                           any ? 0 : expected, p.actor, &new_rev, NULL);
+    store_status rc = store_lesson_restore(req->app->store, slug, locale, rev, any ? 0 : expected,
+                                           p.actor, &new_rev, NULL);
     if (rc == STORE_NOT_FOUND) {
         http_problem(res, 404, NULL, "no such revision of this lesson");
         return;

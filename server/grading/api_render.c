@@ -119,9 +119,9 @@ void grading_render(const http_request *req, http_response *res)
                           json_pack("{s:o}", "problems", c.problems));
         return;
     }
-    json_t *o = json_pack("{s:b, s:o, s:s?, s:s?, s:s?}", "valid", problems == 0, "problems",
-                          c.problems, "title", l->title, "summary", l->summary, "html",
-                          l->html ? l->html : "");
+    json_t *o =
+        json_pack("{s:b, s:o, s:s?, s:s?, s:s?}", "valid", problems == 0, "problems", c.problems,
+                  "title", l->title, "summary", l->summary, "html", l->html ? l->html : "");
     lessons_lesson_free(l);
     http_json_steal(res, 200, o);
     http_set_header(res, "Cache-Control", "no-store");

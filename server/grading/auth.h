@@ -26,46 +26,46 @@
 
 #include "../http/http.h"
 
-#define GRADING_HASH_CONCURRENCY 2
-#define GRADING_SESSION_COOKIE "tcplab_session"
-#define GRADING_CSRF_COOKIE "tcplab_csrf"
-#define GRADING_SESSION_SECONDS (12 * 3600)
-#define GRADING_LOGIN_MAX_FAILURES 5     /* per client IP + user name ... */
+#define GRADING_HASH_CONCURRENCY     2
+#define GRADING_SESSION_COOKIE       "tcplab_session"
+#define GRADING_CSRF_COOKIE          "tcplab_csrf"
+#define GRADING_SESSION_SECONDS      (12 * 3600)
+#define GRADING_LOGIN_MAX_FAILURES   5   /* per client IP + user name ... */
 #define GRADING_LOGIN_WINDOW_SECONDS 300 /* ... in this window, then 429 */
 
 typedef enum grading_role {
     GRADING_ANONYMOUS = 0,
     GRADING_STUDENT,
-    GRADING_GRADER,     /* API tokens only */
+    GRADING_GRADER, /* API tokens only */
     GRADING_INSTRUCTOR,
     GRADING_ADMIN,
     GRADING_ROLE_COUNT
 } grading_role;
 
-#define GRADING_ALLOW(r) (1u << (r))
-#define GRADING_ANYONE 0x1fu
-#define GRADING_SIGNED_IN (GRADING_ANYONE & ~GRADING_ALLOW(GRADING_ANONYMOUS))
-#define GRADING_STAFF (GRADING_ALLOW(GRADING_INSTRUCTOR) | GRADING_ALLOW(GRADING_ADMIN))
+#define GRADING_ALLOW(r)        (1u << (r))
+#define GRADING_ANYONE          0x1fu
+#define GRADING_SIGNED_IN       (GRADING_ANYONE & ~GRADING_ALLOW(GRADING_ANONYMOUS))
+#define GRADING_STAFF           (GRADING_ALLOW(GRADING_INSTRUCTOR) | GRADING_ALLOW(GRADING_ADMIN))
 #define GRADING_STAFF_OR_GRADER (GRADING_STAFF | GRADING_ALLOW(GRADING_GRADER))
 
-const char *grading_role_name(grading_role r);         /* "student", ...; "anonymous" */
+const char *grading_role_name(grading_role r); /* "student", ...; "anonymous" */
 bool grading_role_from_name(const char *name, grading_role *out);
 
 typedef struct grading_principal {
     grading_role role;
-    bool via_cookie;          /* authenticated by the session cookie (CSRF applies) */
-    bool via_token;           /* authenticated by a bearer token */
-    int64_t user_id;          /* 0 for tokens and anonymous */
-    int64_t token_id;         /* 0 unless via_token */
-    char name[64];            /* user name, or the token's name; "" if anonymous */
-    char csrf[64];            /* the session's CSRF token (cookie auth) */
-    char actor[96];           /* "user:NAME", "token:ID" or "anonymous" */
+    bool via_cookie;  /* authenticated by the session cookie (CSRF applies) */
+    bool via_token;   /* authenticated by a bearer token */
+    int64_t user_id;  /* 0 for tokens and anonymous */
+    int64_t token_id; /* 0 unless via_token */
+    char name[64];    /* user name, or the token's name; "" if anonymous */
+    char csrf[64];    /* the session's CSRF token (cookie auth) */
+    char actor[96];   /* "user:NAME", "token:ID" or "anonymous" */
 } grading_principal;
 
 typedef enum grading_auth_result {
-    GRADING_AUTH_OK = 0,      /* *p filled (maybe anonymous: no credentials at all) */
-    GRADING_AUTH_BAD_TOKEN,   /* a bearer token was given but is unknown or revoked */
-    GRADING_AUTH_ERROR        /* the store failed */
+    GRADING_AUTH_OK = 0,    /* *p filled (maybe anonymous: no credentials at all) */
+    GRADING_AUTH_BAD_TOKEN, /* a bearer token was given but is unknown or revoked */
+    GRADING_AUTH_ERROR      /* the store failed */
 } grading_auth_result;
 
 /* Who sent `req`. An unknown or expired session cookie counts as anonymous. */
@@ -79,7 +79,7 @@ bool grading_guard(const http_request *req, http_response *res, grading_principa
 
 /* ---- secrets ---------------------------------------------------------------------------- */
 
-#define GRADING_TOKEN_SIZE 64  /* buffer for a token: "tl_" + 43 base64url chars */
+#define GRADING_TOKEN_SIZE  64 /* buffer for a token: "tl_" + 43 base64url chars */
 #define GRADING_DIGEST_SIZE 65 /* hex BLAKE2b-256 + NUL */
 
 /* Initialises libsodium (idempotent, thread-safe). Returns 0 or -1. */

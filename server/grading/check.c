@@ -48,7 +48,8 @@ static int flags_from(const json_t *v)
     if (json_is_array(v)) {
         size_t i;
         json_t *it;
-        json_array_foreach(v, i, it) {
+        json_array_foreach(v, i, it)
+        {
             if (!json_is_string(it) || !tcp_flag_from_name(json_string_value(it), &f))
                 return -1;
             flags |= f;
@@ -121,8 +122,10 @@ static void parse_line(const json_t *v, const char *ptr, size_t i, line *l, scen
     }
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)v, key, m) {
-        static const char *const known[] = {"endpoint", "flags", "seq", "ack", "len", "state_after"};
+    json_object_foreach((json_t *)v, key, m)
+    {
+        static const char *const known[] = {"endpoint", "flags", "seq",
+                                            "ack",      "len",   "state_after"};
         bool ok = false;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             ok |= !strcmp(key, known[k]);
@@ -132,7 +135,8 @@ static void parse_line(const json_t *v, const char *ptr, size_t i, line *l, scen
     }
     json_t *ep = json_object_get(v, "endpoint");
     if (!ep)
-        check_error(errs, "missing: the sender, \"client\" or \"server\"", "%s/%zu/endpoint", ptr, i);
+        check_error(errs, "missing: the sender, \"client\" or \"server\"", "%s/%zu/endpoint", ptr,
+                    i);
     else if ((l->endpoint = endpoint_from(ep)) < 0)
         check_error(errs, "must be \"client\" or \"server\"", "%s/%zu/endpoint", ptr, i);
     json_t *fl = json_object_get(v, "flags");
@@ -247,8 +251,7 @@ json_t *check_trace(const sim_trace *t, const json_t *ladder, const char *ptr,
         json_object_set_new(o, "line", json_integer((json_int_t)i + 1));
         if (i >= nsend) {
             ok = false;
-            snprintf(why, sizeof why, "the engine sends no further segment (it sends %zu)",
-                     nsend);
+            snprintf(why, sizeof why, "the engine sends no further segment (it sends %zu)", nsend);
             json_object_set_new(o, "expected", json_null());
             json_object_set_new(o, "extra", json_true());
         } else {
@@ -320,13 +323,13 @@ json_t *check_trace(const sim_trace *t, const json_t *ladder, const char *ptr,
 
 /* ---- goals ------------------------------------------------------------------------------- */
 
-static int validate_pred(const json_t *p, char *ptr, size_t plen, int depth,
-                         scenario_errors *errs);
+static int validate_pred(const json_t *p, char *ptr, size_t plen, int depth, scenario_errors *errs);
 
 static int validate_ep_state(const json_t *v, const char *ptr, scenario_errors *errs)
 {
     if (!json_is_object(v) || json_object_size(v) != 2) {
-        check_error(errs, "must be {\"endpoint\": \"client\"|\"server\", \"is\": STATE}", "%s", ptr);
+        check_error(errs, "must be {\"endpoint\": \"client\"|\"server\", \"is\": STATE}", "%s",
+                    ptr);
         return -1;
     }
     int rc = 0;
@@ -352,7 +355,8 @@ static int validate_segment(const json_t *v, const char *ptr, scenario_errors *e
     int rc = 0;
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)v, key, m) {
+    json_object_foreach((json_t *)v, key, m)
+    {
         if (!strcmp(key, "from")) {
             if (endpoint_from(m) < 0) {
                 check_error(errs, "must be \"client\" or \"server\"", "%s/from", ptr);
@@ -383,8 +387,7 @@ static int validate_segment(const json_t *v, const char *ptr, scenario_errors *e
     return rc;
 }
 
-static int validate_pred(const json_t *p, char *ptr, size_t plen, int depth,
-                         scenario_errors *errs)
+static int validate_pred(const json_t *p, char *ptr, size_t plen, int depth, scenario_errors *errs)
 {
     if (depth > MAX_DEPTH) {
         check_error(errs, "predicates nested too deeply", "%s", ptr);
@@ -415,7 +418,8 @@ static int validate_pred(const json_t *p, char *ptr, size_t plen, int depth,
             size_t i;
             json_t *it;
             size_t m = strlen(ptr);
-            json_array_foreach(v, i, it) {
+            json_array_foreach(v, i, it)
+            {
                 snprintf(ptr + m, plen - m, "/%zu", i);
                 if (validate_pred(it, ptr, plen, depth + 1, errs))
                     rc = -1;
@@ -457,7 +461,8 @@ int check_goal_validate(const json_t *goal, const char *ptr, scenario_errors *er
     int rc = 0;
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)goal, key, v) {
+    json_object_foreach((json_t *)goal, key, v)
+    {
         size_t n = strlen(buf);
         snprintf(buf + n, sizeof buf - n, "/%s", key);
         if (!is_goal_key(key)) {
@@ -492,7 +497,8 @@ static bool eval_pred(const json_t *p, const eval_at *e)
         bool all = key[1] == 'l';
         size_t i;
         json_t *it;
-        json_array_foreach(v, i, it) {
+        json_array_foreach(v, i, it)
+        {
             bool r = eval_pred(it, e);
             if (all && !r)
                 return false;
@@ -550,7 +556,8 @@ static void describe(const json_t *p, char *buf, size_t size)
         size_t i;
         json_t *it;
         snprintf(buf + n, size - n, "(");
-        json_array_foreach(v, i, it) {
+        json_array_foreach(v, i, it)
+        {
             if (i) {
                 n = strlen(buf);
                 snprintf(buf + n, size - n, key[1] == 'l' ? " and " : " or ");

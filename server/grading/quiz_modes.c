@@ -15,7 +15,7 @@
 #include "../store/store_quiz.h"
 
 #define EXAM_SECRET "quiz-exam-seed"
-#define SEED_MASK ((UINT64_C(1) << 53) - 1) /* API_QUIZ_MAX_SEED: exact in JSON numbers */
+#define SEED_MASK   ((UINT64_C(1) << 53) - 1) /* API_QUIZ_MAX_SEED: exact in JSON numbers */
 
 void grading_exam_taker(const grading_principal *p, char *out, size_t out_size)
 {
@@ -25,8 +25,7 @@ void grading_exam_taker(const grading_principal *p, char *out, size_t out_size)
         snprintf(out, out_size, "%s", p->actor);
 }
 
-int grading_exam_seed(struct store *s, const char *taker, const char *question_id,
-                      uint64_t *seed)
+int grading_exam_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed)
 {
     *seed = 0;
     char secret[160];
@@ -54,8 +53,7 @@ int grading_exam_seed(struct store *s, const char *taker, const char *question_i
     return 0;
 }
 
-int grading_exam_attempts_used(struct store *s, const grading_principal *p,
-                               const char *question_id)
+int grading_exam_attempts_used(struct store *s, const grading_principal *p, const char *question_id)
 {
     int n = 0;
     if (!s || store_quiz_attempts_used(s, "quiz", question_id, p->name, &n) != STORE_OK)

@@ -24,8 +24,7 @@ struct store;
 void grading_exam_taker(const grading_principal *p, char *out, size_t out_size);
 
 /* The exam seed of (taker, question id) in 0..2^53-1. 0, or -1 (store/crypto failure). */
-int grading_exam_seed(struct store *s, const char *taker, const char *question_id,
-                      uint64_t *seed);
+int grading_exam_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed);
 
 /* Attempts `p` has used on the question (stored quiz rows). -1 on a store failure. */
 int grading_exam_attempts_used(struct store *s, const grading_principal *p,

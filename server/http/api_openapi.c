@@ -15,13 +15,11 @@
 
 void api_openapi(const http_request *req, http_response *res)
 {
-    const static_file *f =
-        req->app && req->app->static_files ? static_files_find(req->app->static_files,
-                                                               "openapi.json")
-                                           : NULL;
+    const static_file *f = req->app && req->app->static_files
+                               ? static_files_find(req->app->static_files, "openapi.json")
+                               : NULL;
     if (!f) {
-        http_problem(res, 500, NULL,
-                     "openapi.json is missing from the static folder (--static)");
+        http_problem(res, 500, NULL, "openapi.json is missing from the static folder (--static)");
         return;
     }
     const char *inm = http_header(req, "If-None-Match");

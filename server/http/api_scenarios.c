@@ -4,8 +4,9 @@
  *
  * Owns: the list shape [{name, title, summary}] and the single shape {name, title, summary,
  * scenario}; the optional ?lang=en|zh-CN choosing the language of title and summary (English
- * when absent; the scenario JSON itself is never translated). Does not: run anything (api_simulations.c) or validate the built-ins (the
- * catalog's own tests and sim_cache_new at start do).
+ * when absent; the scenario JSON itself is never translated). Does not: run anything
+ * (api_simulations.c) or validate the built-ins (the catalog's own tests and sim_cache_new at start
+ * do).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -35,8 +36,8 @@ void api_scenarios_list(const http_request *req, http_response *res)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < catalog_count(); i++) {
         const catalog_entry *e = catalog_at(i);
-        json_t *o = json_pack("{s:s, s:s, s:s}", "name", e->name, "title",
-                              catalog_title(e, lang), "summary", catalog_summary(e, lang));
+        json_t *o = json_pack("{s:s, s:s, s:s}", "name", e->name, "title", catalog_title(e, lang),
+                              "summary", catalog_summary(e, lang));
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
             arr = NULL;
@@ -73,9 +74,9 @@ void api_scenario_get(const http_request *req, http_response *res)
         http_problem(res, 500, NULL, detail);
         return;
     }
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "title",
-                            catalog_title(e, lang), "summary", catalog_summary(e, lang),
-                            "scenario", scenario);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:s, s:o}", "name", e->name, "title", catalog_title(e, lang),
+                  "summary", catalog_summary(e, lang), "scenario", scenario);
     if (!doc) {
         http_problem(res, 500, NULL, "out of memory");
         return;

@@ -133,16 +133,16 @@ static void problem_invalid(http_response *res, const scenario_errors *errs)
         snprintf(detail, sizeof detail, "%s%s: %s%s", errs->items[0].pointer[0] ? "" : "(root)",
                  errs->items[0].pointer, errs->items[0].detail,
                  errs->count > 1 ? " (and more: see errors)" : "");
-    http_problem_json(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario",
-                      detail, json_pack("{s:o}", "errors", errors_json(errs)));
+    http_problem_json(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario", detail,
+                      json_pack("{s:o}", "errors", errors_json(errs)));
 }
 
 static void problem_one(http_response *res, int status, const char *type, const char *title,
                         const char *pointer, const char *detail)
 {
-    http_problem_json(res, status, type, title, detail,
-                      json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail",
-                                detail));
+    http_problem_json(
+        res, status, type, title, detail,
+        json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail", detail));
 }
 
 /* A failed run → the response. Returns true if `st` was a failure (response filled). */
@@ -155,8 +155,8 @@ static bool run_failed(http_response *res, int st, run_ctx *ctx)
     else if (st == SIM_ERR_NOMEM)
         http_problem(res, 500, NULL, "out of memory while simulating");
     else
-        problem_one(res, 422, "/api/v1/openapi.json#engine-bound", "Simulation bound exceeded",
-                    "", ctx->msg[0] ? ctx->msg : "the simulation exceeded an engine bound");
+        problem_one(res, 422, "/api/v1/openapi.json#engine-bound", "Simulation bound exceeded", "",
+                    ctx->msg[0] ? ctx->msg : "the simulation exceeded an engine bound");
     return true;
 }
 
@@ -215,12 +215,14 @@ static json_t *parse_body(const http_request *req, http_response *res)
         return NULL;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    json_t *root =
+        json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (root)
         return root;
     if (json_error_code(&jerr) == json_error_numeric_overflow) {
-        json_t *reals = json_loadb(req->body, req->body_len,
-                                   JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
+        json_t *reals =
+            json_loadb(req->body, req->body_len,
+                       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
         if (reals) {
             scenario_errors *errs = calloc(1, sizeof *errs);
             if (errs) {
@@ -237,8 +239,7 @@ static json_t *parse_body(const http_request *req, http_response *res)
         }
     }
     char detail[300];
-    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column,
-             jerr.text);
+    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
     http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON", detail,
                       json_pack("{s:i, s:i, s:i}", "line", jerr.line, "column", jerr.column,
                                 "position", jerr.position));
@@ -404,8 +405,7 @@ void api_simulation_get(const http_request *req, http_response *res)
     }
     if (ss != STORE_OK) {
         char detail[300];
-        snprintf(detail, sizeof detail, "could not read the simulation: %s",
-                 store_last_error());
+        snprintf(detail, sizeof detail, "could not read the simulation: %s", store_last_error());
         http_problem(res, 500, NULL, detail);
         return;
     }
@@ -423,8 +423,8 @@ void api_simulation_get(const http_request *req, http_response *res)
          * client's, so 500 whatever the reason */
         char detail[600];
         if (st < 0 && ctx->errs.count)
-            snprintf(detail, sizeof detail, "saved simulation %.40s no longer validates: %s: %s", id,
-                     ctx->errs.items[0].pointer, ctx->errs.items[0].detail);
+            snprintf(detail, sizeof detail, "saved simulation %.40s no longer validates: %s: %s",
+                     id, ctx->errs.items[0].pointer, ctx->errs.items[0].detail);
         else
             snprintf(detail, sizeof detail, "saved simulation %.40s no longer runs: %s", id,
                      ctx->msg[0] ? ctx->msg : "out of memory");
@@ -459,13 +459,14 @@ void api_simulation_get(const http_request *req, http_response *res)
         http_set_header(res, "Cache-Control", "public, max-age=86400, immutable");
 }
 
-/* ---- the built-in cache and GET /api/v1/simulations?scenario=NAME ------------------------------ */
+/* ---- the built-in cache and GET /api/v1/simulations?scenario=NAME ------------------------------
+ */
 
 typedef struct sim_cache_entry {
     const char *name; /* the catalog's static string */
     char *body;
     size_t len;
-    char etag[24];    /* "\"<16 hex>\"" */
+    char etag[24]; /* "\"<16 hex>\"" */
 } sim_cache_entry;
 
 struct sim_cache {
@@ -501,8 +502,8 @@ static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *ou
     json_error_t jerr;
     json_t *scenario = json_loads(e->json, 0, &jerr);
     if (!scenario) {
-        snprintf(err, err_size, "built-in scenario %s: line %d, column %d: %s", e->name,
-                 jerr.line, jerr.column, jerr.text);
+        snprintf(err, err_size, "built-in scenario %s: line %d, column %d: %s", e->name, jerr.line,
+                 jerr.column, jerr.text);
         return -1;
     }
     int st = run_json(ctx, scenario, NULL);
@@ -512,8 +513,7 @@ static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *ou
             snprintf(err, err_size, "built-in scenario %s: %s: %s", e->name,
                      ctx->errs.items[0].pointer, ctx->errs.items[0].detail);
         else
-            snprintf(err, err_size, "built-in scenario %s does not run: %s", e->name,
-                     ctx->msg);
+            snprintf(err, err_size, "built-in scenario %s does not run: %s", e->name, ctx->msg);
         return -1;
     }
     size_t len = 0;

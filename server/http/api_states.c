@@ -15,9 +15,9 @@ static json_t *edges_json(const tcp_fig5_edge *e, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "from", tcp_fig5_states[e[i].from].name,
-                              "to", tcp_fig5_states[e[i].to].name, "event", e[i].event,
-                              "action", e[i].action);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s}", "from", tcp_fig5_states[e[i].from].name, "to",
+                      tcp_fig5_states[e[i].to].name, "event", e[i].event, "action", e[i].action);
         if (o && e[i].note)
             json_object_set_new(o, "note", json_string(e[i].note));
         if (!o || json_array_append_new(arr, o)) {

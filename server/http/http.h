@@ -19,20 +19,20 @@
 
 struct app;
 
-#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_PARAMS  4
 #define HTTP_MAX_HEADERS 12
 
 typedef struct http_request {
-    const char *method;        /* "GET", "POST", ... */
-    const char *path;          /* percent-decoded, validated path without the query */
-    const char *body;          /* NUL-terminated copy of the body ("" if none) */
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* percent-decoded, validated path without the query */
+    const char *body;   /* NUL-terminated copy of the body ("" if none) */
     size_t body_len;
     const char *params[HTTP_MAX_PARAMS]; /* values of {name} segments of the route, in order */
     size_t param_count;
     struct app *app;
-    void *conn;                /* opaque: for http_query / http_header / http_cookie */
-    const char *client_ip;     /* textual peer address */
-    void *deferral;            /* Added (T). opaque, for http_defer; NULL: cannot defer */
+    void *conn;            /* opaque: for http_query / http_header / http_cookie */
+    const char *client_ip; /* textual peer address */
+    void *deferral;        /* Added (T). opaque, for http_defer; NULL: cannot defer */
 } http_request;
 
 /* Query-string argument / request header / cookie value; NULL if absent. Borrowed, valid
@@ -43,10 +43,10 @@ const char *http_cookie(const http_request *req, const char *name);
 
 typedef struct http_response {
     int status;
-    char *body;                /* malloc'ed, owned by the response (freed by the server) */
+    char *body; /* malloc'ed, owned by the response (freed by the server) */
     size_t body_len;
-    const char *content_type;  /* static string */
-    char *header_names[HTTP_MAX_HEADERS];  /* malloc'ed copies */
+    const char *content_type;             /* static string */
+    char *header_names[HTTP_MAX_HEADERS]; /* malloc'ed copies */
     char *header_values[HTTP_MAX_HEADERS];
     size_t header_count;
     /* Added (H): instead of `body`, a borrowed body that lives until the server stops
@@ -78,8 +78,8 @@ void http_problem_json(http_response *res, int status, const char *type, const c
 
 /* Added (H). Borrowed body: `body` must stay valid and unchanged until the server has
  * stopped (e.g. memory owned by app services). No copy is made. */
-void http_static_body(http_response *res, int status, const char *content_type,
-                      const char *body, size_t len);
+void http_static_body(http_response *res, int status, const char *content_type, const char *body,
+                      size_t len);
 
 /* Added (H). For handlers that take a JSON body: returns true when the request's
  * Content-Type is application/json or application/<x>+json (parameters such as
@@ -121,9 +121,9 @@ typedef void (*http_handler)(const http_request *req, http_response *res);
  * before routing: "//", "." or ".." segments, backslash, control or non-ASCII bytes → 404. */
 typedef struct http_route {
     const char *method;
-    const char *pattern;       /* "/api/v1/scenarios/{name}" */
+    const char *pattern; /* "/api/v1/scenarios/{name}" */
     http_handler handler;
-    const char *name;          /* metrics label, e.g. "scenario_get" */
+    const char *name; /* metrics label, e.g. "scenario_get" */
 } http_route;
 
 extern const http_route http_routes[];

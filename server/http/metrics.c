@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const int STATUSES[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403, 404,
-                               405, 409, 413, 415, 422, 429, 500, 501, 503};
-#define NSTATUS (sizeof STATUSES / sizeof STATUSES[0])
+static const int STATUSES[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403,
+                               404, 405, 409, 413, 415, 422, 429, 500, 501, 503};
+#define NSTATUS      (sizeof STATUSES / sizeof STATUSES[0])
 #define STATUS_OTHER NSTATUS /* slot for any other code */
 
 /* Histogram bucket upper bounds, seconds. */
@@ -206,12 +206,14 @@ char *metrics_render(const metrics *m, size_t *len)
         tb_printf(&tb, "tcplab_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name,
                   total);
     }
-    tb_printf(&tb, "# HELP tcplab_simulations_total Engine simulations run.\n"
-                   "# TYPE tcplab_simulations_total counter\ntcplab_simulations_total %lu\n",
+    tb_printf(&tb,
+              "# HELP tcplab_simulations_total Engine simulations run.\n"
+              "# TYPE tcplab_simulations_total counter\ntcplab_simulations_total %lu\n",
               atomic_load_explicit(&m->simulations, memory_order_relaxed));
     long open = atomic_load_explicit(&m->open_connections, memory_order_relaxed);
-    tb_printf(&tb, "# HELP tcplab_open_connections Client connections currently open.\n"
-                   "# TYPE tcplab_open_connections gauge\ntcplab_open_connections %ld\n",
+    tb_printf(&tb,
+              "# HELP tcplab_open_connections Client connections currently open.\n"
+              "# TYPE tcplab_open_connections gauge\ntcplab_open_connections %ld\n",
               open < 0 ? 0 : open);
     if (tb.failed) {
         free(tb.data);

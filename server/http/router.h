@@ -19,15 +19,15 @@ bool router_path_ok(const char *path);
 
 typedef enum router_result {
     ROUTER_FOUND = 0,
-    ROUTER_NOT_FOUND,      /* no row's pattern matches the path */
-    ROUTER_BAD_METHOD,     /* some rows match the path, none for this method: see allow */
+    ROUTER_NOT_FOUND,  /* no row's pattern matches the path */
+    ROUTER_BAD_METHOD, /* some rows match the path, none for this method: see allow */
 } router_result;
 
 typedef struct router_match {
-    size_t index;                              /* row index in the table when FOUND */
-    const char *params[HTTP_MAX_PARAMS];       /* point into the caller's buffer */
+    size_t index;                        /* row index in the table when FOUND */
+    const char *params[HTTP_MAX_PARAMS]; /* point into the caller's buffer */
     size_t param_count;
-    char allow[96];                            /* "GET, HEAD, POST" when BAD_METHOD */
+    char allow[96]; /* "GET, HEAD, POST" when BAD_METHOD */
 } router_match;
 
 /* Matches `method` + `path` (already accepted by router_path_ok) against routes[0..n).

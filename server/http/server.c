@@ -57,9 +57,9 @@ static const char PROBLEM_TYPE[] = "application/problem+json";
  * NOTIFY_CLOSED; the connection's socket_context points to it. */
 typedef struct conn_watch {
     struct conn_watch *prev, *next;
-    int fd;                   /* the connection's socket; valid while linked (see below) */
-    atomic_llong due_ms;      /* monotonic ms by which a complete request head is due; 0: none */
-    bool cut;                 /* the watchdog has shut it down */
+    int fd;              /* the connection's socket; valid while linked (see below) */
+    atomic_llong due_ms; /* monotonic ms by which a complete request head is due; 0: none */
+    bool cut;            /* the watchdog has shut it down */
     char ip[INET6_ADDRSTRLEN];
 } conn_watch;
 
@@ -72,8 +72,8 @@ struct http_deferred {
     atomic_int state;
     struct server *srv;
     struct MHD_Connection *conn;
-    http_response res;        /* filled by the finisher */
-    bool counted;             /* counted in server.deferred (worker threads only) */
+    http_response res; /* filled by the finisher */
+    bool counted;      /* counted in server.deferred (worker threads only) */
 };
 
 struct server {
@@ -83,8 +83,8 @@ struct server {
     int listen_fd;
     uint16_t port;
     atomic_long in_flight;
-    atomic_long deferred;     /* deferred requests not yet answered (server_stop waits) */
-    atomic_int draining;      /* set by server_stop: answers close their connection */
+    atomic_long deferred; /* deferred requests not yet answered (server_stop waits) */
+    atomic_int draining;  /* set by server_stop: answers close their connection */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
     pthread_mutex_t watch_lock;
@@ -99,12 +99,12 @@ typedef struct req_ctx {
     struct timespec t0;
     char *body;
     size_t len, cap;
-    int early_status;         /* 413/400/...: answer on the final callback, body discarded */
+    int early_status; /* 413/400/...: answer on the final callback, body discarded */
     const char *early_detail;
     bool answered;
-    bool started;             /* the access handler has seen this request */
-    bool raw_nul;             /* the raw path had %00 (MHD's decoding truncates there) */
-    size_t route_index;       /* http_route_count: none */
+    bool started;       /* the access handler has seen this request */
+    bool raw_nul;       /* the raw path had %00 (MHD's decoding truncates there) */
+    size_t route_index; /* http_route_count: none */
     int status;
     size_t bytes;
     struct http_deferred defer;
@@ -114,8 +114,7 @@ typedef struct req_ctx {
 
 const char *http_query(const http_request *req, const char *name)
 {
-    return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name)
-                     : NULL;
+    return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
 const char *http_header(const http_request *req, const char *name)
@@ -313,8 +312,7 @@ static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const ch
 
 /* Access log line: method path status bytes microseconds; bytes outside 0x21..0x7e in
  * the path are written as %XX so a request cannot forge log lines. */
-static void access_log(const char *method, const char *path, int status, size_t bytes,
-                       long micros)
+static void access_log(const char *method, const char *path, int status, size_t bytes, long micros)
 {
     char safe[512];
     size_t o = 0;
@@ -405,8 +403,7 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long micros = (long)(t1.tv_sec - ctx->t0.tv_sec) * 1000000L +
                   (long)(t1.tv_nsec - ctx->t0.tv_nsec) / 1000L;
-    metrics_observe_request(srv->app->metrics, ctx->route_index, ctx->status,
-                            (double)micros / 1e6);
+    metrics_observe_request(srv->app->metrics, ctx->route_index, ctx->status, (double)micros / 1e6);
     if (!srv->opt.quiet)
         access_log(method, path, ctx->status, ctx->bytes, micros);
     return ok;
@@ -606,8 +603,8 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
         const char *t;
         size_t n = trimmed_len(te, &t);
         if (!(n == 7 && !strncasecmp(t, "chunked", 7)))
-            return send_problem(srv, conn, ctx, 501,
-                                "only Transfer-Encoding: chunked is supported", method, url);
+            return send_problem(srv, conn, ctx, 501, "only Transfer-Encoding: chunked is supported",
+                                method, url);
     }
     cl_scan sc = {NULL, 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
@@ -687,8 +684,8 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
         http_response res;
         memset(&res, 0, sizeof res);
         char detail[160];
-        snprintf(detail, sizeof detail, "method %.16s is not allowed here; allowed: %s",
-                 method, m.allow);
+        snprintf(detail, sizeof detail, "method %.16s is not allowed here; allowed: %s", method,
+                 m.allow);
         http_problem(&res, 405, NULL, detail);
         ok = send_response(srv, conn, ctx, &res, method, url, m.allow);
     } else {
@@ -722,8 +719,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
             } else {
                 MHD_suspend_connection(conn);
                 int expect = DEFER_PENDING;
-                if (!atomic_compare_exchange_strong(&ctx->defer.state, &expect,
-                                                    DEFER_SUSPENDED))
+                if (!atomic_compare_exchange_strong(&ctx->defer.state, &expect, DEFER_SUSPENDED))
                     MHD_resume_connection(conn); /* finished meanwhile */
                 ok = MHD_YES;
             }
@@ -798,8 +794,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     server *srv = cls;
     if (srv->head_timeout_ms)
         watch_set_due(watch_of(conn),
-                      now_ms() + (long long)srv->opt.idle_timeout_s * 1000LL +
-                          srv->head_timeout_ms,
+                      now_ms() + (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms,
                       false);
     req_ctx *ctx = *con_cls;
     if (!ctx)
@@ -820,9 +815,8 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         metrics_connection_opened(srv->app->metrics);
         const union MHD_ConnectionInfo *ci =
-            srv->head_timeout_ms
-                ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)
-                : NULL;
+            srv->head_timeout_ms ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)
+                                 : NULL;
         conn_watch *w = ci ? calloc(1, sizeof *w) : NULL;
         if (!w) /* off, or out of memory: this connection has only the idle timeout */
             return;
@@ -981,23 +975,20 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                    : ((struct sockaddr_in *)&ss)->sin_port);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-                     MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
-        flags, srv->port, NULL, NULL, access_handler, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv,
-        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->opt.threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->opt.connection_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)srv->opt.per_ip_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->opt.idle_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, srv->opt.conn_memory,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, connection_notify, srv,
-        MHD_OPTION_END);
+        flags, srv->port, NULL, NULL, access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger,
+        srv, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)srv->opt.threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)srv->opt.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned int)srv->opt.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)srv->opt.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        srv->opt.conn_memory, MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        connection_notify, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, err_size, "cannot start the HTTP server on %s port %u", srv->opt.bind,
                  (unsigned)srv->port);
@@ -1017,7 +1008,10 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     return srv;
 }
 
-uint16_t server_port(const server *s) { return s ? s->port : 0; }
+uint16_t server_port(const server *s)
+{
+    return s ? s->port : 0;
+}
 
 void server_stop(server *s, unsigned grace_ms)
 {

@@ -112,8 +112,8 @@ static int read_file(const char *path, size_t size, char **out)
     return 0;
 }
 
-static int add_file(static_files *sf, const char *abs, const char *rel, size_t size,
-                    char *err, size_t err_size)
+static int add_file(static_files *sf, const char *abs, const char *rel, size_t size, char *err,
+                    size_t err_size)
 {
     if (sf->total + size > STATIC_FILES_MAX_TOTAL) {
         snprintf(err, err_size, "static folder %s holds more than %u MiB of assets", sf->root,
@@ -265,7 +265,10 @@ void static_files_free(static_files *sf)
     free(sf);
 }
 
-size_t static_files_count(const static_files *sf) { return sf ? sf->count : 0; }
+size_t static_files_count(const static_files *sf)
+{
+    return sf ? sf->count : 0;
+}
 
 const static_file *static_files_find(const static_files *sf, const char *rel)
 {

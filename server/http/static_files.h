@@ -18,11 +18,11 @@
 typedef struct static_files static_files;
 
 typedef struct static_file {
-    char *path;               /* relative, '/'-separated: "css/app.css" */
+    char *path; /* relative, '/'-separated: "css/app.css" */
     char *data;
     size_t size;
-    const char *mime;         /* static string */
-    char etag[40];            /* "\"<hex>\"" */
+    const char *mime; /* static string */
+    char etag[40];    /* "\"<hex>\"" */
     const char *cache_control;
     /* Added (Z): the gzip variant, compressed once at load (gzip.h) for compressible types
      * of at least GZIP_MIN_SIZE bytes, kept only when smaller; NULL otherwise. Its ETag is

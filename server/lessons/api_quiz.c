@@ -47,8 +47,8 @@ static bool is_exam(const lesson *l)
 }
 
 /* The exam seed of the signed-in `p` (0 for a question without parameters). */
-static int exam_seed(const http_request *req, const grading_principal *p,
-                     const quiz_question *q, const char *gid, uint64_t *seed)
+static int exam_seed(const http_request *req, const grading_principal *p, const quiz_question *q,
+                     const char *gid, uint64_t *seed)
 {
     *seed = 0;
     if (!quiz_question_has_params(q))
@@ -75,8 +75,8 @@ static void unprocessable(http_response *res, const char *pointer, const char *d
 static json_t *parse_body(const http_request *req, http_response *res)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                              &jerr);
+    json_t *root =
+        json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (root)
         return root;
     char detail[300];
@@ -137,7 +137,8 @@ void api_quiz_variant_post(const http_request *req, http_response *res)
         }
         const char *k;
         json_t *v;
-        json_object_foreach(body, k, v) {
+        json_object_foreach(body, k, v)
+        {
             if (strcmp(k, "seed")) {
                 char ptr[120];
                 snprintf(ptr, sizeof ptr, "/%.100s", k);
@@ -183,9 +184,9 @@ void api_quiz_variant_post(const http_request *req, http_response *res)
     if (is_exam(les)) {
         json_object_set_new(out, "attempts", json_integer(les->quiz_attempts));
         if (used >= 0)
-            json_object_set_new(out, "attempts_left",
-                                json_integer(used < les->quiz_attempts ? les->quiz_attempts - used
-                                                                       : 0));
+            json_object_set_new(
+                out, "attempts_left",
+                json_integer(used < les->quiz_attempts ? les->quiz_attempts - used : 0));
     }
     http_json_steal(res, 201, out);
 }
@@ -196,8 +197,9 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
     uint64_t seed;
     char gid[160];
     if (quiz_parse_variant_id(vid, &seed, gid, sizeof gid) != 0) {
-        unprocessable(res, "", "variant id must look like v<seed>-<lesson>.<question>, e.g. "
-                               "v0-three-way-handshake.q1");
+        unprocessable(res, "",
+                      "variant id must look like v<seed>-<lesson>.<question>, e.g. "
+                      "v0-three-way-handshake.q1");
         return;
     }
     const lesson *les = NULL;
@@ -265,10 +267,9 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
                 es = GRADING_EXAM_RECORDED;
                 json_object_set_new(result, "mode", json_string("exam"));
                 json_object_set_new(result, "attempt", json_null());
-                json_object_set_new(result, "attempts_left",
-                                    json_integer(used < les->quiz_attempts
-                                                     ? les->quiz_attempts - used
-                                                     : 0));
+                json_object_set_new(
+                    result, "attempts_left",
+                    json_integer(used < les->quiz_attempts ? les->quiz_attempts - used : 0));
             }
         }
         json_decref(answer);
@@ -283,8 +284,9 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
         }
         if (es != GRADING_EXAM_RECORDED) {
             json_decref(result);
-            http_problem(res, 503, NULL, "the attempt could not be recorded; nothing was saved, "
-                                         "try again");
+            http_problem(res, 503, NULL,
+                         "the attempt could not be recorded; nothing was saved, "
+                         "try again");
             return;
         }
         http_json_steal(res, 200, result);
@@ -296,8 +298,9 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
         if (id < 0) {
             json_decref(answer);
             json_decref(result);
-            http_problem(res, 503, NULL, "the attempt could not be recorded; nothing was saved, "
-                                         "try again");
+            http_problem(res, 503, NULL,
+                         "the attempt could not be recorded; nothing was saved, "
+                         "try again");
             return;
         }
     }

@@ -18,7 +18,10 @@
 #include "../scenario/scenario_json.h"
 #include "svg.h"
 
-static bool is_zh(const char *locale) { return locale && strcmp(locale, "zh-CN") == 0; }
+static bool is_zh(const char *locale)
+{
+    return locale && strcmp(locale, "zh-CN") == 0;
+}
 static const char *tr(const char *locale, const char *en, const char *zh)
 {
     return is_zh(locale) ? zh : en;
@@ -137,8 +140,8 @@ out:
     return rc;
 }
 
-char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale,
-                          char *err, size_t err_size)
+char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale, char *err,
+                          size_t err_size)
 {
     sim_trace t;
     sim_trace_init(&t);
@@ -156,8 +159,7 @@ char *figure_render_block(const char *src, size_t len, int figure_no, const char
     return html;
 }
 
-char *figure_render_trace(const sim_trace *t, const char *title, int figure_no,
-                          const char *locale)
+char *figure_render_trace(const sim_trace *t, const char *title, int figure_no, const char *locale)
 {
     return figure_render_trace_named(t, title, NULL, figure_no, locale);
 }
@@ -176,10 +178,10 @@ static void steps_table(svg_buf *b, const sim_trace *t, const char *locale)
     svg_buf_put(b, "<table class=\"tl-steps\"><caption>");
     svg_buf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
     svg_buf_put(b, "</caption><thead><tr>");
-    const char *cols_en[] = {"#", "Time (ms)", "Endpoint", "Kind", "Flags", "SEQ", "ACK",
-                             "LEN", "State", "Rule"};
-    const char *cols_zh[] = {"#", "时间（毫秒）", "端点", "类型", "标志", "SEQ", "ACK",
-                             "LEN", "状态", "规则"};
+    const char *cols_en[] = {"#",   "Time (ms)", "Endpoint", "Kind",  "Flags",
+                             "SEQ", "ACK",       "LEN",      "State", "Rule"};
+    const char *cols_zh[] = {"#",   "时间（毫秒）", "端点", "类型", "标志",
+                             "SEQ", "ACK",          "LEN",  "状态", "规则"};
     for (size_t i = 0; i < 10; i++) {
         svg_buf_put(b, "<th scope=\"col\">");
         svg_buf_escape(b, is_zh(locale) ? cols_zh[i] : cols_en[i]);
@@ -267,8 +269,8 @@ static void trace_script(svg_buf *b, const sim_trace *t)
     free(text);
 }
 
-char *figure_render_trace_named(const sim_trace *t, const char *title,
-                                const char *scenario_name, int figure_no, const char *locale)
+char *figure_render_trace_named(const sim_trace *t, const char *title, const char *scenario_name,
+                                int figure_no, const char *locale)
 {
     svg_buf b;
     svg_buf_init(&b);

@@ -20,17 +20,16 @@
 /* The figure for a ```scenario block: `src` (len bytes, need not be NUL-terminated) is a
  * built-in name or inline scenario JSON. Returns malloc'ed HTML, or NULL with a one-line
  * reason in err (the caller prefixes file:line). `locale` is "en" or "zh-CN". */
-char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale,
-                          char *err, size_t err_size);
+char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale, char *err,
+                          size_t err_size);
 
 /* The same for an already-run trace (the playground). NULL only on allocation failure. */
-char *figure_render_trace(const sim_trace *t, const char *title, int figure_no,
-                          const char *locale);
+char *figure_render_trace(const sim_trace *t, const char *title, int figure_no, const char *locale);
 
 /* Added: as figure_render_trace, with the built-in's name for data-scenario (NULL or ""
  * for none). */
-char *figure_render_trace_named(const sim_trace *t, const char *title,
-                                const char *scenario_name, int figure_no, const char *locale);
+char *figure_render_trace_named(const sim_trace *t, const char *title, const char *scenario_name,
+                                int figure_no, const char *locale);
 
 /* Added: runs a scenario given as a built-in name or inline JSON (as figure_render_block
  * accepts) into `trace` (initialised by the caller). On success returns 0 and, when

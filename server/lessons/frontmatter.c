@@ -67,11 +67,16 @@ static char *dup_n(const char *s, size_t n)
 static const char *ev_name(yaml_event_type_t t)
 {
     switch (t) {
-    case YAML_SEQUENCE_START_EVENT: return "a list";
-    case YAML_MAPPING_START_EVENT: return "a mapping";
-    case YAML_SCALAR_EVENT: return "a scalar";
-    case YAML_ALIAS_EVENT: return "an alias";
-    default: return "nothing";
+    case YAML_SEQUENCE_START_EVENT:
+        return "a list";
+    case YAML_MAPPING_START_EVENT:
+        return "a mapping";
+    case YAML_SCALAR_EVENT:
+        return "a scalar";
+    case YAML_ALIAS_EVENT:
+        return "an alias";
+    default:
+        return "nothing";
     }
 }
 
@@ -191,8 +196,8 @@ static bool read_order(fm_ctx *c, yaml_parser_t *p, int *out)
         errno = 0;
         long n = strtol(v, &end, 10);
         bool digits = ev.data.scalar.length > 0 && v[0] >= '0' && v[0] <= '9';
-        if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !digits || *end || errno ||
-            n < 1 || n > 9999)
+        if (ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !digits || *end || errno || n < 1 ||
+            n > 9999)
             fail(c, line, "front matter: \"order\" must be an integer from 1 to 9999, not \"%s\"",
                  v);
         else
@@ -269,15 +274,19 @@ static bool read_quiz(fm_ctx *c, yaml_parser_t *p, int key_line)
             else if (!strcmp(v, "exam"))
                 fm->quiz_mode = FRONTMATTER_QUIZ_EXAM;
             else
-                fail(c, vline, "front matter: quiz.mode must be \"practice\" or \"exam\", not "
-                               "\"%s\"", v);
+                fail(c, vline,
+                     "front matter: quiz.mode must be \"practice\" or \"exam\", not "
+                     "\"%s\"",
+                     v);
             have_mode = true;
         } else if (!strcmp(key, "attempts")) {
             long n = strtol(v, &end, 10);
             attempts_line = vline;
             if (!plain || !*v || *v < '0' || *v > '9' || *end || errno || n < 1 || n > 100)
-                fail(c, vline, "front matter: quiz.attempts must be an integer from 1 to 100, "
-                               "not \"%s\"", v);
+                fail(c, vline,
+                     "front matter: quiz.attempts must be an integer from 1 to 100, "
+                     "not \"%s\"",
+                     v);
             else
                 attempts = (int)n;
         } else if (!strcmp(key, "decay")) {
@@ -285,13 +294,17 @@ static bool read_quiz(fm_ctx *c, yaml_parser_t *p, int key_line)
             decay_line = vline;
             if (!plain || !*v || ((*v < '0' || *v > '9') && *v != '.') || *end || errno ||
                 !(d >= 0 && d <= 1))
-                fail(c, vline, "front matter: quiz.decay must be a number from 0 to 1, not "
-                               "\"%s\"", v);
+                fail(c, vline,
+                     "front matter: quiz.decay must be a number from 0 to 1, not "
+                     "\"%s\"",
+                     v);
             else
                 decay = d;
         } else {
-            fail(c, line, "front matter: quiz: unknown key \"%s\" (allowed: mode, attempts, "
-                          "decay)", key);
+            fail(c, line,
+                 "front matter: quiz: unknown key \"%s\" (allowed: mode, attempts, "
+                 "decay)",
+                 key);
         }
         yaml_event_delete(&ev);
     }
@@ -310,8 +323,8 @@ static bool read_quiz(fm_ctx *c, yaml_parser_t *p, int key_line)
 }
 
 enum { K_TITLE, K_SUMMARY, K_ORDER, K_TAGS, K_LOCALE, K_SCENARIOS, K_QUIZ, K_COUNT };
-static const char *const key_names[K_COUNT] = {"title", "summary", "order", "tags", "locale",
-                                               "scenarios", "quiz"};
+static const char *const key_names[K_COUNT] = {"title",  "summary",   "order", "tags",
+                                               "locale", "scenarios", "quiz"};
 
 static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line)
 {
@@ -399,10 +412,18 @@ static void parse_yaml(fm_ctx *c, const char *yaml, size_t len, int closing_line
             seen[k] = line;
         frontmatter *fm = c->fm;
         switch (k) {
-        case K_TITLE: ok = read_string(c, &p, key, &fm->title); break;
-        case K_SUMMARY: ok = read_string(c, &p, key, &fm->summary); break;
-        case K_ORDER: ok = read_order(c, &p, &fm->order); break;
-        case K_TAGS: ok = read_list(c, &p, key, &fm->tags, &fm->tag_count); break;
+        case K_TITLE:
+            ok = read_string(c, &p, key, &fm->title);
+            break;
+        case K_SUMMARY:
+            ok = read_string(c, &p, key, &fm->summary);
+            break;
+        case K_ORDER:
+            ok = read_order(c, &p, &fm->order);
+            break;
+        case K_TAGS:
+            ok = read_list(c, &p, key, &fm->tags, &fm->tag_count);
+            break;
         case K_SCENARIOS:
             fm->scenarios_line = line;
             ok = read_list(c, &p, key, &fm->scenarios, &fm->scenario_count);

@@ -24,22 +24,22 @@ typedef enum frontmatter_quiz_mode {
 } frontmatter_quiz_mode;
 
 #define FRONTMATTER_EXAM_ATTEMPTS 3
-#define FRONTMATTER_EXAM_DECAY 0.25
+#define FRONTMATTER_EXAM_DECAY    0.25
 
 typedef struct frontmatter {
     char *title, *summary, *locale; /* malloc'ed; NULL if missing */
     int order;                      /* 0 if missing */
     char **tags;                    /* malloc'ed array of malloc'ed strings */
     size_t tag_count;
-    char **scenarios;               /* optional: names of built-in scenarios */
+    char **scenarios; /* optional: names of built-in scenarios */
     size_t scenario_count;
-    int scenarios_line;             /* line of the `scenarios` key (0 if absent) */
-    int locale_line;                /* line of the `locale` key (0 if absent) */
+    int scenarios_line; /* line of the `scenarios` key (0 if absent) */
+    int locale_line;    /* line of the `locale` key (0 if absent) */
     /* added (X): the `quiz` key; zero-initialised = practice */
     frontmatter_quiz_mode quiz_mode;
-    int quiz_attempts;              /* exam: graded attempts allowed (>= 1); 0 in practice */
-    double quiz_decay;              /* exam: points lost per extra attempt (0..1) */
-    int quiz_line;                  /* line of the `quiz` key (0 if absent) */
+    int quiz_attempts; /* exam: graded attempts allowed (>= 1); 0 in practice */
+    double quiz_decay; /* exam: points lost per extra attempt (0..1) */
+    int quiz_line;     /* line of the `quiz` key (0 if absent) */
 } frontmatter;
 
 /* Parses the front matter at the start of `text` (len bytes; NUL bytes not allowed).

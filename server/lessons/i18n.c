@@ -25,7 +25,10 @@ const char *i18n_other_locale(const char *locale)
     return (locale && !strcmp(locale, I18N_ZH_CN)) ? I18N_EN : I18N_ZH_CN;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t'; }
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Parses a qvalue ("0", "0.5", "1", "1.000") into thousandths; -1 if malformed. */
 static int parse_q(const char *s, size_t n)

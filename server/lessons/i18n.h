@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#define I18N_EN "en"
+#define I18N_EN    "en"
 #define I18N_ZH_CN "zh-CN"
 
 /* The supported locale spelled exactly as `s` ("en" or "zh-CN", case-insensitive), as the

@@ -23,15 +23,15 @@
 #include "markdown.h"
 
 typedef struct lesson_priv {
-    lesson pub;      /* first: a lesson* is a lesson_priv* */
+    lesson pub; /* first: a lesson* is a lesson_priv* */
     char *path;
     char slug[64];
     frontmatter fm;
     char *html;
-    char **scenario_srcs;   /* each ```scenario block's trimmed source, in order */
+    char **scenario_srcs; /* each ```scenario block's trimmed source, in order */
     size_t scenario_src_count;
-    atomic_int gens;        /* generations holding this lesson (lessons_from_texts reuse) */
-    int64_t tag;            /* lessons_text.tag it was parsed from; 0: none */
+    atomic_int gens; /* generations holding this lesson (lessons_from_texts reuse) */
+    int64_t tag;     /* lessons_text.tag it was parsed from; 0: none */
 } lesson_priv;
 
 /* One immutable generation of lessons. */
@@ -71,8 +71,7 @@ static int locale_index(const char *locale)
     return (locale && !strcmp(locale, I18N_ZH_CN)) ? 1 : 0;
 }
 
-bool lessons_split_name(const char *path, char *slug_out, size_t slug_size,
-                        const char **locale_out)
+bool lessons_split_name(const char *path, char *slug_out, size_t slug_size, const char **locale_out)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -117,11 +116,12 @@ typedef struct parse_ctx {
     struct anchor {
         char *frag;
         int line;
-    } *anchors;             /* same-page "#frag" links, checked after rendering */
+    } * anchors; /* same-page "#frag" links, checked after rendering */
     size_t anchor_count;
 } parse_ctx;
 
-static void problem(parse_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void problem(parse_ctx *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void problem(parse_ctx *c, int line, const char *fmt, ...)
 {
     char msg[600];
@@ -280,8 +280,8 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
             if (l->scenario_srcs[l->scenario_src_count])
                 l->scenario_src_count++;
         }
-        char *html = figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err,
-                                         sizeof err);
+        char *html =
+            figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err, sizeof err);
         if (!html) {
             problem(c, body_line - 1, "scenario block: %s", err[0] ? err : "cannot be rendered");
             c->fatal = true;
@@ -415,8 +415,8 @@ void lessons_lesson_free(lesson *pub)
 }
 
 static lesson *parse_lesson(const char *path, const char *mem, size_t mem_len,
-                            const lessons_parse_options *opt, lessons_report_fn report,
-                            void *ctx, int *problems)
+                            const lessons_parse_options *opt, lessons_report_fn report, void *ctx,
+                            int *problems)
 {
     parse_ctx c;
     memset(&c, 0, sizeof c);
@@ -548,8 +548,8 @@ lesson *lessons_parse_file(const char *path, const lessons_parse_options *opt,
 }
 
 lesson *lessons_parse_text(const char *name, const char *text, size_t len,
-                           const lessons_parse_options *opt, lessons_report_fn report,
-                           void *ctx, int *problems)
+                           const lessons_parse_options *opt, lessons_report_fn report, void *ctx,
+                           int *problems)
 {
     return parse_lesson(name, text ? text : "", text ? len : 0, opt, report, ctx, problems);
 }
@@ -700,8 +700,7 @@ lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lesso
         char slug[64];
         const char *locale = NULL;
         const lesson *old = NULL;
-        if (texts[i].tag && prev &&
-            lessons_split_name(texts[i].name, slug, sizeof slug, &locale))
+        if (texts[i].tag && prev && lessons_split_name(texts[i].name, slug, sizeof slug, &locale))
             old = gen_find(prev, slug, locale);
         if (old && ((const lesson_priv *)old)->tag == texts[i].tag) {
             gen_add(g, (lesson *)old); /* unchanged: shared, not parsed again */
@@ -853,8 +852,8 @@ int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_
         return -1;
     }
     if (en->order != zh->order) {
-        snprintf(err, err_size, "order is %d in %s but %d in %s", en->order, en->locale,
-                 zh->order, zh->locale);
+        snprintf(err, err_size, "order is %d in %s but %d in %s", en->order, en->locale, zh->order,
+                 zh->locale);
         return -1;
     }
     if (a->scenario_src_count != b->scenario_src_count) {
@@ -871,9 +870,9 @@ int lessons_compare_locales(const lesson *en, const lesson *zh, char *err, size_
     if (en->quiz_mode != zh->quiz_mode || en->quiz_attempts != zh->quiz_attempts ||
         en->quiz_decay != zh->quiz_decay) {
         snprintf(err, err_size, "quiz mode differs: %s/%d/%g in %s but %s/%d/%g in %s",
-                 en->quiz_mode ? "exam" : "practice", en->quiz_attempts, en->quiz_decay,
-                 en->locale, zh->quiz_mode ? "exam" : "practice", zh->quiz_attempts,
-                 zh->quiz_decay, zh->locale);
+                 en->quiz_mode ? "exam" : "practice", en->quiz_attempts, en->quiz_decay, en->locale,
+                 zh->quiz_mode ? "exam" : "practice", zh->quiz_attempts, zh->quiz_decay,
+                 zh->locale);
         return -1;
     }
     char qerr[400];

@@ -98,14 +98,14 @@ bool lessons_split_name(const char *path, char *slug_out, size_t slug_size,
  * `name` stands for the file: its base name gives slug and locale, it prefixes problems,
  * and its folder is where relative links are resolved. */
 lesson *lessons_parse_text(const char *name, const char *text, size_t len,
-                           const lessons_parse_options *opt, lessons_report_fn report,
-                           void *ctx, int *problems);
+                           const lessons_parse_options *opt, lessons_report_fn report, void *ctx,
+                           int *problems);
 
 typedef struct lessons_text {
     const char *name; /* "SLUG.md" / "SLUG.zh-CN.md" (a folder in front is allowed) */
     const char *text;
     size_t len;
-    int64_t tag;      /* identifies this exact text (a revision id); 0: none */
+    int64_t tag; /* identifies this exact text (a revision id); 0: none */
 } lessons_text;
 
 /* A set built from texts, with lessons_load's leniency (bad ones skipped with a warning

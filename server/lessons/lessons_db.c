@@ -68,7 +68,7 @@ int lessons_db_import(struct store *st, const char *dir, size_t *imported, char 
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
     store_lesson_text *items = calloc(n ? n : 1, sizeof *items);
-    char (*slugs)[64] = calloc(n ? n : 1, sizeof *slugs);
+    char(*slugs)[64] = calloc(n ? n : 1, sizeof *slugs);
     if (rc == 0 && (!items || !slugs)) {
         rc = -1;
         snprintf(err, err_size, "out of memory");
@@ -111,8 +111,7 @@ int lessons_db_import(struct store *st, const char *dir, size_t *imported, char 
     return rc;
 }
 
-lessons_set *lessons_db_load(struct store *st, const lessons_set *reuse, char *err,
-                             size_t err_size)
+lessons_set *lessons_db_load(struct store *st, const lessons_set *reuse, char *err, size_t err_size)
 {
     store_lesson_rev *v = NULL;
     size_t n = 0;
@@ -121,7 +120,7 @@ lessons_set *lessons_db_load(struct store *st, const lessons_set *reuse, char *e
         return NULL;
     }
     lessons_text *t = calloc(n ? n : 1, sizeof *t);
-    char (*names)[80] = calloc(n ? n : 1, sizeof *names);
+    char(*names)[80] = calloc(n ? n : 1, sizeof *names);
     lessons_set *s = NULL;
     if (!t || !names) {
         snprintf(err, err_size, "out of memory");

@@ -77,12 +77,23 @@ void markdown_buf_escape(markdown_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *rep = NULL;
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            break;
         }
         if (rep) {
             markdown_buf_append(b, s + start, i - start);
@@ -187,7 +198,7 @@ static bool url_has_scheme(const char *url)
 /* ------------------------------------------------------------------ renderer */
 
 #define MAX_NEST 64
-#define MD_PAD 16 /* NUL bytes after the private copy of the input */
+#define MD_PAD   16 /* NUL bytes after the private copy of the input */
 
 typedef struct fence_info {
     int open_line;
@@ -195,7 +206,7 @@ typedef struct fence_info {
 } fence_info;
 
 typedef struct quote_frame {
-    size_t pos;       /* output offset of "<blockquote>" */
+    size_t pos; /* output offset of "<blockquote>" */
     bool callout;
     bool child_seen;
 } quote_frame;
@@ -236,8 +247,8 @@ typedef struct renderer {
     int link_depth;
     int img_kind[MAX_NEST]; /* 1: <img> alt attribute being written; 2: blocked image */
     int img_depth;
-    int alt_depth;          /* images whose alt text is being written as an attribute */
-    int img_nest_over;      /* spans past MAX_NEST */
+    int alt_depth;     /* images whose alt text is being written as an attribute */
+    int img_nest_over; /* spans past MAX_NEST */
 
     /* call-outs */
     quote_frame quotes[MAX_NEST];
@@ -260,7 +271,8 @@ static int line_of(const renderer *r, size_t off)
     return r->first_line + (int)lo;
 }
 
-static void report(renderer *r, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(renderer *r, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void report(renderer *r, int line, const char *fmt, ...)
 {
     char msg[400];
@@ -279,7 +291,10 @@ static void note_ptr(renderer *r, const char *p)
         r->last_off = (size_t)(p - r->doc);
 }
 
-static void put(renderer *r, const char *s) { markdown_buf_puts(&r->out, s); }
+static void put(renderer *r, const char *s)
+{
+    markdown_buf_puts(&r->out, s);
+}
 
 /* Decodes an attribute (link href, image src, title) into `dst`; returns false if it has
  * a named entity we do not decode (the caller then refuses the URL). */
@@ -294,7 +309,9 @@ static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
         const char *s = a->text + a->substr_offsets[i];
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
         switch (a->substr_types[i]) {
-        case MD_TEXT_NULLCHAR: markdown_buf_puts(dst, "\xEF\xBF\xBD"); break;
+        case MD_TEXT_NULLCHAR:
+            markdown_buf_puts(dst, "\xEF\xBF\xBD");
+            break;
         case MD_TEXT_ENTITY: {
             uint32_t cp = 0;
             bool known = true;
@@ -356,7 +373,9 @@ static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
             markdown_buf_append(dst, u, un);
             break;
         }
-        default: markdown_buf_append(dst, s, n); break;
+        default:
+            markdown_buf_append(dst, s, n);
+            break;
         }
     }
     return ok;
@@ -411,10 +430,11 @@ static bool probe_finish(renderer *r, bool continues)
         r->out.data[r->out.len] = 0;
     }
     q->callout = true;
-    markdown_buf_printf(&r->out,
-                        "<div class=\"tl-callout %s\" role=\"note\"><p class=\"tl-callout-title\">%s"
-                        "</p>\n",
-                        callouts[k].cls, i18n_text(r->locale, callouts[k].title));
+    markdown_buf_printf(
+        &r->out,
+        "<div class=\"tl-callout %s\" role=\"note\"><p class=\"tl-callout-title\">%s"
+        "</p>\n",
+        callouts[k].cls, i18n_text(r->locale, callouts[k].title));
     if (continues)
         put(r, "<p>");
     return true;
@@ -551,7 +571,8 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         }
     }
     switch (type) {
-    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_DOC:
+        break;
     case MD_BLOCK_QUOTE:
         if (r->quote_depth < MAX_NEST) {
             quote_frame *q = &r->quotes[r->quote_depth];
@@ -562,7 +583,9 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         r->quote_depth++;
         put(r, "<blockquote>\n");
         break;
-    case MD_BLOCK_UL: put(r, "<ul>\n"); break;
+    case MD_BLOCK_UL:
+        put(r, "<ul>\n");
+        break;
     case MD_BLOCK_OL: {
         const MD_BLOCK_OL_DETAIL *d = detail;
         if (d->start != 1)
@@ -571,8 +594,12 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
             put(r, "<ol>\n");
         break;
     }
-    case MD_BLOCK_LI: put(r, "<li>"); break;
-    case MD_BLOCK_HR: put(r, "<hr>\n"); break;
+    case MD_BLOCK_LI:
+        put(r, "<li>");
+        break;
+    case MD_BLOCK_HR:
+        put(r, "<hr>\n");
+        break;
     case MD_BLOCK_H: {
         const MD_BLOCK_H_DETAIL *d = detail;
         r->in_heading = true;
@@ -609,12 +636,23 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         }
         break;
     }
-    case MD_BLOCK_HTML: break; /* not produced with MD_FLAG_NOHTML */
-    case MD_BLOCK_P: put(r, "<p>"); break;
-    case MD_BLOCK_TABLE: put(r, "<table>\n"); break;
-    case MD_BLOCK_THEAD: put(r, "<thead>\n"); break;
-    case MD_BLOCK_TBODY: put(r, "<tbody>\n"); break;
-    case MD_BLOCK_TR: put(r, "<tr>\n"); break;
+    case MD_BLOCK_HTML:
+        break; /* not produced with MD_FLAG_NOHTML */
+    case MD_BLOCK_P:
+        put(r, "<p>");
+        break;
+    case MD_BLOCK_TABLE:
+        put(r, "<table>\n");
+        break;
+    case MD_BLOCK_THEAD:
+        put(r, "<thead>\n");
+        break;
+    case MD_BLOCK_TBODY:
+        put(r, "<tbody>\n");
+        break;
+    case MD_BLOCK_TR:
+        put(r, "<tr>\n");
+        break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *d = detail;
@@ -635,7 +673,8 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     renderer *r = ud;
     (void)detail;
     switch (type) {
-    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_DOC:
+        break;
     case MD_BLOCK_QUOTE:
         if (r->quote_depth == 0)
             break;
@@ -645,10 +684,17 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         else
             put(r, "</blockquote>\n");
         break;
-    case MD_BLOCK_UL: put(r, "</ul>\n"); break;
-    case MD_BLOCK_OL: put(r, "</ol>\n"); break;
-    case MD_BLOCK_LI: put(r, "</li>\n"); break;
-    case MD_BLOCK_HR: break;
+    case MD_BLOCK_UL:
+        put(r, "</ul>\n");
+        break;
+    case MD_BLOCK_OL:
+        put(r, "</ol>\n");
+        break;
+    case MD_BLOCK_LI:
+        put(r, "</li>\n");
+        break;
+    case MD_BLOCK_HR:
+        break;
     case MD_BLOCK_H:
         r->in_heading = false;
         heading_finish(r);
@@ -657,18 +703,31 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         r->in_code = false;
         code_finish(r);
         break;
-    case MD_BLOCK_HTML: break;
+    case MD_BLOCK_HTML:
+        break;
     case MD_BLOCK_P:
         if (r->probing && probe_finish(r, false))
             break;
         put(r, "</p>\n");
         break;
-    case MD_BLOCK_TABLE: put(r, "</table>\n"); break;
-    case MD_BLOCK_THEAD: put(r, "</thead>\n"); break;
-    case MD_BLOCK_TBODY: put(r, "</tbody>\n"); break;
-    case MD_BLOCK_TR: put(r, "</tr>\n"); break;
-    case MD_BLOCK_TH: put(r, "</th>\n"); break;
-    case MD_BLOCK_TD: put(r, "</td>\n"); break;
+    case MD_BLOCK_TABLE:
+        put(r, "</table>\n");
+        break;
+    case MD_BLOCK_THEAD:
+        put(r, "</thead>\n");
+        break;
+    case MD_BLOCK_TBODY:
+        put(r, "</tbody>\n");
+        break;
+    case MD_BLOCK_TR:
+        put(r, "</tr>\n");
+        break;
+    case MD_BLOCK_TH:
+        put(r, "</th>\n");
+        break;
+    case MD_BLOCK_TD:
+        put(r, "</td>\n");
+        break;
     }
     return 0;
 }
@@ -680,14 +739,30 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         probe_finish(r, true); /* a span before the marker ends: not a call-out */
     bool in_alt = r->alt_depth > 0;
     switch (type) {
-    case MD_SPAN_EM: if (!in_alt) put(r, "<em>"); break;
-    case MD_SPAN_STRONG: if (!in_alt) put(r, "<strong>"); break;
-    case MD_SPAN_DEL: if (!in_alt) put(r, "<del>"); break;
-    case MD_SPAN_U: if (!in_alt) put(r, "<u>"); break;
-    case MD_SPAN_CODE: if (!in_alt) put(r, "<code>"); break;
+    case MD_SPAN_EM:
+        if (!in_alt)
+            put(r, "<em>");
+        break;
+    case MD_SPAN_STRONG:
+        if (!in_alt)
+            put(r, "<strong>");
+        break;
+    case MD_SPAN_DEL:
+        if (!in_alt)
+            put(r, "<del>");
+        break;
+    case MD_SPAN_U:
+        if (!in_alt)
+            put(r, "<u>");
+        break;
+    case MD_SPAN_CODE:
+        if (!in_alt)
+            put(r, "<code>");
+        break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
-    case MD_SPAN_WIKILINK: break;
+    case MD_SPAN_WIKILINK:
+        break;
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *d = detail;
         markdown_buf url = {0};
@@ -769,14 +844,30 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     renderer *r = ud;
     bool in_alt = r->alt_depth > 0;
     switch (type) {
-    case MD_SPAN_EM: if (!in_alt) put(r, "</em>"); break;
-    case MD_SPAN_STRONG: if (!in_alt) put(r, "</strong>"); break;
-    case MD_SPAN_DEL: if (!in_alt) put(r, "</del>"); break;
-    case MD_SPAN_U: if (!in_alt) put(r, "</u>"); break;
-    case MD_SPAN_CODE: if (!in_alt) put(r, "</code>"); break;
+    case MD_SPAN_EM:
+        if (!in_alt)
+            put(r, "</em>");
+        break;
+    case MD_SPAN_STRONG:
+        if (!in_alt)
+            put(r, "</strong>");
+        break;
+    case MD_SPAN_DEL:
+        if (!in_alt)
+            put(r, "</del>");
+        break;
+    case MD_SPAN_U:
+        if (!in_alt)
+            put(r, "</u>");
+        break;
+    case MD_SPAN_CODE:
+        if (!in_alt)
+            put(r, "</code>");
+        break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
-    case MD_SPAN_WIKILINK: break;
+    case MD_SPAN_WIKILINK:
+        break;
     case MD_SPAN_A:
         if (r->link_depth == 0)
             break; /* unbalanced callback: ignore rather than trust it */
@@ -840,11 +931,21 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         markdown_buf_puts(&r->htext, " ");
     bool in_alt = r->alt_depth > 0;
     switch (type) {
-    case MD_TEXT_NULLCHAR: put(r, "\xEF\xBF\xBD"); break;
-    case MD_TEXT_BR: put(r, in_alt ? " " : "<br>\n"); break;
-    case MD_TEXT_SOFTBR: put(r, in_alt ? " " : "\n"); break;
-    case MD_TEXT_ENTITY: markdown_buf_append(&r->out, text, size); break; /* syntax-checked by md4c */
-    default: markdown_buf_escape(&r->out, text, size); break;
+    case MD_TEXT_NULLCHAR:
+        put(r, "\xEF\xBF\xBD");
+        break;
+    case MD_TEXT_BR:
+        put(r, in_alt ? " " : "<br>\n");
+        break;
+    case MD_TEXT_SOFTBR:
+        put(r, in_alt ? " " : "\n");
+        break;
+    case MD_TEXT_ENTITY:
+        markdown_buf_append(&r->out, text, size);
+        break; /* syntax-checked by md4c */
+    default:
+        markdown_buf_escape(&r->out, text, size);
+        break;
     }
     return 0;
 }

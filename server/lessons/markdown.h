@@ -24,12 +24,13 @@
 typedef struct markdown_buf {
     char *data; /* always NUL-terminated once anything was appended */
     size_t len, cap;
-    bool oom;   /* an append failed; the content is incomplete */
+    bool oom; /* an append failed; the content is incomplete */
 } markdown_buf;
 
 void markdown_buf_append(markdown_buf *b, const char *s, size_t n);
 void markdown_buf_puts(markdown_buf *b, const char *s);
-void markdown_buf_printf(markdown_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void markdown_buf_printf(markdown_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Appends `s` escaped for HTML text and attribute values (& < > " '). */
 void markdown_buf_escape(markdown_buf *b, const char *s, size_t n);
 /* Hands over the data (caller frees; "" if empty); NULL if an append ran out of memory.
@@ -61,14 +62,14 @@ typedef char *(*markdown_fence_fn)(void *ctx, const char *lang, const char *body
 typedef void (*markdown_link_fn)(void *ctx, const char *url, int line, bool is_image);
 
 typedef struct markdown_options {
-    const char *locale;          /* call-out titles: "en" (default) or "zh-CN" */
-    int first_line;              /* file line of the text's first line (default 1) */
+    const char *locale;             /* call-out titles: "en" (default) or "zh-CN" */
+    int first_line;                 /* file line of the text's first line (default 1) */
     const char *const *fence_langs; /* NULL-terminated; NULL: none */
     markdown_fence_fn fence;
     void *fence_ctx;
-    markdown_link_fn link;       /* optional */
+    markdown_link_fn link; /* optional */
     void *link_ctx;
-    markdown_report_fn report;   /* optional: problems (each with its file line) */
+    markdown_report_fn report; /* optional: problems (each with its file line) */
     void *report_ctx;
 } markdown_options;
 

@@ -18,7 +18,7 @@
 #include "lessons.h"
 #include "markdown.h"
 
-#define HTML_TYPE "text/html; charset=utf-8"
+#define HTML_TYPE   "text/html; charset=utf-8"
 #define MAX_LESSONS 256
 
 static void esc(markdown_buf *b, const char *s)
@@ -42,10 +42,11 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
     const char *other = i18n_other_locale(loc);
     const char *sq = switch_query ? switch_query : "";
     markdown_buf b = {0};
-    markdown_buf_printf(&b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-                        loc);
-    markdown_buf_puts(&b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                          "<title>");
+    markdown_buf_printf(
+        &b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", loc);
+    markdown_buf_puts(&b,
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<title>");
     if (title && *title) {
         esc(&b, title);
         markdown_buf_puts(&b, " — ");
@@ -66,7 +67,8 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
                           "</head>\n<body>\n");
     markdown_buf_puts(&b, "<a class=\"tl-skip\" href=\"#main\">");
     esc(&b, i18n_text(loc, I18N_SKIP_TO_CONTENT));
-    markdown_buf_puts(&b, "</a>\n<header class=\"tl-header\">\n<nav class=\"tl-nav\" aria-label=\"");
+    markdown_buf_puts(&b,
+                      "</a>\n<header class=\"tl-header\">\n<nav class=\"tl-nav\" aria-label=\"");
     esc(&b, i18n_text(loc, I18N_NAV_LABEL));
     markdown_buf_puts(&b, "\">\n<a class=\"tl-brand\" href=\"/\">");
     esc(&b, i18n_text(loc, I18N_SITE_NAME));
@@ -75,8 +77,8 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
     nav_link(&b, "/", i18n_text(loc, I18N_NAV_HOME), !strcmp(n, "home"));
     nav_link(&b, "/lessons", i18n_text(loc, I18N_NAV_LESSONS), !strcmp(n, "lessons"));
     nav_link(&b, "/playground", i18n_text(loc, I18N_NAV_PLAYGROUND), !strcmp(n, "playground"));
-    markdown_buf_printf(&b, "</ul>\n<a class=\"tl-lang\" hreflang=\"%s\" lang=\"%s\" href=\"?", other,
-                        other);
+    markdown_buf_printf(&b, "</ul>\n<a class=\"tl-lang\" hreflang=\"%s\" lang=\"%s\" href=\"?",
+                        other, other);
     esc(&b, sq);
     markdown_buf_printf(&b, "lang=%s\">", other);
     esc(&b, i18n_text(loc, I18N_LANG_SWITCH_LABEL));
@@ -222,7 +224,8 @@ void pages_home(const http_request *req, http_response *res)
     esc(&b, i18n_text(loc, I18N_HOME_TAGLINE));
     markdown_buf_puts(&b, "</p>\n<p>");
     esc(&b, i18n_text(loc, I18N_HOME_INTRO));
-    markdown_buf_puts(&b, "</p>\n<p class=\"tl-actions\"><a class=\"tl-button\" href=\"/lessons\">");
+    markdown_buf_puts(&b,
+                      "</p>\n<p class=\"tl-actions\"><a class=\"tl-button\" href=\"/lessons\">");
     esc(&b, i18n_text(loc, I18N_HOME_START));
     markdown_buf_puts(&b, "</a> <a class=\"tl-button tl-secondary\" href=\"/playground\">");
     esc(&b, i18n_text(loc, I18N_HOME_PLAY));
@@ -256,8 +259,7 @@ void pages_lessons(const http_request *req, http_response *res)
     send_page(req, res, 200, page, loc, remember);
 }
 
-static void not_found(const http_request *req, http_response *res, const char *loc,
-                      bool remember)
+static void not_found(const http_request *req, http_response *res, const char *loc, bool remember)
 {
     markdown_buf b = {0};
     markdown_buf_puts(&b, "<section class=\"tl-not-found\">\n<h1>");
@@ -389,17 +391,20 @@ static void number_field(markdown_buf *b, const char *id, const char *name, i18n
 {
     markdown_buf_printf(b, "<p class=\"tl-field\"><label for=\"%s\">", id);
     esc(b, i18n_text(loc, label));
-    markdown_buf_printf(b, "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
-                           "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
+    markdown_buf_printf(b,
+                        "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
+                        "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
                         id, name, value, min, max);
 }
 
 static void playground_form(markdown_buf *b, const char *loc, const char *selected)
 {
-    markdown_buf_puts(b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
-                         "<p class=\"tl-field\"><label for=\"pg-scenario\">");
+    markdown_buf_puts(
+        b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
+           "<p class=\"tl-field\"><label for=\"pg-scenario\">");
     esc(b, i18n_text(loc, I18N_PG_SCENARIO));
-    markdown_buf_puts(b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
+    markdown_buf_puts(
+        b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
     esc(b, i18n_text(loc, I18N_PG_CUSTOM));
     markdown_buf_puts(b, "</option>\n");
     for (size_t i = 0; i < catalog_count(); i++) {
@@ -428,8 +433,8 @@ static void playground_form(markdown_buf *b, const char *loc, const char *select
     markdown_buf_puts(b, "<fieldset class=\"tl-drops\">\n<legend>");
     esc(b, i18n_text(loc, I18N_PG_DROPS));
     markdown_buf_puts(b, "</legend>\n");
-    static const char *const drops[] = {"client:SYN", "server:SYN,ACK", "client:ACK",
-                                        "client:FIN,ACK", "server:ACK", "server:FIN,ACK"};
+    static const char *const drops[] = {"client:SYN",     "server:SYN,ACK", "client:ACK",
+                                        "client:FIN,ACK", "server:ACK",     "server:FIN,ACK"};
     for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
         markdown_buf_printf(b,
                             "<label><input type=\"checkbox\" name=\"drop\" value=\"%s\"> "
@@ -540,8 +545,8 @@ void pages_playground(const http_request *req, http_response *res)
     markdown_buf_puts(&b, "</section>");
     markdown_buf_cleanup(&result);
     char *main_html = markdown_buf_take(&b);
-    char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_PLAYGROUND_TITLE),
-                                          "/playground", "playground", switch_query, main_html)
+    char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_PLAYGROUND_TITLE), "/playground",
+                                          "playground", switch_query, main_html)
                            : NULL;
     free(main_html);
     send_page(req, res, status, page, loc, remember);

@@ -20,7 +20,7 @@
 #include "pages.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
-#define NEXT_MAX 200
+#define NEXT_MAX  200
 
 typedef enum ed_key {
     E_LOGIN_TITLE,
@@ -106,9 +106,10 @@ static const char *const ED_TEXT[E_KEY_COUNT][2] = {
     [E_LOADED] = {"Loaded revision {rev}.", "已加载修订 {rev}。"},
     [E_SAVED] = {"Saved as revision {rev}.", "已保存为修订 {rev}。"},
     [E_UNSAVED] = {"Unsaved changes.", "有未保存的更改。"},
-    [E_CONFLICT] = {"Someone else saved a newer revision (r{rev}, {author}) since you loaded "
-                    "this lesson. Your text is not saved.",
-                    "自您加载此课程以来，其他人保存了更新的修订（r{rev}，{author}）。您的文本尚未保存。"},
+    [E_CONFLICT] =
+        {"Someone else saved a newer revision (r{rev}, {author}) since you loaded "
+         "this lesson. Your text is not saved.",
+         "自您加载此课程以来，其他人保存了更新的修订（r{rev}，{author}）。您的文本尚未保存。"},
     [E_LOAD_THEIRS] = {"Load their version", "加载他们的版本"},
     [E_KEEP_MINE] = {"Keep mine (the next save replaces theirs)",
                      "保留我的（下次保存将替换他们的）"},
@@ -116,7 +117,8 @@ static const char *const ED_TEXT[E_KEY_COUNT][2] = {
     [E_SESSION] = {"Your session has ended or lacks the right role. Sign in again.",
                    "会话已结束或权限不足，请重新登录。"},
     [E_FAILED] = {"Failed: {detail}", "失败：{detail}"},
-    [E_RESTORED] = {"Restored revision {from} as revision {rev}.", "已将修订 {from} 恢复为修订 {rev}。"},
+    [E_RESTORED] = {"Restored revision {from} as revision {rev}.",
+                    "已将修订 {from} 恢复为修订 {rev}。"},
     [E_RESTORE_DIRTY] = {"Save your changes (or reload the lesson) before restoring a revision.",
                          "恢复修订前，请先保存更改（或重新加载课程）。"},
     [E_PREVIEW_STALE] = {"The preview shows the last text that could be rendered.",
@@ -248,13 +250,15 @@ void pages_login(const http_request *req, http_response *res)
     msg_attr(&b, loc, "done", E_LOGIN_DONE);
     markdown_buf_puts(&b, ">\n<p class=\"tl-field\"><label for=\"login-name\">");
     put_text(&b, loc, E_NAME);
-    markdown_buf_puts(&b, "</label> <input id=\"login-name\" name=\"name\" autocomplete=\"username\" "
-                          "required maxlength=\"63\" autocapitalize=\"none\" spellcheck=\"false\"></p>\n"
-                          "<p class=\"tl-field\"><label for=\"login-password\">");
+    markdown_buf_puts(
+        &b, "</label> <input id=\"login-name\" name=\"name\" autocomplete=\"username\" "
+            "required maxlength=\"63\" autocapitalize=\"none\" spellcheck=\"false\"></p>\n"
+            "<p class=\"tl-field\"><label for=\"login-password\">");
     put_text(&b, loc, E_PASSWORD);
-    markdown_buf_puts(&b, "</label> <input id=\"login-password\" name=\"password\" type=\"password\" "
-                          "autocomplete=\"current-password\" required maxlength=\"1024\"></p>\n"
-                          "<p><button type=\"submit\">");
+    markdown_buf_puts(&b,
+                      "</label> <input id=\"login-password\" name=\"password\" type=\"password\" "
+                      "autocomplete=\"current-password\" required maxlength=\"1024\"></p>\n"
+                      "<p><button type=\"submit\">");
     put_text(&b, loc, E_SIGN_IN);
     markdown_buf_puts(&b, "</button></p>\n<p class=\"tl-login-status\" role=\"alert\" hidden></p>\n"
                           "<noscript><p class=\"tl-notice\">");
@@ -281,8 +285,8 @@ void pages_login(const http_request *req, http_response *res)
     send(req, res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", sq, markdown_buf_take(&b));
 }
 
-static void forbidden(const http_request *req, http_response *res, const char *loc,
-                      bool remember, const grading_principal *p)
+static void forbidden(const http_request *req, http_response *res, const char *loc, bool remember,
+                      const grading_principal *p)
 {
     markdown_buf b = {0};
     markdown_buf_puts(&b, "<section class=\"tl-forbidden\">\n<h1>");
@@ -307,12 +311,15 @@ static void editor_page(markdown_buf *b, const char *loc, const grading_principa
         const char *name;
         ed_key key;
     } msgs[] = {
-        {"loading", E_LOADING},       {"loaded", E_LOADED},           {"saved", E_SAVED},
-        {"unsaved", E_UNSAVED},       {"conflict", E_CONFLICT},       {"invalid", E_INVALID},
-        {"session", E_SESSION},       {"failed", E_FAILED},           {"restored", E_RESTORED},
-        {"restore-dirty", E_RESTORE_DIRTY}, {"stale", E_PREVIEW_STALE}, {"warnings", E_WARNINGS},
-        {"no-lessons", E_NO_LESSONS}, {"no-problems", E_NO_PROBLEMS}, {"restore", E_RESTORE},
-        {"current", E_CURRENT},       {"network", E_NETWORK},
+        {"loading", E_LOADING},       {"loaded", E_LOADED},
+        {"saved", E_SAVED},           {"unsaved", E_UNSAVED},
+        {"conflict", E_CONFLICT},     {"invalid", E_INVALID},
+        {"session", E_SESSION},       {"failed", E_FAILED},
+        {"restored", E_RESTORED},     {"restore-dirty", E_RESTORE_DIRTY},
+        {"stale", E_PREVIEW_STALE},   {"warnings", E_WARNINGS},
+        {"no-lessons", E_NO_LESSONS}, {"no-problems", E_NO_PROBLEMS},
+        {"restore", E_RESTORE},       {"current", E_CURRENT},
+        {"network", E_NETWORK},
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
         msg_attr(b, loc, msgs[i].name, msgs[i].key);
@@ -324,29 +331,33 @@ static void editor_page(markdown_buf *b, const char *loc, const grading_principa
     put_text(b, loc, E_EDITOR_INTRO);
     markdown_buf_puts(b, "</p>\n<noscript><p class=\"tl-notice\">");
     put_text(b, loc, E_NEEDS_JS);
-    markdown_buf_puts(b, "</p></noscript>\n"
-                         "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
+    markdown_buf_puts(
+        b, "</p></noscript>\n"
+           "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
     put_text(b, loc, E_LESSON);
-    markdown_buf_puts(b, "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
-                         "<p class=\"tl-field\"><label for=\"editor-locale\">");
+    markdown_buf_puts(b,
+                      "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
+                      "<p class=\"tl-field\"><label for=\"editor-locale\">");
     put_text(b, loc, E_LANGUAGE);
-    markdown_buf_puts(b, "</label> <select id=\"editor-locale\" class=\"tl-editor-locale\">"
-                         "<option value=\"en\" lang=\"en\">English</option>"
-                         "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n</div>\n"
-                         "<p class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></p>\n"
-                         "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
-                         "<p class=\"tl-editor-conflict-text\"></p>\n<p><button type=\"button\" "
-                         "class=\"tl-editor-theirs\">");
+    markdown_buf_puts(b,
+                      "</label> <select id=\"editor-locale\" class=\"tl-editor-locale\">"
+                      "<option value=\"en\" lang=\"en\">English</option>"
+                      "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n</div>\n"
+                      "<p class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></p>\n"
+                      "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
+                      "<p class=\"tl-editor-conflict-text\"></p>\n<p><button type=\"button\" "
+                      "class=\"tl-editor-theirs\">");
     put_text(b, loc, E_LOAD_THEIRS);
     markdown_buf_puts(b, "</button> <button type=\"button\" class=\"tl-editor-mine\">");
     put_text(b, loc, E_KEEP_MINE);
     markdown_buf_puts(b, "</button></p>\n</div>\n<div class=\"tl-editor-panes\">\n"
                          "<div class=\"tl-editor-source\">\n<label for=\"editor-text\">");
     put_text(b, loc, E_SOURCE);
-    markdown_buf_puts(b, "</label>\n<textarea id=\"editor-text\" class=\"tl-editor-text\" "
-                         "spellcheck=\"false\" autocapitalize=\"none\" rows=\"30\" disabled></textarea>\n"
-                         "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
-                         "disabled>");
+    markdown_buf_puts(
+        b, "</label>\n<textarea id=\"editor-text\" class=\"tl-editor-text\" "
+           "spellcheck=\"false\" autocapitalize=\"none\" rows=\"30\" disabled></textarea>\n"
+           "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
+           "disabled>");
     put_text(b, loc, E_SAVE);
     markdown_buf_puts(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n"
                          "<section class=\"tl-editor-history\">\n<h2>");
@@ -377,8 +388,7 @@ void pages_editor(const http_request *req, http_response *res)
         http_set_header(res, "Cache-Control", "no-store");
         if (remember) {
             char cookie[96];
-            snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000",
-                     loc);
+            snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", loc);
             http_set_header(res, "Set-Cookie", cookie);
         }
         return;

@@ -45,7 +45,7 @@ struct quiz_question {
     char *prompt, *explanation;
     char *choices[QUIZ_MAX_CHOICES];
     size_t choice_count;
-    int64_t answer_int;                  /* single: index; number: value */
+    int64_t answer_int;                   /* single: index; number: value */
     size_t answer_list[QUIZ_MAX_CHOICES]; /* multiple: set; order: sequence */
     size_t answer_count;
     int64_t tolerance;
@@ -61,18 +61,34 @@ struct quiz_question {
     unsigned seg_flags[QUIZ_MAX_SEGMENTS];
 };
 
-static const char *const type_names[] = {"single", "multiple", "number", "order", "state", "ladder"};
+static const char *const type_names[] = {"single", "multiple", "number",
+                                         "order",  "state",    "ladder"};
 
 const char *quiz_type_name(quiz_type t)
 {
     return (unsigned)t <= QUIZ_LADDER ? type_names[t] : "?";
 }
-const char *quiz_question_id(const quiz_question *q) { return q->id; }
-quiz_type quiz_question_type(const quiz_question *q) { return q->type; }
-int quiz_question_line(const quiz_question *q) { return q->line; }
-bool quiz_question_has_params(const quiz_question *q) { return q->param_count > 0; }
+const char *quiz_question_id(const quiz_question *q)
+{
+    return q->id;
+}
+quiz_type quiz_question_type(const quiz_question *q)
+{
+    return q->type;
+}
+int quiz_question_line(const quiz_question *q)
+{
+    return q->line;
+}
+bool quiz_question_has_params(const quiz_question *q)
+{
+    return q->param_count > 0;
+}
 
-static bool is_zh(const char *locale) { return locale && strcmp(locale, "zh-CN") == 0; }
+static bool is_zh(const char *locale)
+{
+    return locale && strcmp(locale, "zh-CN") == 0;
+}
 static const char *tr(const char *locale, const char *en, const char *zh)
 {
     return is_zh(locale) ? zh : en;
@@ -232,7 +248,10 @@ static int fail(pctx *c, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-static yaml_node_t *node(pctx *c, int idx) { return yaml_document_get_node(c->doc, idx); }
+static yaml_node_t *node(pctx *c, int idx)
+{
+    return yaml_document_get_node(c->doc, idx);
+}
 
 static const char *scalar(const yaml_node_t *n)
 {
@@ -279,8 +298,8 @@ static int get_int(pctx *c, const yaml_node_t *n, const char *key, int64_t lo, i
     if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !parse_i64(s, &v))
         return fail(c, n, "\"%s\" must be an integer", key);
     if (v < lo || v > hi)
-        return fail(c, n, "\"%s\" is %" PRId64 ", out of range %" PRId64 "..%" PRId64, key, v,
-                    lo, hi);
+        return fail(c, n, "\"%s\" is %" PRId64 ", out of range %" PRId64 "..%" PRId64, key, v, lo,
+                    hi);
     *out = v;
     return 0;
 }
@@ -370,11 +389,24 @@ static char *fill(const quiz_question *q, const char *text, const char *const na
 /* ---------------------------------------------------------------- parsing */
 
 enum {
-    K_ID = 1 << 0, K_TYPE = 1 << 1, K_PROMPT = 1 << 2, K_CHOICES = 1 << 3, K_ANSWER = 1 << 4,
-    K_EXPL = 1 << 5, K_TOL = 1 << 6, K_SCEN = 1 << 7, K_SJSON = 1 << 8, K_EP = 1 << 9,
-    K_STEP = 1 << 10, K_PARAMS = 1 << 11, K_SEGS = 1 << 12,
+    K_ID = 1 << 0,
+    K_TYPE = 1 << 1,
+    K_PROMPT = 1 << 2,
+    K_CHOICES = 1 << 3,
+    K_ANSWER = 1 << 4,
+    K_EXPL = 1 << 5,
+    K_TOL = 1 << 6,
+    K_SCEN = 1 << 7,
+    K_SJSON = 1 << 8,
+    K_EP = 1 << 9,
+    K_STEP = 1 << 10,
+    K_PARAMS = 1 << 11,
+    K_SEGS = 1 << 12,
 };
-static const struct { const char *name; unsigned bit; } keys[] = {
+static const struct {
+    const char *name;
+    unsigned bit;
+} keys[] = {
     {"id", K_ID},           {"type", K_TYPE},     {"prompt", K_PROMPT},
     {"choices", K_CHOICES}, {"answer", K_ANSWER}, {"explanation", K_EXPL},
     {"tolerance", K_TOL},   {"scenario", K_SCEN}, {"scenario_json", K_SJSON},
@@ -465,8 +497,8 @@ static int parse_params(pctx *c, yaml_node_t *n, quiz_question *q)
             if (!strcmp(known_params[i].name, name))
                 kp = &known_params[i];
         if (!kp)
-            return fail(c, k, "unknown parameter \"%s\" (known: client_iss, server_iss, latency_ms)",
-                        name);
+            return fail(
+                c, k, "unknown parameter \"%s\" (known: client_iss, server_iss, latency_ms)", name);
         for (size_t i = 0; i < q->param_count; i++)
             if (!strcmp(q->params[i].name, name))
                 return fail(c, k, "parameter \"%s\" given twice", name);
@@ -481,7 +513,8 @@ static int parse_params(pctx *c, yaml_node_t *n, quiz_question *q)
         if (lo > hi)
             return fail(c, v, "bad parameter spec for \"%s\": %lld > %lld", name, lo, hi);
         if (lo < kp->lo || hi > kp->hi)
-            return fail(c, v, "bad parameter spec for \"%s\": must lie within %" PRId64 "..%" PRId64,
+            return fail(c, v,
+                        "bad parameter spec for \"%s\": must lie within %" PRId64 "..%" PRId64,
                         name, kp->lo, kp->hi);
         quiz_param *qp = &q->params[q->param_count];
         qp->name = strdup(name);
@@ -604,7 +637,8 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
         return fail(c, item, "missing \"id\"");
     for (size_t i = 0; i < set->count; i++)
         if (!strcmp(set->items[i]->id, q->id))
-            return fail(c, item, "duplicate id (first at line %d of its block)", set->items[i]->line);
+            return fail(c, item, "duplicate id (first at line %d of its block)",
+                        set->items[i]->line);
     for (size_t i = 0; i < batch_n; i++)
         if (!strcmp(batch[i]->id, q->id))
             return fail(c, item, "duplicate id (first at line %d)", batch[i]->line);
@@ -616,7 +650,8 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
         if (!strcmp(ts, type_names[i]))
             type = i;
     if (type < 0)
-        return fail(c, type_node, "unknown type \"%s\" (single, multiple, number, order, state, ladder)",
+        return fail(c, type_node,
+                    "unknown type \"%s\" (single, multiple, number, order, state, ladder)",
                     ts ? ts : "?");
     q->type = (quiz_type)type;
     /* pass 2: values */
@@ -687,7 +722,8 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
         return fail(c, item, "missing \"prompt\"");
     if (!q->explanation)
         return fail(c, item, "missing \"explanation\"");
-    bool needs_choices = q->type == QUIZ_SINGLE || q->type == QUIZ_MULTIPLE || q->type == QUIZ_ORDER;
+    bool needs_choices =
+        q->type == QUIZ_SINGLE || q->type == QUIZ_MULTIPLE || q->type == QUIZ_ORDER;
     if (needs_choices && !q->choice_count)
         return fail(c, item, "missing \"choices\"");
     if (!answer_node && q->type <= QUIZ_ORDER)
@@ -771,8 +807,8 @@ int quiz_parse_block(const char *yaml, size_t len, quiz_set *set, char *err, siz
     if (!yaml_parser_load(&parser, &doc)) {
         if (err && err_size)
             snprintf(err, err_size, "line %d: YAML: %s%s%s", (int)parser.problem_mark.line + 1,
-                     parser.problem ? parser.problem : "syntax error",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+                     parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
+                     parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         return -1;
     }
@@ -857,12 +893,14 @@ int quiz_check_question(const quiz_question *q, char *err, size_t err_size)
         int bad = 0;
         if (q->type == QUIZ_STATE) {
             if (q->step > t.count) {
-                snprintf(err, err_size, "question %s: step %zu out of range for seed %" PRIu64
-                         " (%zu steps)", q->id, q->step, seed, t.count);
+                snprintf(err, err_size,
+                         "question %s: step %zu out of range for seed %" PRIu64 " (%zu steps)",
+                         q->id, q->step, seed, t.count);
                 bad = 1;
             } else if (q->answer_state >= 0 &&
                        (int)t.steps[q->step - 1].vars[q->endpoint].state != q->answer_state) {
-                snprintf(err, err_size, "question %s: answer %s disagrees with the engine (%s) for seed %" PRIu64,
+                snprintf(err, err_size,
+                         "question %s: answer %s disagrees with the engine (%s) for seed %" PRIu64,
                          q->id, tcp_state_name((tcp_state)q->answer_state),
                          tcp_state_name(t.steps[q->step - 1].vars[q->endpoint].state), seed);
                 bad = 1;
@@ -875,8 +913,8 @@ int quiz_check_question(const quiz_question *q, char *err, size_t err_size)
                              q->id, j + 1, seed);
                     bad = 1;
                 } else if (s->endpoint != q->seg_from[j] || s->seg.flags != q->seg_flags[j]) {
-                    snprintf(err, err_size, "question %s: segment %zu differs between seeds",
-                             q->id, j + 1);
+                    snprintf(err, err_size, "question %s: segment %zu differs between seeds", q->id,
+                             j + 1);
                     bad = 1;
                 }
             }
@@ -926,8 +964,8 @@ int quiz_sets_equivalent(const quiz_set *a, const quiz_set *b, char *err, size_t
         if (x->param_count != y->param_count)
             return differ(err, err_size, x, "params");
         for (size_t j = 0; j < x->param_count; j++)
-            if (strcmp(x->params[j].name, y->params[j].name) || x->params[j].lo != y->params[j].lo ||
-                x->params[j].hi != y->params[j].hi)
+            if (strcmp(x->params[j].name, y->params[j].name) ||
+                x->params[j].lo != y->params[j].lo || x->params[j].hi != y->params[j].hi)
                 return differ(err, err_size, x, "params");
     }
     return 0;
@@ -1033,7 +1071,8 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
             svg_buf_escape(&b, q->choices[perm[i]]);
             svg_buf_put(&b, "</span> <button type=\"button\" class=\"tl-up\" aria-label=\"");
             svg_buf_escape(&b, tr(locale, "Move up", "上移"));
-            svg_buf_put(&b, "\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"");
+            svg_buf_put(&b,
+                        "\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"");
             svg_buf_escape(&b, tr(locale, "Move down", "下移"));
             svg_buf_put(&b, "\">↓</button></li>");
         }
@@ -1044,19 +1083,22 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
         svg_buf_put(&b, "<table class=\"tl-ladder-answer\"><thead><tr><th scope=\"col\">#</th>"
                         "<th scope=\"col\">");
         svg_buf_escape(&b, tr(locale, "Segment", "报文段"));
-        svg_buf_put(&b, "</th><th scope=\"col\">SEQ</th><th scope=\"col\">ACK</th></tr></thead><tbody>");
+        svg_buf_put(
+            &b, "</th><th scope=\"col\">SEQ</th><th scope=\"col\">ACK</th></tr></thead><tbody>");
         for (size_t j = 0; j < q->segments; j++) {
             char fl[32];
             svg_flags_text(q->seg_flags[j], fl, sizeof fl);
-            const char *dir = q->seg_from[j] == SIM_SERVER ? tr(locale, "server → client", "服务器 → 客户端")
-                                                           : tr(locale, "client → server", "客户端 → 服务器");
+            const char *dir = q->seg_from[j] == SIM_SERVER
+                                  ? tr(locale, "server → client", "服务器 → 客户端")
+                                  : tr(locale, "client → server", "客户端 → 服务器");
             svg_buf_printf(&b, "<tr data-segment=\"%zu\"><td>%zu</td><td>", j + 1, j + 1);
             svg_buf_escape(&b, dir);
             svg_buf_printf(&b, " <code>%s</code></td>", fl);
-            svg_buf_printf(&b, "<td><input type=\"text\" name=\"seq-%zu\" inputmode=\"numeric\" "
-                               "autocomplete=\"off\" aria-label=\"SEQ %zu\"></td>"
-                               "<td><input type=\"text\" name=\"ack-%zu\" inputmode=\"numeric\" "
-                               "autocomplete=\"off\" aria-label=\"ACK %zu\"></td></tr>",
+            svg_buf_printf(&b,
+                           "<td><input type=\"text\" name=\"seq-%zu\" inputmode=\"numeric\" "
+                           "autocomplete=\"off\" aria-label=\"SEQ %zu\"></td>"
+                           "<td><input type=\"text\" name=\"ack-%zu\" inputmode=\"numeric\" "
+                           "autocomplete=\"off\" aria-label=\"ACK %zu\"></td></tr>",
                            j + 1, j + 1, j + 1, j + 1);
         }
         svg_buf_put(&b, "</tbody></table>");
@@ -1131,7 +1173,8 @@ typedef struct grade {
 
 static void ferr(grade *g, const char *field, const char *detail)
 {
-    json_array_append_new(g->format_errors, json_pack("{s:s, s:s}", "field", field, "detail", detail));
+    json_array_append_new(g->format_errors,
+                          json_pack("{s:s, s:s}", "field", field, "detail", detail));
 }
 
 /* Members other than `allowed` are format errors. */
@@ -1139,7 +1182,8 @@ static void only_member(grade *g, const json_t *ans, const char *allowed)
 {
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)ans, k, v) {
+    json_object_foreach((json_t *)ans, k, v)
+    {
         if (strcmp(k, allowed)) {
             char f[96];
             snprintf(f, sizeof f, "/%.80s", k);
@@ -1213,8 +1257,7 @@ static void part(grade *g, const char *name, double pts, double max, const char 
                                               "max_points", max, "feedback", fb));
 }
 
-json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
-                   const char *locale)
+json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer, const char *locale)
 {
     grade g = {json_array(), json_array(), 0, 1};
     const char *names[QUIZ_MAX_PARAMS];
@@ -1333,8 +1376,9 @@ json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
         else if (!json_is_string(v))
             ferr(&g, "/state", "must be a state name string");
         else if (!tcp_state_from_name(json_string_value(v), &got))
-            ferr(&g, "/state", "not an RFC 9293 state name (they are spelled like SYN-SENT, "
-                               "TIME-WAIT)");
+            ferr(&g, "/state",
+                 "not an RFC 9293 state name (they are spelled like SYN-SENT, "
+                 "TIME-WAIT)");
         else
             g.points = got == want;
         snprintf(answer_text, sizeof answer_text, "%s", tcp_state_name(want));
@@ -1348,7 +1392,8 @@ json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
             ferr(&g, "/segments", "missing");
         } else if (!json_is_array(arr) || json_array_size(arr) != q->segments) {
             char d[64];
-            snprintf(d, sizeof d, "must be an array of %zu {\"seq\", \"ack\"} objects", q->segments);
+            snprintf(d, sizeof d, "must be an array of %zu {\"seq\", \"ack\"} objects",
+                     q->segments);
             ferr(&g, "/segments", d);
         } else {
             uint32_t seq[QUIZ_MAX_SEGMENTS], ack[QUIZ_MAX_SEGMENTS];
@@ -1364,7 +1409,8 @@ json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
                 }
                 const char *k;
                 json_t *v;
-                json_object_foreach((json_t *)o, k, v) {
+                json_object_foreach((json_t *)o, k, v)
+                {
                     if (strcmp(k, "seq") && strcmp(k, "ack")) {
                         snprintf(f, sizeof f, "/segments/%zu/%.20s", j, k);
                         ferr(&g, f, "unexpected member");
@@ -1380,10 +1426,14 @@ json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
                 const sim_step *s = nth_send(&t, j);
                 char name[48];
                 bool sr = s && seq[j] == s->seg.seq, ar = s && ack[j] == s->seg.ack;
-                snprintf(name, sizeof name, tr(locale, "segment %zu seq", "报文段 %zu 的 SEQ"), j + 1);
-                part(&g, name, sr, 1, sr ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
-                snprintf(name, sizeof name, tr(locale, "segment %zu ack", "报文段 %zu 的 ACK"), j + 1);
-                part(&g, name, ar, 1, ar ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
+                snprintf(name, sizeof name, tr(locale, "segment %zu seq", "报文段 %zu 的 SEQ"),
+                         j + 1);
+                part(&g, name, sr, 1,
+                     sr ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
+                snprintf(name, sizeof name, tr(locale, "segment %zu ack", "报文段 %zu 的 ACK"),
+                         j + 1);
+                part(&g, name, ar, 1,
+                     ar ? tr(locale, "correct", "正确") : tr(locale, "wrong", "错误"));
                 g.points += sr + ar;
             }
         }
@@ -1406,13 +1456,15 @@ done:;
     double score = g.max_points > 0 ? g.points / g.max_points : 0;
     char fb[320];
     if (!gradable)
-        snprintf(fb, sizeof fb, "%s", tr(locale, "Your answer could not be read; see format_errors.",
-                                         "无法读取你的答案，请查看 format_errors。"));
+        snprintf(fb, sizeof fb, "%s",
+                 tr(locale, "Your answer could not be read; see format_errors.",
+                    "无法读取你的答案，请查看 format_errors。"));
     else if (score >= 1)
         snprintf(fb, sizeof fb, "%s", tr(locale, "Correct.", "回答正确。"));
     else if (g.points > 0)
-        snprintf(fb, sizeof fb, tr(locale, "Partly correct: %g of %g points.%s",
-                                   "部分正确：得 %g 分（满分 %g 分）。%s"),
+        snprintf(fb, sizeof fb,
+                 tr(locale, "Partly correct: %g of %g points.%s",
+                    "部分正确：得 %g 分（满分 %g 分）。%s"),
                  g.points, g.max_points, extra_fb);
     else
         snprintf(fb, sizeof fb, "%s%s", tr(locale, "Not correct.", "回答错误。"), extra_fb);
@@ -1420,11 +1472,11 @@ done:;
     if (gradable && !expl)
         goto out;
     json_t *ex = expl ? json_string(expl) : json_null();
-    result = ex ? json_pack("{s:b, s:f, s:f, s:f, s:s, s:O, s:O, s:O}", "gradable", gradable,
-                            "score", score, "points", g.points, "max_points", g.max_points,
-                            "feedback", fb, "explanation", ex, "format_errors", g.format_errors,
-                            "parts", g.parts)
-                : NULL;
+    result =
+        ex ? json_pack("{s:b, s:f, s:f, s:f, s:s, s:O, s:O, s:O}", "gradable", gradable, "score",
+                       score, "points", g.points, "max_points", g.max_points, "feedback", fb,
+                       "explanation", ex, "format_errors", g.format_errors, "parts", g.parts)
+           : NULL;
     json_decref(ex);
     free(expl);
 out:

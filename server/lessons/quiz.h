@@ -32,8 +32,8 @@ typedef enum quiz_type {
     QUIZ_LADDER
 } quiz_type;
 
-#define QUIZ_MAX_PARAMS 4
-#define QUIZ_MAX_CHOICES 16
+#define QUIZ_MAX_PARAMS   4
+#define QUIZ_MAX_CHOICES  16
 #define QUIZ_MAX_SEGMENTS 16
 
 /* Parses one ```quiz block (a YAML list of questions). On error returns -1 and writes
@@ -82,8 +82,7 @@ size_t quiz_draw_params(const quiz_question *q, uint64_t seed, const char *names
  * format_errors naming each bad field (JSON pointer); the explanation is then null so the
  * student can try again. NULL only on allocation/engine failure. `answer` may be NULL
  * (treated as malformed). */
-json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer,
-                   const char *locale);
+json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer, const char *locale);
 
 /* Variant ids: "v<seed>-<global id>". Parses one; returns 0 and the parts (global id
  * copied into id_out) or -1 when malformed. */

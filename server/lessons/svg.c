@@ -105,11 +105,21 @@ void svg_buf_escape(svg_buf *b, const char *s)
         const char *rep = NULL;
         bool drop = false;
         switch (c) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
         default:
             drop = c != 0 && c < 0x20 && c != '\t' && c != '\n';
             drop = drop || c == 0x7f;
@@ -168,7 +178,10 @@ void svg_flags_text(unsigned flags, char *out, size_t out_size)
 
 /* ---------------------------------------------------------------- shared helpers */
 
-static bool is_zh(const char *locale) { return locale && strcmp(locale, "zh-CN") == 0; }
+static bool is_zh(const char *locale)
+{
+    return locale && strcmp(locale, "zh-CN") == 0;
+}
 
 static const char *tr(const char *locale, const char *en, const char *zh)
 {
@@ -265,17 +278,24 @@ static void seg_label(const tcp_segment *s, char *out, size_t n)
         snprintf(out + w, n - (size_t)w, " len=%lu", (unsigned long)s->len);
 }
 
-static double lifeline_x(int endpoint) { return endpoint == SIM_SERVER ? L_XS : L_XC; }
+static double lifeline_x(int endpoint)
+{
+    return endpoint == SIM_SERVER ? L_XS : L_XC;
+}
 
 /* The outside column where an endpoint's states are written. */
 static void state_text(svg_buf *b, int ep, double y, const char *cls, const char *state)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                          ">", cls, L_XS + 10, y + 4);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                       ">",
+                       cls, L_XS + 10, y + 4);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                          ">", cls, L_XC - 10, y + 4);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                       ">",
+                       cls, L_XC - 10, y + 4);
     svg_buf_escape(b, state);
     svg_buf_put(b, "</text>");
 }
@@ -284,11 +304,15 @@ static void state_text(svg_buf *b, int ep, double y, const char *cls, const char
 static void inside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                          "font-size=\"10\">", cls, L_XS - 6, y - 3);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                       "font-size=\"10\">",
+                       cls, L_XS - 6, y - 3);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                          "font-size=\"10\">", cls, L_XC + 6, y - 3);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                       "font-size=\"10\">",
+                       cls, L_XC + 6, y - 3);
     svg_buf_escape(b, text);
     svg_buf_put(b, "</text>");
 }
@@ -297,11 +321,15 @@ static void inside_note(svg_buf *b, int ep, double y, const char *cls, const cha
 static void outside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
     if (ep == SIM_SERVER)
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                          "font-size=\"10\">", cls, L_XS + 10, y + 3);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
+                       "font-size=\"10\">",
+                       cls, L_XS + 10, y + 3);
     else
-        svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                          "font-size=\"10\">", cls, L_XC - 10, y + 3);
+        svg_buf_printf(b,
+                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
+                       "font-size=\"10\">",
+                       cls, L_XC - 10, y + 3);
     svg_buf_escape(b, text);
     svg_buf_put(b, "</text>");
 }
@@ -317,17 +345,16 @@ static void clock_glyph(svg_buf *b, double x, double y)
 }
 
 typedef struct ladder_layout {
-    double *y;        /* per step */
-    int *match;       /* send step → receive step index, or -1 */
-    bool *matched;    /* receive step already has an arrow */
-    bool *crossing;   /* send step whose arrow crosses one going the other way */
+    double *y;                 /* per step */
+    int *match;                /* send step → receive step index, or -1 */
+    bool *matched;             /* receive step already has an arrow */
+    bool *crossing;            /* send step whose arrow crosses one going the other way */
     double *gap_from, *gap_to; /* break zones, where the lifelines are interrupted */
     size_t gaps;
     double bottom;
 } ladder_layout;
 
-static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
-                          const char *locale)
+static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks, const char *locale)
 {
     size_t n = t->count;
     L->y = calloc(n ? n : 1, sizeof *L->y);
@@ -375,14 +402,15 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                 L->gap_to[L->gaps++] = y1;
                 char dur[48];
                 duration_text(d, locale, dur, sizeof dur);
-                svg_buf_printf(breaks,
-                               "<g class=\"tl-break\" data-ms=\"%lld\">"
-                               "<path class=\"tl-break-line\" d=\"M %d %.0f V %.0f M %d %.0f V %.0f\" "
-                               "fill=\"none\" stroke=\"currentColor\" stroke-dasharray=\"2 4\"/>"
-                               "<path class=\"tl-break-mark\" d=\"M %d %.0f l 16 -6 M %d %.0f l 16 -6 "
-                               "M %d %.0f l 16 -6 M %d %.0f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
-                               (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3,
-                               L_XC - 8, y1 + 3, L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
+                svg_buf_printf(
+                    breaks,
+                    "<g class=\"tl-break\" data-ms=\"%lld\">"
+                    "<path class=\"tl-break-line\" d=\"M %d %.0f V %.0f M %d %.0f V %.0f\" "
+                    "fill=\"none\" stroke=\"currentColor\" stroke-dasharray=\"2 4\"/>"
+                    "<path class=\"tl-break-mark\" d=\"M %d %.0f l 16 -6 M %d %.0f l 16 -6 "
+                    "M %d %.0f l 16 -6 M %d %.0f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
+                    (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3, L_XC - 8, y1 + 3,
+                    L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
                 svg_buf_printf(breaks,
                                "<text class=\"tl-break-label\" x=\"%d\" y=\"%.0f\" "
                                "text-anchor=\"middle\">",
@@ -461,8 +489,9 @@ static void ladder_desc(svg_buf *b, const sim_trace *t, const char *locale)
         lost += s->kind == SIM_STEP_DROP;
         retx += s->kind == SIM_STEP_SEND && s->retransmission;
     }
-    svg_buf_printf(b, tr(locale, "%zu steps, %zu segments sent, %zu lost, %zu retransmitted. ",
-                         "共 %zu 步，发送 %zu 个报文段，丢失 %zu 个，重传 %zu 个。"),
+    svg_buf_printf(b,
+                   tr(locale, "%zu steps, %zu segments sent, %zu lost, %zu retransmitted. ",
+                      "共 %zu 步，发送 %zu 个报文段，丢失 %zu 个，重传 %zu 个。"),
                    t->count, sent, lost, retx);
     for (int ep = 0; ep < SIM_ENDPOINTS; ep++) {
         svg_buf_put(b, ep == SIM_CLIENT ? tr(locale, "Client: ", "客户端：")
@@ -519,11 +548,12 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
         x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55;
         y2 = y1 + 26;
     }
-    svg_buf_printf(b,
-                   "<g class=\"tl-segment%s%s\"><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
-                   "stroke=\"currentColor\"%s/>",
-                   extra, dropped ? " tl-lost" : (L->match[k] < 0 ? " tl-unarrived" : ""), x1, y1,
-                   x2, y2, dash);
+    svg_buf_printf(
+        b,
+        "<g class=\"tl-segment%s%s\"><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+        "stroke=\"currentColor\"%s/>",
+        extra, dropped ? " tl-lost" : (L->match[k] < 0 ? " tl-unarrived" : ""), x1, y1, x2, y2,
+        dash);
     if (!dropped)
         arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
     /* long (delayed) arrows cross others near their middle: label them nearer the sender */
@@ -673,8 +703,10 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
             char dur[48];
             duration_text(s->t_ms, locale, dur, sizeof dur);
-            svg_buf_printf(b, "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
-                              ">", y + 4);
+            svg_buf_printf(b,
+                           "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
+                           ">",
+                           y + 4);
             svg_buf_escape(b, dur);
             svg_buf_put(b, "</text>");
             last_t = s->t_ms;
@@ -684,8 +716,10 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_CALL:
             call_text(s, locale, note, sizeof note);
             inside_note(b, ep, y, "tl-call", note);
-            svg_buf_printf(b, "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
-                              "/>", lifeline_x(ep), y);
+            svg_buf_printf(b,
+                           "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                           "/>",
+                           lifeline_x(ep), y);
             break;
         case SIM_STEP_SEND:
             draw_send(b, t, &L, k, locale);
@@ -699,8 +733,10 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_RECEIVE:
             if (s->duplicate)
                 draw_duplicate(b, t, &L, k, locale);
-            svg_buf_printf(b, "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
-                              "/>", lifeline_x(ep), y);
+            svg_buf_printf(b,
+                           "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
+                           "/>",
+                           lifeline_x(ep), y);
             break;
         case SIM_STEP_TIMEOUT:
             clock_glyph(b, lifeline_x(ep), y);
@@ -722,8 +758,7 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
     layout_free(&L);
 }
 
-char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix,
-                 const char *locale)
+char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix, const char *locale)
 {
     svg_buf b;
     svg_buf_init(&b);
@@ -737,12 +772,15 @@ enum { F_W = 740, F_H = 800, F_HW = 66, F_HH = 18 };
 
 /* Node positions after the RFC's ASCII figure. CLOSED appears twice, as in the figure:
  * at the top, and bottom right (where LAST-ACK and TIME-WAIT end). */
-typedef struct fnode { tcp_state st; double x, y; } fnode;
+typedef struct fnode {
+    tcp_state st;
+    double x, y;
+} fnode;
 static const fnode fig_nodes[] = {
-    {TCP_CLOSED, 370, 40},       {TCP_LISTEN, 370, 160},     {TCP_SYN_RECEIVED, 110, 290},
-    {TCP_SYN_SENT, 630, 290},    {TCP_ESTABLISHED, 370, 410}, {TCP_FIN_WAIT_1, 110, 530},
-    {TCP_CLOSE_WAIT, 630, 530},  {TCP_FIN_WAIT_2, 110, 650}, {TCP_CLOSING, 370, 650},
-    {TCP_LAST_ACK, 630, 650},    {TCP_TIME_WAIT, 370, 760},  {TCP_CLOSED, 630, 760},
+    {TCP_CLOSED, 370, 40},      {TCP_LISTEN, 370, 160},      {TCP_SYN_RECEIVED, 110, 290},
+    {TCP_SYN_SENT, 630, 290},   {TCP_ESTABLISHED, 370, 410}, {TCP_FIN_WAIT_1, 110, 530},
+    {TCP_CLOSE_WAIT, 630, 530}, {TCP_FIN_WAIT_2, 110, 650},  {TCP_CLOSING, 370, 650},
+    {TCP_LAST_ACK, 630, 650},   {TCP_TIME_WAIT, 370, 760},   {TCP_CLOSED, 630, 760},
 };
 #define FIG_NODE_COUNT (sizeof fig_nodes / sizeof fig_nodes[0])
 
@@ -787,7 +825,8 @@ static void collect_visits(const sim_trace *t, visit *v)
         return;
     for (size_t i = 0; i < t->count; i++) {
         const sim_step *s = &t->steps[i];
-        if ((unsigned)s->state_before >= TCP_STATE_COUNT || (unsigned)s->state_after >= TCP_STATE_COUNT)
+        if ((unsigned)s->state_before >= TCP_STATE_COUNT ||
+            (unsigned)s->state_after >= TCP_STATE_COUNT)
             continue;
         v->state[s->state_before] = v->state[s->state_after] = true;
         if (s->state_before != s->state_after)
@@ -802,10 +841,8 @@ static const struct {
     double t;
     int side;
 } label_tweaks[] = {
-    {TCP_CLOSED, TCP_SYN_SENT, 0.75, 0},
-    {TCP_LISTEN, TCP_SYN_SENT, 0.3, 0},
-    {TCP_FIN_WAIT_1, TCP_CLOSING, 0.3, 0},
-    {TCP_CLOSING, TCP_TIME_WAIT, 0.5, -1},
+    {TCP_CLOSED, TCP_SYN_SENT, 0.75, 0},       {TCP_LISTEN, TCP_SYN_SENT, 0.3, 0},
+    {TCP_FIN_WAIT_1, TCP_CLOSING, 0.3, 0},     {TCP_CLOSING, TCP_TIME_WAIT, 0.5, -1},
     {TCP_FIN_WAIT_1, TCP_TIME_WAIT, 0.38, -1},
 };
 
@@ -831,8 +868,8 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     double sx, sy, ex, ey;
     clip_box(a->x, a->y, cx, cy, &sx, &sy);
     clip_box(z->x, z->y, cx, cy, &ex, &ey);
-    svg_buf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls,
-                   tcp_state_name(from), tcp_state_name(to));
+    svg_buf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls, tcp_state_name(from),
+                   tcp_state_name(to));
     svg_buf_printf(b,
                    "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" "
                    "stroke=\"currentColor\"%s%s/>",
@@ -850,8 +887,9 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     else if (ny * side > 0.7)
         ly += 8;
     const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
-    svg_buf_printf(b, "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
-                      "font-size=\"10\"><tspan class=\"tl-event\">",
+    svg_buf_printf(b,
+                   "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
+                   "font-size=\"10\"><tspan class=\"tl-event\">",
                    lx, ly - 2, anchor);
     svg_buf_escape(b, event);
     svg_buf_put(b, "</tspan>");
@@ -874,8 +912,7 @@ static bool fig5_has(tcp_state from, tcp_state to)
     return false;
 }
 
-void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
-                          const char *locale)
+void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix, const char *locale)
 {
     visit v;
     collect_visits(t, &v);

@@ -44,8 +44,7 @@ char *svg_escape(const char *s);
 /* `locale` is "en" or "zh-CN" (anything else: English). `id_prefix` makes element ids unique
  * on a page (e.g. "scn-3"); it must be [A-Za-z0-9-]. Both return malloc'ed SVG markup, or
  * NULL on allocation failure. */
-char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix,
-                 const char *locale);
+char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix, const char *locale);
 char *svg_state_diagram(const sim_trace *t, const char *id_prefix, const char *locale);
 
 /* The same, appended to a buffer. */

@@ -4,11 +4,11 @@
  * Owns: each built-in's name, title, one-paragraph explanation and its scenario JSON text
  * in the issue #2 contract, then its Simplified Chinese title and explanation (the same
  * facts; RFC state and flag names stay in English, as Chinese textbooks write them).
- * Numbers follow RFC 9293's figures: client (A) ISS 100, server (B) ISS 300, one-way latency 50 ms, RTO 1 s, MSL 120 s (TIME-WAIT = 2 MSL = 240 s; the
- * run ends when nothing is pending), 5 retries. Figures 9 and 10 use client ISS 99 and
- * server ISS 299 so that B "sends 300, receives 100" as in the figure.
- * Does not: parse or run the scenarios (scenario_json.h, sim.h); tests/unit/test_catalog.c
- * holds each one's hand-derived expected trace.
+ * Numbers follow RFC 9293's figures: client (A) ISS 100, server (B) ISS 300, one-way latency 50 ms,
+ * RTO 1 s, MSL 120 s (TIME-WAIT = 2 MSL = 240 s; the run ends when nothing is pending), 5 retries.
+ * Figures 9 and 10 use client ISS 99 and server ISS 299 so that B "sends 300, receives 100" as in
+ * the figure. Does not: parse or run the scenarios (scenario_json.h, sim.h);
+ * tests/unit/test_catalog.c holds each one's hand-derived expected trace.
  */
 #include "catalog.h"
 

@@ -11,16 +11,16 @@
 #include <stddef.h>
 
 typedef struct catalog_entry {
-    const char *name;    /* URL-safe slug, e.g. "lost-syn" */
-    const char *title;   /* "Lost SYN" */
-    const char *summary; /* one paragraph: what happens and why, citing RFC 9293 */
-    const char *json;    /* the scenario, in the issue #2 contract */
+    const char *name;       /* URL-safe slug, e.g. "lost-syn" */
+    const char *title;      /* "Lost SYN" */
+    const char *summary;    /* one paragraph: what happens and why, citing RFC 9293 */
+    const char *json;       /* the scenario, in the issue #2 contract */
     const char *title_zh;   /* added: Simplified Chinese title, e.g. "SYN 丢失" */
     const char *summary_zh; /* added: Simplified Chinese summary, same facts as summary */
 } catalog_entry;
 
 size_t catalog_count(void);
-const catalog_entry *catalog_at(size_t i);          /* NULL if out of range */
+const catalog_entry *catalog_at(size_t i);           /* NULL if out of range */
 const catalog_entry *catalog_find(const char *name); /* NULL if unknown */
 
 /* Added: the entry's title / summary in `locale`: the Simplified Chinese text for "zh-CN",

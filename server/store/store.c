@@ -621,8 +621,8 @@ static int migrate(store *s)
         }
         if (v > latest) {
             store_write_end(s, c, false);
-            return store_set_error("database schema version %d is newer than this binary (%d)",
-                                   v, latest),
+            return store_set_error("database schema version %d is newer than this binary (%d)", v,
+                                   latest),
                    -1;
         }
         if (v >= m->version) {
@@ -638,8 +638,7 @@ static int migrate(store *s)
             snprintf(keep, sizeof keep, "%s", msg ? msg : sqlite3_errmsg(c->db));
             sqlite3_free(msg);
             store_write_end(s, c, false);
-            return store_set_error("migration %d (%s) failed: %s", m->version, m->name, keep),
-                   -1;
+            return store_set_error("migration %d (%s) failed: %s", m->version, m->name, keep), -1;
         }
         if (store_write_end(s, c, true) != STORE_OK)
             return -1;

@@ -24,8 +24,8 @@ typedef struct store store;
 typedef enum store_status {
     STORE_OK = 0,
     STORE_NOT_FOUND,
-    STORE_CONFLICT,  /* unique key / precondition (e.g. stale revision) */
-    STORE_ERROR      /* I/O or SQLite error; message via store_last_error */
+    STORE_CONFLICT, /* unique key / precondition (e.g. stale revision) */
+    STORE_ERROR     /* I/O or SQLite error; message via store_last_error */
 } store_status;
 
 /* Opens (creating if needed) the database at `path` and applies pending migrations.

@@ -16,8 +16,7 @@ static const char SQL_USER_ADD[] =
     "INSERT INTO users (name, role, pw_hash, created_at) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_USER_FIND[] =
     "SELECT id, name, role, created_at, pw_hash FROM users WHERE name = ?1";
-static const char SQL_USER_LIST[] =
-    "SELECT id, name, role, created_at FROM users ORDER BY name";
+static const char SQL_USER_LIST[] = "SELECT id, name, role, created_at FROM users ORDER BY name";
 static const char SQL_SESSION_PUT[] =
     "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -165,8 +164,8 @@ static void bind_session_put(sqlite3_stmt *st, const void *arg)
     sqlite3_bind_int64(st, 5, a->expires);
 }
 
-store_status store_session_put(store *s, const char *token_hash, int64_t user_id,
-                               const char *csrf, int64_t now, int64_t expires_at)
+store_status store_session_put(store *s, const char *token_hash, int64_t user_id, const char *csrf,
+                               int64_t now, int64_t expires_at)
 {
     session_args a = {token_hash, csrf, user_id, now, expires_at};
     return write_one(s, SQL_SESSION_PUT, bind_session_put, &a, "saving the session", NULL, NULL);
@@ -197,8 +196,7 @@ static void bind_session_del(sqlite3_stmt *st, const void *arg)
 store_status store_session_delete(store *s, const char *token_hash, int64_t now)
 {
     session_args a = {token_hash, NULL, 0, now, 0};
-    return write_one(s, SQL_SESSION_DEL, bind_session_del, &a, "deleting the session", NULL,
-                     NULL);
+    return write_one(s, SQL_SESSION_DEL, bind_session_del, &a, "deleting the session", NULL, NULL);
 }
 
 /* ---- API tokens ---------------------------------------------------------------------------- */
@@ -217,8 +215,8 @@ static void bind_token_put(sqlite3_stmt *st, const void *arg)
     sqlite3_bind_int64(st, 4, a->now);
 }
 
-store_status store_token_put(store *s, const char *name, const char *role,
-                             const char *token_hash, int64_t now, int64_t *id_out)
+store_status store_token_put(store *s, const char *name, const char *role, const char *token_hash,
+                             int64_t now, int64_t *id_out)
 {
     if (!name || strlen(name) >= STORE_NAME_SIZE)
         return store_set_error("store_token_put: missing or too long name");

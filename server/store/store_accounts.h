@@ -14,14 +14,14 @@
 
 #include "store.h"
 
-#define STORE_NAME_SIZE 64   /* names are at most 63 bytes */
+#define STORE_NAME_SIZE 64 /* names are at most 63 bytes */
 #define STORE_ROLE_SIZE 16
-#define STORE_HASH_SIZE 160  /* crypto_pwhash_STRBYTES is 128 */
+#define STORE_HASH_SIZE 160 /* crypto_pwhash_STRBYTES is 128 */
 
 typedef struct store_user {
     int64_t id;
     char name[STORE_NAME_SIZE];
-    char role[STORE_ROLE_SIZE];       /* "student" | "instructor" | "admin" */
+    char role[STORE_ROLE_SIZE]; /* "student" | "instructor" | "admin" */
     int64_t created_at;
 } store_user;
 
@@ -37,8 +37,8 @@ store_status store_user_find(store *s, const char *name, store_user *out, char *
 store_status store_user_list(store *s, store_user **out, size_t *n);
 
 /* Sessions: `token_hash` is the hex hash of the cookie value. */
-store_status store_session_put(store *s, const char *token_hash, int64_t user_id,
-                               const char *csrf, int64_t now, int64_t expires_at);
+store_status store_session_put(store *s, const char *token_hash, int64_t user_id, const char *csrf,
+                               int64_t now, int64_t expires_at);
 /* The session's user and CSRF token; STORE_NOT_FOUND if unknown or expired at `now`. */
 store_status store_session_get(store *s, const char *token_hash, int64_t now, store_user *user,
                                char *csrf_out, size_t csrf_size);
@@ -48,14 +48,14 @@ store_status store_session_delete(store *s, const char *token_hash, int64_t now)
 typedef struct store_token {
     int64_t id;
     char name[STORE_NAME_SIZE];
-    char role[STORE_ROLE_SIZE];       /* "student" | "grader" | "instructor" | "admin" */
+    char role[STORE_ROLE_SIZE]; /* "student" | "grader" | "instructor" | "admin" */
     int64_t created_at;
-    int64_t last_used_at;             /* 0: never */
-    int64_t revoked_at;               /* 0: live */
+    int64_t last_used_at; /* 0: never */
+    int64_t revoked_at;   /* 0: live */
 } store_token;
 
-store_status store_token_put(store *s, const char *name, const char *role,
-                             const char *token_hash, int64_t now, int64_t *id_out);
+store_status store_token_put(store *s, const char *name, const char *role, const char *token_hash,
+                             int64_t now, int64_t *id_out);
 /* The live (not revoked) token with this hash; STORE_NOT_FOUND otherwise. */
 store_status store_token_lookup(store *s, const char *token_hash, store_token *out);
 /* Sets last_used_at = now. */

@@ -20,8 +20,8 @@ static const char SQL_SUB_PUT[] =
     "INSERT INTO submissions (kind, ref, user_name, actor, idempotency_key, request_hash, "
     "answer_json, result_json, score, status, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-#define SUB_COLS                                                                             \
-    "id, kind, ref, user_name, actor, request_hash, answer_json, result_json, score, status, " \
+#define SUB_COLS                                                                                   \
+    "id, kind, ref, user_name, actor, request_hash, answer_json, result_json, score, status, "     \
     "created_at"
 static const char SQL_SUB_GET[] = "SELECT " SUB_COLS " FROM submissions WHERE id = ?1";
 static const char SQL_SUB_KEY[] =
@@ -42,7 +42,6 @@ static const char SQL_STATS[] =
 static const char SQL_WRONG[] =
     "SELECT answer_json, count(*) AS n FROM submissions WHERE kind = ?1 AND ref = ?2 "
     "AND score < 1 GROUP BY answer_json ORDER BY n DESC, answer_json LIMIT 3";
-
 
 /* ---- group commit (the store's writer thread, store_enqueue_durable) ------------------------- */
 
@@ -68,8 +67,8 @@ static store_status insert_one(store_conn *c, const store_submission_in *in, int
 }
 
 typedef struct sub_job {
-    store_job job;             /* first member: the job is the sub_job */
-    store_submission_in in;    /* strings point into `text` */
+    store_job job;          /* first member: the job is the sub_job */
+    store_submission_in in; /* strings point into `text` */
     store_submission_done done;
     void *arg;
     int64_t id;
@@ -106,8 +105,9 @@ store_status store_submission_put_async(store *s, const store_submission_in *in,
 {
     if (!in || !in->kind || !in->ref || !in->actor || !done)
         return store_set_error("store_submission_put: kind, ref, actor and done are required");
-    const char *strs[] = {in->kind,         in->ref,          in->user_name, in->actor,
-                          in->idempotency_key, in->request_hash, in->answer_json, in->result_json};
+    const char *strs[] = {
+        in->kind,         in->ref,         in->user_name,  in->actor, in->idempotency_key,
+        in->request_hash, in->answer_json, in->result_json};
     size_t total = 0;
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         total += strs[i] ? strlen(strs[i]) + 1 : 0;
@@ -208,8 +208,8 @@ static store_status sub_row(sqlite3_stmt *st, void *elem, void *arg)
     return STORE_OK;
 }
 
-static store_status sub_query(store *s, const char *sql, int64_t id, const char *a,
-                              const char *b, store_submission *out)
+static store_status sub_query(store *s, const char *sql, int64_t id, const char *a, const char *b,
+                              store_submission *out)
 {
     memset(out, 0, sizeof *out);
     store_conn *c = store_reader(s);
@@ -247,7 +247,8 @@ store_status store_submission_count(store *s, int64_t *n)
     return store_count(c, store_stmt(c, SQL_SUB_COUNT), n, "counting submissions");
 }
 
-/* ---- challenges -------------------------------------------------------------------------------- */
+/* ---- challenges --------------------------------------------------------------------------------
+ */
 
 void store_challenge_cleanup(store_challenge *c)
 {
@@ -328,7 +329,8 @@ store_status store_challenge_list(store *s, store_challenge **out, size_t *n)
                          (void **)out, n, "listing challenges");
 }
 
-/* ---- grades and statistics ---------------------------------------------------------------------- */
+/* ---- grades and statistics ----------------------------------------------------------------------
+ */
 
 static void grade_clean(void *elem)
 {
@@ -368,8 +370,8 @@ store_status store_grades(store *s, store_grade **out, size_t *n)
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_GRADES), sizeof **out, grade_row, NULL,
-                         grade_clean, (void **)out, n, "reading grades");
+    return store_collect(c, store_stmt(c, SQL_GRADES), sizeof **out, grade_row, NULL, grade_clean,
+                         (void **)out, n, "reading grades");
 }
 
 static void stat_clean(void *elem)

@@ -25,8 +25,8 @@ typedef struct store_submission_in {
     const char *request_hash;    /* hex digest of the request body */
     const char *answer_json;
     const char *result_json;
-    double score;                /* 0..1 */
-    int status;                  /* HTTP status of the answer */
+    double score; /* 0..1 */
+    int status;   /* HTTP status of the answer */
 } store_submission_in;
 
 /* Durable insert (returns after the commit with synchronous=FULL). STORE_OK: *id_out is

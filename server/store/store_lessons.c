@@ -44,7 +44,6 @@ static const char SQL_REV_GET[] =
     "SELECT id, slug, locale, author, created_at, 0, body FROM lesson_revisions "
     "WHERE slug = ?1 AND locale = ?2 AND id = ?3";
 
-
 /* Fills r from a row shaped (id, slug, locale, author, created_at, deleted, body). */
 /* A store_row_fn: `arg` points to a bool, "with the body". */
 static store_status rev_row(sqlite3_stmt *st, void *elem, void *arg)
@@ -134,8 +133,8 @@ static store_status state_fn(sqlite3_stmt *st, void *elem, void *arg)
 }
 
 /* The lesson's state: STORE_NOT_FOUND if there is no row. */
-static store_status lesson_state(store_conn *c, const char *slug, const char *locale,
-                                 bool *deleted, int64_t *current)
+static store_status lesson_state(store_conn *c, const char *slug, const char *locale, bool *deleted,
+                                 int64_t *current)
 {
     sqlite3_stmt *st = store_stmt(c, SQL_LESSON_STATE);
     if (!st)
@@ -187,8 +186,8 @@ store_status store_lesson_import(store *s, const store_lesson_text *items, size_
             rc = store_set_error("store_lesson_import: bad slug or locale");
             break;
         }
-        rc = insert_rev(c, items[i].slug, items[i].locale, items[i].body, items[i].body_len,
-                        author, now, &id);
+        rc = insert_rev(c, items[i].slug, items[i].locale, items[i].body, items[i].body_len, author,
+                        now, &id);
         if (rc == STORE_OK)
             rc = exec3(c, SQL_LESSON_INSERT, items[i].slug, items[i].locale, id, now, true,
                        "importing a lesson");
@@ -264,10 +263,9 @@ static store_status lesson_write(store *s, char op, const char *slug, const char
     }
     rc = insert_rev(c, slug, locale, body, len, author, now, &id);
     if (rc == STORE_OK)
-        rc = exists ? exec3(c, SQL_LESSON_SET_CURRENT, slug, locale, id, now, true,
-                            "saving a lesson")
-                    : exec3(c, SQL_LESSON_INSERT, slug, locale, id, now, true,
-                            "creating a lesson");
+        rc = exists
+                 ? exec3(c, SQL_LESSON_SET_CURRENT, slug, locale, id, now, true, "saving a lesson")
+                 : exec3(c, SQL_LESSON_INSERT, slug, locale, id, now, true, "creating a lesson");
     if (rc == STORE_OK && rev_out)
         *rev_out = id;
 done:
@@ -279,9 +277,8 @@ done:
     return store_write_end(s, c, true);
 }
 
-store_status store_lesson_create(store *s, const char *slug, const char *locale,
-                                 const char *body, size_t body_len, const char *author,
-                                 int64_t *rev_out)
+store_status store_lesson_create(store *s, const char *slug, const char *locale, const char *body,
+                                 size_t body_len, const char *author, int64_t *rev_out)
 {
     return lesson_write(s, 'c', slug, locale, 0, 0, body, body_len, author, rev_out, NULL);
 }
@@ -370,14 +367,13 @@ static store_status get_one(store *s, const char *sql, const char *slug, const c
     return STORE_OK;
 }
 
-store_status store_lesson_get(store *s, const char *slug, const char *locale,
-                              store_lesson_rev *out)
+store_status store_lesson_get(store *s, const char *slug, const char *locale, store_lesson_rev *out)
 {
     return get_one(s, SQL_GET, slug, locale, 0, out);
 }
 
-store_status store_lesson_revision_get(store *s, const char *slug, const char *locale,
-                                       int64_t rev, store_lesson_rev *out)
+store_status store_lesson_revision_get(store *s, const char *slug, const char *locale, int64_t rev,
+                                       store_lesson_rev *out)
 {
     if (rev <= 0) {
         memset(out, 0, sizeof *out);

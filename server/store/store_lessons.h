@@ -19,7 +19,7 @@
 
 #include "store.h"
 
-#define STORE_SLUG_SIZE 64
+#define STORE_SLUG_SIZE   64
 #define STORE_LOCALE_SIZE 8
 #define STORE_AUTHOR_SIZE 96
 
@@ -31,7 +31,7 @@ typedef struct store_lesson_rev {
     char locale[STORE_LOCALE_SIZE];
     char author[STORE_AUTHOR_SIZE];
     int64_t created_at;
-    bool deleted;       /* store_lesson_list only: the lesson is soft-deleted */
+    bool deleted; /* store_lesson_list only: the lesson is soft-deleted */
     char *body;
     size_t body_len;
 } store_lesson_rev;
@@ -69,9 +69,8 @@ store_status store_lesson_get(store *s, const char *slug, const char *locale,
 
 /* Creates the lesson (or revives a deleted one) with a first/new revision.
  * STORE_CONFLICT if a live lesson with this slug and locale exists. */
-store_status store_lesson_create(store *s, const char *slug, const char *locale,
-                                 const char *body, size_t body_len, const char *author,
-                                 int64_t *rev_out);
+store_status store_lesson_create(store *s, const char *slug, const char *locale, const char *body,
+                                 size_t body_len, const char *author, int64_t *rev_out);
 
 /* Saves a new revision of a live lesson, only if its current revision is `expected_rev`.
  * STORE_NOT_FOUND (no such live lesson), STORE_CONFLICT (stale: *current_out, may be
@@ -90,8 +89,8 @@ store_status store_lesson_revisions(store *s, const char *slug, const char *loca
                                     store_lesson_rev **out, size_t *n);
 
 /* One revision of this lesson, with body. STORE_NOT_FOUND if `rev` is not one of its. */
-store_status store_lesson_revision_get(store *s, const char *slug, const char *locale,
-                                       int64_t rev, store_lesson_rev *out);
+store_status store_lesson_revision_get(store *s, const char *slug, const char *locale, int64_t rev,
+                                       store_lesson_rev *out);
 
 /* Restores revision `rev`: a new revision with its text becomes current (a deleted lesson
  * is live again). `expected_rev` 0: any. STORE_NOT_FOUND if `rev` is not this lesson's;

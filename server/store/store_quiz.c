@@ -24,15 +24,15 @@ static const char SQL_PUT[] =
 static const char SQL_SECRET[] = "SELECT value FROM server_secrets WHERE name = ?1";
 
 typedef struct attempt_job {
-    store_job job; /* first member */
+    store_job job;                   /* first member */
     const store_quiz_attempt_in *in; /* the caller's; it blocks until done */
     store_waiter wait;
     int attempt;
     int64_t id;
 } attempt_job;
 
-static store_status count_rows(store_conn *c, const char *kind, const char *ref,
-                               const char *user, int *n)
+static store_status count_rows(store_conn *c, const char *kind, const char *ref, const char *user,
+                               int *n)
 {
     sqlite3_stmt *st = store_stmt(c, SQL_COUNT);
     if (!st)

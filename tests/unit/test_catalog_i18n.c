@@ -127,8 +127,7 @@ TEST(catalog_zh_title_and_summary_for_every_builtin)
         for (int s = 0; s < TCP_STATE_COUNT; s++) {
             const char *st = tcp_state_name((tcp_state)s);
             if (strstr(e->summary, st) && !strstr(e->summary_zh, st))
-                testlib_fail(__FILE__, __LINE__, "%s: summary_zh does not name %s", e->name,
-                             st);
+                testlib_fail(__FILE__, __LINE__, "%s: summary_zh does not name %s", e->name, st);
         }
     }
 }
@@ -154,8 +153,7 @@ TEST(fig5_every_state_has_zh_description)
     for (size_t i = 0; i < tcp_fig5_state_count; i++) {
         const tcp_fig5_state *s = &tcp_fig5_states[i];
         if (!s->description_zh || !has_cjk(s->description_zh))
-            testlib_fail(__FILE__, __LINE__, "%s: description_zh missing or not Chinese",
-                         s->name);
+            testlib_fail(__FILE__, __LINE__, "%s: description_zh missing or not Chinese", s->name);
         if (s->description_zh)
             CHECK(strchr(s->description_zh, '"') == NULL);
     }
@@ -182,8 +180,7 @@ TEST(figure_zh_caption_and_tooltips_are_chinese)
                  tcp_fig5_states[TCP_SYN_SENT].description_zh);
         CHECK(strstr(zh, want) != NULL);
         CHECK(strstr(en, want) == NULL);
-        snprintf(want, sizeof want, "<title>%s</title>",
-                 tcp_fig5_states[TCP_SYN_SENT].description);
+        snprintf(want, sizeof want, "<title>%s</title>", tcp_fig5_states[TCP_SYN_SENT].description);
         CHECK(strstr(en, want) != NULL);
         CHECK(strstr(zh, want) == NULL);
     } else {

@@ -9,8 +9,8 @@ TEST(fig5_states_complete)
 {
     CHECK_EQ_INT(tcp_fig5_state_count, TCP_STATE_COUNT);
     static const char *const names[TCP_STATE_COUNT] = {
-        "CLOSED",     "LISTEN",     "SYN-SENT",   "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-        "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",    "LAST-ACK",     "TIME-WAIT"};
+        "CLOSED",     "LISTEN",     "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+        "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",  "LAST-ACK",     "TIME-WAIT"};
     for (int i = 0; i < TCP_STATE_COUNT; i++) {
         CHECK_EQ_INT(tcp_fig5_states[i].state, i);
         CHECK_EQ_STR(tcp_fig5_states[i].name, names[i]);

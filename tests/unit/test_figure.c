@@ -33,7 +33,8 @@ TEST(figure_builtin_block)
     CHECK(xml_balanced(h, why, sizeof why));
     if (why[0])
         printf("    %s\n", why);
-    const char *head = "<figure class=\"tl-scenario\" id=\"scn-3\" data-scenario=\"lost-syn\" data-steps=\"";
+    const char *head =
+        "<figure class=\"tl-scenario\" id=\"scn-3\" data-scenario=\"lost-syn\" data-steps=\"";
     CHECK(strncmp(h, head, strlen(head)) == 0);
     CHECK(strstr(h, "<div class=\"tl-ladder\"><svg") != NULL);
     CHECK(strstr(h, "<div class=\"tl-diagram\"><svg") != NULL);
@@ -55,10 +56,9 @@ TEST(figure_builtin_block)
 TEST(figure_inline_block_and_escaping)
 {
     char err[200] = "";
-    const char *src =
-        "{\"title\": \"</script><b>x</b> & co\", \"events\": ["
-        "{\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\"},"
-        "{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connect\"}]}";
+    const char *src = "{\"title\": \"</script><b>x</b> & co\", \"events\": ["
+                      "{\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\"},"
+                      "{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connect\"}]}";
     char *h = figure_render_block(src, strlen(src), 1, "zh-CN", err, sizeof err);
     CHECK(h != NULL);
     if (!h) {
@@ -66,7 +66,8 @@ TEST(figure_inline_block_and_escaping)
         return;
     }
     CHECK(strstr(h, "data-scenario=\"\"") != NULL);
-    CHECK(strstr(h, "<figcaption>&lt;/script&gt;&lt;b&gt;x&lt;/b&gt; &amp; co</figcaption>") != NULL);
+    CHECK(strstr(h, "<figcaption>&lt;/script&gt;&lt;b&gt;x&lt;/b&gt; &amp; co</figcaption>") !=
+          NULL);
     CHECK(strstr(h, "<b>") == NULL);
     CHECK_EQ_INT(count(h, "</script>"), 1);
     CHECK(strstr(h, "客户端") != NULL);
@@ -86,7 +87,8 @@ TEST(figure_block_errors)
     CHECK(strstr(err, "neither a built-in name nor JSON") != NULL);
     CHECK(figure_render_block("{\"events\": [", 12, 1, "en", err, sizeof err) == NULL);
     CHECK(strstr(err, "scenario JSON: ") != NULL);
-    const char *bad = "{\"events\": [{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connet\"}]}";
+    const char *bad =
+        "{\"events\": [{\"at_ms\": 0, \"endpoint\": \"client\", \"call\": \"connet\"}]}";
     CHECK(figure_render_block(bad, strlen(bad), 1, "en", err, sizeof err) == NULL);
     CHECK(strstr(err, "/events/0/call") != NULL);
     CHECK(strchr(err, '\n') == NULL);
@@ -94,8 +96,9 @@ TEST(figure_block_errors)
 
 TEST(figure_every_builtin)
 {
-    const char *names[] = {"handshake-and-close", "simultaneous-open", "simultaneous-close",
-                           "connection-refused", "half-open-discovery", "old-duplicate-syn-passive",
+    const char *names[] = {"handshake-and-close",   "simultaneous-open",
+                           "simultaneous-close",    "connection-refused",
+                           "half-open-discovery",   "old-duplicate-syn-passive",
                            "syn-retries-exhausted", "lost-final-ack"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char err[200] = "";

@@ -100,7 +100,8 @@ TEST(frontmatter_bad_types)
 
 TEST(frontmatter_quoted_order_and_duplicates_refused)
 {
-    const char *t = "---\ntitle: T\ntitle: U\nsummary: S\norder: \"3\"\ntags: []\nlocale: en\n---\n";
+    const char *t =
+        "---\ntitle: T\ntitle: U\nsummary: S\norder: \"3\"\ntags: []\nlocale: en\n---\n";
     frontmatter fm;
     fm_log log;
     size_t off;
@@ -159,8 +160,8 @@ TEST(frontmatter_alias_and_not_a_mapping)
     CHECK_EQ_INT(fm_run("---\n- a\n- b\n---\n", &fm, &log, &off, &line), -1);
     CHECK(strstr(log.all, "must be a mapping") != NULL);
     frontmatter_cleanup(&fm);
-    CHECK_EQ_INT(fm_run("---\ntitle: &x T\nsummary: *x\norder: 1\ntags: []\nlocale: en\n---\n",
-                        &fm, &log, &off, &line),
+    CHECK_EQ_INT(fm_run("---\ntitle: &x T\nsummary: *x\norder: 1\ntags: []\nlocale: en\n---\n", &fm,
+                        &log, &off, &line),
                  -1);
     CHECK(strstr(log.all, "3: front matter: \"summary\" must be a string, not an alias") != NULL);
     frontmatter_cleanup(&fm);

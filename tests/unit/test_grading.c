@@ -65,12 +65,12 @@ TEST(grading_trace_all_right_and_field_errors)
         for (size_t i = 0; i < TCP_FLAG_NAME_COUNT; i++)
             if (s->seg.flags & tcp_flag_order[i])
                 json_array_append_new(flags, json_string(tcp_flag_name(tcp_flag_order[i])));
-        json_array_append_new(ladder, json_pack("{s:s, s:o, s:I, s:I, s:I, s:s}", "endpoint",
-                                                sim_endpoint_name(s->endpoint), "flags", flags,
-                                                "seq", (json_int_t)s->seg.seq, "ack",
-                                                (json_int_t)s->seg.ack, "len",
-                                                (json_int_t)s->seg.len, "state_after",
-                                                tcp_state_name(s->state_after)));
+        json_array_append_new(ladder,
+                              json_pack("{s:s, s:o, s:I, s:I, s:I, s:s}", "endpoint",
+                                        sim_endpoint_name(s->endpoint), "flags", flags, "seq",
+                                        (json_int_t)s->seg.seq, "ack", (json_int_t)s->seg.ack,
+                                        "len", (json_int_t)s->seg.len, "state_after",
+                                        tcp_state_name(s->state_after)));
     }
     scenario_errors errs;
     memset(&errs, 0, sizeof errs);
@@ -182,8 +182,8 @@ TEST(grading_goal_pass_and_first_failing_step)
     sim_trace_cleanup(&t);
 
     /* never connecting: the reach fails at the last step */
-    CHECK_EQ_INT(run_builtin("half-close", "[{\"at_ms\":0,\"endpoint\":\"server\",\"call\":\"listen\"}]",
-                             &t),
+    CHECK_EQ_INT(run_builtin("half-close",
+                             "[{\"at_ms\":0,\"endpoint\":\"server\",\"call\":\"listen\"}]", &t),
                  0);
     r = check_goal(goal, &t);
     CHECK(json_is_false(json_object_get(r, "passed")));
@@ -197,10 +197,12 @@ TEST(grading_goal_segments_and_final)
 {
     sim_trace t;
     CHECK_EQ_INT(run_builtin("lost-syn-ack", NULL, &t), 0);
-    json_t *g = J("{\"reach\": {\"segment\": {\"from\": \"server\", \"flags\": [\"SYN\",\"ACK\"],"
-                  " \"kind\": \"send\", \"retransmission\": true}},"
-                  " \"final\": {\"any\": [{\"state\": {\"endpoint\": \"client\", \"is\": \"ESTABLISHED\"}},"
-                  "                       {\"state_visited\": {\"endpoint\": \"client\", \"is\": \"ESTABLISHED\"}}]}}");
+    json_t *g =
+        J("{\"reach\": {\"segment\": {\"from\": \"server\", \"flags\": [\"SYN\",\"ACK\"],"
+          " \"kind\": \"send\", \"retransmission\": true}},"
+          " \"final\": {\"any\": [{\"state\": {\"endpoint\": \"client\", \"is\": \"ESTABLISHED\"}},"
+          "                       {\"state_visited\": {\"endpoint\": \"client\", \"is\": "
+          "\"ESTABLISHED\"}}]}}");
     scenario_errors errs;
     memset(&errs, 0, sizeof errs);
     CHECK_EQ_INT(check_goal_validate(g, "/goal", &errs), 0);
@@ -222,13 +224,17 @@ TEST(grading_goal_validation_errors)
 {
     const char *bad[][2] = {
         {"[]", "/goal"},
-        {"{\"reach\": {\"state\": {\"endpoint\": \"x\", \"is\": \"LISTEN\"}}}", "/goal/reach/state/endpoint"},
-        {"{\"never\": {\"state\": {\"endpoint\": \"client\", \"is\": \"TIMEWAIT\"}}}", "/goal/never/state/is"},
-        {"{\"all\": [{\"state\": {\"endpoint\": \"client\", \"is\": \"LISTEN\"}}, {\"bogus\": 1}]}", "/goal/all/1/bogus"},
+        {"{\"reach\": {\"state\": {\"endpoint\": \"x\", \"is\": \"LISTEN\"}}}",
+         "/goal/reach/state/endpoint"},
+        {"{\"never\": {\"state\": {\"endpoint\": \"client\", \"is\": \"TIMEWAIT\"}}}",
+         "/goal/never/state/is"},
+        {"{\"all\": [{\"state\": {\"endpoint\": \"client\", \"is\": \"LISTEN\"}}, {\"bogus\": 1}]}",
+         "/goal/all/1/bogus"},
         {"{\"reach\": {\"segment\": {\"kind\": \"fly\"}}}", "/goal/reach/segment/kind"},
         {"{\"reach\": {\"all\": []}}", "/goal/reach/all"},
         {"{\"reach\": {\"not\": {}}}", "/goal/reach/not"},
-        {"{\"reach\": {\"state\": {\"endpoint\": \"client\", \"is\": \"LISTEN\"}}, \"later\": 1}", "/goal/later"},
+        {"{\"reach\": {\"state\": {\"endpoint\": \"client\", \"is\": \"LISTEN\"}}, \"later\": 1}",
+         "/goal/later"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *g = json_loads(bad[i][0], JSON_DECODE_ANY, NULL);
@@ -262,8 +268,8 @@ TEST(grading_store_submission_idempotency)
     CHECK_EQ_INT(test_db_open(&t, "grd"), 0);
     if (!t.s)
         return;
-    store_submission_in in = {"challenge", "1", "alice", "token:1", "key-1", "h1",
-                              "[]",        "{\"passed\":true}", 1.0, 201};
+    store_submission_in in = {"challenge",         "1", "alice", "token:1", "key-1", "h1", "[]",
+                              "{\"passed\":true}", 1.0, 201};
     int64_t id = 0, id2 = 0;
     CHECK_EQ_INT(store_submission_put(t.s, &in, &id), STORE_OK);
     CHECK(id > 0);
@@ -300,8 +306,9 @@ static void *writer(void *p)
         char key[32], actor[32];
         snprintf(key, sizeof key, "k%d", i);
         snprintf(actor, sizeof actor, "token:%d", a->thread);
-        store_submission_in in = {"quiz", "lesson.q1", "bob", actor, key, "h",
-                                  "{\"choice\":1}", "{}", i % 2 ? 1.0 : 0.0, 200};
+        store_submission_in in = {
+            "quiz", "lesson.q1",       "bob", actor, key, "h", "{\"choice\":1}",
+            "{}",   i % 2 ? 1.0 : 0.0, 200};
         int64_t id;
         if (store_submission_put(a->s, &in, &id) == STORE_OK)
             a->ok++;
@@ -358,8 +365,9 @@ TEST(grading_store_challenges)
     if (!t.s)
         return;
     int64_t id = 0;
-    CHECK_EQ_INT(store_challenge_put(t.s, "Half close", "{}", "{\"reach\":{}}", 5, "user:prof", &id),
-                 STORE_OK);
+    CHECK_EQ_INT(
+        store_challenge_put(t.s, "Half close", "{}", "{\"reach\":{}}", 5, "user:prof", &id),
+        STORE_OK);
     store_challenge c;
     CHECK_EQ_INT(store_challenge_get(t.s, id, &c), STORE_OK);
     CHECK_EQ_STR(c.title, "Half close");

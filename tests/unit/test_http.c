@@ -32,10 +32,14 @@ TEST(http_path_validation)
     CHECK(!router_path_ok("/static/a b"));
     CHECK(!router_path_ok("/static/\xc3\xa9"));
     CHECK(!router_path_ok("/static/"));
-    CHECK(router_path_ok("/static/..x"));  /* a name, not a parent reference */
+    CHECK(router_path_ok("/static/..x")); /* a name, not a parent reference */
 }
 
-static void h_a(const http_request *req, http_response *res) { (void)req; (void)res; }
+static void h_a(const http_request *req, http_response *res)
+{
+    (void)req;
+    (void)res;
+}
 
 static const http_route ROUTES[] = {
     {"GET", "/", h_a, "home"},
@@ -57,15 +61,15 @@ TEST(http_router_matching)
     CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "POST", "/api/v1/things", buf, sizeof buf, &m),
                  ROUTER_FOUND);
     CHECK_EQ_INT(m.index, 2);
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/a.b_c-9", buf,
-                                   sizeof buf, &m),
-                 ROUTER_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/a.b_c-9", buf, sizeof buf, &m),
+        ROUTER_FOUND);
     CHECK_EQ_INT(m.index, 3);
     CHECK_EQ_INT(m.param_count, 1);
     CHECK_EQ_STR(m.params[0], "a.b_c-9");
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/7/parts/x", buf,
-                                   sizeof buf, &m),
-                 ROUTER_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/7/parts/x", buf, sizeof buf, &m),
+        ROUTER_FOUND);
     CHECK_EQ_INT(m.param_count, 2);
     CHECK_EQ_STR(m.params[0], "7");
     CHECK_EQ_STR(m.params[1], "x");
@@ -74,34 +78,34 @@ TEST(http_router_matching)
                  ROUTER_FOUND);
     CHECK_EQ_INT(m.index, 1);
     /* wildcard: rest of the path, several segments */
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/static/css/app.css", buf, sizeof buf,
-                                   &m),
-                 ROUTER_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/static/css/app.css", buf, sizeof buf, &m),
+        ROUTER_FOUND);
     CHECK_EQ_STR(m.params[0], "css/app.css");
     CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/static", buf, sizeof buf, &m),
                  ROUTER_NOT_FOUND);
     /* capture charset */
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/a:b", buf, sizeof buf,
-                                   &m),
-                 ROUTER_NOT_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/a:b", buf, sizeof buf, &m),
+        ROUTER_NOT_FOUND);
     CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/thingsx", buf, sizeof buf, &m),
                  ROUTER_NOT_FOUND);
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/1/2", buf, sizeof buf,
-                                   &m),
-                 ROUTER_NOT_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/1/2", buf, sizeof buf, &m),
+        ROUTER_NOT_FOUND);
     /* 405 with Allow */
     CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "PUT", "/api/v1/things", buf, sizeof buf, &m),
                  ROUTER_BAD_METHOD);
     CHECK_EQ_STR(m.allow, "GET, HEAD, POST");
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "POST", "/api/v1/things/3", buf, sizeof buf,
-                                   &m),
-                 ROUTER_BAD_METHOD);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "POST", "/api/v1/things/3", buf, sizeof buf, &m),
+        ROUTER_BAD_METHOD);
     CHECK_EQ_STR(m.allow, "GET, HEAD, DELETE");
     /* buffer too small for the captures */
     char tiny[3];
-    CHECK_EQ_INT(router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/abcdef", tiny,
-                                   sizeof tiny, &m),
-                 ROUTER_NOT_FOUND);
+    CHECK_EQ_INT(
+        router_match_path(ROUTES, NROUTES, "GET", "/api/v1/things/abcdef", tiny, sizeof tiny, &m),
+        ROUTER_NOT_FOUND);
 }
 
 TEST(http_route_table_is_well_formed)
@@ -116,8 +120,7 @@ TEST(http_route_table_is_well_formed)
                 testlib_fail(__FILE__, __LINE__, "route name %s used twice", r->name);
             if (!strcmp(http_routes[j].method, r->method) &&
                 !strcmp(http_routes[j].pattern, r->pattern))
-                testlib_fail(__FILE__, __LINE__, "route %s %s listed twice", r->method,
-                             r->pattern);
+                testlib_fail(__FILE__, __LINE__, "route %s %s listed twice", r->method, r->pattern);
         }
         /* a literal pattern routes to its own row */
         if (!strchr(r->pattern, '{')) {
@@ -145,8 +148,8 @@ TEST(http_problem_json_shape)
     CHECK_EQ_STR(json_string_value(json_object_get(doc, "title")), "Unprocessable Content");
     CHECK_EQ_INT(json_integer_value(json_object_get(doc, "status")), 422);
     CHECK_EQ_STR(json_string_value(json_object_get(doc, "detail")), "scenario is invalid");
-    CHECK_EQ_STR(json_string_value(json_object_get(
-                     json_array_get(json_object_get(doc, "errors"), 0), "pointer")),
+    CHECK_EQ_STR(json_string_value(
+                     json_object_get(json_array_get(json_object_get(doc, "errors"), 0), "pointer")),
                  "/events/3/call");
     json_decref(doc);
     /* a second fill replaces the first body; headers accumulate */
@@ -283,9 +286,14 @@ TEST(http_metrics_text)
         CHECK(strstr(text, "tcplab_http_requests_total{route=\"healthz\",status=\"200\"} 2\n"));
         CHECK(strstr(text, "tcplab_http_requests_total{route=\"none\",status=\"404\"} 1\n"));
         CHECK(strstr(text, "tcplab_http_requests_total{route=\"home\",status=\"other\"} 1\n"));
-        CHECK(strstr(text, "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"0.00025\"} 1\n"));
-        CHECK(strstr(text, "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"1\"} 1\n"));
-        CHECK(strstr(text, "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"+Inf\"} 2\n"));
+        CHECK(strstr(
+            text,
+            "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"0.00025\"} 1\n"));
+        CHECK(strstr(
+            text, "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"1\"} 1\n"));
+        CHECK(strstr(
+            text,
+            "tcplab_http_request_duration_seconds_bucket{route=\"healthz\",le=\"+Inf\"} 2\n"));
         CHECK(strstr(text, "tcplab_http_request_duration_seconds_count{route=\"healthz\"} 2\n"));
         CHECK(strstr(text, "tcplab_simulations_total 1\n"));
         CHECK(strstr(text, "tcplab_open_connections 1\n"));

@@ -36,7 +36,7 @@ TEST(lessons_i18n_accept_language_qvalues)
     CHECK_EQ_STR(i18n_from_accept_language("zh;q=0, en;q=0.1"), "en");
     CHECK_EQ_STR(i18n_from_accept_language("*"), "en");
     CHECK(i18n_from_accept_language("fr, de;q=0.5") == NULL);
-    CHECK(i18n_from_accept_language("zh;q=2") == NULL);   /* malformed q: entry ignored */
+    CHECK(i18n_from_accept_language("zh;q=2") == NULL); /* malformed q: entry ignored */
     CHECK(i18n_from_accept_language("zh;q=abc") == NULL);
     CHECK(i18n_from_accept_language("") == NULL);
     CHECK(i18n_from_accept_language(NULL) == NULL);
@@ -163,7 +163,8 @@ TEST(lessons_parse_bad_files_report_file_and_line)
     err_log log;
     int problems;
 
-    const char *wrong_locale = "---\ntitle: T\nsummary: S\norder: 1\ntags: []\nlocale: en\n---\nx\n";
+    const char *wrong_locale =
+        "---\ntitle: T\nsummary: S\norder: 1\ntags: []\nlocale: en\n---\nx\n";
     char *p = write_temp(dir, "w.zh-CN.md", wrong_locale, strlen(wrong_locale));
     memset(&log, 0, sizeof log);
     lesson *l = lessons_parse_file(p, &opt, log_report, &log, &problems);
@@ -178,7 +179,8 @@ TEST(lessons_parse_bad_files_report_file_and_line)
     memset(&log, 0, sizeof log);
     l = lessons_parse_file(p, &opt, log_report, &log, &problems);
     CHECK(l == NULL); /* the quiz does not parse */
-    CHECK(strstr(log.all, "links.md:9: link \"/lessons/nope\": there is no lesson \"nope\"") != NULL);
+    CHECK(strstr(log.all, "links.md:9: link \"/lessons/nope\": there is no lesson \"nope\"") !=
+          NULL);
     CHECK(strstr(log.all, "links.md:9: link to \"javascript:alert(1)\" is not allowed") != NULL);
     CHECK(strstr(log.all, "links.md:10: link \"/elsewhere\" does not resolve") != NULL);
     CHECK(strstr(log.all, "links.md:1:") == NULL);

@@ -11,47 +11,46 @@
 #include "testlib.h"
 #include "test_svg_xml.h"
 
-static const char *const BLOCK =
-    "- id: q1\n"                                                    /* 1 */
-    "  type: single\n"
-    "  prompt: \"Which?\"\n"
-    "  choices: [\"A\", \"B\", \"C\"]\n"
-    "  answer: 1\n"                                                 /* 5 */
-    "  explanation: \"Because B: {answer}.\"\n"
-    "- id: q2\n"
-    "  type: multiple\n"
-    "  prompt: \"Pick\"\n"
-    "  choices: [\"a\", \"b\", \"c\", \"d\"]\n"                     /* 10 */
-    "  answer: [0, 2]\n"
-    "  explanation: \"a and c\"\n"
-    "- id: q3\n"
-    "  type: number\n"
-    "  prompt: \"ISN 100: ACK of SYN+ACK?\"\n"                       /* 15 */
-    "  answer: 101\n"
-    "  explanation: \"100 + 1\"\n"
-    "- id: q4\n"
-    "  type: order\n"
-    "  prompt: \"Order\"\n"                                          /* 20 */
-    "  choices: [\"ESTABLISHED\", \"SYN-SENT\", \"CLOSED\"]\n"
-    "  answer: [2, 1, 0]\n"
-    "  explanation: \"{answer}\"\n"
-    "- id: q5\n"
-    "  type: state\n"                                               /* 25 */
-    "  prompt: \"After step {step}, the server is in?\"\n"
-    "  scenario: handshake-and-close\n"
-    "  endpoint: server\n"
-    "  step: 4\n"
-    "  answer: SYN-RECEIVED\n"                                      /* 30 */
-    "  explanation: \"It is {answer}.\"\n"
-    "- id: q6\n"
-    "  type: ladder\n"
-    "  prompt: \"Client ISN {client_iss}, server ISN {server_iss}.\"\n"
-    "  scenario: handshake-and-close\n"                             /* 35 */
-    "  params:\n"
-    "    client_iss: \"int[0, 4294967295]\"\n"
-    "    server_iss: \"int[1000, 2000]\"\n"
-    "  segments: 3\n"
-    "  explanation: \"{answer}\"\n";                                /* 40 */
+static const char *const BLOCK = "- id: q1\n" /* 1 */
+                                 "  type: single\n"
+                                 "  prompt: \"Which?\"\n"
+                                 "  choices: [\"A\", \"B\", \"C\"]\n"
+                                 "  answer: 1\n" /* 5 */
+                                 "  explanation: \"Because B: {answer}.\"\n"
+                                 "- id: q2\n"
+                                 "  type: multiple\n"
+                                 "  prompt: \"Pick\"\n"
+                                 "  choices: [\"a\", \"b\", \"c\", \"d\"]\n" /* 10 */
+                                 "  answer: [0, 2]\n"
+                                 "  explanation: \"a and c\"\n"
+                                 "- id: q3\n"
+                                 "  type: number\n"
+                                 "  prompt: \"ISN 100: ACK of SYN+ACK?\"\n" /* 15 */
+                                 "  answer: 101\n"
+                                 "  explanation: \"100 + 1\"\n"
+                                 "- id: q4\n"
+                                 "  type: order\n"
+                                 "  prompt: \"Order\"\n" /* 20 */
+                                 "  choices: [\"ESTABLISHED\", \"SYN-SENT\", \"CLOSED\"]\n"
+                                 "  answer: [2, 1, 0]\n"
+                                 "  explanation: \"{answer}\"\n"
+                                 "- id: q5\n"
+                                 "  type: state\n" /* 25 */
+                                 "  prompt: \"After step {step}, the server is in?\"\n"
+                                 "  scenario: handshake-and-close\n"
+                                 "  endpoint: server\n"
+                                 "  step: 4\n"
+                                 "  answer: SYN-RECEIVED\n" /* 30 */
+                                 "  explanation: \"It is {answer}.\"\n"
+                                 "- id: q6\n"
+                                 "  type: ladder\n"
+                                 "  prompt: \"Client ISN {client_iss}, server ISN {server_iss}.\"\n"
+                                 "  scenario: handshake-and-close\n" /* 35 */
+                                 "  params:\n"
+                                 "    client_iss: \"int[0, 4294967295]\"\n"
+                                 "    server_iss: \"int[1000, 2000]\"\n"
+                                 "  segments: 3\n"
+                                 "  explanation: \"{answer}\"\n"; /* 40 */
 
 static quiz_set load(void)
 {
@@ -80,8 +79,14 @@ static json_t *grade(const quiz_question *q, uint64_t seed, const char *answer_j
     return r;
 }
 
-static double num(const json_t *r, const char *k) { return json_number_value(json_object_get(r, k)); }
-static int gradable(const json_t *r) { return json_is_true(json_object_get(r, "gradable")); }
+static double num(const json_t *r, const char *k)
+{
+    return json_number_value(json_object_get(r, k));
+}
+static int gradable(const json_t *r)
+{
+    return json_is_true(json_object_get(r, "gradable"));
+}
 
 static const char *first_ferr(const json_t *r)
 {
@@ -111,8 +116,8 @@ static void expect_error(const char *yaml, const char *want)
     char err[300] = "";
     int rc = quiz_parse_block(yaml, strlen(yaml), &s, err, sizeof err);
     if (rc != -1 || !strstr(err, want))
-        testlib_fail(__FILE__, __LINE__, "expected error containing \"%s\", got rc %d \"%s\"",
-                     want, rc, err);
+        testlib_fail(__FILE__, __LINE__, "expected error containing \"%s\", got rc %d \"%s\"", want,
+                     rc, err);
     CHECK_EQ_INT(s.count, 0);
     quiz_set_cleanup(&s);
 }
@@ -161,10 +166,12 @@ TEST(quiz_parse_errors_name_lines)
     expect_error("- id: q1\n  type: ladder\n  prompt: p\n  scenario: lost-syn\n"
                  "  segments: 16\n  explanation: e\n",
                  "segments 16 out of range");
-    expect_error("- id: q1\n  type: number\n  prompt: \"{client_iss}\"\n  answer: 1\n  explanation: e\n",
-                 "unknown placeholder {client_iss}");
-    expect_error("- id: q1\n  type: number\n  prompt: \"{answer}\"\n  answer: 1\n  explanation: e\n",
-                 "unknown placeholder {answer}");
+    expect_error(
+        "- id: q1\n  type: number\n  prompt: \"{client_iss}\"\n  answer: 1\n  explanation: e\n",
+        "unknown placeholder {client_iss}");
+    expect_error(
+        "- id: q1\n  type: number\n  prompt: \"{answer}\"\n  answer: 1\n  explanation: e\n",
+        "unknown placeholder {answer}");
     expect_error("- id: Q1\n  type: number\n  prompt: p\n  answer: 1\n  explanation: e\n",
                  "must match [a-z0-9-]+");
     expect_error("- id: q1\n  type: number\n  prompt: p\n  answer: 1\n  explanation: e\n"
@@ -173,8 +180,9 @@ TEST(quiz_parse_errors_name_lines)
     expect_error("- id: q1\n  type: essay\n", "unknown type \"essay\"");
     expect_error("- id: q1\n  type: number\n  prompt: p\n  answer: \"1\"\n  explanation: e\n",
                  "\"answer\" must be an integer");
-    expect_error("- id: q1\n  type: number\n  choices: [a, b]\n  prompt: p\n  answer: 1\n  explanation: e\n",
-                 "line 3: question q1: key \"choices\" does not apply to type number");
+    expect_error(
+        "- id: q1\n  type: number\n  choices: [a, b]\n  prompt: p\n  answer: 1\n  explanation: e\n",
+        "line 3: question q1: key \"choices\" does not apply to type number");
     expect_error("id: q1\n", "line 1: a quiz block must be a YAML list");
     expect_error("- id: q1\n  type: [\n", "line ");
     expect_error("", "empty quiz block");
@@ -216,9 +224,11 @@ TEST(quiz_seeds_give_same_params)
     json_t *v = quiz_variant_json(q, "l.q6", 42);
     CHECK(v != NULL);
     CHECK_EQ_STR(json_string_value(json_object_get(v, "variant_id")), "v42-l.q6");
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "params"), "client_iss")), v1[0]);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "params"), "client_iss")),
+                 v1[0]);
     char want[120];
-    snprintf(want, sizeof want, "Client ISN %lld, server ISN %lld.", (long long)v1[0], (long long)v1[1]);
+    snprintf(want, sizeof want, "Client ISN %lld, server ISN %lld.", (long long)v1[0],
+             (long long)v1[1]);
     CHECK_EQ_STR(json_string_value(json_object_get(v, "prompt")), want);
     json_decref(v);
     /* splitmix64 reference values (seed 0) */
@@ -242,7 +252,8 @@ TEST(quiz_render_has_no_answers)
         CHECK(xml_balanced(h, why, sizeof why));
         if (why[0])
             printf("    %s: %s\n", gid, why);
-        CHECK(strstr(h, "class=\"tl-question\"") && strstr(h, "class=\"tl-feedback\" aria-live=\"polite\""));
+        CHECK(strstr(h, "class=\"tl-question\"") &&
+              strstr(h, "class=\"tl-feedback\" aria-live=\"polite\""));
         CHECK(strstr(h, "data-answer") == NULL && strstr(h, "correct") == NULL);
         CHECK(strstr(h, "101") == NULL); /* q3's key */
         CHECK(strstr(h, "explanation") == NULL);
@@ -261,7 +272,13 @@ TEST(quiz_render_has_no_answers)
     free(h);
     h = quiz_render_question(find(&s, "q4"), "les.q4", "en");
     /* shuffled, but never in the answer's order */
-    CHECK(h && !strstr(h, "data-index=\"2\"><span class=\"tl-order-text\">CLOSED</span> <button type=\"button\" class=\"tl-up\" aria-label=\"Move up\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"Move down\">↓</button></li><li data-index=\"1\""));
+    CHECK(
+        h &&
+        !strstr(
+            h,
+            "data-index=\"2\"><span class=\"tl-order-text\">CLOSED</span> <button type=\"button\" "
+            "class=\"tl-up\" aria-label=\"Move up\">↑</button> <button type=\"button\" "
+            "class=\"tl-down\" aria-label=\"Move down\">↓</button></li><li data-index=\"1\""));
     CHECK(h && strstr(h, "<ol class=\"tl-order\">"));
     free(h);
     quiz_set_cleanup(&s);
@@ -342,7 +359,8 @@ TEST(quiz_grade_multiple_order_partial)
 
     r = grade(o, 0, "{\"order\": [2, 1, 0]}");
     CHECK(gradable(r) && num(r, "score") == 1.0);
-    CHECK_EQ_STR(json_string_value(json_object_get(r, "explanation")), "CLOSED → SYN-SENT → ESTABLISHED");
+    CHECK_EQ_STR(json_string_value(json_object_get(r, "explanation")),
+                 "CLOSED → SYN-SENT → ESTABLISHED");
     json_decref(r);
     r = grade(o, 0, "{\"order\": [1, 0, 2]}"); /* pair (1,0) right, (0,2) wrong */
     CHECK(gradable(r) && num(r, "score") == 0.5);
@@ -368,7 +386,8 @@ TEST(quiz_grade_ladder_per_field)
     char a[300];
     snprintf(a, sizeof a,
              "{\"segments\": [{\"seq\": %lu, \"ack\": 0}, {\"seq\": %lu, \"ack\": %lu}, "
-             "{\"seq\": %lu, \"ack\": %lu}]}", c, sv, c1, c1, sv + 1);
+             "{\"seq\": %lu, \"ack\": %lu}]}",
+             c, sv, c1, c1, sv + 1);
     json_t *r = grade(q, 7, a);
     CHECK(gradable(r) && num(r, "score") == 1.0 && num(r, "max_points") == 6.0);
     CHECK_EQ_INT(json_array_size(json_object_get(r, "parts")), 6);
@@ -380,14 +399,17 @@ TEST(quiz_grade_ladder_per_field)
     /* two fields wrong: 4 of 6 */
     snprintf(a, sizeof a,
              "{\"segments\": [{\"seq\": %lu, \"ack\": 0}, {\"seq\": %lu, \"ack\": %lu}, "
-             "{\"seq\": %lu, \"ack\": %lu}]}", c, sv, c, c1, sv);
+             "{\"seq\": %lu, \"ack\": %lu}]}",
+             c, sv, c, c1, sv);
     r = grade(q, 7, a);
     CHECK(gradable(r) && num(r, "points") == 4.0);
     json_t *p = json_array_get(json_object_get(r, "parts"), 3);
     CHECK_EQ_STR(json_string_value(json_object_get(p, "name")), "segment 2 ack");
     CHECK(json_number_value(json_object_get(p, "points")) == 0.0);
     json_decref(r);
-    r = grade(q, 7, "{\"segments\": [{\"seq\": 1, \"ack\": 0}, {\"seq\": -1, \"ack\": 0}, {\"seq\": 1}]}");
+    r = grade(
+        q, 7,
+        "{\"segments\": [{\"seq\": 1, \"ack\": 0}, {\"seq\": -1, \"ack\": 0}, {\"seq\": 1}]}");
     CHECK(!gradable(r));
     CHECK_EQ_STR(first_ferr(r), "/segments/1/seq");
     CHECK_EQ_INT(json_array_size(json_object_get(r, "format_errors")), 2);
@@ -402,9 +424,12 @@ TEST(quiz_sets_equivalence)
 {
     quiz_set a = {0}, b = {0};
     char err[200];
-    const char *en = "- id: q1\n  type: single\n  prompt: Which?\n  choices: [a, b]\n  answer: 1\n  explanation: e\n";
-    const char *zh = "- id: q1\n  type: single\n  prompt: 哪个？\n  choices: [甲, 乙]\n  answer: 1\n  explanation: 因为\n";
-    const char *bad = "- id: q1\n  type: single\n  prompt: 哪个？\n  choices: [甲, 乙]\n  answer: 0\n  explanation: 因为\n";
+    const char *en = "- id: q1\n  type: single\n  prompt: Which?\n  choices: [a, b]\n  answer: 1\n "
+                     " explanation: e\n";
+    const char *zh = "- id: q1\n  type: single\n  prompt: 哪个？\n  choices: [甲, 乙]\n  answer: "
+                     "1\n  explanation: 因为\n";
+    const char *bad = "- id: q1\n  type: single\n  prompt: 哪个？\n  choices: [甲, 乙]\n  answer: "
+                      "0\n  explanation: 因为\n";
     CHECK(quiz_parse_block(en, strlen(en), &a, err, sizeof err) == 0);
     CHECK(quiz_parse_block(zh, strlen(zh), &b, err, sizeof err) == 0);
     CHECK(quiz_sets_equivalent(&a, &b, err, sizeof err) == 0);

@@ -88,7 +88,8 @@ TEST(svg_ladder_lost_syn)
     if (why[0])
         printf("    %s\n", why);
     CHECK(strstr(svg, "role=\"img\"") != NULL);
-    CHECK(strstr(svg, "<title id=\"scn-1-ladder-title\">Sequence diagram: Lost &lt;SYN&gt; &amp; co</title>") != NULL);
+    CHECK(strstr(svg, "<title id=\"scn-1-ladder-title\">Sequence diagram: Lost &lt;SYN&gt; &amp; "
+                      "co</title>") != NULL);
     CHECK(strstr(svg, "<desc id=\"scn-1-ladder-desc\">") != NULL);
     CHECK(strstr(svg, " style=") == NULL);
     /* one group per step */
@@ -193,9 +194,15 @@ TEST(svg_state_diagram_visited)
     CHECK(strstr(svg, "<g class=\"tl-state tl-visited\" data-state=\"TIME-WAIT\">") != NULL);
     CHECK(strstr(svg, "<g class=\"tl-state tl-visited\" data-state=\"SYN-SENT\">") != NULL);
     CHECK(strstr(svg, "<g class=\"tl-state\" data-state=\"CLOSING\">") != NULL);
-    CHECK(strstr(svg, "<g class=\"tl-edge tl-visited\" data-from=\"CLOSED\" data-to=\"SYN-SENT\">") != NULL);
-    CHECK(strstr(svg, "<g class=\"tl-edge tl-visited\" data-from=\"FIN-WAIT-2\" data-to=\"TIME-WAIT\">") != NULL);
-    CHECK(strstr(svg, "<g class=\"tl-edge\" data-from=\"SYN-SENT\" data-to=\"SYN-RECEIVED\">") != NULL);
+    CHECK(
+        strstr(svg, "<g class=\"tl-edge tl-visited\" data-from=\"CLOSED\" data-to=\"SYN-SENT\">") !=
+        NULL);
+    CHECK(
+        strstr(svg,
+               "<g class=\"tl-edge tl-visited\" data-from=\"FIN-WAIT-2\" data-to=\"TIME-WAIT\">") !=
+        NULL);
+    CHECK(strstr(svg, "<g class=\"tl-edge\" data-from=\"SYN-SENT\" data-to=\"SYN-RECEIVED\">") !=
+          NULL);
     CHECK(strstr(svg, ">rcv SYN,ACK<") != NULL);
     /* all 20 edges of Figure 5, 11 states (+ the second CLOSED) */
     CHECK(count(svg, "<g class=\"tl-edge") >= 20);

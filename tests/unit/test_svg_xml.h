@@ -48,7 +48,8 @@ static inline bool xml_balanced(const char *s, char *why, size_t why_size)
                 if (*q == quote)
                     quote = 0;
                 else if (*q == '<') {
-                    snprintf(why, why_size, "'<' inside an attribute at offset %zu", (size_t)(q - s));
+                    snprintf(why, why_size, "'<' inside an attribute at offset %zu",
+                             (size_t)(q - s));
                     return false;
                 }
             } else if (*q == '"' || *q == '\'') {
@@ -69,7 +70,8 @@ static inline bool xml_balanced(const char *s, char *why, size_t why_size)
         for (int i = 0; voids[i]; i++)
             is_void = is_void || (strlen(voids[i]) == len && !strncmp(voids[i], n, len));
         if (closing) {
-            if (depth == 0 || strlen(stack[depth - 1]) != len || strncmp(stack[depth - 1], n, len)) {
+            if (depth == 0 || strlen(stack[depth - 1]) != len ||
+                strncmp(stack[depth - 1], n, len)) {
                 snprintf(why, why_size, "</%.*s> does not close <%s> at offset %zu", (int)len, n,
                          depth ? stack[depth - 1] : "(none)", (size_t)(p - s));
                 return false;

@@ -35,7 +35,7 @@ void testlib_fail(const char *file, int line, const char *fmt, ...)
     do {                                                                                           \
         long long a_ = (long long)(actual), e_ = (long long)(expected);                            \
         if (a_ != e_)                                                                              \
-            testlib_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #actual, a_,      \
+            testlib_fail(__FILE__, __LINE__, "%s == %lld, expected %s == %lld", #actual, a_,       \
                          #expected, e_);                                                           \
     } while (0)
 
@@ -43,7 +43,7 @@ void testlib_fail(const char *file, int line, const char *fmt, ...)
     do {                                                                                           \
         const char *a_ = (actual), *e_ = (expected);                                               \
         if (!a_ || !e_ || strcmp(a_, e_) != 0)                                                     \
-            testlib_fail(__FILE__, __LINE__, "%s:\n  got:      \"%s\"\n  expected: \"%s\"",      \
+            testlib_fail(__FILE__, __LINE__, "%s:\n  got:      \"%s\"\n  expected: \"%s\"",        \
                          #actual, a_ ? a_ : "(null)", e_ ? e_ : "(null)");                         \
     } while (0)
 
