@@ -22,11 +22,5 @@ void api_openapi(const http_request *req, http_response *res)
         http_problem(res, 500, NULL, "openapi.json is missing from the static folder (--static)");
         return;
     }
-    const char *inm = http_header(req, "If-None-Match");
-    if (inm && static_files_etag_matches(inm, f->etag))
-        http_static_body(res, 304, "application/json", "", 0);
-    else
-        http_static_body(res, 200, "application/json", f->data, f->size);
-    http_set_header(res, "ETag", f->etag);
-    http_set_header(res, "Cache-Control", "no-cache");
+    static_files_send(req, res, f);
 }

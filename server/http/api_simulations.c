@@ -5,8 +5,9 @@
  *
  * Owns: request-body resolution ({"scenario": NAME, ...overrides} → a full scenario), the
  * HTTP error mapping (400 malformed, 415, 422 invalid/engine bound, 404, 503 no store), and
- * struct sim_cache: every built-in's trace JSON text + strong ETag, computed once at start
- * and immutable afterwards (no lock on the read path).
+ * struct sim_cache: every built-in's trace JSON text + strong ETag, its gzip variant and
+ * the prepared responses serving them, computed once at start and immutable afterwards
+ * (no lock on the read path, no allocation per GET).
  * Does not: validate scenarios (scenario_json.c), simulate (sim.c), or run SQL
  * (store_simulations.c).
  *
@@ -34,6 +35,7 @@
 #include "../scenario/trace_writer.h"
 #include "../store/store_simulations.h"
 #include "api.h"
+#include "gzip.h"
 #include "metrics.h"
 
 /* ---- running one scenario ----------------------------------------------------------------- */
@@ -462,17 +464,25 @@ void api_simulation_get(const http_request *req, http_response *res)
 /* ---- the built-in cache and GET /api/v1/simulations?scenario=NAME ------------------------------
  */
 
+/* One built-in's trace, and the prepared responses GET sends for it: 200 and 304, each
+ * for the identity body and the gzip variant (compressed once here; ETag "…-gz"). */
 typedef struct sim_cache_entry {
     const char *name; /* the catalog's static string */
     char *body;
     size_t len;
     char etag[24]; /* "\"<16 hex>\"" */
+    char *gz;      /* NULL: not smaller than the body */
+    size_t gz_len;
+    char etag_gz[28];
+    http_prepared *ok, *ok_gz, *not_modified, *not_modified_gz;
 } sim_cache_entry;
 
 struct sim_cache {
     sim_cache_entry *entries;
     size_t count;
 };
+
+static const char CACHE_CONTROL[] = "public, max-age=3600";
 
 /* FNV-1a, 64 bits: a content hash for the ETag (not security relevant). */
 static uint64_t fnv1a64(const char *p, size_t n)
@@ -485,12 +495,22 @@ static uint64_t fnv1a64(const char *p, size_t n)
     return h;
 }
 
+static void entry_cleanup(sim_cache_entry *e)
+{
+    http_prepared_free(e->ok);
+    http_prepared_free(e->ok_gz);
+    http_prepared_free(e->not_modified);
+    http_prepared_free(e->not_modified_gz);
+    free(e->body);
+    free(e->gz);
+}
+
 void sim_cache_free(sim_cache *c)
 {
     if (!c)
         return;
     for (size_t i = 0; i < c->count; i++)
-        free(c->entries[i].body);
+        entry_cleanup(&c->entries[i]);
     free(c->entries);
     free(c);
 }
@@ -530,6 +550,34 @@ static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *ou
     return 0;
 }
 
+/* The gzip variant and the four prepared responses of a built entry. 0, or -1. */
+static int cache_prepare(sim_cache_entry *e)
+{
+    if (gzip_compress(e->body, e->len, GZIP_LEVEL_STATIC, &e->gz, &e->gz_len) != 0)
+        return -1;
+    if (e->gz_len >= e->len) {
+        free(e->gz);
+        e->gz = NULL;
+    } else if (gzip_etag(e->etag, e->etag_gz, sizeof e->etag_gz) != 0) {
+        return -1;
+    }
+    const char *const plain[] = {"ETag", e->etag, "Cache-Control", CACHE_CONTROL, NULL};
+    e->ok = http_prepared_new(200, "application/json", e->body, e->len, plain);
+    e->not_modified = http_prepared_new(304, "application/json", "", 0, plain);
+    if (!e->ok || !e->not_modified)
+        return -1;
+    if (!e->gz)
+        return 0;
+    const char *const coded[] = {
+        "ETag", e->etag_gz, "Cache-Control", CACHE_CONTROL, "Content-Encoding", "gzip", NULL};
+    e->ok_gz = http_prepared_new(200, "application/json", e->gz, e->gz_len, coded);
+    const char *const coded_304[] = {"ETag", e->etag_gz, "Cache-Control", CACHE_CONTROL, NULL};
+    e->not_modified_gz = http_prepared_new(304, "application/json", "", 0, coded_304);
+    if (!e->ok_gz || !e->not_modified_gz)
+        return -1;
+    return 0;
+}
+
 sim_cache *sim_cache_new(char *err, size_t err_size)
 {
     sim_cache *c = calloc(1, sizeof *c);
@@ -540,9 +588,14 @@ sim_cache *sim_cache_new(char *err, size_t err_size)
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        if (cache_build(catalog_at(i), ctx, &c->entries[c->count], err, err_size))
+        sim_cache_entry *e = &c->entries[c->count];
+        if (cache_build(catalog_at(i), ctx, e, err, err_size))
             goto fail;
         c->count++;
+        if (cache_prepare(e)) {
+            snprintf(err, err_size, "out of memory");
+            goto fail;
+        }
     }
     run_ctx_free(ctx);
     return c;
@@ -552,50 +605,26 @@ fail:
     return NULL;
 }
 
+static const sim_cache_entry *cache_find(const sim_cache *c, const char *name)
+{
+    if (!c || !name)
+        return NULL;
+    for (size_t i = 0; i < c->count; i++)
+        if (strcmp(c->entries[i].name, name) == 0)
+            return &c->entries[i];
+    return NULL;
+}
+
 int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, size_t *len,
                      const char **etag)
 {
-    if (!c || !name)
+    const sim_cache_entry *e = cache_find(c, name);
+    if (!e)
         return -1;
-    for (size_t i = 0; i < c->count; i++) {
-        if (strcmp(c->entries[i].name, name) == 0) {
-            *body = c->entries[i].body;
-            *len = c->entries[i].len;
-            *etag = c->entries[i].etag;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* RFC 9110 §13.1.2 If-None-Match: "*" or a list of entity tags, compared weakly. */
-static bool etag_listed(const char *header, const char *etag)
-{
-    const char *p = header;
-    size_t want = strlen(etag);
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (*p == '*')
-            return true;
-        if (p[0] == 'W' && p[1] == '/')
-            p += 2;
-        const char *end = p;
-        if (*end == '"') {
-            end = strchr(end + 1, '"');
-            if (!end)
-                return false;
-            end++;
-        } else {
-            end += strcspn(end, ", \t");
-        }
-        if ((size_t)(end - p) == want && strncmp(p, etag, want) == 0)
-            return true;
-        if (end == p)
-            break;
-        p = end;
-    }
-    return false;
+    *body = e->body;
+    *len = e->len;
+    *etag = e->etag;
+    return 0;
 }
 
 void api_simulations_get(const http_request *req, http_response *res)
@@ -607,42 +636,43 @@ void api_simulations_get(const http_request *req, http_response *res)
                      "to run your own scenario, POST it to /api/v1/simulations");
         return;
     }
-    const char *body, *etag;
-    size_t len;
-    sim_cache_entry fresh = {0};
     const sim_cache *cache = req->app ? req->app->sim_cache : NULL;
-    if (!cache) {
-        /* no cache was built (unit tests, or a server started without one): compute now */
-        const catalog_entry *e = catalog_find(name);
-        run_ctx *ctx = e ? run_ctx_new() : NULL;
+    const sim_cache_entry *e = cache_find(cache, name);
+    sim_cache_entry fresh = {0};
+    const catalog_entry *ce = cache ? NULL : catalog_find(name);
+    if (ce) {
+        /* no cache was built (a handler called without a server): compute now */
+        run_ctx *ctx = run_ctx_new();
         char err[300] = "out of memory";
-        int rc = ctx ? cache_build(e, ctx, &fresh, err, sizeof err) : -1;
+        int rc = ctx ? cache_build(ce, ctx, &fresh, err, sizeof err) : -1;
         run_ctx_free(ctx);
-        if (e && rc) {
+        if (rc) {
             http_problem(res, 500, NULL, err);
             return;
         }
+        e = &fresh;
     }
-    if (cache ? sim_cache_lookup(cache, name, &body, &len, &etag) != 0 : !fresh.body) {
+    if (!e) {
         char detail[200];
         snprintf(detail, sizeof detail,
                  "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
         http_problem(res, 404, NULL, detail);
         return;
     }
-    if (!cache) {
-        body = fresh.body;
-        len = fresh.len;
-        etag = fresh.etag;
+    bool gz = e->gz && gzip_accepted(http_header(req, "Accept-Encoding"));
+    bool fresh_enough =
+        http_etag_listed(http_header(req, "If-None-Match"), gz ? e->etag_gz : e->etag);
+    if (e->ok) {
+        http_send_prepared(res, fresh_enough ? (gz ? e->not_modified_gz : e->not_modified)
+                                             : (gz ? e->ok_gz : e->ok));
+        return;
     }
-    const char *inm = http_header(req, "If-None-Match");
-    if (inm && etag_listed(inm, etag))
+    /* the uncached path: the server codes the body per request */
+    if (fresh_enough)
         http_static_body(res, 304, "application/json", "", 0);
-    else if (cache)
-        http_static_body(res, 200, "application/json", body, len);
     else
-        http_text(res, 200, "application/json", body, len);
-    http_set_header(res, "ETag", etag);
-    http_set_header(res, "Cache-Control", "public, max-age=3600");
+        http_text(res, 200, "application/json", e->body, e->len);
+    http_set_header(res, "ETag", e->etag);
+    http_set_header(res, "Cache-Control", CACHE_CONTROL);
     free(fresh.body);
 }

@@ -239,3 +239,39 @@ bool http_require_json(const http_request *req, http_response *res)
     http_problem(res, 415, NULL, "Content-Type must be application/json for this endpoint");
     return false;
 }
+
+/* Weak comparison (RFC 9110 §8.8.3.2): opaque tags equal, W/ ignored on either side. */
+bool http_etag_listed(const char *if_none_match, const char *etag)
+{
+    if (!if_none_match || !etag)
+        return false;
+    if (etag[0] == 'W' && etag[1] == '/')
+        etag += 2;
+    size_t want = strlen(etag);
+    const char *p = if_none_match;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        const char *end = p;
+        if (*end == '"') {
+            end = strchr(end + 1, '"');
+            if (!end)
+                return false;
+            end++;
+        } else {
+            end += strcspn(end, ", \t");
+        }
+        if ((size_t)(end - p) == want && strncmp(p, etag, want) == 0)
+            return true;
+        if (end == p)
+            break;
+        p = end;
+    }
+    return false;
+}

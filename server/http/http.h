@@ -31,7 +31,8 @@ typedef struct http_request {
     size_t param_count;
     struct app *app;
     void *conn;            /* opaque: for http_query / http_header / http_cookie */
-    const char *client_ip; /* textual peer address */
+    const char *client_ip; /* textual peer address (the server computes it once per
+                            * connection, not per request) */
     void *deferral;        /* Added (T). opaque, for http_defer; NULL: cannot defer */
 } http_request;
 
@@ -53,6 +54,9 @@ typedef struct http_response {
      * (in-memory static files, precomputed caches): served without a copy. Set it with
      * http_static_body; when non-NULL `body` must be NULL. */
     const char *static_body;
+    /* Added (P): a prepared response (http_send_prepared) sent as it is; status,
+     * content_type, static_body and body_len mirror it for the access log and metrics. */
+    const struct http_prepared *prepared;
 } http_response;
 
 /* Adds (or appends another) response header; copies both strings. Returns 0, or -1 when
@@ -80,6 +84,29 @@ void http_problem_json(http_response *res, int status, const char *type, const c
  * stopped (e.g. memory owned by app services). No copy is made. */
 void http_static_body(http_response *res, int status, const char *content_type, const char *body,
                       size_t len);
+
+/* Added (P). Prepared responses: a fixed status (200..399), Content-Type, borrowed body and
+ * headers, turned into a wire response once (security headers, Vary included) and then
+ * sent by every request that uses it without per-request allocation or header building —
+ * for bodies that never change while the server runs (static files, built-in traces).
+ *   - http_prepared_new: `headers` is NULL or a NULL-terminated list of name, value pairs
+ *     (copied). The body is borrowed: it must outlive the prepared response. Returns NULL
+ *     when out of memory or for a status outside 200..399 (an error body gets its
+ *     `instance` per request, so it cannot be prepared).
+ *   - http_prepared_free: only after the server has stopped (in-flight responses share
+ *     it). NULL is a no-op.
+ *   - http_send_prepared: the handler's answer is `p` (borrowed; it must outlive the
+ *     server). The server applies no content coding to it: prepare each variant and
+ *     choose in the handler. */
+typedef struct http_prepared http_prepared;
+http_prepared *http_prepared_new(int status, const char *content_type, const char *body, size_t len,
+                                 const char *const *headers);
+void http_prepared_free(http_prepared *p);
+void http_send_prepared(http_response *res, const http_prepared *p);
+
+/* Added (P). Does an If-None-Match header value list `etag` (RFC 9110 §13.1.2: "*" or a
+ * comma-separated list of entity tags, compared weakly)? NULL header → false. */
+bool http_etag_listed(const char *if_none_match, const char *etag);
 
 /* Added (H). For handlers that take a JSON body: returns true when the request's
  * Content-Type is application/json or application/<x>+json (parameters such as

@@ -2,12 +2,14 @@
  * metrics.c — lock-free counters and their Prometheus text rendering (see metrics.h).
  *
  * Owns: the counter arrays. Status codes are folded into a fixed list of slots (plus
- * "other") so every counter exists up front and counting is one atomic add.
+ * "other") so every counter exists up front and counting is one atomic add, on the
+ * calling thread's own stripe (../util/stripe.h) so worker threads share no cache line.
  * Does not: reset counters, or export anything but text.
  */
 #include "metrics.h"
 
 #include "../app.h"
+#include "../util/stripe.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -25,8 +27,10 @@ static const double BUCKETS[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                  0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 #define NBUCKET (sizeof BUCKETS / sizeof BUCKETS[0])
 
+/* One route's counters in one stripe (../util/stripe.h): a worker thread adds to its own
+ * stripe, /metrics adds the stripes up. */
 typedef struct route_counters {
-    atomic_ulong by_status[NSTATUS + 1];
+    _Alignas(STRIPE_LINE) atomic_ulong by_status[NSTATUS + 1];
     atomic_ulong bucket[NBUCKET + 1]; /* last: +Inf (non-cumulative storage) */
     atomic_ulong micros_sum;
 } route_counters;
@@ -34,7 +38,7 @@ typedef struct route_counters {
 struct metrics {
     const char *const *names;
     size_t route_count;
-    route_counters *routes; /* route_count + 1 ("none") */
+    route_counters *routes[STRIPE_COUNT]; /* each route_count + 1 ("none") */
     atomic_ulong simulations;
     atomic_long open_connections;
 };
@@ -44,17 +48,21 @@ metrics *metrics_new(const char *const *route_names, size_t route_count)
     metrics *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->routes = calloc(route_count + 1, sizeof *m->routes);
-    if (!m->routes) {
-        free(m);
-        return NULL;
-    }
-    for (size_t r = 0; r <= route_count; r++) {
-        for (size_t i = 0; i <= NSTATUS; i++)
-            atomic_init(&m->routes[r].by_status[i], 0);
-        for (size_t i = 0; i <= NBUCKET; i++)
-            atomic_init(&m->routes[r].bucket[i], 0);
-        atomic_init(&m->routes[r].micros_sum, 0);
+    for (size_t s = 0; s < STRIPE_COUNT; s++) {
+        size_t bytes = (route_count + 1) * sizeof(route_counters); /* a multiple of the line */
+        m->routes[s] = aligned_alloc(STRIPE_LINE, bytes);
+        if (!m->routes[s]) {
+            metrics_free(m);
+            return NULL;
+        }
+        for (size_t r = 0; r <= route_count; r++) {
+            route_counters *rc = &m->routes[s][r];
+            for (size_t i = 0; i <= NSTATUS; i++)
+                atomic_init(&rc->by_status[i], 0);
+            for (size_t i = 0; i <= NBUCKET; i++)
+                atomic_init(&rc->bucket[i], 0);
+            atomic_init(&rc->micros_sum, 0);
+        }
     }
     m->names = route_names;
     m->route_count = route_count;
@@ -67,7 +75,8 @@ void metrics_free(metrics *m)
 {
     if (!m)
         return;
-    free(m->routes);
+    for (size_t s = 0; s < STRIPE_COUNT; s++)
+        free(m->routes[s]);
     free(m);
 }
 
@@ -91,7 +100,7 @@ void metrics_observe_request(metrics *m, size_t route_index, int status, double 
         return;
     if (route_index > m->route_count)
         route_index = m->route_count;
-    route_counters *rc = &m->routes[route_index];
+    route_counters *rc = &m->routes[stripe_of_thread()][route_index];
     atomic_fetch_add_explicit(&rc->by_status[status_slot(status)], 1, memory_order_relaxed);
     size_t b = 0;
     while (b < NBUCKET && seconds > BUCKETS[b])
@@ -164,9 +173,10 @@ char *metrics_render(const metrics *m, size_t *len)
     tb_printf(&tb, "# HELP tcplab_http_requests_total HTTP requests answered, by route and "
                    "status.\n# TYPE tcplab_http_requests_total counter\n");
     for (size_t r = 0; r <= m->route_count; r++) {
-        const route_counters *rc = &m->routes[r];
         for (size_t i = 0; i <= NSTATUS; i++) {
-            unsigned long v = atomic_load_explicit(&rc->by_status[i], memory_order_relaxed);
+            unsigned long v = 0;
+            for (size_t s = 0; s < STRIPE_COUNT; s++)
+                v += atomic_load_explicit(&m->routes[s][r].by_status[i], memory_order_relaxed);
             if (!v)
                 continue;
             if (i == STATUS_OTHER)
@@ -181,11 +191,15 @@ char *metrics_render(const metrics *m, size_t *len)
                    "the request to the response being queued.\n"
                    "# TYPE tcplab_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= m->route_count; r++) {
-        const route_counters *rc = &m->routes[r];
         unsigned long cum = 0;
-        unsigned long counts[NBUCKET + 1];
-        for (size_t b = 0; b <= NBUCKET; b++)
-            counts[b] = atomic_load_explicit(&rc->bucket[b], memory_order_relaxed);
+        unsigned long counts[NBUCKET + 1] = {0};
+        unsigned long micros = 0;
+        for (size_t s = 0; s < STRIPE_COUNT; s++) {
+            const route_counters *rc = &m->routes[s][r];
+            for (size_t b = 0; b <= NBUCKET; b++)
+                counts[b] += atomic_load_explicit(&rc->bucket[b], memory_order_relaxed);
+            micros += atomic_load_explicit(&rc->micros_sum, memory_order_relaxed);
+        }
         unsigned long total = 0;
         for (size_t b = 0; b <= NBUCKET; b++)
             total += counts[b];
@@ -201,7 +215,7 @@ char *metrics_render(const metrics *m, size_t *len)
         tb_printf(&tb,
                   "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
                   name, total);
-        double sum = (double)atomic_load_explicit(&rc->micros_sum, memory_order_relaxed) / 1e6;
+        double sum = (double)micros / 1e6;
         tb_printf(&tb, "tcplab_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name, sum);
         tb_printf(&tb, "tcplab_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name,
                   total);

@@ -21,8 +21,10 @@
 #include "server.h"
 
 #include "../app.h"
+#include "../util/stripe.h"
 #include "gzip.h"
 #include "metrics.h"
+#include "response.h"
 #include "router.h"
 #include "static_files.h"
 
@@ -52,15 +54,17 @@ static const char PROBLEM_TYPE[] = "application/problem+json";
 /* A declared body this many times over the limit is refused without reading it. */
 #define DISCARD_FACTOR 16
 
-/* One open connection, as the request-head watchdog sees it (see "request-head deadline"
- * below). Linked into server.watch_head under watch_lock from MHD's NOTIFY_STARTED to its
- * NOTIFY_CLOSED; the connection's socket_context points to it. */
+/* One open connection: its peer address (looked up once, not per request) and what the
+ * request-head watchdog sees of it (see "request-head deadline" below). The connection's
+ * socket_context points to it from MHD's NOTIFY_STARTED to its NOTIFY_CLOSED; while the
+ * deadline is on it is also linked into server.watch_head under watch_lock. */
 typedef struct conn_watch {
     struct conn_watch *prev, *next;
-    int fd;              /* the connection's socket; valid while linked (see below) */
-    atomic_llong due_ms; /* monotonic ms by which a complete request head is due; 0: none */
-    bool cut;            /* the watchdog has shut it down */
-    char ip[INET6_ADDRSTRLEN];
+    int fd;                    /* the connection's socket; valid while linked (see below) */
+    atomic_llong due_ms;       /* monotonic ms by which a complete request head is due; 0: none */
+    bool cut;                  /* the watchdog has shut it down */
+    bool linked;               /* in the watch list (the deadline is on) */
+    char ip[INET6_ADDRSTRLEN]; /* the peer's address, for http_request.client_ip */
 } conn_watch;
 
 /* A deferred response (http_defer), one per request context. `state` goes
@@ -82,7 +86,11 @@ struct server {
     server_options opt;
     int listen_fd;
     uint16_t port;
-    atomic_long in_flight;
+    /* requests begun and not completed, striped (../util/stripe.h): bumped twice per
+     * request by every worker, summed only by server_stop */
+    struct {
+        _Alignas(STRIPE_LINE) atomic_long n;
+    } in_flight[STRIPE_COUNT];
     atomic_long deferred; /* deferred requests not yet answered (server_stop waits) */
     atomic_int draining;  /* set by server_stop: answers close their connection */
     /* request-head deadline */
@@ -96,7 +104,8 @@ struct server {
 };
 
 typedef struct req_ctx {
-    struct timespec t0;
+    struct timespec t0; /* request line seen (monotonic) */
+    struct timespec t1; /* response queued (valid once `answered`) */
     char *body;
     size_t len, cap;
     int early_status; /* 413/400/...: answer on the final callback, body discarded */
@@ -174,17 +183,6 @@ void server_healthz(const http_request *req, http_response *res)
 
 /* ---- responses ----------------------------------------------------------------------- */
 
-static void response_cleanup(http_response *res)
-{
-    free(res->body);
-    res->body = NULL;
-    for (size_t i = 0; i < res->header_count; i++) {
-        free(res->header_names[i]);
-        free(res->header_values[i]);
-    }
-    res->header_count = 0;
-}
-
 /* Adds "instance": path to a problem body the handler built (RFC 9457). */
 static void add_instance(http_response *res, const char *path)
 {
@@ -216,34 +214,6 @@ static void add_instance(http_response *res, const char *path)
 
 /* ---- content coding (gzip.h) ---------------------------------------------------------- */
 
-/* Index of the handler-set header `name` (case-insensitive), or -1. */
-static int find_header(const http_response *res, const char *name)
-{
-    for (size_t i = 0; i < res->header_count; i++)
-        if (!strcasecmp(res->header_names[i], name))
-            return (int)i;
-    return -1;
-}
-
-/* Does the comma-separated header value list `token` (case-insensitive) or "*"? */
-static bool lists_token(const char *value, const char *token)
-{
-    size_t tl = strlen(token);
-    const char *p = value;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        size_t n = strcspn(p, ",");
-        size_t m = n;
-        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t'))
-            m--;
-        if ((m == tl && !strncasecmp(p, token, tl)) || (m == 1 && *p == '*'))
-            return true;
-        p += n;
-    }
-    return false;
-}
-
 /* gzip-encodes the body of `res` when the client allows it and it pays: a compressible
  * type (the caller checked), a status with a body (never a 304), at least GZIP_MIN_SIZE
  * bytes, no Content-Encoding set by the handler, and a smaller result. HEAD is compressed
@@ -261,7 +231,7 @@ static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const ch
         return;
     if (!gzip_accepted(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")))
         return;
-    int et = find_header(res, "ETag");
+    int et = response_find_header(res, "ETag");
     char *gz_etag = NULL;
     if (et >= 0) {
         char tag[160];
@@ -272,7 +242,7 @@ static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const ch
             return;
         const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
         bool safe = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-        if (st == 200 && safe && static_files_etag_matches(inm, gz_etag)) {
+        if (st == 200 && safe && http_etag_listed(inm, gz_etag)) {
             free(res->body);
             res->body = NULL;
             res->static_body = "";
@@ -336,73 +306,36 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
         response_cleanup(res);
         http_problem(res, 500, NULL, "the handler produced no response");
     }
-    if (res->status >= 400)
-        add_instance(res, path);
-    /* Vary: Accept-Encoding on every response whose type the server may compress, gzip or
-     * not (a cache must not hand one client's coding to another), merged into the
-     * handler's own Vary. */
-    bool handler_coded = find_header(res, "Content-Encoding") >= 0;
-    bool vary_ae = handler_coded;
-    if (gzip_compressible_type(res->content_type)) {
-        vary_ae = true;
-        if (!handler_coded)
-            maybe_gzip(conn, res, method);
-    }
-
+    bool close = atomic_load_explicit(&srv->draining, memory_order_relaxed) != 0;
     struct MHD_Response *r;
-    if (res->body) {
-        r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_FREE);
-        if (r)
-            res->body = NULL; /* MHD owns it now */
+    if (res->prepared && !close) {
+        r = response_prepared_mhd(res->prepared); /* shared: no reference of our own */
     } else {
-        r = MHD_create_response_from_buffer(res->static_body ? res->body_len : 0,
-                                            (void *)(res->static_body ? res->static_body : ""),
-                                            MHD_RESPMEM_PERSISTENT);
-    }
-    if (!r) {
-        response_cleanup(res);
-        return MHD_NO;
-    }
-    if (res->content_type)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    if (res->content_type && !strncasecmp(res->content_type, "text/html", 9))
-        MHD_add_response_header(r, "Content-Security-Policy", server_csp);
-    if (allow)
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    if (atomic_load_explicit(&srv->draining, memory_order_relaxed))
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    for (size_t i = 0; i < res->header_count; i++) {
-        const char *name = res->header_names[i], *value = res->header_values[i];
-        if (vary_ae && !strcasecmp(name, "Vary")) {
-            vary_ae = false; /* handled here, on the first Vary */
-            if (!lists_token(value, "Accept-Encoding")) {
-                char merged[256];
-                if ((size_t)snprintf(merged, sizeof merged, "%s, Accept-Encoding", value) <
-                    sizeof merged) {
-                    MHD_add_response_header(r, name, merged);
-                    continue;
-                }
-                MHD_add_response_header(r, name, "Accept-Encoding"); /* a second Vary line */
-            }
+        if (res->prepared)
+            response_unprepare(res); /* it must close the connection: an own copy */
+        if (res->status >= 400)
+            add_instance(res, path);
+        if (response_find_header(res, "Content-Encoding") < 0 &&
+            gzip_compressible_type(res->content_type))
+            maybe_gzip(conn, res, method);
+        r = response_to_mhd(res, allow, close);
+        if (!r) {
+            response_cleanup(res);
+            return MHD_NO;
         }
-        MHD_add_response_header(r, name, value);
     }
-    if (vary_ae)
-        MHD_add_response_header(r, "Vary", "Accept-Encoding");
 
     ctx->status = res->status;
     ctx->bytes = res->body_len;
     ctx->answered = true;
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)res->status, r);
-    MHD_destroy_response(r);
+    if (!res->prepared) /* a prepared response's reference stays with its owner */
+        MHD_destroy_response(r);
     response_cleanup(res);
 
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long micros = (long)(t1.tv_sec - ctx->t0.tv_sec) * 1000000L +
-                  (long)(t1.tv_nsec - ctx->t0.tv_nsec) / 1000L;
+    clock_gettime(CLOCK_MONOTONIC, &ctx->t1);
+    long micros = (long)(ctx->t1.tv_sec - ctx->t0.tv_sec) * 1000000L +
+                  (long)(ctx->t1.tv_nsec - ctx->t0.tv_nsec) / 1000L;
     metrics_observe_request(srv->app->metrics, ctx->route_index, ctx->status, (double)micros / 1e6);
     if (!srv->opt.quiet)
         access_log(method, path, ctx->status, ctx->bytes, micros);
@@ -511,11 +444,16 @@ static const char *client_ip(struct MHD_Connection *conn, char *buf, size_t size
  * that connection's open socket — it cannot have been closed and reused for another
  * connection. MHD's struct MHD_Connection itself is never touched from the watchdog. */
 
+static long long ms_of(const struct timespec *ts)
+{
+    return (long long)ts->tv_sec * 1000LL + ts->tv_nsec / 1000000L;
+}
+
 static long long now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
+    return ms_of(&ts);
 }
 
 static conn_watch *watch_of(struct MHD_Connection *conn)
@@ -690,6 +628,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
         ok = send_response(srv, conn, ctx, &res, method, url, m.allow);
     } else {
         char ip[INET6_ADDRSTRLEN];
+        const conn_watch *w = watch_of(conn);
         http_request req;
         memset(&req, 0, sizeof req);
         req.method = method;
@@ -701,7 +640,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
         req.param_count = m.param_count;
         req.app = srv->app;
         req.conn = conn;
-        req.client_ip = client_ip(conn, ip, sizeof ip);
+        req.client_ip = w ? w->ip : client_ip(conn, ip, sizeof ip);
         ctx->defer.srv = srv;
         ctx->defer.conn = conn;
         req.deferral = &ctx->defer;
@@ -771,19 +710,21 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     server *srv = cls;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (srv->head_timeout_ms)
-        watch_set_due(watch_of(conn), now_ms() + srv->head_timeout_ms, true);
+        watch_set_due(watch_of(conn), ms_of(&t0) + srv->head_timeout_ms, true);
     req_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
-    clock_gettime(CLOCK_MONOTONIC, &ctx->t0);
+    ctx->t0 = t0;
     ctx->route_index = http_route_count;
     atomic_init(&ctx->defer.state, DEFER_NONE);
     size_t path_len = uri ? strcspn(uri, "?") : 0;
     for (size_t i = 0; i + 2 < path_len; i++)
         if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
             ctx->raw_nul = true;
-    atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&srv->in_flight[stripe_of_thread()].n, 1, memory_order_relaxed);
     return ctx;
 }
 
@@ -792,11 +733,12 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 {
     (void)toe;
     server *srv = cls;
+    req_ctx *ctx = *con_cls;
     if (srv->head_timeout_ms)
         watch_set_due(watch_of(conn),
-                      now_ms() + (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms,
+                      (ctx && ctx->answered ? ms_of(&ctx->t1) : now_ms()) +
+                          (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms,
                       false);
-    req_ctx *ctx = *con_cls;
     if (!ctx)
         return;
     *con_cls = NULL;
@@ -805,7 +747,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     response_cleanup(&ctx->defer.res);
     free(ctx->body);
     free(ctx);
-    atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&srv->in_flight[stripe_of_thread()].n, 1, memory_order_relaxed);
 }
 
 static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -815,35 +757,39 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         metrics_connection_opened(srv->app->metrics);
         const union MHD_ConnectionInfo *ci =
-            srv->head_timeout_ms ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD)
-                                 : NULL;
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         conn_watch *w = ci ? calloc(1, sizeof *w) : NULL;
-        if (!w) /* off, or out of memory: this connection has only the idle timeout */
+        if (!w) /* out of memory: no deadline, and the address is looked up per request */
             return;
         w->fd = ci->connect_fd;
-        atomic_init(&w->due_ms, now_ms() + srv->head_timeout_ms);
         client_ip(conn, w->ip, sizeof w->ip);
+        *socket_context = w;
+        if (!srv->head_timeout_ms)
+            return; /* off: the watch only carries the address */
+        atomic_init(&w->due_ms, now_ms() + srv->head_timeout_ms);
         pthread_mutex_lock(&srv->watch_lock);
         w->next = srv->watch_head;
         if (w->next)
             w->next->prev = w;
         srv->watch_head = w;
+        w->linked = true;
         pthread_mutex_unlock(&srv->watch_lock);
-        *socket_context = w;
     } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         metrics_connection_closed(srv->app->metrics);
         conn_watch *w = *socket_context;
         if (!w)
             return;
         /* MHD closes the socket only after this returns (see the deadline notes above) */
-        pthread_mutex_lock(&srv->watch_lock);
-        if (w->prev)
-            w->prev->next = w->next;
-        else
-            srv->watch_head = w->next;
-        if (w->next)
-            w->next->prev = w->prev;
-        pthread_mutex_unlock(&srv->watch_lock);
+        if (w->linked) {
+            pthread_mutex_lock(&srv->watch_lock);
+            if (w->prev)
+                w->prev->next = w->next;
+            else
+                srv->watch_head = w->next;
+            if (w->next)
+                w->next->prev = w->prev;
+            pthread_mutex_unlock(&srv->watch_lock);
+        }
         *socket_context = NULL;
         free(w);
     }
@@ -924,7 +870,10 @@ static void server_free_sync(server *srv)
 
 server *server_start(struct app *a, const server_options *opt, char *err, size_t err_size)
 {
-    server *srv = calloc(1, sizeof *srv);
+    server *srv =
+        aligned_alloc(STRIPE_LINE, (sizeof *srv + STRIPE_LINE - 1) / STRIPE_LINE * STRIPE_LINE);
+    if (srv)
+        memset(srv, 0, sizeof *srv);
     if (!srv) {
         snprintf(err, err_size, "out of memory");
         return NULL;
@@ -949,7 +898,8 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
      * of every open connection, so this sets the RSS per keep-alive connection. */
     if (!srv->opt.conn_memory)
         srv->opt.conn_memory = 16 * 1024;
-    atomic_init(&srv->in_flight, 0);
+    for (unsigned i = 0; i < STRIPE_COUNT; i++)
+        atomic_init(&srv->in_flight[i].n, 0);
     atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
     if (head_timeout_from_env(&srv->head_timeout_ms, err, err_size) != 0) {
@@ -1022,7 +972,10 @@ void server_stop(server *s, unsigned grace_ms)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     for (unsigned waited = 0; waited < grace_ms; waited += 10) {
-        if (atomic_load_explicit(&s->in_flight, memory_order_relaxed) <= 0)
+        long in_flight = 0;
+        for (unsigned i = 0; i < STRIPE_COUNT; i++)
+            in_flight += atomic_load_explicit(&s->in_flight[i].n, memory_order_relaxed);
+        if (in_flight <= 0)
             break;
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);

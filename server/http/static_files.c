@@ -220,6 +220,30 @@ static int walk(static_files *sf, const char *abs, const char *rel, int depth, c
     return rc;
 }
 
+/* The prepared responses of a loaded file: 200 and 304 for each variant it has. The
+ * compressible types say Vary: Accept-Encoding on all of them, 304 included. 0, or -1. */
+static int prepare_file(static_file *f)
+{
+    const char *vary = gzip_compressible_type(f->mime) ? "Vary" : NULL;
+    const char *const plain[] = {
+        "ETag", f->etag, "Cache-Control", f->cache_control, vary, "Accept-Encoding", NULL};
+    f->ok = http_prepared_new(200, f->mime, f->data, f->size, plain);
+    f->not_modified = http_prepared_new(304, NULL, "", 0, plain);
+    if (!f->ok || !f->not_modified)
+        return -1;
+    if (!f->gz)
+        return 0;
+    const char *const coded[] = {"ETag", f->etag_gz,        "Cache-Control",    f->cache_control,
+                                 "Vary", "Accept-Encoding", "Content-Encoding", "gzip",
+                                 NULL};
+    f->ok_gz = http_prepared_new(200, f->mime, f->gz, f->gz_size, coded);
+    f->not_modified_gz =
+        http_prepared_new(304, NULL, "", 0,
+                          (const char *const[]){"ETag", f->etag_gz, "Cache-Control",
+                                                f->cache_control, "Vary", "Accept-Encoding", NULL});
+    return f->ok_gz && f->not_modified_gz ? 0 : -1;
+}
+
 static int cmp_files(const void *a, const void *b)
 {
     return strcmp(((const static_file *)a)->path, ((const static_file *)b)->path);
@@ -249,6 +273,13 @@ static_files *static_files_load(const char *dir, char *err, size_t err_size)
     }
     if (sf->count)
         qsort(sf->files, sf->count, sizeof *sf->files, cmp_files);
+    for (size_t i = 0; i < sf->count; i++) {
+        if (prepare_file(&sf->files[i]) != 0) {
+            snprintf(err, err_size, "out of memory preparing static file %s", sf->files[i].path);
+            static_files_free(sf);
+            return NULL;
+        }
+    }
     return sf;
 }
 
@@ -260,6 +291,10 @@ void static_files_free(static_files *sf)
         free(sf->files[i].path);
         free(sf->files[i].data);
         free(sf->files[i].gz);
+        http_prepared_free(sf->files[i].ok);
+        http_prepared_free(sf->files[i].ok_gz);
+        http_prepared_free(sf->files[i].not_modified);
+        http_prepared_free(sf->files[i].not_modified_gz);
     }
     free(sf->files);
     free(sf);
@@ -288,31 +323,6 @@ const static_file *static_files_find(const static_files *sf, const char *rel)
     return NULL;
 }
 
-int static_files_etag_matches(const char *inm, const char *etag)
-{
-    if (!inm)
-        return 0;
-    size_t elen = strlen(etag);
-    const char *p = inm;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (!*p)
-            break;
-        if (*p == '*')
-            return 1;
-        if (p[0] == 'W' && p[1] == '/')
-            p += 2;
-        size_t len = strcspn(p, ",");
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len == elen && !strncmp(p, etag, len))
-            return 1;
-        p += strcspn(p, ",");
-    }
-    return 0;
-}
-
 void static_files_handler(const http_request *req, http_response *res)
 {
     const static_files *sf = req->app ? req->app->static_files : NULL;
@@ -321,19 +331,15 @@ void static_files_handler(const http_request *req, http_response *res)
         http_problem(res, 404, NULL, "no such static file");
         return;
     }
+    static_files_send(req, res, f);
+}
+
+void static_files_send(const http_request *req, http_response *res, const static_file *f)
+{
     /* HEAD chooses like GET: the variant costs nothing here, and the headers then match */
     bool gz = f->gz && gzip_accepted(http_header(req, "Accept-Encoding"));
-    const char *etag = gz ? f->etag_gz : f->etag;
-    if (static_files_etag_matches(http_header(req, "If-None-Match"), etag)) {
-        http_static_body(res, 304, NULL, "", 0);
-    } else if (gz) {
-        http_static_body(res, 200, f->mime, f->gz, f->gz_size);
-        http_set_header(res, "Content-Encoding", "gzip");
-    } else {
-        http_static_body(res, 200, f->mime, f->data, f->size);
-    }
-    http_set_header(res, "ETag", etag);
-    http_set_header(res, "Cache-Control", f->cache_control);
-    if (gzip_compressible_type(f->mime))
-        http_set_header(res, "Vary", "Accept-Encoding");
+    if (http_etag_listed(http_header(req, "If-None-Match"), gz ? f->etag_gz : f->etag))
+        http_send_prepared(res, gz ? f->not_modified_gz : f->not_modified);
+    else
+        http_send_prepared(res, gz ? f->ok_gz : f->ok);
 }

@@ -30,6 +30,9 @@ typedef struct static_file {
     char *gz;
     size_t gz_size;
     char etag_gz[44];
+    /* Added (P): the prepared responses: 200 and 304 for the identity body and, when there
+     * is one, the gzip variant (NULL otherwise). */
+    http_prepared *ok, *not_modified, *ok_gz, *not_modified_gz;
 } static_file;
 
 /* Total bytes the set may hold. */
@@ -44,13 +47,14 @@ void static_files_free(static_files *sf);
 const static_file *static_files_find(const static_files *sf, const char *rel);
 size_t static_files_count(const static_files *sf);
 
-/* Does an If-None-Match header value match `etag`? (weak comparison, "*" matches) */
-int static_files_etag_matches(const char *if_none_match, const char *etag);
-
 /* GET /static/{path*} (uses req->app->static_files). Serves the gzip variant (with
  * Content-Encoding: gzip and its own ETag) when the file has one and Accept-Encoding allows
  * gzip; If-None-Match is compared with the ETag of the variant chosen. Compressible types
  * get Vary: Accept-Encoding, on 304 too. */
 void static_files_handler(const http_request *req, http_response *res);
+
+/* Added (P). Answers `req` with file `f` exactly as static_files_handler does (variant by
+ * Accept-Encoding, 304 by If-None-Match), for routes that serve one known file. */
+void static_files_send(const http_request *req, http_response *res, const static_file *f);
 
 #endif

@@ -109,32 +109,6 @@ static uint64_t fnv1a(const char *s, size_t n)
     return h;
 }
 
-/* Does an If-None-Match value list `etag` (or "*")? Weak comparison. */
-static bool etag_listed(const char *inm, const char *etag)
-{
-    if (!inm)
-        return false;
-    const char *p = inm;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (!*p)
-            break;
-        if (*p == '*')
-            return true;
-        if (!strncmp(p, "W/", 2))
-            p += 2;
-        size_t n = strcspn(p, ",");
-        size_t m = n;
-        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t'))
-            m--;
-        if (m == strlen(etag) && !memcmp(p, etag, m))
-            return true;
-        p += n;
-    }
-    return false;
-}
-
 /* Sends a rendered page (takes ownership of `html`; NULL → 500). */
 static void send_page(const http_request *req, http_response *res, int status, char *html,
                       const char *locale, bool remember)
@@ -155,7 +129,7 @@ static void send_page(const http_request *req, http_response *res, int status, c
     }
     if (status == 200) {
         http_set_header(res, "ETag", etag);
-        if (etag_listed(http_header(req, "If-None-Match"), etag)) {
+        if (http_etag_listed(http_header(req, "If-None-Match"), etag)) {
             free(html);
             http_text(res, 304, HTML_TYPE, "", 0);
             return;

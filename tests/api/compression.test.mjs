@@ -1,5 +1,5 @@
 // tests/api/compression.test.mjs — gzip content coding (server/http/gzip.c, server.c,
-// static_files.c): negotiation by Accept-Encoding q-values, Vary, bodies that decompress to
+// static_files.c, the built-in trace cache of api_simulations.c): negotiation by Accept-Encoding q-values, Vary, bodies that decompress to
 // the identity body, one ETag per coding with working 304s, HEAD, and the page-weight budget
 // of the issue: a lesson page with its /static/ assets stays under 150 KB on the wire.
 // Raw bytes are read with node:http (no automatic decompression, unlike fetch).
@@ -162,6 +162,52 @@ test('dynamic pages: the gzip body gets its own ETag and revalidates with it', a
   const r3 = await raw('/lessons/time-wait', { 'If-None-Match': etGz });
   assert.equal(r3.status, 200, 'the gzip tag does not validate the identity body');
   assert.equal(r3.headers['content-encoding'], undefined);
+});
+
+test('cached built-in traces: compressed once at start, own ETag, 304 per encoding', async () => {
+  const path = '/api/v1/simulations?scenario=handshake-and-close';
+  const plain = await raw(path);
+  const gz = await raw(path, GZ);
+  assert.equal(plain.status, 200);
+  assert.equal(gz.status, 200);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.deepEqual(zlib.gunzipSync(gz.body), plain.body);
+  assert.ok(gz.body.length < plain.body.length / 4, `gzip ${gz.body.length} of ${plain.body.length} bytes`);
+  for (const r of [plain, gz]) {
+    assert.equal(r.headers['cache-control'], 'public, max-age=3600');
+    assert.match(r.headers['content-type'], /^application\/json/);
+    assert.ok(varyList(r).includes('accept-encoding'));
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  }
+  const etPlain = plain.headers.etag;
+  const etGz = gz.headers.etag;
+  assert.match(etPlain, /^"[0-9a-f]{16}"$/);
+  assert.equal(etGz, etPlain.slice(0, -1) + '-gz"');
+  // the same bytes every time (served from memory, not recompressed)
+  assert.deepEqual((await raw(path, GZ)).body, gz.body);
+
+  const r1 = await raw(path, { ...GZ, 'If-None-Match': etGz });
+  assert.equal(r1.status, 304);
+  assert.equal(r1.headers.etag, etGz);
+  assert.equal(r1.headers['content-encoding'], undefined);
+  assert.equal(r1.body.length, 0);
+  assert.ok(varyList(r1).includes('accept-encoding'));
+  const r2 = await raw(path, { 'If-None-Match': `W/${etPlain}` });
+  assert.equal(r2.status, 304);
+  assert.equal(r2.headers.etag, etPlain);
+  const r3 = await raw(path, { ...GZ, 'If-None-Match': etPlain });
+  assert.equal(r3.status, 200, 'the identity tag does not validate the gzip body');
+  assert.equal(r3.headers['content-encoding'], 'gzip');
+  const r4 = await raw(path, { 'If-None-Match': etGz });
+  assert.equal(r4.status, 200, 'the gzip tag does not validate the identity body');
+  assert.deepEqual(r4.body, plain.body);
+
+  const head = await raw(path, GZ, 'HEAD');
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal(head.headers['content-length'], String(gz.body.length));
+  assert.equal(head.headers.etag, etGz);
 });
 
 test('HEAD: no body, but the same coding, length and ETag as GET', async () => {

@@ -1,16 +1,20 @@
 /*
  * test_http.c — unit tests of the HTTP core without a socket: path validation, route
  * matching (captures, wildcard, 405 Allow, HEAD), response helpers (problem+json),
- * If-None-Match matching, the static set's allow-list, and the metrics text.
+ * If-None-Match matching, prepared responses, the static set's allow-list, the metrics text
+ * and its per-thread stripes.
  */
 #include "testlib.h"
 
 #include "../../server/http/http.h"
 #include "../../server/http/metrics.h"
+#include "../../server/http/response.h"
 #include "../../server/http/router.h"
 #include "../../server/http/static_files.h"
+#include "../../server/util/stripe.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -193,14 +197,59 @@ TEST(http_json_and_require_json)
 TEST(http_if_none_match)
 {
     const char *tag = "\"abc123\"";
-    CHECK(static_files_etag_matches("\"abc123\"", tag));
-    CHECK(static_files_etag_matches("W/\"abc123\"", tag));
-    CHECK(static_files_etag_matches("\"x\", \"abc123\"", tag));
-    CHECK(static_files_etag_matches("*", tag));
-    CHECK(!static_files_etag_matches("\"abc12\"", tag));
-    CHECK(!static_files_etag_matches("abc123", tag));
-    CHECK(!static_files_etag_matches("", tag));
-    CHECK(!static_files_etag_matches(NULL, tag));
+    CHECK(http_etag_listed("\"abc123\"", tag));
+    CHECK(http_etag_listed("W/\"abc123\"", tag));
+    CHECK(http_etag_listed("\"x\", \"abc123\"", tag));
+    CHECK(http_etag_listed("*", tag));
+    CHECK(!http_etag_listed("\"abc12\"", tag));
+    CHECK(!http_etag_listed("abc123", tag));
+    CHECK(!http_etag_listed("", tag));
+    CHECK(!http_etag_listed(NULL, tag));
+    /* weak comparison: W/ ignored on the tag side too; quoted tags may hold commas */
+    CHECK(http_etag_listed("\"abc123\"", "W/\"abc123\""));
+    CHECK(http_etag_listed("\"a,b\", \"abc123\"", tag));
+    CHECK(!http_etag_listed("\"abc123", tag)); /* unterminated */
+}
+
+TEST(http_prepared_responses)
+{
+    /* an error status cannot be prepared (its problem body gets an instance per request) */
+    CHECK(http_prepared_new(404, "text/plain", "x", 1, NULL) == NULL);
+    CHECK(http_prepared_new(199, "text/plain", "x", 1, NULL) == NULL);
+    /* a name without a value is refused, and nothing leaks */
+    const char *const odd[] = {"ETag", NULL};
+    CHECK(http_prepared_new(200, "text/plain", "x", 1, odd) == NULL);
+    static const char body[] = "hello";
+    const char *const headers[] = {"ETag", "\"h\"", "Cache-Control", "no-cache", NULL};
+    http_prepared *p = http_prepared_new(200, "text/plain", body, 5, headers);
+    CHECK(p != NULL);
+    if (p) {
+        http_response res;
+        memset(&res, 0, sizeof res);
+        http_set_header(&res, "X-Dropped", "1"); /* the prepared response is the whole answer */
+        http_send_prepared(&res, p);
+        CHECK(res.prepared == p);
+        CHECK_EQ_INT(res.status, 200);
+        CHECK_EQ_INT(res.body_len, 5);
+        CHECK(res.static_body == body);
+        CHECK(res.body == NULL);
+        CHECK_EQ_INT(res.header_count, 0);
+        /* while draining the server sends an own copy (it adds Connection: close) */
+        CHECK_EQ_INT(response_unprepare(&res), 0);
+        CHECK(res.prepared == NULL);
+        CHECK(res.static_body == body);
+        CHECK_EQ_INT(res.status, 200);
+        CHECK_EQ_INT(res.header_count, 2);
+        CHECK_EQ_STR(res.header_names[1], "Cache-Control");
+        CHECK_EQ_STR(res.header_values[0], "\"h\"");
+        response_cleanup(&res);
+        CHECK_EQ_INT(res.header_count, 0);
+    }
+    http_prepared *nm = http_prepared_new(304, NULL, NULL, 0, headers);
+    CHECK(nm != NULL);
+    http_prepared_free(p);
+    http_prepared_free(nm);
+    http_prepared_free(NULL);
 }
 
 static void write_file(const char *dir, const char *name, const char *text)
@@ -302,4 +351,58 @@ TEST(http_metrics_text)
     metrics_free(m);
     metrics_count_simulation(NULL);
     metrics_free(NULL);
+}
+
+typedef struct stripe_probe {
+    metrics *m;
+    unsigned first, again;
+} stripe_probe;
+
+static void *stripe_worker(void *arg)
+{
+    stripe_probe *p = arg;
+    p->first = stripe_of_thread();
+    for (int i = 0; i < 1000; i++)
+        metrics_observe_request(p->m, 0, 200, 0.0001);
+    p->again = stripe_of_thread();
+    return NULL;
+}
+
+TEST(http_metrics_stripes_add_up)
+{
+    static const char *const names[] = {"home"};
+    metrics *m = metrics_new(names, 1);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    enum { N = STRIPE_COUNT + 2 }; /* more threads than stripes: some share one */
+    pthread_t t[N];
+    stripe_probe probe[N];
+    for (int i = 0; i < N; i++) {
+        probe[i] = (stripe_probe){m, 99, 99};
+        CHECK_EQ_INT(pthread_create(&t[i], NULL, stripe_worker, &probe[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    unsigned used = 0;
+    for (int i = 0; i < N; i++) {
+        CHECK(probe[i].first < STRIPE_COUNT);
+        CHECK_EQ_INT(probe[i].first, probe[i].again); /* a thread keeps its stripe */
+        used |= 1u << probe[i].first;
+    }
+    CHECK_EQ_INT(used, (1u << STRIPE_COUNT) - 1); /* handed out round-robin: all in use */
+    size_t len = 0;
+    char *text = metrics_render(m, &len);
+    CHECK(text != NULL);
+    if (text) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "tcplab_http_requests_total{route=\"home\",status=\"200\"} %d\n", N * 1000);
+        CHECK(strstr(text, want) != NULL);
+        snprintf(want, sizeof want,
+                 "tcplab_http_request_duration_seconds_count{route=\"home\"} %d\n", N * 1000);
+        CHECK(strstr(text, want) != NULL);
+        free(text);
+    }
+    metrics_free(m);
 }

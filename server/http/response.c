@@ -1,0 +1,195 @@
+/*
+ * response.c — http_response → libmicrohttpd response, and prepared responses (contract in
+ * response.h and, for http_prepared_*, http.h).
+ *
+ * Owns: the headers on every response and struct http_prepared. A prepared response holds
+ * one MHD_Response built at start; MHD reference-counts it under its own lock, so worker
+ * threads queue it concurrently and nothing is allocated or copied per request.
+ * Does not: content coding, problem `instance`, queueing (server.c).
+ */
+#include "response.h"
+
+#include "gzip.h"
+#include "server.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct http_prepared {
+    struct MHD_Response *mhd;
+    int status;
+    const char *content_type; /* static string or NULL */
+    const char *body;         /* borrowed */
+    size_t len;
+    size_t header_count;
+    char *names[HTTP_MAX_HEADERS], *values[HTTP_MAX_HEADERS];
+};
+
+void response_cleanup(http_response *res)
+{
+    free(res->body);
+    res->body = NULL;
+    for (size_t i = 0; i < res->header_count; i++) {
+        free(res->header_names[i]);
+        free(res->header_values[i]);
+    }
+    res->header_count = 0;
+    res->prepared = NULL;
+}
+
+int response_find_header(const http_response *res, const char *name)
+{
+    for (size_t i = 0; i < res->header_count; i++)
+        if (!strcasecmp(res->header_names[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* Does the comma-separated header value list `token` (case-insensitive) or "*"? */
+static bool lists_token(const char *value, const char *token)
+{
+    size_t tl = strlen(token);
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t m = n;
+        while (m && (p[m - 1] == ' ' || p[m - 1] == '\t'))
+            m--;
+        if ((m == tl && !strncasecmp(p, token, tl)) || (m == 1 && *p == '*'))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+struct MHD_Response *response_to_mhd(http_response *res, const char *allow, bool close)
+{
+    struct MHD_Response *r;
+    if (res->body) {
+        r = MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_FREE);
+        if (r)
+            res->body = NULL; /* MHD owns it now */
+    } else {
+        r = MHD_create_response_from_buffer(res->static_body ? res->body_len : 0,
+                                            (void *)(res->static_body ? res->static_body : ""),
+                                            MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r)
+        return NULL;
+    /* Vary: Accept-Encoding on every response whose type the server may compress, gzip or
+     * not (a cache must not hand one client's coding to another), merged into the
+     * handler's own Vary. */
+    bool vary_ae = response_find_header(res, "Content-Encoding") >= 0 ||
+                   gzip_compressible_type(res->content_type);
+    if (res->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (res->content_type && !strncasecmp(res->content_type, "text/html", 9))
+        MHD_add_response_header(r, "Content-Security-Policy", server_csp);
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (close)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    for (size_t i = 0; i < res->header_count; i++) {
+        const char *name = res->header_names[i], *value = res->header_values[i];
+        if (vary_ae && !strcasecmp(name, "Vary")) {
+            vary_ae = false; /* handled here, on the first Vary */
+            if (!lists_token(value, "Accept-Encoding")) {
+                char merged[256];
+                if ((size_t)snprintf(merged, sizeof merged, "%s, Accept-Encoding", value) <
+                    sizeof merged) {
+                    MHD_add_response_header(r, name, merged);
+                    continue;
+                }
+                MHD_add_response_header(r, name, "Accept-Encoding"); /* a second Vary line */
+            }
+        }
+        MHD_add_response_header(r, name, value);
+    }
+    if (vary_ae)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    return r;
+}
+
+/* ---- prepared responses (http.h) ----------------------------------------------------------- */
+
+http_prepared *http_prepared_new(int status, const char *content_type, const char *body, size_t len,
+                                 const char *const *headers)
+{
+    if (status < 200 || status > 399)
+        return NULL;
+    http_prepared *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->status = status;
+    p->content_type = content_type;
+    p->body = body ? body : "";
+    p->len = body ? len : 0;
+    http_response tmp;
+    memset(&tmp, 0, sizeof tmp);
+    http_static_body(&tmp, status, content_type, p->body, p->len);
+    for (size_t i = 0; headers && headers[i]; i += 2) {
+        if (!headers[i + 1] || http_set_header(&tmp, headers[i], headers[i + 1]) != 0)
+            goto fail;
+    }
+    p->mhd = response_to_mhd(&tmp, NULL, false);
+    if (!p->mhd)
+        goto fail;
+    /* keep the handler-level headers for response_unprepare */
+    p->header_count = tmp.header_count;
+    memcpy(p->names, tmp.header_names, sizeof p->names);
+    memcpy(p->values, tmp.header_values, sizeof p->values);
+    return p;
+fail:
+    response_cleanup(&tmp);
+    free(p);
+    return NULL;
+}
+
+void http_prepared_free(http_prepared *p)
+{
+    if (!p)
+        return;
+    if (p->mhd)
+        MHD_destroy_response(p->mhd);
+    for (size_t i = 0; i < p->header_count; i++) {
+        free(p->names[i]);
+        free(p->values[i]);
+    }
+    free(p);
+}
+
+void http_send_prepared(http_response *res, const http_prepared *p)
+{
+    response_cleanup(res); /* the prepared response is the whole answer */
+    http_static_body(res, p->status, p->content_type, p->body, p->len);
+    res->prepared = p;
+}
+
+struct MHD_Response *response_prepared_mhd(const http_prepared *p)
+{
+    return p->mhd;
+}
+
+int response_unprepare(http_response *res)
+{
+    const http_prepared *p = res->prepared;
+    res->prepared = NULL;
+    if (!p)
+        return 0;
+    http_static_body(res, p->status, p->content_type, p->body, p->len);
+    for (size_t i = 0; i < p->header_count; i++) {
+        if (http_set_header(res, p->names[i], p->values[i]) != 0) {
+            response_cleanup(res);
+            http_problem(res, 500, NULL, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
