@@ -3,12 +3,13 @@
  *
  * Owns: the listening socket, MHD options (epoll thread pool, limits, idle timeout),
  * request policing before any handler runs (Transfer-Encoding, duplicate Content-Length,
- * body size, path validation), routing, turning an http_response into a wire response
- * (security headers, CSP on HTML, problem `instance`, gzip content coding with Vary and
- * per-coding ETags), the access log, request metrics, the request-head deadline against
- * slowloris (env TCPLAB_HEADER_TIMEOUT, seconds, default 10, 0: off), deferred responses
- * (http_defer: the connection is suspended until another thread finishes the answer),
- * and graceful shutdown. Also the http.h accessors that need MHD (query, header, cookie).
+ * body size, path validation), routing, queueing the wire response (built by response.c)
+ * after the per-request steps (problem `instance`, gzip content coding with Vary and
+ * per-coding ETags), the access log, request metrics, the request-head and request-body
+ * deadlines against slowloris (env TCPLAB_HEADER_TIMEOUT, default 10 s, and
+ * TCPLAB_BODY_TIMEOUT, default 30 s; seconds, 0: off), deferred responses (http_defer: the
+ * connection is suspended until another thread finishes the answer), and graceful
+ * shutdown. Also the http.h accessors that need MHD (query, header, cookie).
  *
  * Does not: know what any route means; open the store or any other service.
  *
@@ -55,17 +56,20 @@ static const char PROBLEM_TYPE[] = "application/problem+json";
 #define DISCARD_FACTOR 16
 
 /* One open connection: its peer address (looked up once, not per request) and what the
- * request-head watchdog sees of it (see "request-head deadline" below). The connection's
- * socket_context points to it from MHD's NOTIFY_STARTED to its NOTIFY_CLOSED; while the
- * deadline is on it is also linked into server.watch_head under watch_lock. */
+ * deadline watchdog sees of it (see "request-head and request-body deadlines" below). The
+ * connection's socket_context points to it from MHD's NOTIFY_STARTED to its NOTIFY_CLOSED; while
+ * the deadline is on it is also linked into server.watch_head under watch_lock. */
 typedef struct conn_watch {
     struct conn_watch *prev, *next;
     int fd;                    /* the connection's socket; valid while linked (see below) */
-    atomic_llong due_ms;       /* monotonic ms by which a complete request head is due; 0: none */
+    atomic_llong due_ms;       /* monotonic ms by which the head or body is due; 0: none */
+    atomic_int due_what;       /* WATCH_HEAD or WATCH_BODY: what is due (for the log line) */
     bool cut;                  /* the watchdog has shut it down */
     bool linked;               /* in the watch list (the deadline is on) */
     char ip[INET6_ADDRSTRLEN]; /* the peer's address, for http_request.client_ip */
 } conn_watch;
+
+enum { WATCH_HEAD, WATCH_BODY };
 
 /* A deferred response (http_defer), one per request context. `state` goes
  * NONE → PENDING (http_defer, in the handler) → SUSPENDED (on_complete has suspended the
@@ -95,6 +99,8 @@ struct server {
     atomic_int draining;  /* set by server_stop: answers close their connection */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
+    long long body_timeout_ms; /* request-body deadline; 0: off */
+    bool watching;             /* either deadline is on: watches are linked, watchdog runs */
     pthread_mutex_t watch_lock;
     pthread_cond_t watch_cv;
     conn_watch *watch_head;
@@ -113,6 +119,7 @@ typedef struct req_ctx {
     bool answered;
     bool started;       /* the access handler has seen this request */
     bool raw_nul;       /* the raw path had %00 (MHD's decoding truncates there) */
+    bool body_expected; /* the head announced a body (Content-Length > 0, or chunked) */
     size_t route_index; /* http_route_count: none */
     int status;
     size_t bytes;
@@ -421,15 +428,19 @@ static const char *client_ip(struct MHD_Connection *conn, char *buf, size_t size
     return buf;
 }
 
-/* ---- request-head deadline (slowloris) ---------------------------------------------------
+/* ---- request-head and request-body deadlines (slowloris) ----------------------------------
  *
  * MHD 0.9.75 has only an idle timeout, and every byte received restarts it, so a client
- * that trickles its request head (1 byte/s) holds a connection and its 16 KiB pool for
- * hours. Here each connection gets a deadline for a complete request head:
+ * that trickles its request head or body (1 byte/s) holds a connection and its 16 KiB pool
+ * for hours. Here each connection gets a deadline for a complete request head
+ * (TCPLAB_HEADER_TIMEOUT) and, for a request with a body, one for the complete body
+ * (TCPLAB_BODY_TIMEOUT, counted from the end of the head):
  *   - accepted (NOTIFY_STARTED): due = now + head timeout;
  *   - request line seen (URI log callback, also for later requests on a kept-alive
  *     connection): due = now + head timeout, unless an earlier deadline runs;
- *   - head complete (first access-handler call): no deadline while the request is served;
+ *   - head complete (first access-handler call): due = now + body timeout when a body is
+ *     announced (Content-Length > 0, or chunked), else none;
+ *   - whole request received (final access-handler call): none while it is served;
  *   - request done (NOTIFY_COMPLETED): due = now + idle timeout + head timeout, so an idle
  *     keep-alive connection is left to MHD's idle timeout, but one that trickles the next
  *     request line is cut at most a head timeout later.
@@ -463,24 +474,34 @@ static conn_watch *watch_of(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
-/* Sets the deadline (0: none); with `earlier_only`, only when none runs or it is later. */
-static void watch_set_due(conn_watch *w, long long due, bool earlier_only)
+/* Sets the deadline (0: none) for `what` (WATCH_HEAD/WATCH_BODY); with `earlier_only`,
+ * only when none runs or it is later. Only the log line reads `what`, so the two stores
+ * need not be one atomic step. */
+static void watch_set_due(conn_watch *w, long long due, int what, bool earlier_only)
 {
-    if (!w)
+    if (!w || !w->linked)
         return;
     if (!earlier_only) {
+        atomic_store_explicit(&w->due_what, what, memory_order_relaxed);
         atomic_store_explicit(&w->due_ms, due, memory_order_relaxed);
         return;
     }
     long long cur = atomic_load_explicit(&w->due_ms, memory_order_relaxed);
-    while ((cur == 0 || cur > due) && !atomic_compare_exchange_weak(&w->due_ms, &cur, due)) {
+    while (cur == 0 || cur > due) {
+        if (atomic_compare_exchange_weak(&w->due_ms, &cur, due)) {
+            atomic_store_explicit(&w->due_what, what, memory_order_relaxed);
+            break;
+        }
     }
 }
 
 static void *watchdog_main(void *arg)
 {
     server *srv = arg;
-    long long tick = srv->head_timeout_ms / 8;
+    long long shortest = srv->head_timeout_ms;
+    if (srv->body_timeout_ms && (!shortest || srv->body_timeout_ms < shortest))
+        shortest = srv->body_timeout_ms;
+    long long tick = shortest / 8;
     if (tick < 50)
         tick = 50;
     if (tick > 250)
@@ -494,11 +515,13 @@ static void *watchdog_main(void *arg)
                 continue;
             w->cut = true;
             shutdown(w->fd, SHUT_RDWR);
+            bool body = atomic_load_explicit(&w->due_what, memory_order_relaxed) == WATCH_BODY;
             if (!srv->opt.quiet)
                 fprintf(stderr,
-                        "tcplab: http: closed a connection from %s: no complete request head "
+                        "tcplab: http: closed a connection from %s: no complete request %s "
                         "within %lld ms\n",
-                        w->ip, srv->head_timeout_ms);
+                        w->ip, body ? "body" : "head",
+                        body ? srv->body_timeout_ms : srv->head_timeout_ms);
         }
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
@@ -511,20 +534,20 @@ static void *watchdog_main(void *arg)
     return NULL;
 }
 
-/* Reads TCPLAB_HEADER_TIMEOUT (seconds, decimals allowed; 0 turns the deadline off;
- * default 10). Returns 0, or -1 with a reason in err. */
-static int head_timeout_from_env(long long *ms, char *err, size_t err_size)
+/* Reads the deadline in environment variable `name` (seconds, decimals allowed; 0 turns
+ * it off; unset or empty: dflt_ms). Returns 0, or -1 with a reason in err. */
+static int timeout_from_env(const char *name, long long dflt_ms, long long *ms, char *err,
+                            size_t err_size)
 {
-    const char *v = getenv("TCPLAB_HEADER_TIMEOUT");
-    *ms = 10000;
+    const char *v = getenv(name);
+    *ms = dflt_ms;
     if (!v || !*v)
         return 0;
     char *end;
     errno = 0;
     double sec = strtod(v, &end);
     if (errno || end == v || *end || !(sec >= 0.0 && sec <= 86400.0)) {
-        snprintf(err, err_size,
-                 "TCPLAB_HEADER_TIMEOUT=\"%.32s\" is not a number of seconds in 0..86400", v);
+        snprintf(err, err_size, "%s=\"%.32s\" is not a number of seconds in 0..86400", name, v);
         return -1;
     }
     *ms = (long long)(sec * 1000.0 + 0.5);
@@ -543,6 +566,7 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
         if (!(n == 7 && !strncasecmp(t, "chunked", 7)))
             return send_problem(srv, conn, ctx, 501, "only Transfer-Encoding: chunked is supported",
                                 method, url);
+        ctx->body_expected = true;
     }
     cl_scan sc = {NULL, 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
@@ -552,6 +576,8 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
         char *end;
         errno = 0;
         unsigned long long declared = strtoull(sc.first, &end, 10);
+        if (declared > 0)
+            ctx->body_expected = true;
         if (errno == 0 && declared > srv->opt.max_body) {
             const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
             if (expect || declared / DISCARD_FACTOR > srv->opt.max_body)
@@ -598,6 +624,8 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
 static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                    const char *url, const char *method)
 {
+    if (ctx->body_expected && srv->body_timeout_ms)
+        watch_set_due(watch_of(conn), 0, WATCH_BODY, false); /* the whole body is in */
     if (ctx->early_status)
         return send_problem(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
     if (ctx->raw_nul || !router_path_ok(url))
@@ -681,9 +709,14 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         return MHD_NO;
     if (!ctx->started) {
         ctx->started = true;
-        if (srv->head_timeout_ms)
-            watch_set_due(watch_of(conn), 0, false); /* the head is complete */
-        return on_headers(srv, conn, ctx, method, url);
+        enum MHD_Result r = on_headers(srv, conn, ctx, method, url);
+        if (srv->watching) /* the head is complete: now the body, if one is announced */
+            watch_set_due(watch_of(conn),
+                          ctx->body_expected && !ctx->answered && srv->body_timeout_ms
+                              ? now_ms() + srv->body_timeout_ms
+                              : 0,
+                          WATCH_BODY, false);
+        return r;
     }
     int ds = atomic_load(&ctx->defer.state);
     if (ds != DEFER_NONE) { /* resumed: send the deferred answer */
@@ -713,7 +746,7 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (srv->head_timeout_ms)
-        watch_set_due(watch_of(conn), ms_of(&t0) + srv->head_timeout_ms, true);
+        watch_set_due(watch_of(conn), ms_of(&t0) + srv->head_timeout_ms, WATCH_HEAD, true);
     req_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
@@ -734,11 +767,13 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     (void)toe;
     server *srv = cls;
     req_ctx *ctx = *con_cls;
-    if (srv->head_timeout_ms)
+    if (srv->watching)
         watch_set_due(watch_of(conn),
-                      (ctx && ctx->answered ? ms_of(&ctx->t1) : now_ms()) +
-                          (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms,
-                      false);
+                      srv->head_timeout_ms
+                          ? (ctx && ctx->answered ? ms_of(&ctx->t1) : now_ms()) +
+                                (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms
+                          : 0,
+                      WATCH_HEAD, false);
     if (!ctx)
         return;
     *con_cls = NULL;
@@ -764,9 +799,10 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
         w->fd = ci->connect_fd;
         client_ip(conn, w->ip, sizeof w->ip);
         *socket_context = w;
-        if (!srv->head_timeout_ms)
+        if (!srv->watching)
             return; /* off: the watch only carries the address */
-        atomic_init(&w->due_ms, now_ms() + srv->head_timeout_ms);
+        atomic_init(&w->due_what, WATCH_HEAD);
+        atomic_init(&w->due_ms, srv->head_timeout_ms ? now_ms() + srv->head_timeout_ms : 0);
         pthread_mutex_lock(&srv->watch_lock);
         w->next = srv->watch_head;
         if (w->next)
@@ -902,10 +938,13 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         atomic_init(&srv->in_flight[i].n, 0);
     atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
-    if (head_timeout_from_env(&srv->head_timeout_ms, err, err_size) != 0) {
+    if (timeout_from_env("TCPLAB_HEADER_TIMEOUT", 10000, &srv->head_timeout_ms, err, err_size) !=
+            0 ||
+        timeout_from_env("TCPLAB_BODY_TIMEOUT", 30000, &srv->body_timeout_ms, err, err_size) != 0) {
         free(srv);
         return NULL;
     }
+    srv->watching = srv->head_timeout_ms || srv->body_timeout_ms;
     pthread_mutex_init(&srv->watch_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -946,9 +985,9 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         server_free_sync(srv);
         return NULL;
     }
-    if (srv->head_timeout_ms) {
+    if (srv->watching) {
         if (pthread_create(&srv->watchdog, NULL, watchdog_main, srv) != 0) {
-            snprintf(err, err_size, "cannot start the request-head watchdog thread");
+            snprintf(err, err_size, "cannot start the request deadline watchdog thread");
             MHD_stop_daemon(srv->daemon);
             server_free_sync(srv);
             return NULL;

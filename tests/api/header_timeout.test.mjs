@@ -1,8 +1,9 @@
-// tests/api/header_timeout.test.mjs — the request-head deadline against slowloris
-// (server/http/server.c, TCPLAB_HEADER_TIMEOUT): a client that trickles its request head,
-// each byte well inside the idle timeout, is disconnected once the deadline passes, on a
-// new connection and on a kept-alive one; clients that send their requests normally are
-// served meanwhile, and an idle keep-alive connection outlives the head deadline.
+// tests/api/header_timeout.test.mjs — the request-head and request-body deadlines against
+// slowloris (server/http/server.c, TCPLAB_HEADER_TIMEOUT, TCPLAB_BODY_TIMEOUT): a client
+// that trickles its request head, each byte well inside the idle timeout, is disconnected
+// once the deadline passes, on a new connection and on a kept-alive one; so is one that
+// sends its head at once and trickles the body; clients that send their requests normally
+// are served meanwhile, and an idle keep-alive connection outlives the head deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -10,7 +11,12 @@ import { startServer } from './helpers.mjs';
 
 const DEADLINE_S = 2;
 let srv;
-before(async () => { srv = await startServer({ env: { TCPLAB_HEADER_TIMEOUT: String(DEADLINE_S) } }); });
+const BODY_DEADLINE_S = 2;
+before(async () => {
+  srv = await startServer({
+    env: { TCPLAB_HEADER_TIMEOUT: String(DEADLINE_S), TCPLAB_BODY_TIMEOUT: String(BODY_DEADLINE_S) },
+  });
+});
 after(async () => { await srv.stop(); });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -91,4 +97,39 @@ test('a slow but complete request is answered', async () => {
     sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   });
   assert.match(r.text, /^HTTP\/1\.1 200/);
+});
+
+test('a client trickling its request body is cut at the body deadline', async () => {
+  const body = JSON.stringify({ scenario: 'handshake-and-close' }) + ' '.repeat(100);
+  const head = 'POST /api/v1/simulations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${body.length}\r\n\r\n`;
+  const r = await connection(async (sock, _text, closed) => {
+    sock.write(head);
+    await trickle(sock, body, 200, closed);
+  });
+  assert.equal(r.text, '', 'no response to an incomplete body');
+  assert.ok(r.closedAfterMs >= BODY_DEADLINE_S * 1000 - 300, `closed too early: ${r.closedAfterMs} ms`);
+  assert.ok(r.closedAfterMs <= BODY_DEADLINE_S * 1000 + 1500, `closed too late: ${r.closedAfterMs} ms`);
+  // the server is fine afterwards
+  assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+});
+
+test('a body sent in slow pieces within the deadline is answered, and the next request too', async () => {
+  const body = JSON.stringify({ scenario: 'handshake-and-close' });
+  const head = 'POST /api/v1/simulations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${body.length}\r\n\r\n`;
+  const r = await connection(async (sock, text) => {
+    sock.write(head);
+    const third = Math.ceil(body.length / 3);
+    for (let i = 0; i < 3; i++) {
+      await sleep(BODY_DEADLINE_S * 1000 / 5);
+      sock.write(body.slice(i * third, (i + 1) * third));
+    }
+    // served; the kept-alive connection then idles past the body deadline and still works
+    for (let i = 0; i < 50 && !/\r\n\r\n\{/.test(text()); i++) await sleep(100);
+    await sleep(BODY_DEADLINE_S * 1000 + 500);
+    sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  });
+  const answers = r.text.match(/HTTP\/1\.1 \d{3}/g) || [];
+  assert.deepEqual(answers, ['HTTP/1.1 200', 'HTTP/1.1 200'], r.text.slice(0, 300));
 });
