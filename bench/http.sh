@@ -4,8 +4,15 @@
 #   (a) a static file                               target ≥ 1.2× nginx
 #   (b) GET /api/v1/simulations?scenario=NAME        target ≥ 1.2× nginx
 #   (c) POST /api/v1/simulations (custom scenario)   target ≥ 0.5× nginx
-# nginx (Debian nginx-light, started here on a loopback port with a temporary config)
-# serves the same bytes as a static file for each case. Then: 2,000 keep-alive
+# nginx (Debian nginx-light, started here on a loopback port with a temporary config, sendfile
+# on) serves the same bytes as a static file for each case. (a) and (b) run as wrk sends them
+# by default (no Accept-Encoding: the identity body) and as browsers ask for them
+# (Accept-Encoding: gzip: the server's precompressed variant; nginx serves those same gzip
+# bytes as a plain file). (a) identity runs on a small (js/app.js), the largest
+# (css/app.css) and a mid-sized (js/player.js) page asset: the ratio falls with size,
+# because libmicrohttpd copies every body byte into the socket (nginx hands the file to
+# sendfile) and the client's own cost per received byte, the same for both servers, grows
+# to dominate the total. Then: 2,000 keep-alive
 # connections and 16-deep pipelining must not hang (the server answers /healthz after),
 # and peak RSS (VmHWM) with 1,000 keep-alive connections, target ≤ 64 MiB.
 # Figures, not pass/fail: the exit status is 0 unless something could not run at all.
@@ -59,8 +66,19 @@ mkdir -p "$work/www"
 STATIC_REL=css/app.css
 [ -f "static/$STATIC_REL" ] || STATIC_REL=$(cd static && find . -type f -name '*.css' -o -type f -name '*.js' | head -1 | sed 's#^\./##')
 cp "static/$STATIC_REL" "$work/www/static.file"
+STATIC_MID_REL=js/player.js
+[ -f "static/$STATIC_MID_REL" ] || STATIC_MID_REL=$STATIC_REL
+cp "static/$STATIC_MID_REL" "$work/www/mid.file"
+STATIC_SMALL_REL=js/app.js
+[ -f "static/$STATIC_SMALL_REL" ] || STATIC_SMALL_REL=$STATIC_REL
+cp "static/$STATIC_SMALL_REL" "$work/www/small.file"
+# what a browser gets (it always sends Accept-Encoding: gzip): the server's gzip variants
+curl -fsS -H 'Accept-Encoding: gzip' "$TL/static/$STATIC_REL" -o "$work/www/static.gz" \
+  || { echo "http bench: GET /static/$STATIC_REL failed"; exit 1; }
 curl -fsS "$TL/api/v1/simulations?scenario=$SCENARIO" -o "$work/www/trace.json" \
   || { echo "http bench: GET simulations?scenario=$SCENARIO failed"; exit 1; }
+curl -fsS -H 'Accept-Encoding: gzip' "$TL/api/v1/simulations?scenario=$SCENARIO" -o "$work/www/trace.gz" \
+  || { echo "http bench: GET simulations?scenario=$SCENARIO (gzip) failed"; exit 1; }
 cat >"$work/scenario.json" <<'JSON'
 {"title": "bench: handshake, 100 bytes, close from both sides",
  "client": {"iss": 1000}, "server": {"iss": 5000},
@@ -112,7 +130,7 @@ http {
   fastcgi_temp_path $work/nginx/fastcgi;
   uwsgi_temp_path $work/nginx/uwsgi;
   scgi_temp_path $work/nginx/scgi;
-  types { text/css css; application/json json; text/javascript js; }
+  types { text/css css; application/json json; text/javascript js; application/gzip gz; }
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:$NPORT;
@@ -142,32 +160,49 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$tcplab_pid/status"; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 >= t + 0) print "ok"; else print "BELOW TARGET" }'; }
 
 echo "HTTP benchmark: wrk -t$THREADS -c$CONNS -d$DUR (best of $REPEAT alternating runs), tcplab ($BIN) vs nginx $("$NGINX" -v 2>&1 | sed 's#.*/##'), $(nproc) cores"
-printf '%-44s %12s %9s %12s %9s %7s %7s %s\n' case "tcplab r/s" "p99 ms" "nginx r/s" "p99 ms" ratio target verdict
+printf '%-66s %12s %9s %12s %9s %7s %7s %s\n' case "tcplab r/s" "p99 ms" "nginx r/s" "p99 ms" ratio target verdict
 row() { # name tcplab-result nginx-result target
   local name=$1 t=$2 n=$3 target=$4
   set -- $t; local trps=$1 tp99=$2 terr=$3
   set -- $n; local nrps=$1 np99=$2
   local ratio; ratio=$(awk -v a="$trps" -v b="$nrps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
-  printf '%-44s %12s %9s %12s %9s %7s %7s %s%s\n' "$name" "$trps" "$tp99" "$nrps" "$np99" "$ratio" "≥$target" \
+  printf '%-66s %12s %9s %12s %9s %7s %7s %s%s\n' "$name" "$trps" "$tp99" "$nrps" "$np99" "$ratio" "≥$target" \
     "$(verdict "$ratio" "$target")" "$( [ "$terr" != 0 ] && echo " ($terr socket errors/non-2xx)")"
 }
 W=(-t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 10s)
 best() { # best "RPS P99 ERR" of two results (by RPS)
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); if (a == "" || y[1] + 0 > x[1] + 0) print b; else print a }'
 }
-# compare NAME TARGET TCPLAB_URL NGINX_URL [tcplab wrk args...]
+# compare NAME TARGET TCPLAB_URL NGINX_URL [wrk args for both...] [-- wrk args for tcplab only...]
 compare() {
   local name=$1 target=$2 turl=$3 nurl=$4; shift 4
+  local both=() own=() seen=0 a
+  for a in "$@"; do
+    if [ "$a" = -- ]; then seen=1; elif [ $seen = 0 ]; then both+=("$a"); else own+=("$a"); fi
+  done
   local bt="" bn="" i
   for i in $(seq "$REPEAT"); do
-    bt=$(best "$bt" "$(wrk_run "$work/t.txt" "$turl" "${W[@]}" "$@")")
-    bn=$(best "$bn" "$(wrk_run "$work/n.txt" "$nurl" "${W[@]}")")
+    bt=$(best "$bt" "$(wrk_run "$work/t.txt" "$turl" "${W[@]}" "${both[@]}" "${own[@]}")")
+    bn=$(best "$bn" "$(wrk_run "$work/n.txt" "$nurl" "${W[@]}" "${both[@]}")")
   done
   row "$name" "$bt" "$bn" "$target"
 }
-compare "(a) static file /static/$STATIC_REL" 1.2 "$TL/static/$STATIC_REL" "$NG/static.file"
-compare "(b) GET simulations?scenario=$SCENARIO" 1.2 "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.json"
-compare "(c) POST simulations (custom scenario)" 0.5 "$TL/api/v1/simulations" "$NG/post.json" -s "$work/post.lua"
+size() { stat -c %s "$1"; }
+AE=(-H 'Accept-Encoding: gzip, deflate, br')
+compare "(a) /static/$STATIC_SMALL_REL, identity, $(size "$work/www/small.file") B" 1.2 \
+  "$TL/static/$STATIC_SMALL_REL" "$NG/small.file"
+compare "(a) /static/$STATIC_REL, identity, $(size "$work/www/static.file") B" 1.2 \
+  "$TL/static/$STATIC_REL" "$NG/static.file"
+compare "(a) /static/$STATIC_MID_REL, identity, $(size "$work/www/mid.file") B" 1.2 \
+  "$TL/static/$STATIC_MID_REL" "$NG/mid.file"
+compare "(a) /static/$STATIC_REL as browsers ask, gzip, $(size "$work/www/static.gz") B" 1.2 \
+  "$TL/static/$STATIC_REL" "$NG/static.gz" "${AE[@]}"
+compare "(b) simulations?scenario=$SCENARIO, identity, $(size "$work/www/trace.json") B" 1.2 \
+  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.json"
+compare "(b) the same as browsers ask, gzip, $(size "$work/www/trace.gz") B" 1.2 \
+  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.gz" "${AE[@]}"
+compare "(c) POST simulations (custom scenario), $(size "$work/www/post.json") B" 0.5 \
+  "$TL/api/v1/simulations" "$NG/post.json" -- -s "$work/post.lua"
 
 alive() { curl -fsS -m 5 -o /dev/null "$TL/healthz" && echo "answers /healthz" || echo "HUNG: /healthz did not answer"; }
 s=$(wrk_run "$work/s1.txt" "$TL/static/$STATIC_REL" -t"$THREADS" -c2000 -d"$DUR" --timeout 10s)
