@@ -38,11 +38,15 @@
  * duplicate fault); "fault": {"index", "action", "extra_ms"} on the send step a fault acted
  * on ("action"/"extra_ms" only when the scenario is known, see trace_to_json_full; extra_ms
  * only for delay/duplicate); "timer": "retransmission"|"time-wait" (timeout); "error" (a
- * refused call); "signal" (what the user is told, e.g. "connection reset").
+ * refused call); "signal" (what the user is told, e.g. "connection reset"); "rule_zh" (only
+ * with trace_to_json_opts(..., true): the rule in Simplified Chinese, right after "rule",
+ * on each step whose rule has a text in rules_zh.h; "rule" itself stays English).
  * VARS = {"state", "iss", "irs", "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd"}.
  * Top level: "steps", "final": {"client": VARS, "server": VARS}, "end_ms".
  */
 #include "scenario_json.h"
+
+#include "rules_zh.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -937,7 +941,8 @@ static json_t *segment_json(const tcp_segment *g)
                      (json_int_t)g->wnd);
 }
 
-static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *sc)
+static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *sc,
+                         bool with_rule_zh)
 {
     bool ok = true;
     json_t *o = json_object();
@@ -976,6 +981,9 @@ static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *s
     put(o, "state_before", json_string(tcp_state_name(st->state_before)), &ok);
     put(o, "state_after", json_string(tcp_state_name(st->state_after)), &ok);
     put(o, "rule", json_string(st->rule ? st->rule : ""), &ok);
+    const char *zh = with_rule_zh ? rules_zh_lookup(st->rule) : NULL;
+    if (zh)
+        put(o, "rule_zh", json_string(zh), &ok);
     if (st->error)
         put(o, "error", json_string(st->error), &ok);
     if (st->signal)
@@ -988,13 +996,13 @@ static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *s
     return o;
 }
 
-json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc)
+json_t *trace_to_json_opts(const sim_trace *t, const sim_scenario *sc, bool with_rule_zh)
 {
     json_t *steps = json_array();
     if (!steps)
         return NULL;
     for (size_t i = 0; i < t->count; i++) {
-        json_t *s = step_json(&t->steps[i], i, sc);
+        json_t *s = step_json(&t->steps[i], i, sc, with_rule_zh);
         if (!s || json_array_append_new(steps, s)) {
             json_decref(steps);
             return NULL;
@@ -1007,6 +1015,11 @@ json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc)
     }
     return json_pack("{s:o, s:o, s:I}", "steps", steps, "final", fin, "end_ms",
                      (json_int_t)t->end_ms);
+}
+
+json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc)
+{
+    return trace_to_json_opts(t, sc, false);
 }
 
 json_t *trace_to_json(const sim_trace *t)

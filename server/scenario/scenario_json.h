@@ -56,6 +56,10 @@ json_t *trace_to_json(const sim_trace *t);
 /* The same, with the scenario that produced the trace (may be NULL): a send step a fault
  * acted on then also names the fault's "action" and "extra_ms", not only its "index". */
 json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc);
+/* Added: the same; with `with_rule_zh`, each step whose rule has a Simplified Chinese text
+ * (rules_zh.h) also gets "rule_zh" right after "rule" (which stays English). Without it,
+ * exactly trace_to_json_full. */
+json_t *trace_to_json_opts(const sim_trace *t, const sim_scenario *sc, bool with_rule_zh);
 
 /* A readable two-column ladder (time, arrows, SEQ/ACK/flags, states). Caller frees with
  * free(); NULL on OOM. */

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules_zh.h"
+
 /* A generous size estimate per step and for the envelope: reserving it up front means the
  * buffer is normally allocated once (growth still handles anything longer). */
 #define STEP_ESTIMATE     1024
@@ -351,7 +353,8 @@ static void write_segment(trace_writer *w, const tcp_segment *g)
 }
 
 /* One step, members in the order step_json (scenario_json.c) sets them. */
-static void write_step(trace_writer *w, const sim_step *st, size_t index, const sim_scenario *sc)
+static void write_step(trace_writer *w, const sim_step *st, size_t index, const sim_scenario *sc,
+                       bool with_rule_zh)
 {
     LIT(w, "{\"step\":");
     put_int(w, (long long)index + 1);
@@ -401,6 +404,11 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
     put_string(w, tcp_state_name(st->state_after));
     LIT(w, ",\"rule\":");
     put_string(w, st->rule ? st->rule : "");
+    const char *zh = with_rule_zh ? rules_zh_lookup(st->rule) : NULL;
+    if (zh) {
+        LIT(w, ",\"rule_zh\":");
+        put_string(w, zh);
+    }
     if (st->error) {
         LIT(w, ",\"error\":");
         put_string(w, st->error);
@@ -414,7 +422,8 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
     LIT(w, "}");
 }
 
-void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario *sc)
+void trace_writer_trace_opts(trace_writer *w, const sim_trace *t, const sim_scenario *sc,
+                             bool with_rule_zh)
 {
     if (t->count <= (SIZE_MAX - ENVELOPE_ESTIMATE) / STEP_ESTIMATE / 2)
         trace_writer_reserve(w, t->count * STEP_ESTIMATE + ENVELOPE_ESTIMATE);
@@ -422,13 +431,18 @@ void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario 
     for (size_t i = 0; i < t->count && !w->failed; i++) {
         if (i)
             LIT(w, ",");
-        write_step(w, &t->steps[i], i, sc);
+        write_step(w, &t->steps[i], i, sc, with_rule_zh);
     }
     LIT(w, "],\"final\":");
     write_pair(w, t->final);
     LIT(w, ",\"end_ms\":");
     put_int(w, t->end_ms);
     LIT(w, "}");
+}
+
+void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario *sc)
+{
+    trace_writer_trace_opts(w, t, sc, false);
 }
 
 char *trace_writer_finish(trace_writer *w, size_t *len)
@@ -447,10 +461,16 @@ char *trace_writer_finish(trace_writer *w, size_t *len)
     return out;
 }
 
-char *trace_writer_json(const sim_trace *t, const sim_scenario *sc, size_t *len)
+char *trace_writer_json_opts(const sim_trace *t, const sim_scenario *sc, bool with_rule_zh,
+                             size_t *len)
 {
     trace_writer w;
     trace_writer_init(&w);
-    trace_writer_trace(&w, t, sc);
+    trace_writer_trace_opts(&w, t, sc, with_rule_zh);
     return trace_writer_finish(&w, len);
+}
+
+char *trace_writer_json(const sim_trace *t, const sim_scenario *sc, size_t *len)
+{
+    return trace_writer_json_opts(t, sc, false, len);
 }

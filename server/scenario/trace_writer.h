@@ -6,7 +6,8 @@
  * gives (jansson 2.14: members in insertion order, no spaces, strings escaped per RFC 8259
  * with only '"', '\\' and control characters escaped, \u00XX in upper case, non-ASCII UTF-8
  * as is). tests/unit/test_trace_writer.c holds the two to that over every built-in and the
- * fault/inject/error/signal cases: the member names here mirror the contract spelled in
+ * fault/inject/error/signal cases, with and without the optional "rule_zh" members
+ * (trace_to_json_opts): the member names here mirror the contract spelled in
  * scenario_json.c, and that test is what keeps the two spellings in step.
  * Does not: build a jansson tree, allocate per step (only the buffer grows, geometrically),
  * run the engine, or know about HTTP.
@@ -51,6 +52,12 @@ void trace_writer_int(trace_writer *w, long long v);
  * "action"/"extra_ms" are written too. */
 void trace_writer_trace(trace_writer *w, const sim_trace *t, const sim_scenario *sc);
 
+/* Added: the same; with `with_rule_zh`, each step whose rule has a Simplified Chinese text
+ * (rules_zh.h) also gets "rule_zh" right after "rule": the bytes of
+ * json_dumps(trace_to_json_opts(t, sc, with_rule_zh), JSON_COMPACT). */
+void trace_writer_trace_opts(trace_writer *w, const sim_trace *t, const sim_scenario *sc,
+                             bool with_rule_zh);
+
 /* Hands over the text: returns the malloc'ed, NUL-terminated buffer (caller frees) and its
  * length in *len (may be NULL), and leaves `w` empty (initialised). NULL if the writer
  * failed (the buffer is then freed). */
@@ -59,5 +66,8 @@ char *trace_writer_finish(trace_writer *w, size_t *len);
 /* The whole trace as compact JSON text: json_dumps(trace_to_json_full(t, sc), JSON_COMPACT)
  * without the tree. Caller frees; NULL on OOM (or an invalid string in the trace). */
 char *trace_writer_json(const sim_trace *t, const sim_scenario *sc, size_t *len);
+/* Added: the same with the "rule_zh" members (see trace_writer_trace_opts). */
+char *trace_writer_json_opts(const sim_trace *t, const sim_scenario *sc, bool with_rule_zh,
+                             size_t *len);
 
 #endif

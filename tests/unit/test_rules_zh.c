@@ -577,3 +577,48 @@ TEST(rules_zh_covers_every_step_of_every_built_in)
     sim_free(s);
     rules_free(&scanned);
 }
+
+/* The trace JSON with rule_zh: one "rule_zh" per step, right after "rule", equal to the
+ * table's text; without the option the text has none (and is what it always was). */
+TEST(rules_zh_in_trace_json_after_rule)
+{
+    const catalog_entry *e = catalog_find("handshake-and-close");
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    sim_trace t;
+    sim_trace_init(&t);
+    sim *s = sim_new();
+    CHECK(scenario_parse(e->json, strlen(e->json), &rz_sc, &rz_errs) == 0);
+    CHECK(s && sim_run(s, &rz_sc, &t, NULL, 0) == SIM_OK);
+    sim_free(s);
+    json_t *plain = trace_to_json_full(&t, NULL);
+    json_t *zh = trace_to_json_opts(&t, NULL, true);
+    json_t *off = trace_to_json_opts(&t, NULL, false);
+    CHECK(plain && zh && off && json_equal(plain, off));
+    char *plain_text = plain ? json_dumps(plain, JSON_COMPACT) : NULL;
+    CHECK(plain_text && !strstr(plain_text, "rule_zh"));
+    json_t *steps = json_object_get(zh, "steps");
+    CHECK_EQ_INT(json_array_size(steps), t.count);
+    for (size_t i = 0; i < json_array_size(steps); i++) {
+        json_t *st = json_array_get(steps, i);
+        const char *key;
+        json_t *v;
+        const char *prev = NULL;
+        bool after_rule = false;
+        json_object_foreach(st, key, v)
+        {
+            if (!strcmp(key, "rule_zh"))
+                after_rule = prev && !strcmp(prev, "rule");
+            prev = key;
+        }
+        CHECK(after_rule);
+        CHECK_EQ_STR(json_string_value(json_object_get(st, "rule_zh")),
+                     rules_zh_lookup(json_string_value(json_object_get(st, "rule"))));
+    }
+    free(plain_text);
+    json_decref(plain);
+    json_decref(zh);
+    json_decref(off);
+    sim_trace_cleanup(&t);
+}

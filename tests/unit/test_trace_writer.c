@@ -17,24 +17,26 @@ static sim_scenario tw_sc; /* large: keep off the stack */
 static scenario_errors tw_errs;
 
 /* jansson's text for the trace, or NULL when trace_to_json fails */
-static char *reference(const sim_trace *t, const sim_scenario *sc)
+static char *reference(const sim_trace *t, const sim_scenario *sc, bool zh)
 {
-    json_t *j = trace_to_json_full(t, sc);
+    json_t *j = trace_to_json_opts(t, sc, zh);
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     return text;
 }
 
-/* Compares the writer with jansson; on a difference reports where. */
-static void check_same(const char *what, const sim_trace *t, const sim_scenario *sc)
+/* Compares the writer with jansson (without, then with the "rule_zh" members); on a
+ * difference reports where. */
+static void check_same_zh(const char *what, const sim_trace *t, const sim_scenario *sc, bool zh)
 {
-    char *want = reference(t, sc);
+    char *want = reference(t, sc, zh);
     size_t len = 0;
-    char *got = trace_writer_json(t, sc, &len);
+    char *got = zh ? trace_writer_json_opts(t, sc, true, &len) : trace_writer_json(t, sc, &len);
     if (!want || !got) {
         if (want || got)
-            testlib_fail(__FILE__, __LINE__, "%s: jansson %s, writer %s", what,
-                         want ? "wrote it" : "failed", got ? "wrote it" : "failed");
+            testlib_fail(__FILE__, __LINE__, "%s%s: jansson %s, writer %s", what,
+                         zh ? " (rule_zh)" : "", want ? "wrote it" : "failed",
+                         got ? "wrote it" : "failed");
     } else if (len != strlen(want) || strcmp(got, want) != 0) {
         size_t i = 0;
         while (got[i] && got[i] == want[i])
@@ -42,11 +44,17 @@ static void check_same(const char *what, const sim_trace *t, const sim_scenario 
         size_t from = i > 60 ? i - 60 : 0;
         testlib_fail(
             __FILE__, __LINE__,
-            "%s: differs at byte %zu (len %zu vs %zu)\n  got:  ...%.120s\n  want: ...%.120s", what,
-            i, len, strlen(want), got + from, want + from);
+            "%s%s: differs at byte %zu (len %zu vs %zu)\n  got:  ...%.120s\n  want: ...%.120s",
+            what, zh ? " (rule_zh)" : "", i, len, strlen(want), got + from, want + from);
     }
     free(want);
     free(got);
+}
+
+static void check_same(const char *what, const sim_trace *t, const sim_scenario *sc)
+{
+    check_same_zh(what, t, sc, false);
+    check_same_zh(what, t, sc, true);
 }
 
 /* Parses and runs `json`, then compares both variants (without and with the scenario). */
@@ -207,7 +215,7 @@ TEST(trace_writer_matches_jansson_on_hand_built_steps)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         steps[5].rule = bad[i];
         char *got = trace_writer_json(&t, NULL, NULL);
-        char *want = reference(&t, NULL);
+        char *want = reference(&t, NULL, false);
         CHECK(got == NULL);
         CHECK(want == NULL);
         free(got);
