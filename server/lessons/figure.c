@@ -3,7 +3,9 @@
  *
  * Owns: resolving a ```scenario block (catalog name or inline JSON), running it, and
  * assembling the figure: caption, ladder SVG, Figure 5 SVG, empty player, the text table
- * of steps (readable without JavaScript) and the trace JSON for the player.
+ * of steps (readable without JavaScript) and the trace JSON for the player. In zh-CN the
+ * table shows each rule in Chinese (server/scenario/rules_zh.h; a rule without a text stays
+ * English, marked lang="en") and the trace JSON gets "rule_zh" next to the English "rule".
  * Does not: draw (svg.c) or encode the trace (scenario_json.c's trace_to_json).
  */
 #include "figure.h"
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "../scenario/catalog.h"
+#include "../scenario/rules_zh.h"
 #include "../scenario/scenario_json.h"
 #include "svg.h"
 
@@ -234,16 +237,26 @@ static void steps_table(svg_buf *b, const sim_trace *t, const char *locale)
             svg_buf_put(b, tcp_state_name(s->state_after));
         }
         svg_buf_put(b, "</td><td>");
-        svg_buf_escape(b, s->rule);
+        const char *zh = is_zh(locale) ? rules_zh_lookup(s->rule) : NULL;
+        if (zh) {
+            svg_buf_escape(b, zh);
+        } else if (is_zh(locale) && s->rule && *s->rule) {
+            svg_buf_put(b, "<span lang=\"en\">");
+            svg_buf_escape(b, s->rule);
+            svg_buf_put(b, "</span>");
+        } else {
+            svg_buf_escape(b, s->rule);
+        }
         svg_buf_put(b, "</td></tr>");
     }
     svg_buf_put(b, "</tbody></table>");
 }
 
-/* The trace JSON, safe inside <script>: "</" → "<\/" and "<!--" → "\u003c!--". */
-static void trace_script(svg_buf *b, const sim_trace *t)
+/* The trace JSON, safe inside <script>: "</" → "<\/" and "<!--" → "\u003c!--". In zh-CN
+ * each step also carries "rule_zh". */
+static void trace_script(svg_buf *b, const sim_trace *t, const char *locale)
 {
-    json_t *j = trace_to_json(t);
+    json_t *j = trace_to_json_opts(t, NULL, is_zh(locale));
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!text) {
@@ -291,7 +304,7 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     svg_state_diagram_to(&b, t, id, locale);
     svg_buf_printf(&b, "</div><div class=\"tl-player\" data-for=\"%s\"></div>", id);
     steps_table(&b, t, locale);
-    trace_script(&b, t);
+    trace_script(&b, t, locale);
     svg_buf_put(&b, "</figure>\n");
     return svg_buf_take(&b);
 }

@@ -113,3 +113,40 @@ TEST(figure_every_builtin)
         free(h);
     }
 }
+
+/* zh-CN: the step table shows the Chinese rule, the trace JSON carries "rule_zh" beside the
+ * English "rule"; en: neither. */
+TEST(figure_rule_texts_in_chinese_on_zh_pages)
+{
+    char err[200] = "";
+    const char *en_rule = "RFC 9293 §3.10.7.2: LISTEN, SYN → IRS=SEG.SEQ, RCV.NXT=SEG.SEQ+1, "
+                          "select ISS, send &lt;SEQ=ISS&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=SYN,ACK&gt;, "
+                          "enter SYN-RECEIVED";
+    char *zh = figure_render_block("handshake-and-close", 19, 1, "zh-CN", err, sizeof err);
+    char *en = figure_render_block("handshake-and-close", 19, 1, "en", err, sizeof err);
+    CHECK(zh != NULL && en != NULL);
+    if (!zh || !en) {
+        free(zh);
+        free(en);
+        return;
+    }
+    const char *table = strstr(zh, "<table class=\"tl-steps\">");
+    const char *script = strstr(zh, "<script type=\"application/json\" class=\"tl-trace\">");
+    CHECK(table && script && table < script);
+    if (table && script) {
+        char *rows = strndup(table, (size_t)(script - table));
+        CHECK(rows && strstr(rows, "<td>RFC 9293 §3.10.7.2：LISTEN 状态下收到 SYN → ") != NULL);
+        CHECK(rows && strstr(rows, en_rule) == NULL);
+        CHECK(rows && strstr(rows, "lang=\"en\"") == NULL); /* every built-in rule has a text */
+        free(rows);
+        CHECK_EQ_INT(count(script, "\"rule_zh\":"), count(script, "\"rule\":"));
+        CHECK(strstr(script, "\"rule\":\"RFC 9293 §3.10.7.2: LISTEN, SYN → ") != NULL);
+    }
+    CHECK(strstr(en, en_rule) != NULL);
+    CHECK(strstr(en, "rule_zh") == NULL);
+    CHECK(strstr(en, "状态下收到") == NULL);
+    char why[200] = "";
+    CHECK(xml_balanced(zh, why, sizeof why));
+    free(zh);
+    free(en);
+}
