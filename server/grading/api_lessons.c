@@ -356,6 +356,7 @@ void api_lessons_list(const http_request *req, http_response *res)
         return;
     }
     json_t *arr = json_array();
+    const lessons_pin *pin = lessons_pin_take(req->app->lessons);
     for (size_t i = 0; i < n; i++) {
         json_t *o = rev_json(&v[i]);
         json_object_set_new(o, "deleted", json_boolean(v[i].deleted));
@@ -366,6 +367,7 @@ void api_lessons_list(const http_request *req, http_response *res)
             json_object_set_new(o, "title", json_string(l->title));
         json_array_append_new(arr, o);
     }
+    lessons_pin_drop(req->app->lessons, pin);
     store_lesson_revs_free(v, n);
     http_json_steal(res, 200, json_pack("{s:o}", "lessons", arr));
     http_set_header(res, "Cache-Control", "no-store");

@@ -113,7 +113,7 @@ static bool add_next_variant(json_t *result, const quiz_question *q, const char 
     return v && json_object_set_new(result, "next_variant", v) == 0;
 }
 
-void api_quiz_variant_post(const http_request *req, http_response *res)
+static void variant_post(const http_request *req, http_response *res)
 {
     const char *gid = req->param_count ? req->params[0] : "";
     if (req->body_len && !http_require_json(req, res))
@@ -191,7 +191,15 @@ void api_quiz_variant_post(const http_request *req, http_response *res)
     http_json_steal(res, 201, out);
 }
 
-void api_quiz_submission_post(const http_request *req, http_response *res)
+void api_quiz_variant_post(const http_request *req, http_response *res)
+{
+    const lessons_set *ls = req->app ? req->app->lessons : NULL;
+    const lessons_pin *pin = lessons_pin_take(ls); /* the question is used throughout */
+    variant_post(req, res);
+    lessons_pin_drop(ls, pin);
+}
+
+static void submission_post(const http_request *req, http_response *res)
 {
     const char *vid = req->param_count ? req->params[0] : "";
     uint64_t seed;
@@ -313,4 +321,12 @@ void api_quiz_submission_post(const http_request *req, http_response *res)
         return;
     }
     http_json_steal(res, 200, result);
+}
+
+void api_quiz_submission_post(const http_request *req, http_response *res)
+{
+    const lessons_set *ls = req->app ? req->app->lessons : NULL;
+    const lessons_pin *pin = lessons_pin_take(ls); /* the question is used throughout */
+    submission_post(req, res);
+    lessons_pin_drop(ls, pin);
 }

@@ -6,6 +6,8 @@
  */
 #include "lessons.h"
 
+#include <assert.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -38,7 +40,8 @@ typedef struct lesson_priv {
 typedef struct lessons_gen {
     lesson_priv **items[2]; /* [0] en, [1] zh-CN; sorted by (order, slug) */
     size_t count[2];
-    struct lessons_gen *retired_next;
+    long pins;                        /* readers pinned while it was current (swap_lock) */
+    struct lessons_gen *retired_next; /* the next younger retired generation */
 } lessons_gen;
 
 /* The set handed to handlers is a handle on the current generation.
@@ -46,24 +49,43 @@ typedef struct lessons_gen {
  * Thread safety of lessons_swap (authoring saves while pages are served): readers load
  * `cur` once per call with acquire ordering and only ever see a complete, immutable
  * generation. A swap publishes a fully built generation with one release store and puts
- * the old one on the `retired` list instead of freeing it: a handler may still hold
- * `const lesson *` pointers from it (pages.c and api_quiz.c keep them for the whole
- * request, and there is no hook that tells us when a request ends), so retired
- * generations are freed only by lessons_free, after the server has stopped. That is the
- * RCU idea with the grace period stretched to the process lifetime: trivially correct, at
- * the price of what a save replaced: lessons_from_texts shares every unchanged lesson
- * (same tag) with the previous generation (counted in lesson_priv.gens), so a retired
- * generation costs its pointer arrays plus the old versions of the edited lessons only.
- * `swap_lock` only serialises swappers with each other. */
+ * the old one at the end of the `retired` list (oldest first) instead of freeing it at
+ * once: a reader may still hold `const lesson *` pointers into it. Readers that keep such
+ * pointers across calls (every request handler) pin the set first (lessons_pin_take):
+ * the pin is counted on the generation current at that moment. A reader pinned on
+ * generation G may afterwards have looked up any generation that became current after G,
+ * so a retired generation is freed only when no pin is left on it or on any older
+ * generation: reclaim walks the retired list from the oldest and frees until the first
+ * one still pinned (retired generations cannot gain pins, being no longer current).
+ * Reclaiming runs on every swap and every pin drop. All of this is under `swap_lock`,
+ * which also serialises swappers; the lock-free path is the lookups themselves.
+ * lessons_from_texts shares every unchanged lesson (same tag) with the previous
+ * generation (counted in lesson_priv.gens), so a generation costs its pointer arrays plus
+ * the versions of the lessons edited since. A set that has never been swapped needs no
+ * pins (its one generation lives until lessons_free); after a swap, an unpinned lookup is
+ * a programming error, caught by an assert in debug builds. */
 struct lessons_set {
     _Atomic(lessons_gen *) cur;
     pthread_mutex_t swap_lock;
-    lessons_gen *retired;
+    lessons_gen *retired;       /* oldest first */
+    lessons_gen **retired_tail; /* where the next retired generation is linked */
+    atomic_ulong swaps;
 };
 
-static const lessons_gen *gen_of(const lessons_set *s)
+/* Pins held by this thread (for the assert in gen_of only). */
+static _Thread_local long thread_pins;
+
+static const lessons_gen *gen_load(const lessons_set *s)
 {
     return atomic_load_explicit(&((lessons_set *)s)->cur, memory_order_acquire);
+}
+
+/* The current generation, for a reader (see the pinning rule above). */
+static const lessons_gen *gen_of(const lessons_set *s)
+{
+    assert(thread_pins > 0 ||
+           atomic_load_explicit(&((lessons_set *)s)->swaps, memory_order_relaxed) == 0);
+    return gen_load(s);
 }
 
 static int locale_index(const char *locale)
@@ -618,6 +640,8 @@ static lessons_set *set_of(lessons_gen *g, char *err, size_t err_size)
         return NULL;
     }
     atomic_init(&s->cur, g);
+    atomic_init(&s->swaps, 0);
+    s->retired_tail = &s->retired;
     return s;
 }
 
@@ -689,7 +713,8 @@ void lessons_free(lessons_set *s)
 lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lessons_set *reuse,
                                 char *err, size_t err_size)
 {
-    const lessons_gen *prev = reuse ? gen_of(reuse) : NULL;
+    /* the swapper itself, serialised with other swaps: `reuse` stays current meanwhile */
+    const lessons_gen *prev = reuse ? gen_load(reuse) : NULL;
     lessons_gen *g = calloc(1, sizeof *g);
     if (!g) {
         snprintf(err, err_size, "out of memory");
@@ -719,6 +744,19 @@ lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lesso
     return set_of(g, err, err_size);
 }
 
+/* Frees the retired generations no pin can reach (see struct lessons_set). Under
+ * swap_lock. */
+static void reclaim(lessons_set *s)
+{
+    while (s->retired && s->retired->pins == 0) {
+        lessons_gen *g = s->retired;
+        s->retired = g->retired_next;
+        if (!s->retired)
+            s->retired_tail = &s->retired;
+        gen_free(g);
+    }
+}
+
 void lessons_swap(lessons_set *live, lessons_set *fresh)
 {
     if (!live || !fresh)
@@ -726,12 +764,58 @@ void lessons_swap(lessons_set *live, lessons_set *fresh)
     pthread_mutex_lock(&live->swap_lock);
     lessons_gen *g = atomic_exchange(&fresh->cur, NULL);
     lessons_gen *old = atomic_exchange_explicit(&live->cur, g, memory_order_acq_rel);
+    atomic_fetch_add_explicit(&live->swaps, 1, memory_order_relaxed);
     if (old) {
-        old->retired_next = live->retired;
-        live->retired = old;
+        old->retired_next = NULL;
+        *live->retired_tail = old;
+        live->retired_tail = &old->retired_next;
     }
+    reclaim(live);
     pthread_mutex_unlock(&live->swap_lock);
     lessons_free(fresh);
+}
+
+const lessons_pin *lessons_pin_take(const lessons_set *set)
+{
+    if (!set)
+        return NULL;
+    lessons_set *s = (lessons_set *)set;
+    pthread_mutex_lock(&s->swap_lock);
+    lessons_gen *g = atomic_load_explicit(&s->cur, memory_order_relaxed);
+    if (g)
+        g->pins++;
+    pthread_mutex_unlock(&s->swap_lock);
+    if (!g)
+        return NULL;
+    thread_pins++;
+    return (const lessons_pin *)g;
+}
+
+void lessons_pin_drop(const lessons_set *set, const lessons_pin *pin)
+{
+    if (!set || !pin)
+        return;
+    lessons_set *s = (lessons_set *)set;
+    lessons_gen *g = (lessons_gen *)pin;
+    pthread_mutex_lock(&s->swap_lock);
+    assert(g->pins > 0);
+    g->pins--;
+    reclaim(s);
+    pthread_mutex_unlock(&s->swap_lock);
+    thread_pins--;
+}
+
+size_t lessons_retired_count(const lessons_set *set)
+{
+    if (!set)
+        return 0;
+    lessons_set *s = (lessons_set *)set;
+    size_t n = 0;
+    pthread_mutex_lock(&s->swap_lock);
+    for (const lessons_gen *g = s->retired; g; g = g->retired_next)
+        n++;
+    pthread_mutex_unlock(&s->swap_lock);
+    return n;
 }
 
 static const lesson *gen_find(const lessons_gen *s, const char *slug, const char *locale)

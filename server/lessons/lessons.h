@@ -8,8 +8,10 @@
  * global question id ("slug.id").
  * Does not: serve HTTP (pages.c) or grade answers (quiz.h). A loaded set is read-only and
  * safe to share between threads, except that lessons_swap may replace its contents
- * while readers use it (see the comment on struct lessons_set in lessons.c): pointers
- * obtained from a set stay valid until lessons_free.
+ * while readers use it (see the comment on struct lessons_set in lessons.c): on a set
+ * that is ever swapped, a reader takes a pin (lessons_pin_take) before its look-ups, and
+ * the pointers it obtains stay valid until it drops that pin. On a set never swapped
+ * they stay valid until lessons_free.
  */
 #ifndef TCPLAB_LESSONS_LESSONS_H
 #define TCPLAB_LESSONS_LESSONS_H
@@ -117,7 +119,19 @@ lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lesso
 
 /* Moves the lessons of `fresh` into `live` (which readers may be using concurrently) and
  * frees `fresh`. Readers see either the old or the new lessons, never a mix within one
- * call; the old lessons are kept until lessons_free(live). */
+ * call; the old lessons are freed once no pin taken before the swap is held. */
 void lessons_swap(lessons_set *live, lessons_set *fresh);
+
+/* Added (G). Pins. A reader of a set that lessons_swap may change (the server's) calls
+ * lessons_pin_take before its look-ups and lessons_pin_drop(set, pin) when it no longer
+ * uses anything it got (e.g. at the end of a request handler); pins nest. take returns
+ * NULL only for a NULL (or emptied) set; drop(NULL) is a no-op. Cost: one mutex
+ * round trip each. */
+typedef struct lessons_pin lessons_pin;
+const lessons_pin *lessons_pin_take(const lessons_set *s);
+void lessons_pin_drop(const lessons_set *s, const lessons_pin *pin);
+
+/* Added (G). Retired generations not yet freed (held by pins); for tests. */
+size_t lessons_retired_count(const lessons_set *s);
 
 #endif

@@ -170,6 +170,7 @@ static void lesson_card(markdown_buf *b, const lesson *l, const char *loc)
 
 static void lesson_list(markdown_buf *b, const lessons_set *set, const char *loc)
 {
+    const lessons_pin *pin = lessons_pin_take(set);
     const lesson **items = malloc(MAX_LESSONS * sizeof *items);
     size_t n = items ? lessons_list(set, loc, items, MAX_LESSONS) : 0;
     if (n > MAX_LESSONS)
@@ -185,6 +186,7 @@ static void lesson_list(markdown_buf *b, const lessons_set *set, const char *loc
         markdown_buf_puts(b, "</ol>\n");
     }
     free(items);
+    lessons_pin_drop(set, pin);
 }
 
 void pages_home(const http_request *req, http_response *res)
@@ -273,11 +275,10 @@ static void pager_link(markdown_buf *b, const lesson *l, const char *cls, const 
     markdown_buf_puts(b, "</span></a>");
 }
 
-void pages_lesson(const http_request *req, http_response *res)
+static void lesson_page(const http_request *req, http_response *res, const lessons_set *set)
 {
     bool remember;
     const char *loc = req_locale(req, &remember);
-    const lessons_set *set = req->app ? req->app->lessons : NULL;
     const char *slug = req->param_count > 0 ? req->params[0] : "";
     const lesson *l = lessons_find(set, slug, loc);
     bool fallback = false;
@@ -345,6 +346,14 @@ void pages_lesson(const http_request *req, http_response *res)
     char *page = main_html ? pages_render(loc, l->title, path, "lessons", NULL, main_html) : NULL;
     free(main_html);
     send_page(req, res, 200, page, loc, remember);
+}
+
+void pages_lesson(const http_request *req, http_response *res)
+{
+    const lessons_set *set = req->app ? req->app->lessons : NULL;
+    const lessons_pin *pin = lessons_pin_take(set); /* the page uses the lesson throughout */
+    lesson_page(req, res, set);
+    lessons_pin_drop(set, pin);
 }
 
 /* ---- playground ---- */
