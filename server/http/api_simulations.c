@@ -8,6 +8,12 @@
  * struct sim_cache: every built-in's trace JSON text + strong ETag, its gzip variant and
  * the prepared responses serving them, computed once at start and immutable afterwards
  * (no lock on the read path, no allocation per GET).
+ * Language: ?lang=zh-CN on all three adds "rule_zh" (the rule in Simplified Chinese,
+ * server/scenario/rules_zh.h) to each step of the trace; ?lang=en or no lang gives the
+ * English-only trace, byte for byte what it always was; any other lang is a 400. The cache
+ * holds a zh-CN variant of every built-in too, built at start the same way (its own body,
+ * ETag, gzip variant and prepared responses), so GET ?scenario=NAME&lang=zh-CN is as cheap
+ * as without lang.
  * Does not: validate scenarios (scenario_json.c), simulate (sim.c), or run SQL
  * (store_simulations.c).
  *
@@ -84,6 +90,24 @@ static void run_ctx_free(run_ctx *ctx)
     sim_trace_cleanup(&ctx->trace);
     free(ctx);
 }
+
+/* The ?lang= of the request: 0 for "en" (also when absent or empty), 1 for "zh-CN"; any
+ * other value answers 400 naming the parameter (as api_scenarios.c does) and returns -1. */
+static int lang_zh(const http_request *req, http_response *res)
+{
+    const char *lang = http_query(req, "lang");
+    if (!lang || !*lang || !strcmp(lang, "en"))
+        return 0;
+    if (!strcmp(lang, "zh-CN"))
+        return 1;
+    http_problem(res, 400, NULL, "query parameter lang must be en or zh-CN");
+    return -1;
+}
+
+/* A built-in's prepared trace text in the cache (zh: the variant with rule_zh). 0, or -1
+ * when the cache has no such built-in. Defined with the cache below. */
+static int cache_text(const sim_cache *c, const char *name, bool zh, const char **body,
+                      size_t *len);
 
 /* ---- responses written by trace_writer ---------------------------------------------------- */
 
@@ -308,17 +332,20 @@ void api_simulations_post(const http_request *req, http_response *res)
         http_problem(res, 400, NULL, "query parameter save must be true or false");
         return;
     }
+    int zh = lang_zh(req, res);
+    if (zh < 0)
+        return;
     if (!http_require_json(req, res))
         return;
     json_t *root = parse_body(req, res);
     if (!root)
         return;
     /* {"scenario": NAME} alone is exactly a built-in: its trace is already in the cache */
-    const char *body, *etag;
+    const char *body;
     size_t len;
     json_t *only = json_object_get(root, "scenario");
     if (!save && json_is_string(only) && json_object_size(root) == 1 && req->app &&
-        sim_cache_lookup(req->app->sim_cache, json_string_value(only), &body, &len, &etag) == 0) {
+        cache_text(req->app->sim_cache, json_string_value(only), zh, &body, &len) == 0) {
         json_decref(root);
         http_static_body(res, 200, "application/json", body, len);
         return;
@@ -343,7 +370,7 @@ void api_simulations_post(const http_request *req, http_response *res)
     trace_writer w;
     trace_writer_init(&w);
     if (!save) {
-        trace_writer_trace(&w, &ctx->trace, NULL);
+        trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
         run_ctx_free(ctx);
         respond_writer(res, 200, &w);
         return;
@@ -379,7 +406,7 @@ void api_simulations_post(const http_request *req, http_response *res)
     RAW(&w, ",\"url\":");
     trace_writer_string(&w, url);
     RAW(&w, ",\"trace\":");
-    trace_writer_trace(&w, &ctx->trace, NULL);
+    trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
     RAW(&w, "}");
     run_ctx_free(ctx);
     respond_writer(res, 201, &w);
@@ -391,6 +418,9 @@ void api_simulations_post(const http_request *req, http_response *res)
 
 void api_simulation_get(const http_request *req, http_response *res)
 {
+    int zh = lang_zh(req, res);
+    if (zh < 0)
+        return;
     const char *id = req->param_count ? req->params[0] : "";
     store *db = req->app ? req->app->store : NULL;
     if (!db) {
@@ -451,7 +481,7 @@ void api_simulation_get(const http_request *req, http_response *res)
     RAW(&w, ",\"scenario\":");
     trace_writer_raw(&w, sc_text, strlen(sc_text));
     RAW(&w, ",\"trace\":");
-    trace_writer_trace(&w, &ctx->trace, NULL);
+    trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
     RAW(&w, "}");
     free(sc_text);
     run_ctx_free(ctx);
@@ -478,7 +508,8 @@ typedef struct sim_cache_entry {
 } sim_cache_entry;
 
 struct sim_cache {
-    sim_cache_entry *entries;
+    sim_cache_entry *entries;    /* one per built-in, in catalog order */
+    sim_cache_entry *entries_zh; /* the same with "rule_zh" (?lang=zh-CN) */
     size_t count;
 };
 
@@ -509,15 +540,19 @@ void sim_cache_free(sim_cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->count; i++)
+    for (size_t i = 0; i < c->count; i++) {
         entry_cleanup(&c->entries[i]);
+        entry_cleanup(&c->entries_zh[i]);
+    }
     free(c->entries);
+    free(c->entries_zh);
     free(c);
 }
 
-/* Runs built-in `e` into `out` (body + ETag). 0, or -1 with a reason in err. */
-static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *out, char *err,
-                       size_t err_size)
+/* Runs built-in `e` into `out` (body + ETag; zh: the body with "rule_zh"). 0, or -1 with a
+ * reason in err. */
+static int cache_build(const catalog_entry *e, run_ctx *ctx, bool zh, sim_cache_entry *out,
+                       char *err, size_t err_size)
 {
     json_error_t jerr;
     json_t *scenario = json_loads(e->json, 0, &jerr);
@@ -537,7 +572,7 @@ static int cache_build(const catalog_entry *e, run_ctx *ctx, sim_cache_entry *ou
         return -1;
     }
     size_t len = 0;
-    char *body = trace_writer_json(&ctx->trace, NULL, &len);
+    char *body = trace_writer_json_opts(&ctx->trace, NULL, zh, &len);
     if (!body) {
         snprintf(err, err_size, "out of memory");
         return -1;
@@ -583,18 +618,21 @@ sim_cache *sim_cache_new(char *err, size_t err_size)
     sim_cache *c = calloc(1, sizeof *c);
     size_t n = catalog_count();
     run_ctx *ctx = run_ctx_new();
-    if (!c || !ctx || !(c->entries = calloc(n ? n : 1, sizeof *c->entries))) {
+    if (!c || !ctx || !(c->entries = calloc(n ? n : 1, sizeof *c->entries)) ||
+        !(c->entries_zh = calloc(n ? n : 1, sizeof *c->entries_zh))) {
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
+    c->count = n; /* entries not built yet are all zero: sim_cache_free copes */
     for (size_t i = 0; i < n; i++) {
-        sim_cache_entry *e = &c->entries[c->count];
-        if (cache_build(catalog_at(i), ctx, e, err, err_size))
-            goto fail;
-        c->count++;
-        if (cache_prepare(e)) {
-            snprintf(err, err_size, "out of memory");
-            goto fail;
+        for (int zh = 0; zh < 2; zh++) {
+            sim_cache_entry *e = zh ? &c->entries_zh[i] : &c->entries[i];
+            if (cache_build(catalog_at(i), ctx, zh, e, err, err_size))
+                goto fail;
+            if (cache_prepare(e)) {
+                snprintf(err, err_size, "out of memory");
+                goto fail;
+            }
         }
     }
     run_ctx_free(ctx);
@@ -605,20 +643,30 @@ fail:
     return NULL;
 }
 
-static const sim_cache_entry *cache_find(const sim_cache *c, const char *name)
+static const sim_cache_entry *cache_find(const sim_cache *c, const char *name, bool zh)
 {
     if (!c || !name)
         return NULL;
     for (size_t i = 0; i < c->count; i++)
         if (strcmp(c->entries[i].name, name) == 0)
-            return &c->entries[i];
+            return zh ? &c->entries_zh[i] : &c->entries[i];
     return NULL;
+}
+
+static int cache_text(const sim_cache *c, const char *name, bool zh, const char **body, size_t *len)
+{
+    const sim_cache_entry *e = cache_find(c, name, zh);
+    if (!e)
+        return -1;
+    *body = e->body;
+    *len = e->len;
+    return 0;
 }
 
 int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, size_t *len,
                      const char **etag)
 {
-    const sim_cache_entry *e = cache_find(c, name);
+    const sim_cache_entry *e = cache_find(c, name, false);
     if (!e)
         return -1;
     *body = e->body;
@@ -629,6 +677,9 @@ int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, si
 
 void api_simulations_get(const http_request *req, http_response *res)
 {
+    int zh = lang_zh(req, res);
+    if (zh < 0)
+        return;
     const char *name = http_query(req, "scenario");
     if (!name || !name[0]) {
         http_problem(res, 400, NULL,
@@ -637,14 +688,14 @@ void api_simulations_get(const http_request *req, http_response *res)
         return;
     }
     const sim_cache *cache = req->app ? req->app->sim_cache : NULL;
-    const sim_cache_entry *e = cache_find(cache, name);
+    const sim_cache_entry *e = cache_find(cache, name, zh);
     sim_cache_entry fresh = {0};
     const catalog_entry *ce = cache ? NULL : catalog_find(name);
     if (ce) {
         /* no cache was built (a handler called without a server): compute now */
         run_ctx *ctx = run_ctx_new();
         char err[300] = "out of memory";
-        int rc = ctx ? cache_build(ce, ctx, &fresh, err, sizeof err) : -1;
+        int rc = ctx ? cache_build(ce, ctx, zh, &fresh, err, sizeof err) : -1;
         run_ctx_free(ctx);
         if (rc) {
             http_problem(res, 500, NULL, err);

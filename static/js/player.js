@@ -2,15 +2,16 @@
  * player.js — the step-through player of a scenario figure (docs/dom.md).
  *
  * Owns: filling the empty <div class="tl-player" data-for="scn-N"> with buttons, a position
- * output, the rule line (aria-live) and the TCB table; moving the current step with buttons,
- * ←/→/Home/End while focus is inside the figure, or a click on a ladder step / table row;
+ * output, the rule line (aria-live; on zh-CN pages the step's rule_zh, English below it)
+ * and the TCB table; moving the current step with buttons, ←/→/Home/End while focus is
+ * inside the figure, or a click on a ladder step / table row;
  * marking the current step on the ladder (.tl-step), the text table (tr[data-step]) and the
  * state diagram (tl-current-client / tl-current-server, tl-current on the edge just taken);
  * setting data-current-step / data-client-state / data-server-state on the figure.
  * Does not: draw anything (the SVGs and the table are server-rendered), fetch anything (the
  * trace JSON is embedded in the figure), or use inline styles.
  */
-import { t } from './i18n.js';
+import { locale, t } from './i18n.js';
 
 const ENDPOINTS = ['client', 'server'];
 const TCB_ROWS = [
@@ -59,6 +60,22 @@ function el(tag, attrs = {}, text) {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+/**
+ * The rule line of a step. On a zh-CN page a step with `rule_zh` (docs/dom.md) shows the
+ * Chinese text, with the English original kept below it in a small lang="en" line (read by
+ * screen readers too, in its own language); otherwise the English rule as it is.
+ */
+export function ruleText(step) {
+  if (locale() === 'zh-CN' && typeof step.rule_zh === 'string' && step.rule_zh) {
+    const span = el('span', { class: 'tl-rule-text', lang: 'zh-CN' }, step.rule_zh);
+    span.append(el('br'), el('small', { class: 'tl-rule-en', lang: 'en' }, step.rule));
+    return span;
+  }
+  const attrs = { class: 'tl-rule-text' };
+  if (locale() === 'zh-CN') attrs.lang = 'en';
+  return el('span', attrs, step.rule);
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -302,9 +319,7 @@ class Player {
     } else {
       this.rule.append(el('span', { class: 'tl-time' }, L.at(step.t_ms)), ' ',
         el('span', { class: 'tl-event' }, describeStep(step)));
-      if (step.rule) {
-        this.rule.append(el('span', { class: 'tl-rule-text' }, step.rule));
-      }
+      if (step.rule) this.rule.append(ruleText(step));
       if (step.error) this.rule.append(el('span', { class: 'tl-error' }, `${L.error}: ${step.error}`));
       if (step.signal) this.rule.append(el('span', { class: 'tl-signal' }, `${L.signal}: ${step.signal}`));
     }

@@ -2,7 +2,8 @@
  * playground.js — the simulator playground form (docs/dom.md, "Playground").
  *
  * Owns: turning <form class="tl-playground"> into scenario JSON (the issue #2 contract),
- * POSTing it to /api/v1/simulations?save=true and navigating to the saved simulation's page
+ * POSTing it to /api/v1/simulations?save=true (plus &lang=zh-CN on a zh-CN page, so the
+ * trace has rule_zh) and navigating to the saved simulation's page
  * (/playground?sim=ID, the share link); showing the problem+json errors (with their JSON
  * pointers) next to the form; a "copy link" button beside a.tl-share.
  * Does not: run or draw the simulation (the server does, on the page it navigates to); the
@@ -13,7 +14,7 @@
  * duplicate checkboxes with values "ENDPOINT:FLAG,FLAG" (each acts on the 1st such segment),
  * first_close (client|server), close_at_ms, peer_close_at_ms, data_bytes.
  */
-import { t } from './i18n.js';
+import { locale, t } from './i18n.js';
 
 const ENDPOINTS = ['client', 'server'];
 const FAULT_ACTIONS = ['drop', 'delay', 'duplicate'];
@@ -163,7 +164,10 @@ class Playground {
       // A built-in runs as it is (the custom fields apply to a custom scenario only, as
       // the form says); "" or "custom" builds one from the fields.
       const body = name && name !== 'custom' ? { scenario: name } : customScenario(fd);
-      const r = await fetch('/api/v1/simulations?save=true', {
+      // On a zh-CN page the answer's trace carries rule_zh (the page it navigates to renders
+      // its own figure, in the language the lang cookie remembers).
+      const q = locale() === 'zh-CN' ? 'save=true&lang=zh-CN' : 'save=true';
+      const r = await fetch(`/api/v1/simulations?${q}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),

@@ -1,7 +1,8 @@
 // tests/api/catalog_i18n.test.mjs — Chinese text that comes from C data, seen over HTTP:
 // GET /api/v1/scenarios?lang=zh-CN (and /{name}), zh-CN figure captions and state-diagram
-// tooltips on a lesson page, the playground's scenario list and default "close at", and the
-// favicon link in every page head.
+// tooltips on a lesson page, the playground's scenario list and default "close at", the
+// favicon link in every page head, and the rules in Chinese: "rule_zh" in the traces of
+// GET/POST /api/v1/simulations…?lang=zh-CN and of zh-CN figures (server/scenario/rules_zh.c).
 // One server (TCPLAB_BIN, default build/asan/tcplab); it must exit 0 on SIGTERM.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,4 +78,133 @@ test('every page head links the SVG favicon', async () => {
   assert.equal(icon.status, 200);
   assert.match(icon.headers.get('content-type'), /image\/svg\+xml/);
   await icon.arrayBuffer();
+});
+
+// ---- rule texts in Chinese (rule_zh) ----
+
+/** The trace without its rule_zh members (what the English-only trace must equal). */
+function withoutRuleZh(trace) {
+  return { ...trace, steps: trace.steps.map(({ rule_zh: _zh, ...rest }) => rest) };
+}
+
+/** Every step has an English rule and, next to it, a Chinese rule_zh citing the same RFC section. */
+function assertRuleZh(trace, what) {
+  assert.ok(trace.steps.length > 0, what);
+  for (const st of trace.steps) {
+    assert.equal(typeof st.rule_zh, 'string', `${what} step ${st.step}: rule_zh`);
+    assert.match(st.rule_zh, CJK, `${what} step ${st.step}`);
+    assert.doesNotMatch(st.rule, CJK, `${what} step ${st.step}: rule stays English`);
+    const ref = st.rule.match(/RFC \d+ §[\d.]*\d/);
+    if (ref) assert.ok(st.rule_zh.includes(ref[0]), `${what} step ${st.step}: ${ref[0]} kept`);
+    const keys = Object.keys(st);
+    assert.equal(keys[keys.indexOf('rule') + 1], 'rule_zh', `${what} step ${st.step}: rule_zh right after rule`);
+  }
+}
+
+const BUILTIN_NAMES = async () => (await (await fetch(url('/api/v1/scenarios'))).json()).map((e) => e.name);
+
+test('GET /api/v1/simulations?scenario=NAME&lang=zh-CN adds rule_zh; without lang (or lang=en) nothing changes', async () => {
+  for (const name of await BUILTIN_NAMES()) {
+    const plainRes = await fetch(url(`/api/v1/simulations?scenario=${name}`));
+    const plainText = await plainRes.text();
+    assert.doesNotMatch(plainText, /rule_zh/, name);
+    const enText = await (await fetch(url(`/api/v1/simulations?scenario=${name}&lang=en`))).text();
+    assert.equal(enText, plainText, `${name}: lang=en is the default trace, byte for byte`);
+    const zhRes = await fetch(url(`/api/v1/simulations?scenario=${name}&lang=zh-CN`));
+    assert.equal(zhRes.status, 200, name);
+    assert.match(zhRes.headers.get('content-type'), /application\/json/);
+    const zh = await zhRes.json();
+    assertRuleZh(zh, name);
+    assert.deepEqual(withoutRuleZh(zh), JSON.parse(plainText), `${name}: only rule_zh is added`);
+    assert.notEqual(zhRes.headers.get('etag'), plainRes.headers.get('etag'), `${name}: its own ETag`);
+  }
+});
+
+test('the zh-CN variant of a built-in is cached like the English one: ETag, 304, gzip', async () => {
+  const u = url('/api/v1/simulations?scenario=lost-syn&lang=zh-CN');
+  const a = await fetch(u, { headers: { 'accept-encoding': 'identity' } });
+  const etag = a.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{16}"$/);
+  assert.equal(a.headers.get('cache-control'), 'public, max-age=3600');
+  const body = await a.text();
+  const b = await fetch(u, { headers: { 'accept-encoding': 'identity', 'if-none-match': etag } });
+  assert.equal(b.status, 304);
+  await b.arrayBuffer();
+  const gz = await fetch(u, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip');
+  assert.equal(await gz.text(), body, 'the gzip variant decodes to the same text');
+  const en = await fetch(url('/api/v1/simulations?scenario=lost-syn'), { headers: { 'accept-encoding': 'identity', 'if-none-match': etag } });
+  assert.equal(en.status, 200, 'the zh ETag does not match the English body');
+  await en.arrayBuffer();
+});
+
+test('POST /api/v1/simulations?lang=zh-CN adds rule_zh (built-in by name, own scenario, saved and replayed)', async () => {
+  const post = (q, body) => fetch(url(`/api/v1/simulations${q}`), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  // a built-in by name (served from the cache) and with an override (run per request)
+  const byName = await post('?lang=zh-CN', { scenario: 'lost-fin' });
+  assert.equal(byName.status, 200);
+  const named = await byName.json();
+  assertRuleZh(named, 'lost-fin');
+  const plainNamed = await (await post('', { scenario: 'lost-fin' })).json();
+  assert.deepEqual(withoutRuleZh(named), plainNamed);
+  const over = await (await post('?lang=zh-CN', { scenario: 'lost-fin', timers: { rto_ms: 400 } })).json();
+  assertRuleZh(over, 'lost-fin with rto_ms');
+  // a scenario of one's own, with a refused call
+  const own = {
+    client: { iss: 100 }, server: { iss: 300 },
+    events: [
+      { at_ms: 0, endpoint: 'server', call: 'listen' },
+      { at_ms: 0, endpoint: 'client', call: 'connect' },
+      { at_ms: 1, endpoint: 'client', call: 'connect' },
+      { at_ms: 300, endpoint: 'client', call: 'close' },
+    ],
+  };
+  const ownZh = await (await post('?lang=zh-CN', own)).json();
+  assertRuleZh(ownZh, 'own');
+  assert.equal(ownZh.steps.find((st) => st.error).error, 'connection already exists', 'error stays English');
+  const ownEn = await (await post('?lang=en', own)).json();
+  assert.ok(ownEn.steps.every((st) => !('rule_zh' in st)));
+  assert.deepEqual(withoutRuleZh(ownZh), ownEn);
+  // saved with lang=zh-CN: the answer's trace has rule_zh; the replay has it only when asked
+  const saved = await post('?save=true&lang=zh-CN', own);
+  assert.equal(saved.status, 201);
+  const doc = await saved.json();
+  assertRuleZh(doc.trace, 'saved');
+  const replayZh = await (await fetch(url(`/api/v1/simulations/${doc.id}?lang=zh-CN`))).json();
+  assertRuleZh(replayZh.trace, 'replay');
+  assert.deepEqual(replayZh.trace, doc.trace);
+  const replay = await (await fetch(url(`/api/v1/simulations/${doc.id}`))).json();
+  assert.deepEqual(replay.trace, ownEn);
+});
+
+test('lang other than en or zh-CN on the simulations API is a 400 naming the parameter', async () => {
+  const cases = [
+    ['GET', '/api/v1/simulations?scenario=lost-syn&lang=fr'],
+    ['GET', '/api/v1/simulations?scenario=lost-syn&lang=zh'],
+    ['GET', '/api/v1/simulations?scenario=lost-syn&lang=zh-cn'],
+    ['POST', '/api/v1/simulations?lang=de'],
+    ['POST', '/api/v1/simulations?save=true&lang=zh-TW'],
+    ['GET', '/api/v1/simulations/AAAAAAAAAAAAAAAAAAAAAA?lang=en-US'],
+  ];
+  for (const [method, p] of cases) {
+    const r = await fetch(url(p), method === 'POST'
+      ? { method, headers: { 'content-type': 'application/json' }, body: '{"scenario":"lost-syn"}' }
+      : {});
+    assert.equal(r.status, 400, `${method} ${p}`);
+    assert.match(r.headers.get('content-type'), /problem\+json/);
+    assert.match((await r.json()).detail, /lang/, `${method} ${p}`);
+  }
+});
+
+test('a zh-CN lesson figure shows rules in Chinese; the English page does not', async () => {
+  const zh = await (await fetch(url('/lessons/three-way-handshake?lang=zh-CN'))).text();
+  assert.match(zh, /<td>RFC 9293 §3\.10\.7\.2：LISTEN 状态下收到 SYN → [^<]*<\/td>/);
+  const script = zh.match(/<script type="application\/json" class="tl-trace">([\s\S]*?)<\/script>/);
+  assert.ok(script, 'the figure embeds its trace');
+  assertRuleZh(JSON.parse(script[1]), 'three-way-handshake figure');
+  const en = await (await fetch(url('/lessons/three-way-handshake?lang=en'))).text();
+  assert.doesNotMatch(en, /rule_zh/);
+  assert.match(en, /<td>RFC 9293 §3\.10\.7\.2: LISTEN, SYN → /);
 });
