@@ -188,17 +188,6 @@ typedef struct sub_ctx {
     char hash[GRADING_DIGEST_SIZE];
 } sub_ctx;
 
-static bool key_valid(const char *k)
-{
-    size_t n = strlen(k);
-    if (n == 0 || n > 255)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (k[i] < 0x21 || k[i] > 0x7e)
-            return false;
-    return true;
-}
-
 /* Fills ctx from the principal and the body's "user". false with res filled on error. */
 static bool sub_prepare(const http_request *req, http_response *res, const json_t *body,
                         sub_ctx *ctx)
@@ -221,11 +210,8 @@ static bool sub_prepare(const http_request *req, http_response *res, const json_
         }
         ctx->user = name;
     }
-    ctx->key = http_header(req, "Idempotency-Key");
-    if (ctx->key && !key_valid(ctx->key)) {
-        http_problem(res, 400, NULL, "Idempotency-Key must be 1-255 visible ASCII characters");
+    if (!grading_util_idempotency_key(req, res, &ctx->key))
         return false;
-    }
     /* the request identity: method, path and body */
     crypto_generichash_state st;
     unsigned char h[32];
@@ -247,7 +233,7 @@ static void replay(http_response *res, const store_submission *sub, const char *
     }
     json_object_set_new(o, id_member, json_integer(sub->id));
     http_json_steal(res, sub->status, o);
-    http_set_header(res, "Idempotent-Replayed", "true");
+    grading_util_mark_replayed(res);
     char loc[64];
     snprintf(loc, sizeof loc, "/api/v1/submissions/%lld", (long long)sub->id);
     http_set_header(res, "Location", loc);
@@ -259,19 +245,13 @@ static bool idem_answer(store *st, const char *actor, const char *key, const cha
                         http_response *res, const char *id_member)
 {
     store_submission sub;
-    store_status rc = store_submission_find_key(st, actor, key, &sub);
-    if (rc == STORE_NOT_FOUND)
+    grading_key_lookup k = grading_util_key_lookup(st, actor, key, hash, res, &sub);
+    if (k == GRADING_KEY_UNUSED)
         return false;
-    if (rc != STORE_OK) {
-        grading_util_store_failed(res, "submission");
-        return true;
-    }
-    if (strcmp(sub.request_hash, hash))
-        http_problem(res, 422, "Idempotency-Key reused",
-                     "this Idempotency-Key was used for a different request");
-    else
+    if (k == GRADING_KEY_REPLAY) {
         replay(res, &sub, id_member);
-    store_submission_cleanup(&sub);
+        store_submission_cleanup(&sub);
+    }
     return true;
 }
 
@@ -642,10 +622,11 @@ out:
  * ---------------------------------------------- */
 
 int64_t grading_record_quiz_attempt(const http_request *req, const char *question_id,
-                                    const json_t *answer, const json_t *result, double score)
+                                    const json_t *answer, const json_t *result, double score,
+                                    const char *key, const char *hash)
 {
     grading_principal p;
-    if (!req || !req->app || !req->app->store || !question_id)
+    if (!req || !req->app || !req->app->store || !question_id || !hash)
         return -1;
     if (grading_auth(req, &p) != GRADING_AUTH_OK)
         return -1;
@@ -653,14 +634,13 @@ int64_t grading_record_quiz_attempt(const http_request *req, const char *questio
         return 0;
     char *a = json_dumps(answer, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     char *r = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
-    char hash[GRADING_DIGEST_SIZE];
-    grading_secret_digest(a ? a : "", hash);
     int64_t id = -1;
     if (a && r) {
-        store_submission_in in = {"quiz", question_id, p.name, p.actor, NULL,
+        store_submission_in in = {"quiz", question_id, p.name, p.actor, key,
                                   hash,   a,           r,      score,   200};
-        if (store_submission_put(req->app->store, &in, &id) != STORE_OK)
-            id = -1;
+        store_status rc = store_submission_put(req->app->store, &in, &id);
+        if (rc != STORE_OK)
+            id = rc == STORE_CONFLICT && key ? -2 : -1;
     }
     free(a);
     free(r);

@@ -70,10 +70,13 @@ void grading_statistics(const http_request *req, http_response *res);
 void grading_render(const http_request *req, http_response *res);
 
 /* For the quiz endpoints (issue #4): records a graded answer of the signed-in sender of
- * `req` durably, kind "quiz", ref `question_id`. `answer` and `result` are borrowed.
- * Returns the submission id (> 0), 0 when not recorded (anonymous sender), -1 on a store
- * error. Thread-safe. */
+ * `req` durably, kind "quiz", ref `question_id`. `answer` and `result` are borrowed;
+ * `hash` (GRADING_DIGEST_SIZE hex) identifies the request, `key` (NULL: none) is its
+ * Idempotency-Key. Returns the submission id (> 0), 0 when not recorded (anonymous
+ * sender), -1 on a store error, -2 when (sender, key) was recorded meanwhile (look it up
+ * with grading_util_key_lookup). Thread-safe. */
 int64_t grading_record_quiz_attempt(const http_request *req, const char *question_id,
-                                    const json_t *answer, const json_t *result, double score);
+                                    const json_t *answer, const json_t *result, double score,
+                                    const char *key, const char *hash);
 
 #endif

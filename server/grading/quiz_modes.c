@@ -89,16 +89,14 @@ static char *finish(void *arg, int attempt, double *score)
 grading_exam_status grading_record_exam_attempt(struct store *s, const grading_principal *p,
                                                 const char *question_id, const json_t *answer,
                                                 json_t *result, int max_attempts, double decay,
-                                                int *attempt_out)
+                                                const char *key, const char *hash, int *attempt_out)
 {
     *attempt_out = 0;
-    if (!s || !p->name[0] || !question_id || !result)
+    if (!s || !p->name[0] || !question_id || !result || !hash)
         return GRADING_EXAM_ERROR;
     char *a = json_dumps(answer, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     if (!a)
         return GRADING_EXAM_ERROR;
-    char hash[GRADING_DIGEST_SIZE];
-    grading_secret_digest(a, hash);
     finish_ctx f = {result, max_attempts, decay};
     store_quiz_attempt_in in;
     memset(&in, 0, sizeof in);
@@ -106,6 +104,7 @@ grading_exam_status grading_record_exam_attempt(struct store *s, const grading_p
     in.sub.ref = question_id;
     in.sub.user_name = p->name;
     in.sub.actor = p->actor;
+    in.sub.idempotency_key = key;
     in.sub.request_hash = hash;
     in.sub.answer_json = a;
     in.sub.status = 200;

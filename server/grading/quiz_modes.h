@@ -39,10 +39,13 @@ typedef enum grading_exam_status {
 /* Records the graded `result` (gradable) of `answer` as p's next exam attempt. On
  * GRADING_EXAM_RECORDED `result` has points scaled by the decay and the members mode
  * "exam", attempt, attempts_left; *attempt_out is the attempt number. `p` must be signed
- * in (p->name non-empty). */
+ * in (p->name non-empty). `hash` identifies the request and `key` (NULL: none) is its
+ * Idempotency-Key, recorded with the attempt; when (actor, key) was recorded meanwhile the
+ * answer is GRADING_EXAM_NO_ATTEMPTS too (the caller looks the key up again). */
 grading_exam_status grading_record_exam_attempt(struct store *s, const grading_principal *p,
                                                 const char *question_id, const json_t *answer,
                                                 json_t *result, int max_attempts, double decay,
+                                                const char *key, const char *hash,
                                                 int *attempt_out);
 
 #endif

@@ -7,6 +7,10 @@
  * graded answer with `next_variant`, a fresh variant to try again; exam gives a signed-in
  * student one variant per question (seed derived from user, question and a server secret)
  * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h).
+ * Idempotency-Key (as on the grading endpoints, grading_util.h): a recorded answer (a
+ * signed-in student's graded answer, practice or exam) is stored with the key, and a
+ * repeat of the same request with the same key is answered from the store instead of
+ * being graded again — a retried exam answer does not cost a second attempt.
  * Does not: grade (quiz.c) or find lessons (lessons.c). Thread-safe: the question set is
  * read-only while serving; exam attempts are counted by the store's writer.
  */
@@ -21,6 +25,7 @@
 #include "../app.h"
 #include "../grading/auth.h"
 #include "../grading/grading.h"
+#include "../grading/grading_util.h"
 #include "../grading/quiz_modes.h"
 #include "i18n.h"
 #include "lessons.h"
@@ -199,6 +204,54 @@ void api_quiz_variant_post(const http_request *req, http_response *res)
     lessons_pin_drop(ls, pin);
 }
 
+/* The identity of an answer request for its Idempotency-Key: the variant id and the
+ * answer in canonical JSON. false when out of memory. */
+static bool answer_hash(const char *vid, const json_t *answer, char hash[GRADING_DIGEST_SIZE])
+{
+    char *a = json_dumps(answer, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    size_t n = a ? strlen(vid) + strlen(a) + 2 : 0;
+    char *m = a ? malloc(n) : NULL;
+    if (m) {
+        snprintf(m, n, "%s\n%s", vid, a);
+        grading_secret_digest(m, hash);
+    }
+    free(a);
+    free(m);
+    return m != NULL;
+}
+
+/* When (sender, key) already recorded this request: answers from the store (as the first
+ * answer was, with a fresh next_variant in practice) and returns true; also true with a
+ * 422/503 in res for a key of another request. false: not recorded yet. */
+static bool replay_answer(const http_request *req, http_response *res, const grading_principal *who,
+                          const char *key, const char *hash, bool exam, const quiz_question *q,
+                          const char *gid, uint64_t seed)
+{
+    store_submission sub;
+    grading_key_lookup k =
+        grading_util_key_lookup(req->app->store, who->actor, key, hash, res, &sub);
+    if (k != GRADING_KEY_REPLAY)
+        return k == GRADING_KEY_DECIDED;
+    json_t *result = json_loads(sub.result_json, 0, NULL);
+    store_submission_cleanup(&sub);
+    if (!result) {
+        http_problem(res, 500, NULL, "the recorded answer could not be read");
+        return true;
+    }
+    if (!exam) {
+        json_object_set_new(result, "mode", json_string("practice"));
+        if (json_number_value(json_object_get(result, "score")) < 1 &&
+            !add_next_variant(result, q, gid, seed)) {
+            json_decref(result);
+            http_problem(res, 500, NULL, "could not build the next variant");
+            return true;
+        }
+    }
+    http_json_steal(res, 200, result);
+    grading_util_mark_replayed(res);
+    return true;
+}
+
 static void submission_post(const http_request *req, http_response *res)
 {
     const char *vid = req->param_count ? req->params[0] : "";
@@ -248,9 +301,25 @@ static void submission_post(const http_request *req, http_response *res)
             return;
         }
     }
+    const char *key = NULL;
+    if (!grading_util_idempotency_key(req, res, &key))
+        return;
     json_t *answer = parse_body(req, res);
     if (!answer)
         return;
+    char hash[GRADING_DIGEST_SIZE];
+    if (!answer_hash(vid, answer, hash)) {
+        json_decref(answer);
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    /* only a recorded answer has a key to look up: a signed-in sender's (exam: any) */
+    bool keyed = key && req->app && req->app->store && who.role != GRADING_ANONYMOUS &&
+                 (exam || who.user_id);
+    if (keyed && replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {
+        json_decref(answer);
+        return;
+    }
     json_t *result = quiz_grade(q, seed, answer, req_locale(req));
     if (!result) {
         json_decref(answer);
@@ -267,7 +336,7 @@ static void submission_post(const http_request *req, http_response *res)
         grading_exam_status es = GRADING_EXAM_ERROR;
         if (gradable) {
             es = grading_record_exam_attempt(st, &who, gid, answer, result, les->quiz_attempts,
-                                             les->quiz_decay, &attempt);
+                                             les->quiz_decay, keyed ? key : NULL, hash, &attempt);
         } else {
             /* a malformed answer costs nothing: report where the student stands */
             int used = grading_exam_attempts_used(st, &who, gid);
@@ -281,6 +350,11 @@ static void submission_post(const http_request *req, http_response *res)
             }
         }
         json_decref(answer);
+        if (es == GRADING_EXAM_NO_ATTEMPTS && keyed &&
+            replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {
+            json_decref(result); /* the same request won a race for the key */
+            return;
+        }
         if (es == GRADING_EXAM_NO_ATTEMPTS) {
             json_decref(result);
             char detail[200];
@@ -302,7 +376,13 @@ static void submission_post(const http_request *req, http_response *res)
     }
     if (gradable) {
         double score = json_number_value(json_object_get(result, "score"));
-        int64_t id = grading_record_quiz_attempt(req, gid, answer, result, score);
+        int64_t id =
+            grading_record_quiz_attempt(req, gid, answer, result, score, keyed ? key : NULL, hash);
+        if (id == -2 && replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {
+            json_decref(answer); /* the same request won a race for the key */
+            json_decref(result);
+            return;
+        }
         if (id < 0) {
             json_decref(answer);
             json_decref(result);

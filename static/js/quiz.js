@@ -7,6 +7,9 @@
  * payload of quiz.md, POSTing it to /api/v1/variants/{variant}/submissions and showing the
  * result (verdict, score, feedback, per-part results, explanation, format errors) in
  * .tl-feedback; making order questions operable by keyboard (↑/↓ buttons keep focus).
+ * Each answer goes with an Idempotency-Key; when a submission gets no answer (network
+ * error) or a 5xx, sending the same answer again reuses the key, so a recorded attempt
+ * (an exam's are limited) is counted once even if the first request did reach the server.
  * Does not: know any answer (answers never reach the page), grade anything, or use inline
  * styles.
  */
@@ -40,9 +43,17 @@ function storeSeed(qid, seed) {
   }
 }
 
+/** A fresh Idempotency-Key: 128 random bits in hex (getRandomValues, unlike randomUUID,
+ *  also works on a plain-http page that is not a secure context). */
+function newIdempotencyKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 /** POSTs JSON; resolves to {ok, status, body} (body parsed when JSON), rejects on network errors. */
-async function postJson(url, payload) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+async function postJson(url, payload, extraHeaders = {}) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json', ...extraHeaders };
   // A signed-in student's session needs the CSRF token on every POST (issue #5).
   const csrf = csrfToken();
   if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -109,6 +120,7 @@ class Question {
       form.append(this.feedback);
     }
     this.pending = null;
+    this.unanswered = null; // {variant, body, key} of a submission with no final answer yet
     if (this.type === 'order') this.setupOrder();
     if (form.getAttribute('data-params') === '1') this.pending = this.loadVariant();
     form.addEventListener('submit', (ev) => {
@@ -280,10 +292,18 @@ class Question {
       this.showMessage(answer.error, 'tl-bad tl-format');
       return;
     }
+    // The same answer to the same variant after a failure that may have reached the server
+    // (no response, or a 5xx) keeps its key: the server then answers from its record.
+    const body = JSON.stringify(answer);
+    const u = this.unanswered;
+    const key = u && u.variant === this.variant && u.body === body ? u.key : newIdempotencyKey();
+    this.unanswered = { variant: this.variant, body, key };
     if (button) button.setAttribute('aria-disabled', 'true');
     this.form.setAttribute('aria-busy', 'true');
     try {
-      const r = await postJson(`/api/v1/variants/${encodeURIComponent(this.variant)}/submissions`, answer);
+      const r = await postJson(`/api/v1/variants/${encodeURIComponent(this.variant)}/submissions`,
+        answer, { 'Idempotency-Key': key });
+      if (r.status < 500) this.unanswered = null; // answered for good, recorded or not
       if (!r.ok || !r.body) {
         this.showMessage(problemText(r), 'tl-bad');
         return;

@@ -112,6 +112,56 @@ describe('quiz modes', () => {
     assert.equal(again.attempts_left, 0);
   });
 
+  test('Idempotency-Key: a retried exam answer is replayed, not a second attempt', async () => {
+    const v = await variant('exam-demo.q1', { cookie: sessions.ria.cookie });
+    const k1 = { ...sessions.ria, 'idempotency-key': 'ria-q1-answer-1' };
+    const r1 = await submit(v.variant_id, k1, { choice: 0 });
+    assert.equal(r1.status, 200);
+    assert.equal(r1.headers.get('idempotent-replayed'), null);
+    const a1 = await r1.json();
+    assert.deepEqual([a1.attempt, a1.attempts_left, a1.score], [1, 2, 1]);
+    const again = await submit(v.variant_id, k1, { choice: 0 });
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(await again.json(), a1, 'the stored answer, word for word');
+    assert.equal((await variant('exam-demo.q1', { cookie: sessions.ria.cookie })).attempts_left, 2);
+    // the same key for another answer is refused, and costs nothing
+    const misuse = await submit(v.variant_id, k1, { choice: 1 });
+    assert.equal(misuse.status, 422);
+    assert.match(misuse.headers.get('content-type'), /application\/problem\+json/);
+    assert.match((await misuse.json()).title, /Idempotency-Key reused/);
+    // five copies of one request in parallel: one attempt
+    const k2 = { ...sessions.ria, 'idempotency-key': 'ria-q1-answer-2' };
+    const rs = await Promise.all(Array.from({ length: 5 }, () => submit(v.variant_id, k2, { choice: 1 })));
+    assert.deepEqual(rs.map((r) => r.status), [200, 200, 200, 200, 200]);
+    const bodies = await Promise.all(rs.map((r) => r.json()));
+    for (const b of bodies) assert.deepEqual([b.attempt, b.attempts_left], [2, 1]);
+    assert.equal(rs.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
+    assert.equal((await variant('exam-demo.q1', { cookie: sessions.ria.cookie })).attempts_left, 1);
+    // a malformed key is a 400
+    const bad = await submit(v.variant_id, { ...sessions.ria, 'idempotency-key': 'x'.repeat(256) }, { choice: 0 });
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).detail, /Idempotency-Key/);
+  });
+
+  test('Idempotency-Key: a retried practice answer is replayed with a next variant', async () => {
+    const v = await variant('practice-demo.q2', { cookie: sessions.ria.cookie });
+    const k = { ...sessions.ria, 'idempotency-key': 'ria-practice-1' };
+    const wrong = ladderAnswer((v.params.client_iss + 5) % 4294967296);
+    const first = await (await submit(v.variant_id, k, wrong)).json();
+    const r = await submit(v.variant_id, k, wrong);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('idempotent-replayed'), 'true');
+    const replayed = await r.json();
+    assert.equal(replayed.score, first.score);
+    assert.equal(replayed.mode, 'practice');
+    assert.ok(replayed.next_variant, 'a wrong answer still comes with a new variant');
+    // anonymous answers are not recorded: the key changes nothing
+    const anon = await submit(v.variant_id, { 'idempotency-key': 'anon-1' }, wrong);
+    assert.equal(anon.status, 200);
+    assert.equal(anon.headers.get('idempotent-replayed'), null);
+  });
+
   test('exam: 10 parallel submissions with 3 attempts → exactly 3 graded', async () => {
     const v = await variant('exam-demo.q2', { cookie: sessions.kim.cookie });
     const answer = ladderAnswer(v.params.client_iss);
