@@ -260,7 +260,7 @@ static const rules_zh_pair table[] = {
      "RFC 9293 §3.10.7.4 第五步：SYN-RECEIVED 针对不可接受的 ACK 回复的复位："
      "<SEQ=SEG.ACK><CTL=RST>"},
     {"RFC 9293 §3.10.7.4 fifth: the ACK bit is off → drop the segment",
-     "RFC 9293 §3.10.7.4 第五步：ACK 标志位没有置上 → 丢弃该报文段"},
+     "RFC 9293 §3.10.7.4 第五步：ACK 标志位没有置位 → 丢弃该报文段"},
     {"RFC 9293 §3.10.7.4 first: ACK for an unacceptable segment "
      "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>",
      "RFC 9293 §3.10.7.4 第一步：针对不可接受的报文段回复的 ACK："

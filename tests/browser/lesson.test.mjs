@@ -151,6 +151,38 @@ test('the player, stepped with the keyboard, shows the trace\'s states', async (
   }
 });
 
+test('on a zh-CN lesson the player\'s rule line shows the rule in Chinese, the English below it', async () => {
+  const { context, page, log } = await newPage(browser);
+  try {
+    await page.goto(`${srv.base}/lessons/${LESSON}?lang=zh-CN`);
+    const fig = page.locator('figure.tl-scenario').first();
+    await fig.locator('.tl-player .tl-next').waitFor();
+    const name = await fig.getAttribute('data-scenario');
+    const r = await fetch(`${srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}&lang=zh-CN`);
+    assert.equal(r.status, 200, `expected GET /api/v1/simulations?scenario=${name}&lang=zh-CN to answer 200`);
+    const trace = await r.json();
+    await fig.focus();
+    let at = 0;
+    for (const k of [1, 3, 6]) {
+      await press(page, 'ArrowRight', k - at);
+      at = k;
+      const step = trace.steps[k - 1];
+      assert.match(step.rule_zh, /[\u4e00-\u9fff]/, `expected the API's step ${k} to carry a Chinese rule_zh`);
+      const zh = fig.locator('.tl-rule .tl-rule-text[lang="zh-CN"]');
+      assert.equal(await zh.count(), 1, `expected one Chinese rule text after step ${k}`);
+      assert.ok((await zh.textContent()).startsWith(step.rule_zh), `expected the rule line to show "${step.rule_zh}" after step ${k}`);
+      assert.equal(await fig.locator('.tl-rule .tl-rule-en[lang="en"]').textContent(), step.rule,
+        `expected the English original "${step.rule}" kept beside it (lang="en")`);
+    }
+    assert.match(await fig.locator('table.tl-steps tr[data-step="1"] td').last().textContent(), /[\u4e00-\u9fff]/,
+      'expected the step table (no-JS view) to show the rule in Chinese too');
+    await screenshot(page, 'player-zh-CN-step6');
+    await clean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a quiz question answered wrong, then right; a ladder question with my own numbers', async () => {
   const { context, page, log } = await newPage(browser);
   try {
