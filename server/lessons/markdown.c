@@ -6,6 +6,8 @@
  */
 #include "markdown.h"
 
+#include "../util/entity.h"
+
 #include <md4c.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -75,26 +77,7 @@ void markdown_buf_escape(markdown_buf *b, const char *s, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
-            break;
-        }
+        const char *rep = entity_for_char((unsigned char)s[i]);
         if (rep) {
             markdown_buf_append(b, s + start, i - start);
             markdown_buf_puts(b, rep);

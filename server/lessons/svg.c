@@ -15,6 +15,8 @@
  */
 #include "svg.h"
 
+#include "../util/entity.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,28 +104,8 @@ void svg_buf_escape(svg_buf *b, const char *s)
     const char *run = s;
     for (const char *p = s;; p++) {
         unsigned char c = (unsigned char)*p;
-        const char *rep = NULL;
-        bool drop = false;
-        switch (c) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
-            drop = c != 0 && c < 0x20 && c != '\t' && c != '\n';
-            drop = drop || c == 0x7f;
-        }
+        const char *rep = entity_for_char(c);
+        bool drop = !rep && ((c != 0 && c < 0x20 && c != '\t' && c != '\n') || c == 0x7f);
         if (c == 0 || rep || drop) {
             svg_buf_putn(b, run, (size_t)(p - run));
             if (rep)
