@@ -27,11 +27,9 @@ typedef struct sim_cache sim_cache;
 sim_cache *sim_cache_new(char *err, size_t err_size);
 void sim_cache_free(sim_cache *c); /* NULL is a no-op */
 
-/* The cached trace of built-in `name`: body (compact JSON), its length, and its ETag
- * (quoted, e.g. "\"3f2a...\""). Returns 0, or -1 if `name` is not a built-in. The strings
- * live as long as the cache. */
-int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, size_t *len,
-                     const char **etag);
+/* The ?lang= of an API request: "en" (also when absent or empty) or "zh-CN". Any other
+ * value answers 400 naming the parameter (in res) and returns NULL. */
+const char *api_lang_param(const http_request *req, http_response *res);
 
 /* ---- handlers ---------------------------------------------------------------------------- */
 

@@ -15,9 +15,7 @@
 #include "../scenario/catalog.h"
 #include "api.h"
 
-/* The ?lang= of the request: "en" (also when absent or empty) or "zh-CN". Any other value
- * answers 400 naming the parameter and returns NULL. */
-static const char *lang_param(const http_request *req, http_response *res)
+const char *api_lang_param(const http_request *req, http_response *res)
 {
     const char *lang = http_query(req, "lang");
     if (!lang || !*lang || !strcmp(lang, "en"))
@@ -30,7 +28,7 @@ static const char *lang_param(const http_request *req, http_response *res)
 
 void api_scenarios_list(const http_request *req, http_response *res)
 {
-    const char *lang = lang_param(req, res);
+    const char *lang = api_lang_param(req, res);
     if (!lang)
         return;
     json_t *arr = json_array();
@@ -53,7 +51,7 @@ void api_scenarios_list(const http_request *req, http_response *res)
 
 void api_scenario_get(const http_request *req, http_response *res)
 {
-    const char *lang = lang_param(req, res);
+    const char *lang = api_lang_param(req, res);
     if (!lang)
         return;
     const char *name = req->param_count ? req->params[0] : "";

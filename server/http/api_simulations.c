@@ -91,17 +91,11 @@ static void run_ctx_free(run_ctx *ctx)
     free(ctx);
 }
 
-/* The ?lang= of the request: 0 for "en" (also when absent or empty), 1 for "zh-CN"; any
- * other value answers 400 naming the parameter (as api_scenarios.c does) and returns -1. */
+/* The ?lang= of the request (api_lang_param): 0 for "en", 1 for "zh-CN", -1 after a 400. */
 static int lang_zh(const http_request *req, http_response *res)
 {
-    const char *lang = http_query(req, "lang");
-    if (!lang || !*lang || !strcmp(lang, "en"))
-        return 0;
-    if (!strcmp(lang, "zh-CN"))
-        return 1;
-    http_problem(res, 400, NULL, "query parameter lang must be en or zh-CN");
-    return -1;
+    const char *lang = api_lang_param(req, res);
+    return lang ? !strcmp(lang, "zh-CN") : -1;
 }
 
 /* A built-in's prepared trace text in the cache (zh: the variant with rule_zh). 0, or -1
@@ -660,18 +654,6 @@ static int cache_text(const sim_cache *c, const char *name, bool zh, const char 
         return -1;
     *body = e->body;
     *len = e->len;
-    return 0;
-}
-
-int sim_cache_lookup(const sim_cache *c, const char *name, const char **body, size_t *len,
-                     const char **etag)
-{
-    const sim_cache_entry *e = cache_find(c, name, false);
-    if (!e)
-        return -1;
-    *body = e->body;
-    *len = e->len;
-    *etag = e->etag;
     return 0;
 }
 

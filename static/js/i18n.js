@@ -64,7 +64,7 @@ const STRINGS = {
     receive: (ep, seg) => `${ep}收到 ${seg}`,
     duplicate: '重复副本',
     drop: (ep, seg) => `网络丢弃了${ep}发出的 ${seg}`,
-    timeout: (ep, timer) => `${ep}的${timer === 'time-wait' ? ' TIME-WAIT 计时器（2MSL）' : timer === 'retransmission' ? '重传计时器' : '计时器'}超时`,
+    timeout: (ep, timer) => `${ep}的${timer === 'time-wait' ? ' TIME-WAIT 定时器（2MSL）' : timer === 'retransmission' ? '重传定时器' : '定时器'}超时`,
     inject: (ep, seg) => `一个伪造的报文段到达${ep}：${seg}`,
     stateChange: (a, b) => `${a} → ${b}`,
     error: '错误', signal: '通知',
