@@ -219,12 +219,18 @@ typedef struct names {
     size_t n;
 } names;
 
-static bool names_has(const names *s, const char *x)
+/* Is x one of v[0..n)? (for both lists below) */
+static bool listed(const char *const *v, size_t n, const char *x)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], x) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], x) == 0)
             return true;
     return false;
+}
+
+static bool names_has(const names *s, const char *x)
+{
+    return listed(s->v, s->n, x);
 }
 
 static void names_add(names *s, const char *x)
@@ -276,10 +282,7 @@ typedef struct rule_list {
 
 static bool rules_has(const rule_list *r, const char *x)
 {
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->v[i], x) == 0)
-            return true;
-    return false;
+    return listed((const char *const *)r->v, r->n, x);
 }
 
 /* The rule literals of one file (see the file-top comment for (a) and (b)). */
@@ -454,6 +457,14 @@ static bool sec_char(char c)
     return isdigit((unsigned char)c) || c == '.';
 }
 
+/* The end of the section number that starts at e ("3.10.7.4"), a sentence's '.' left out. */
+static const char *section_end(const char *e)
+{
+    while (sec_char(*e))
+        e++;
+    return e[-1] == '.' ? e - 1 : e;
+}
+
 /* What must survive translation verbatim: section references ("RFC 9293 §3.10.7.4",
  * "§3.9.1"), segment notation runs ("<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"), requirement
  * tags (MUST-11, SHLD-31, MAY-13) and every RFC state name. */
@@ -467,21 +478,12 @@ TEST(rules_zh_keeps_references_notation_and_state_names)
                 const char *e = p + 4;
                 while (isdigit((unsigned char)*e))
                     e++;
-                if (strncmp(e, " §", 3) == 0 && sec_char(e[3])) {
-                    e += 3;
-                    while (sec_char(*e))
-                        e++;
-                    if (e[-1] == '.')
-                        e--;
-                }
+                if (strncmp(e, " §", 3) == 0 && sec_char(e[3]))
+                    e = section_end(e + 3);
                 expect_kept(en, zh, p, (size_t)(e - p));
                 p = e - 1;
             } else if (strncmp(p, "§", 2) == 0 && sec_char(p[2])) {
-                const char *e = p + 2;
-                while (sec_char(*e))
-                    e++;
-                if (e[-1] == '.')
-                    e--;
+                const char *e = section_end(p + 2);
                 expect_kept(en, zh, p, (size_t)(e - p));
                 p = e - 1;
             } else if (*p == '<' && isupper((unsigned char)p[1])) {
