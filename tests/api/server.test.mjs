@@ -306,6 +306,14 @@ test('start-up errors: one clear line, exit 1', async () => {
   const badEnv = await runToExit(['serve', '--port', '0', '--db', db], { TCPLAB_PER_IP_LIMIT: 'lots' });
   assert.equal(badEnv.code, 2);
   assert.match(badEnv.err, /TCPLAB_PER_IP_LIMIT/);
+  for (const name of ['TCPLAB_HEADER_TIMEOUT', 'TCPLAB_BODY_TIMEOUT']) {
+    for (const value of ['soon', '-1', '1e9']) {
+      const bad = await runToExit(['serve', '--port', '0', '--db', db, '--quiet'], { [name]: value });
+      assert.equal(bad.code, 1, `${name}=${value}: ${bad.err}`);
+      assert.match(bad.err, new RegExp(`${name}="${value}" is not a number of seconds in 0\\.\\.86400`));
+      assert.equal(bad.err.trim().split('\n').length, 1, bad.err);
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
