@@ -7,9 +7,12 @@
  *   user add --role student|instructor|admin NAME   password: $TCPLAB_PASSWORD, else the
  *                                                   first line of stdin (no echo needed)
  *   user list
- *   token create --role student|grader|instructor|admin --name NAME
- *                                                   prints the token ONCE on stdout
- *   token list                                      id, name, role, created, last used, revoked
+ *   token create --role student|grader|instructor|admin --name NAME [--user USER]
+ *                                                   prints the token ONCE on stdout; a
+ *                                                   student token needs --user: the student
+ *                                                   (a user of role student) it acts as
+ *   token list                                      id, name, role, user, created, last used,
+ *                                                   revoked
  *   token revoke ID
  * Does not: hash or generate secrets itself (server/grading/auth.c) or run SQL.
  */
@@ -30,12 +33,12 @@
 #define MAX_PASSWORD 1024
 
 typedef struct opts {
-    const char *db, *role, *name;
+    const char *db, *role, *name, *user;
     const char *positional[2];
     int npos;
 } opts;
 
-/* Parses --db/--role/--name and up to two positional arguments, from argv[start]. */
+/* Parses --db/--role/--name/--user and up to two positional arguments, from argv[start]. */
 static int parse_opts(const char *verb, int argc, char **argv, int start, opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -46,6 +49,7 @@ static int parse_opts(const char *verb, int argc, char **argv, int start, opts *
         const char **slot = !strcmp(a, "--db")     ? &o->db
                             : !strcmp(a, "--role") ? &o->role
                             : !strcmp(a, "--name") ? &o->name
+                            : !strcmp(a, "--user") ? &o->user
                                                    : NULL;
         if (slot) {
             if (i + 1 >= argc) {
@@ -203,6 +207,15 @@ static int token_create(const opts *o)
                 "tcplab token create: --name NAME (1-63 of A-Z a-z 0-9 . _ @ -) is required\n");
         return 2;
     }
+    if (role == GRADING_STUDENT && !o->user) {
+        fprintf(stderr, "tcplab token create: a student token acts as one student: --user NAME "
+                        "(a user of role student, see user list) is required\n");
+        return 2;
+    }
+    if (role != GRADING_STUDENT && o->user) {
+        fprintf(stderr, "tcplab token create: --user is only for --role student\n");
+        return 2;
+    }
     char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
     if (grading_secret_new(tok, digest)) {
         fprintf(stderr, "tcplab token create: cannot initialise libsodium\n");
@@ -211,14 +224,28 @@ static int token_create(const opts *o)
     store *s = open_db("token create", o->db);
     if (!s)
         return 1;
+    store_user u = {0};
+    if (o->user) {
+        store_status fr = store_user_find(s, o->user, &u, NULL, 0);
+        if (fr != STORE_OK || strcmp(u.role, "student") != 0) {
+            if (fr == STORE_OK || fr == STORE_NOT_FOUND)
+                fprintf(stderr, "tcplab token create: --user %s: %s\n", o->user,
+                        fr == STORE_OK ? "is not a student" : "no such user (see user list)");
+            else
+                fprintf(stderr, "tcplab token create: %s\n", store_last_error());
+            store_close(s);
+            return 1;
+        }
+    }
     int64_t id = 0;
     int ret = 0;
-    if (store_token_put(s, o->name, o->role, digest, (int64_t)time(NULL), &id) != STORE_OK) {
+    if (store_token_put(s, o->name, o->role, digest, u.id, (int64_t)time(NULL), &id) != STORE_OK) {
         fprintf(stderr, "tcplab token create: %s\n", store_last_error());
         ret = 1;
     } else {
-        fprintf(stderr, "token %lld \"%s\" (%s) created; it is shown only this once:\n",
-                (long long)id, o->name, o->role);
+        fprintf(stderr, "token %lld \"%s\" (%s%s%s) created; it is shown only this once:\n",
+                (long long)id, o->name, o->role, o->user ? " acting as " : "",
+                o->user ? o->user : "");
         printf("%s\n", tok);
     }
     store_close(s);
@@ -237,15 +264,15 @@ static int token_list(const opts *o)
         store_close(s);
         return 1;
     }
-    printf("%-6s %-20s %-10s %-20s %-20s %s\n", "ID", "NAME", "ROLE", "CREATED", "LAST USED",
-           "REVOKED");
+    printf("%-6s %-20s %-10s %-20s %-20s %-20s %s\n", "ID", "NAME", "ROLE", "USER", "CREATED",
+           "LAST USED", "REVOKED");
     for (size_t i = 0; i < n; i++) {
         char c[32], l[32], r[32];
         fmt_time(t[i].created_at, c, sizeof c);
         fmt_time(t[i].last_used_at, l, sizeof l);
         fmt_time(t[i].revoked_at, r, sizeof r);
-        printf("%-6lld %-20s %-10s %-20s %-20s %s\n", (long long)t[i].id, t[i].name, t[i].role, c,
-               l, r);
+        printf("%-6lld %-20s %-10s %-20s %-20s %-20s %s\n", (long long)t[i].id, t[i].name,
+               t[i].role, t[i].user_name[0] ? t[i].user_name : "-", c, l, r);
     }
     free(t);
     store_close(s);
@@ -282,8 +309,8 @@ static int token_revoke(const opts *o)
 
 int cmd_token(int argc, char **argv)
 {
-    static const char usage[] = "usage: tcplab token create --role ROLE --name NAME | token list | "
-                                "token revoke ID  [--db FILE]\n";
+    static const char usage[] = "usage: tcplab token create --role ROLE --name NAME [--user USER] "
+                                "| token list | token revoke ID  [--db FILE]\n";
     opts o;
     if (argc < 2 || parse_opts("token", argc, argv, 1, &o)) {
         fputs(usage, stderr);

@@ -275,6 +275,11 @@ grading_auth_result grading_auth(const http_request *req, grading_principal *p)
         p->via_token = true;
         p->token_id = t.id;
         snprintf(p->name, sizeof p->name, "%s", t.name);
+        if (role == GRADING_STUDENT && t.user_id > 0 && t.user_name[0]) {
+            /* a student token acts as its student: submissions are theirs */
+            p->user_id = t.user_id;
+            snprintf(p->name, sizeof p->name, "%s", t.user_name);
+        }
         snprintf(p->actor, sizeof p->actor, "token:%lld", (long long)t.id);
         return GRADING_AUTH_OK;
     }

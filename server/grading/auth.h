@@ -55,9 +55,11 @@ typedef struct grading_principal {
     grading_role role;
     bool via_cookie;  /* authenticated by the session cookie (CSRF applies) */
     bool via_token;   /* authenticated by a bearer token */
-    int64_t user_id;  /* 0 for tokens and anonymous */
+    int64_t user_id;  /* 0 for anonymous and for tokens, except a student token that acts
+                       * as a user (migration 6, `token create --user`) */
     int64_t token_id; /* 0 unless via_token */
-    char name[64];    /* user name, or the token's name; "" if anonymous */
+    char name[64];    /* user name (also for a student token acting as a user), or the
+                       * token's name; "" if anonymous */
     char csrf[64];    /* the session's CSRF token (cookie auth) */
     char actor[96];   /* "user:NAME", "token:ID" or "anonymous" */
 } grading_principal;

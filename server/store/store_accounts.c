@@ -26,13 +26,16 @@ static const char SQL_SESSION_GET[] =
 static const char SQL_SESSION_DEL[] =
     "DELETE FROM sessions WHERE token_hash = ?1 OR expires_at <= ?2";
 static const char SQL_TOKEN_PUT[] =
-    "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO api_tokens (name, role, token_hash, created_at, user_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_TOKEN_LOOKUP[] =
-    "SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens "
-    "WHERE token_hash = ?1 AND revoked_at IS NULL";
+    "SELECT t.id, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at, t.user_id, u.name "
+    "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
+    "WHERE t.token_hash = ?1 AND t.revoked_at IS NULL";
 static const char SQL_TOKEN_TOUCH[] = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1";
 static const char SQL_TOKEN_LIST[] =
-    "SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id";
+    "SELECT t.id, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at, t.user_id, u.name "
+    "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id ORDER BY t.id";
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 
@@ -73,6 +76,8 @@ static store_status token_row(sqlite3_stmt *st, void *elem, void *arg)
     t->created_at = sqlite3_column_int64(st, 3);
     t->last_used_at = sqlite3_column_int64(st, 4);
     t->revoked_at = sqlite3_column_int64(st, 5);
+    t->user_id = sqlite3_column_int64(st, 6);
+    store_col_copy(st, 7, t->user_name, sizeof t->user_name);
     return STORE_OK;
 }
 
@@ -203,7 +208,7 @@ store_status store_session_delete(store *s, const char *token_hash, int64_t now)
 
 typedef struct token_args {
     const char *name, *role, *hash;
-    int64_t id, now;
+    int64_t id, now, user_id;
 } token_args;
 
 static void bind_token_put(sqlite3_stmt *st, const void *arg)
@@ -213,14 +218,18 @@ static void bind_token_put(sqlite3_stmt *st, const void *arg)
     sqlite3_bind_text(st, 2, a->role, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, a->hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, a->now);
+    if (a->user_id > 0)
+        sqlite3_bind_int64(st, 5, a->user_id);
+    else
+        sqlite3_bind_null(st, 5);
 }
 
 store_status store_token_put(store *s, const char *name, const char *role, const char *token_hash,
-                             int64_t now, int64_t *id_out)
+                             int64_t user_id, int64_t now, int64_t *id_out)
 {
     if (!name || strlen(name) >= STORE_NAME_SIZE)
         return store_set_error("store_token_put: missing or too long name");
-    token_args a = {name, role, token_hash, 0, now};
+    token_args a = {name, role, token_hash, 0, now, user_id};
     int64_t id = 0;
     store_status rc =
         write_one(s, SQL_TOKEN_PUT, bind_token_put, &a, "saving the token", NULL, &id);
@@ -250,13 +259,13 @@ static void bind_id_now(sqlite3_stmt *st, const void *arg)
 
 store_status store_token_touch(store *s, int64_t id, int64_t now)
 {
-    token_args a = {NULL, NULL, NULL, id, now};
+    token_args a = {NULL, NULL, NULL, id, now, 0};
     return write_one(s, SQL_TOKEN_TOUCH, bind_id_now, &a, "updating the token", NULL, NULL);
 }
 
 store_status store_token_revoke(store *s, int64_t id, int64_t now)
 {
-    token_args a = {NULL, NULL, NULL, id, now};
+    token_args a = {NULL, NULL, NULL, id, now, 0};
     int changes = 0;
     store_status rc =
         write_one(s, SQL_TOKEN_REVOKE, bind_id_now, &a, "revoking the token", &changes, NULL);

@@ -52,10 +52,15 @@ typedef struct store_token {
     int64_t created_at;
     int64_t last_used_at; /* 0: never */
     int64_t revoked_at;   /* 0: live */
+    /* Added (U): the user a student token acts as (0 and "": none) */
+    int64_t user_id;
+    char user_name[STORE_NAME_SIZE];
 } store_token;
 
+/* user_id: the user the token acts as (0: none); STORE_CONFLICT for an unknown role or a
+ * user_id that is no user. */
 store_status store_token_put(store *s, const char *name, const char *role, const char *token_hash,
-                             int64_t now, int64_t *id_out);
+                             int64_t user_id, int64_t now, int64_t *id_out);
 /* The live (not revoked) token with this hash; STORE_NOT_FOUND otherwise. */
 store_status store_token_lookup(store *s, const char *token_hash, store_token *out);
 /* Sets last_used_at = now. */

@@ -99,6 +99,8 @@ const store_migration store_migrations[] = {
      "INSERT INTO server_secrets (name, value, created_at)\n"
      "  VALUES ('quiz-exam-seed', lower(hex(randomblob(32))),\n"
      "          CAST(strftime('%s', 'now') AS INTEGER));\n"},
-    /* Append migration 6 here. */
+    {6, "student tokens act as a user",
+     "ALTER TABLE api_tokens ADD COLUMN user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;\n"},
+    /* Append migration 7 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

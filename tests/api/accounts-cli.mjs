@@ -1,5 +1,5 @@
 // tests/api/accounts-cli.mjs — run `tcplab user|token ...` against a test database (issue #5
-// bootstrap commands) for tests/api/accounts.test.mjs and grading.test.mjs.
+// bootstrap commands) for the API tests that need users and tokens.
 import { execFileSync } from 'node:child_process';
 import { repoRoot, serverBin } from './helpers.mjs';
 
@@ -13,4 +13,21 @@ export function cli(db, args, { password, input } = {}) {
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+// One API token per role, named `${role}-tok`: {student, grader, instructor, admin}. A
+// student token acts as a student, so the student user `studentUser` (password
+// `${studentUser}-secret-1`) is added first unless it exists.
+export function roleTokens(db, studentUser = 'tok-student') {
+  try {
+    cli(db, ['user', 'add', '--role', 'student', studentUser], { password: `${studentUser}-secret-1` });
+  } catch (e) {
+    if (!/already exists/.test(e.stderr || '')) throw e;
+  }
+  const tok = {};
+  for (const role of ['student', 'grader', 'instructor', 'admin']) {
+    const user = role === 'student' ? ['--user', studentUser] : [];
+    tok[role] = cli(db, ['token', 'create', '--role', role, '--name', `${role}-tok`, ...user]).trim();
+  }
+  return tok;
 }

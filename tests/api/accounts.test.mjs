@@ -124,12 +124,37 @@ describe('accounts', () => {
     assert.match(bad.headers.get('www-authenticate'), /^Bearer/);
     assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: 'Basic abc' } })).status, 401);
     const list = cli(db, ['token', 'list']);
-    assert.match(list, /^1\s+ci\s+grader\s+\S+\s+\d{4}-\d\d-\d\dT/m, 'last used is set');
-    const tok2 = cli(db, ['token', 'create', '--role', 'student', '--name', 'tmp']).trim();
-    assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${tok2}` } })).status, 200);
+    assert.match(list, /^1\s+ci\s+grader\s+-\s+\S+\s+\d{4}-\d\d-\d\dT/m, 'last used is set');
+    const tok2 = cli(db, ['token', 'create', '--role', 'student', '--name', 'tmp', '--user', 'alice']).trim();
+    const me2 = await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${tok2}` } });
+    assert.equal(me2.status, 200);
+    const who = await me2.json();
+    assert.deepEqual([who.role, who.name, who.via], ['student', 'alice', 'token'], 'a student token acts as its student');
+    assert.match(cli(db, ['token', 'list']), /^\d+\s+tmp\s+student\s+alice\s/m);
     const id = /^(\d+)\s+tmp/m.exec(cli(db, ['token', 'list']))[1];
     assert.match(cli(db, ['token', 'revoke', id]), /revoked/);
     assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${tok2}` } })).status, 401);
     assert.throws(() => cli(db, ['token', 'revoke', id]), (e) => e.status === 1);
+  });
+
+  test('a student token needs --user, a student; its answers are recorded as that student\'s', async () => {
+    for (const args of [['--role', 'student', '--name', 'x'], ['--role', 'grader', '--name', 'x', '--user', 'alice']]) {
+      assert.throws(() => cli(db, ['token', 'create', ...args]), (e) => e.status === 2 && /--user/.test(e.stderr), args.join(' '));
+    }
+    assert.throws(() => cli(db, ['token', 'create', '--role', 'student', '--name', 'x', '--user', 'nobody']),
+      (e) => e.status === 1 && /no such user/.test(e.stderr));
+    assert.throws(() => cli(db, ['token', 'create', '--role', 'student', '--name', 'x', '--user', 'prof']),
+      (e) => e.status === 1 && /is not a student/.test(e.stderr));
+    const carol = cli(db, ['token', 'create', '--role', 'student', '--name', 'carol-laptop', '--user', 'carol']).trim();
+    const r = await fetch(`${srv.base}/api/v1/variants/v0-three-way-handshake.q1/submissions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${carol}` },
+      body: JSON.stringify({ choice: 0 }),
+    });
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).gradable, true);
+    const staff = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'stats']).trim();
+    const stats = await (await fetch(`${srv.base}/api/v1/statistics`, { headers: { authorization: `Bearer ${staff}` } })).json();
+    const q = stats.find((s) => s.kind === 'quiz' && s.ref === 'three-way-handshake.q1');
+    assert.ok(q && q.attempts >= 1, `recorded for carol: ${JSON.stringify(stats)}`);
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cookieHeaderFrom, repoRoot, serverBin, startServer } from './helpers.mjs';
-import { cli } from './accounts-cli.mjs';
+import { cli, roleTokens } from './accounts-cli.mjs';
 
 const NEW_LESSON = `---
 title: "Authoring test lesson"
@@ -33,9 +33,7 @@ describe('authoring', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-auth-'));
     db = path.join(dir, 't.db');
     cli(db, ['user', 'add', '--role', 'instructor', 'ida'], { password: 'ida-secret-12' });
-    for (const role of ['student', 'grader', 'instructor', 'admin']) {
-      tok[role] = cli(db, ['token', 'create', '--role', role, '--name', `${role}-tok`]).trim();
-    }
+    Object.assign(tok, roleTokens(db));
     tok.instructor2 = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'second']).trim();
     srv = await startServer({ db });
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './helpers.mjs';
-import { cli } from './accounts-cli.mjs';
+import { roleTokens } from './accounts-cli.mjs';
 
 let dir;
 let srv;
@@ -17,9 +17,7 @@ const tok = {};
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-editor-api-'));
   const db = path.join(dir, 't.db');
-  for (const role of ['student', 'grader', 'instructor', 'admin']) {
-    tok[role] = cli(db, ['token', 'create', '--role', role, '--name', `${role}-tok`]).trim();
-  }
+  Object.assign(tok, roleTokens(db));
   srv = await startServer({ db });
 });
 after(async () => {

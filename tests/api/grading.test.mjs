@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cookieHeaderFrom, startServer } from './helpers.mjs';
-import { cli } from './accounts-cli.mjs';
+import { cli, roleTokens } from './accounts-cli.mjs';
 
 const GOAL = {
   reach: { all: [{ state: { endpoint: 'server', is: 'CLOSE-WAIT' } }, { state: { endpoint: 'client', is: 'FIN-WAIT-2' } }] },
@@ -28,9 +28,7 @@ describe('grading', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-grd-'));
     db = path.join(dir, 't.db');
     cli(db, ['user', 'add', '--role', 'student', 'alice'], { password: 'alice-secret-1' });
-    for (const role of ['student', 'grader', 'instructor', 'admin']) {
-      tok[role] = cli(db, ['token', 'create', '--role', role, '--name', `${role}-tok`]).trim();
-    }
+    Object.assign(tok, roleTokens(db, 'sam')); // the student token acts as sam
     srv = await startServer({ db });
   });
   after(async () => {
@@ -227,7 +225,8 @@ describe('render', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-rnd-'));
     const db = path.join(dir, 't.db');
     const prof = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'p']).trim();
-    const stud = cli(db, ['token', 'create', '--role', 'student', '--name', 's']).trim();
+    cli(db, ['user', 'add', '--role', 'student', 's'], { password: 's-secret-123' });
+    const stud = cli(db, ['token', 'create', '--role', 'student', '--name', 's', '--user', 's']).trim();
     const srv = await startServer({ db });
     try {
       const text = readFileSync(path.join(repoRoot, 'lessons/three-way-handshake.md'), 'utf8');

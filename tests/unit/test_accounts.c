@@ -84,7 +84,7 @@ TEST(accounts_tokens_lookup_touch_revoke)
     CHECK_EQ_STR(dg2, dg);
     CHECK(strstr(dg, tok + 3) == NULL); /* the stored form is not the token */
     int64_t id = 0;
-    CHECK_EQ_INT(store_token_put(t.s, "ci", "grader", dg, 100, &id), STORE_OK);
+    CHECK_EQ_INT(store_token_put(t.s, "ci", "grader", dg, 0, 100, &id), STORE_OK);
     store_token k;
     CHECK_EQ_INT(store_token_lookup(t.s, dg, &k), STORE_OK);
     CHECK_EQ_STR(k.role, "grader");
@@ -102,7 +102,7 @@ TEST(accounts_tokens_lookup_touch_revoke)
     if (n == 1)
         CHECK_EQ_INT(all[0].revoked_at, 600);
     free(all);
-    CHECK_EQ_INT(store_token_put(t.s, "x", "superuser", "zz", 1, NULL), STORE_CONFLICT);
+    CHECK_EQ_INT(store_token_put(t.s, "x", "superuser", "zz", 0, 1, NULL), STORE_CONFLICT);
     test_db_close(&t);
 }
 
