@@ -715,6 +715,47 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     return 0;
 }
 
+/* The element of a span that is only a tag pair (em, strong, del, u, code), or NULL. */
+static const char *span_tag(MD_SPANTYPE type)
+{
+    switch (type) {
+    case MD_SPAN_EM:
+        return "em";
+    case MD_SPAN_STRONG:
+        return "strong";
+    case MD_SPAN_DEL:
+        return "del";
+    case MD_SPAN_U:
+        return "u";
+    case MD_SPAN_CODE:
+        return "code";
+    default:
+        return NULL;
+    }
+}
+
+/* The source line of an attribute (a link's href, an image's src), or of the last text
+ * seen when md4c hands one that does not point into the document. */
+static int line_of_attr(renderer *r, const MD_ATTRIBUTE *a)
+{
+    if (a->text >= r->doc && a->text < r->doc + r->doc_len)
+        return line_of(r, (size_t)(a->text - r->doc));
+    return line_of(r, r->last_off);
+}
+
+/* ` title="..."` for a link's or image's title, when it has one. */
+static void put_title(renderer *r, const MD_ATTRIBUTE *title)
+{
+    if (!title->text || !title->size)
+        return;
+    markdown_buf t = {0};
+    decode_attr(title, &t);
+    put(r, " title=\"");
+    markdown_buf_escape(&r->out, t.data ? t.data : "", t.len);
+    put(r, "\"");
+    markdown_buf_cleanup(&t);
+}
+
 static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 {
     renderer *r = ud;
@@ -723,24 +764,12 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
     bool in_alt = r->alt_depth > 0;
     switch (type) {
     case MD_SPAN_EM:
-        if (!in_alt)
-            put(r, "<em>");
-        break;
     case MD_SPAN_STRONG:
-        if (!in_alt)
-            put(r, "<strong>");
-        break;
     case MD_SPAN_DEL:
-        if (!in_alt)
-            put(r, "<del>");
-        break;
     case MD_SPAN_U:
-        if (!in_alt)
-            put(r, "<u>");
-        break;
     case MD_SPAN_CODE:
         if (!in_alt)
-            put(r, "<code>");
+            markdown_buf_printf(&r->out, "<%s>", span_tag(type));
         break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
@@ -751,9 +780,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         markdown_buf url = {0};
         bool decodable = decode_attr(&d->href, &url);
         const char *u = url.data ? url.data : "";
-        int line = (d->href.text >= r->doc && d->href.text < r->doc + r->doc_len)
-                       ? line_of(r, (size_t)(d->href.text - r->doc))
-                       : line_of(r, r->last_off);
+        int line = line_of_attr(r, &d->href);
         if (r->opt && r->opt->link)
             r->opt->link(r->opt->link_ctx, u, line, false);
         bool ok = decodable && !url.oom && markdown_url_allowed(u);
@@ -766,14 +793,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
             put(r, "<a href=\"");
             markdown_buf_escape(&r->out, u, url.len);
             put(r, "\"");
-            if (d->title.text && d->title.size) {
-                markdown_buf title = {0};
-                decode_attr(&d->title, &title);
-                put(r, " title=\"");
-                markdown_buf_escape(&r->out, title.data ? title.data : "", title.len);
-                put(r, "\"");
-                markdown_buf_cleanup(&title);
-            }
+            put_title(r, &d->title);
             put(r, ">");
         }
         if (r->link_depth < MAX_NEST)
@@ -787,9 +807,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         markdown_buf url = {0};
         bool decodable = decode_attr(&d->src, &url);
         const char *u = url.data ? url.data : "";
-        int line = (d->src.text >= r->doc && d->src.text < r->doc + r->doc_len)
-                       ? line_of(r, (size_t)(d->src.text - r->doc))
-                       : line_of(r, r->last_off);
+        int line = line_of_attr(r, &d->src);
         if (r->opt && r->opt->link)
             r->opt->link(r->opt->link_ctx, u, line, true);
         bool ok = decodable && !url.oom && markdown_url_allowed(u) && !url_has_scheme(u) &&
@@ -828,24 +846,12 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     bool in_alt = r->alt_depth > 0;
     switch (type) {
     case MD_SPAN_EM:
-        if (!in_alt)
-            put(r, "</em>");
-        break;
     case MD_SPAN_STRONG:
-        if (!in_alt)
-            put(r, "</strong>");
-        break;
     case MD_SPAN_DEL:
-        if (!in_alt)
-            put(r, "</del>");
-        break;
     case MD_SPAN_U:
-        if (!in_alt)
-            put(r, "</u>");
-        break;
     case MD_SPAN_CODE:
         if (!in_alt)
-            put(r, "</code>");
+            markdown_buf_printf(&r->out, "</%s>", span_tag(type));
         break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
@@ -868,14 +874,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
             if (r->alt_depth > 0)
                 r->alt_depth--;
             put(r, "\"");
-            if (d->title.text && d->title.size) {
-                markdown_buf title = {0};
-                decode_attr(&d->title, &title);
-                put(r, " title=\"");
-                markdown_buf_escape(&r->out, title.data ? title.data : "", title.len);
-                put(r, "\"");
-                markdown_buf_cleanup(&title);
-            }
+            put_title(r, &d->title);
             put(r, ">");
         } else if (kind == 2) {
             put(r, "</span>");
