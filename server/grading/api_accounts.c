@@ -57,9 +57,7 @@ void grading_login(const http_request *req, http_response *res)
     json_error_t jerr;
     json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
-        char d[256];
-        snprintf(d, sizeof d, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        http_problem(res, 400, "Malformed JSON", d);
+        http_problem_malformed_json(res, &jerr, NULL);
         return;
     }
     const char *name = json_string_value(json_object_get(body, "name"));

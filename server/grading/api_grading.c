@@ -76,9 +76,7 @@ static json_t *body_object(const http_request *req, http_response *res)
     json_error_t jerr;
     json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
-        char d[256];
-        snprintf(d, sizeof d, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        http_problem(res, 400, "Malformed JSON", d);
+        http_problem_malformed_json(res, &jerr, NULL);
         return NULL;
     }
     if (!json_is_object(body)) {

@@ -33,13 +33,7 @@
 
 static bool slug_ok(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > 63)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
+    return s && lessons_slug_valid(s, strlen(s));
 }
 
 static bool locale_ok(const char *l)
@@ -295,9 +289,7 @@ static json_t *body_object(const http_request *req, http_response *res)
     json_error_t jerr;
     json_t *b = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!b) {
-        char d[256];
-        snprintf(d, sizeof d, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        http_problem(res, 400, "Malformed JSON", d);
+        http_problem_malformed_json(res, &jerr, NULL);
         return NULL;
     }
     if (!json_is_object(b) || !json_is_string(json_object_get(b, "text"))) {

@@ -39,17 +39,6 @@ static void on_problem(void *ctx, const char *path, int line, const char *msg)
     json_array_append_new(c->problems, json_pack("{s:i, s:o}", "line", line, "message", m));
 }
 
-static bool slug_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
-}
-
 void grading_render(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -58,9 +47,7 @@ void grading_render(const http_request *req, http_response *res)
     json_error_t jerr;
     json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!body) {
-        char d[256];
-        snprintf(d, sizeof d, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        http_problem(res, 400, "Malformed JSON", d);
+        http_problem_malformed_json(res, &jerr, NULL);
         return;
     }
     json_t *tv = json_object_get(body, "text");
@@ -77,7 +64,7 @@ void grading_render(const http_request *req, http_response *res)
         ptr = "/text", why = "missing or not a string: the lesson file's text";
     else if (json_string_length(tv) > MARKDOWN_MAX_BYTES)
         ptr = "/text", why = "larger than 1 MiB";
-    else if (!slug || !slug_ok(slug))
+    else if (!slug || !lessons_slug_valid(slug, strlen(slug)))
         ptr = "/slug", why = "must match [a-z0-9-]{1,63}";
     else if (!locale || (strcmp(locale, "en") && strcmp(locale, "zh-CN")))
         ptr = "/locale", why = "must be \"en\" or \"zh-CN\"";

@@ -258,11 +258,7 @@ static json_t *parse_body(const http_request *req, http_response *res)
                 return NULL;
         }
     }
-    char detail[300];
-    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-    http_problem_json(res, 400, "/api/v1/openapi.json#malformed-json", "Malformed JSON", detail,
-                      json_pack("{s:i, s:i, s:i}", "line", jerr.line, "column", jerr.column,
-                                "position", jerr.position));
+    http_problem_malformed_json(res, &jerr, "/api/v1/openapi.json#malformed-json");
     return NULL;
 }
 

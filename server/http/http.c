@@ -8,6 +8,7 @@
  */
 #include "http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -210,6 +211,15 @@ void http_problem_json(http_response *res, int status, const char *type, const c
 void http_problem(http_response *res, int status, const char *title, const char *detail)
 {
     http_problem_json(res, status, NULL, title, detail, NULL);
+}
+
+void http_problem_malformed_json(http_response *res, const json_error_t *jerr, const char *type)
+{
+    char detail[300];
+    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr->line, jerr->column, jerr->text);
+    http_problem_json(res, 400, type, "Malformed JSON", detail,
+                      json_pack("{s:i, s:i, s:i}", "line", jerr->line, "column", jerr->column,
+                                "position", jerr->position));
 }
 
 /* True for "application/json" and "application/<x>+json", any case, optional params. */

@@ -80,6 +80,11 @@ void http_problem(http_response *res, int status, const char *title, const char 
 void http_problem_json(http_response *res, int status, const char *type, const char *title,
                        const char *detail, json_t *extra);
 
+/* Added (D). The 400 for a body jansson could not parse: title "Malformed JSON", detail
+ * "line L, column C: <jansson's text>", members line, column and position; `type` as
+ * for http_problem_json. Every handler that parses a JSON body answers its errors so. */
+void http_problem_malformed_json(http_response *res, const json_error_t *jerr, const char *type);
+
 /* Added (H). Borrowed body: `body` must stay valid and unchanged until the server has
  * stopped (e.g. memory owned by app services). No copy is made. */
 void http_static_body(http_response *res, int status, const char *content_type, const char *body,

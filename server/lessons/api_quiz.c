@@ -82,13 +82,9 @@ static json_t *parse_body(const http_request *req, http_response *res)
     json_error_t jerr;
     json_t *root =
         json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    if (root)
-        return root;
-    char detail[300];
-    snprintf(detail, sizeof detail, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-    http_problem_json(res, 400, NULL, "Malformed JSON", detail,
-                      json_pack("{s:i, s:i}", "line", jerr.line, "column", jerr.column));
-    return NULL;
+    if (!root)
+        http_problem_malformed_json(res, &jerr, NULL);
+    return root;
 }
 
 static uint64_t random_seed(void)

@@ -93,6 +93,16 @@ static int locale_index(const char *locale)
     return (locale && !strcmp(locale, I18N_ZH_CN)) ? 1 : 0;
 }
 
+bool lessons_slug_valid(const char *s, size_t n)
+{
+    if (!s || n == 0 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
 bool lessons_split_name(const char *path, char *slug_out, size_t slug_size, const char **locale_out)
 {
     const char *base = strrchr(path, '/');
@@ -109,13 +119,8 @@ bool lessons_split_name(const char *path, char *slug_out, size_t slug_size, cons
     } else {
         return false;
     }
-    if (slug_len == 0 || slug_len > 63 || slug_len >= slug_size)
+    if (!lessons_slug_valid(base, slug_len) || slug_len >= slug_size)
         return false;
-    for (size_t i = 0; i < slug_len; i++) {
-        char c = base[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
     memcpy(slug_out, base, slug_len);
     slug_out[slug_len] = 0;
     if (locale_out)

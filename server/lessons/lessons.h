@@ -44,6 +44,10 @@ typedef struct lesson {
 lessons_set *lessons_load(const char *dir, char *err, size_t err_size);
 void lessons_free(lessons_set *s); /* NULL is a no-op */
 
+/* Added (D). Is s[0..n) a lesson slug: 1-63 of a-z 0-9 and '-'? (the one rule for file
+ * names, the authoring API and the render endpoint) */
+bool lessons_slug_valid(const char *s, size_t n);
+
 /* The lesson `slug` in exactly `locale`; NULL if there is none. */
 const lesson *lessons_find(const lessons_set *s, const char *slug, const char *locale);
 /* Lessons of exactly `locale`, and the i-th of them by (order, slug); NULL past the end. */
