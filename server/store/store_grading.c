@@ -45,7 +45,7 @@ static const char SQL_WRONG[] =
 
 /* ---- group commit (the store's writer thread, store_enqueue_durable) ------------------------- */
 
-static store_status insert_one(store_conn *c, const store_submission_in *in, int64_t *id)
+store_status store_submission_insert(store_conn *c, const store_submission_in *in, int64_t *id)
 {
     sqlite3_stmt *st = store_stmt(c, SQL_SUB_PUT);
     if (!st)
@@ -78,7 +78,7 @@ typedef struct sub_job {
 static store_status sub_write(store_job *job, store_conn *c)
 {
     sub_job *j = (sub_job *)job;
-    return insert_one(c, &j->in, &j->id);
+    return store_submission_insert(c, &j->in, &j->id);
 }
 
 static void sub_done(store_job *job, store_status rc)

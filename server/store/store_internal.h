@@ -136,6 +136,13 @@ store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char
 store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
                         int64_t *rowid);
 
+/* Inserts one submissions row (store_grading.c) on the writer's connection `c`, inside
+ * the caller's transaction; *id (may be NULL) gets its id. STORE_CONFLICT when (actor,
+ * idempotency_key) is taken. For the writer jobs of store_grading.c and store_quiz.c. */
+struct store_submission_in;
+store_status store_submission_insert(store_conn *c, const struct store_submission_in *in,
+                                     int64_t *id);
+
 /* Copies column `col` as text into dst (size bytes, truncated, NUL-terminated; "" when
  * NULL). */
 void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size);

@@ -11,16 +11,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store_internal.h"
 
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM submissions WHERE kind = ?1 AND ref = ?2 AND user_name = ?3";
-static const char SQL_PUT[] =
-    "INSERT INTO submissions (kind, ref, user_name, actor, idempotency_key, request_hash, "
-    "answer_json, result_json, score, status, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_SECRET[] = "SELECT value FROM server_secrets WHERE name = ?1";
 
 typedef struct attempt_job {
@@ -64,24 +59,10 @@ static store_status attempt_write(store_job *job, store_conn *c)
     char *result = j->in->finish(j->in->ctx, j->attempt, &score);
     if (!result)
         return store_set_error("building the attempt's result failed");
-    sqlite3_stmt *st = store_stmt(c, SQL_PUT);
-    if (!st) {
-        free(result);
-        return STORE_ERROR;
-    }
-    sqlite3_bind_text(st, 1, in->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in->ref, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, in->user_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, in->actor, -1, SQLITE_STATIC);
-    if (in->idempotency_key)
-        sqlite3_bind_text(st, 5, in->idempotency_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, in->request_hash ? in->request_hash : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, in->answer_json ? in->answer_json : "null", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, result, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 9, score);
-    sqlite3_bind_int(st, 10, in->status);
-    sqlite3_bind_int64(st, 11, (sqlite3_int64)time(NULL));
-    rc = store_exec(c, st, "saving the attempt", NULL, &j->id);
+    store_submission_in row = *in;
+    row.result_json = result;
+    row.score = score;
+    rc = store_submission_insert(c, &row, &j->id);
     free(result);
     return rc;
 }
