@@ -99,6 +99,19 @@ const char *sim_timer_name(sim_timer t)
     }
 }
 
+const char *sim_fault_action_name(sim_fault_action a)
+{
+    switch (a) {
+    case SIM_FAULT_DROP:
+        return "drop";
+    case SIM_FAULT_DELAY:
+        return "delay";
+    case SIM_FAULT_DUPLICATE:
+        return "duplicate";
+    }
+    return "?";
+}
+
 void sim_scenario_defaults(sim_scenario *sc)
 {
     memset(sc, 0, sizeof *sc);

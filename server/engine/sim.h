@@ -96,6 +96,7 @@ typedef enum sim_timer {
     SIM_TIMER_TIME_WAIT
 } sim_timer;
 const char *sim_timer_name(sim_timer t); /* "retransmission", "time-wait"; NULL for NONE */
+const char *sim_fault_action_name(sim_fault_action a); /* "drop", "delay", "duplicate" */
 
 /* One line of the trace. `rule`, `error` and `signal` point to static strings (never
  * freed); `error` and `signal` are NULL when absent. */

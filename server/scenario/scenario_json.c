@@ -363,28 +363,13 @@ static void parse_endpoint_cfg(ctx *c, const json_t *v, const char *ptr, sim_end
 
 static bool parse_action(const char *s, sim_fault_action *out)
 {
-    if (!strcmp(s, "drop"))
-        *out = SIM_FAULT_DROP;
-    else if (!strcmp(s, "delay"))
-        *out = SIM_FAULT_DELAY;
-    else if (!strcmp(s, "duplicate"))
-        *out = SIM_FAULT_DUPLICATE;
-    else
-        return false;
-    return true;
-}
-
-static const char *action_name(sim_fault_action a)
-{
-    switch (a) {
-    case SIM_FAULT_DROP:
-        return "drop";
-    case SIM_FAULT_DELAY:
-        return "delay";
-    case SIM_FAULT_DUPLICATE:
-        return "duplicate";
+    for (sim_fault_action a = SIM_FAULT_DROP; a <= SIM_FAULT_DUPLICATE; a++) {
+        if (!strcmp(s, sim_fault_action_name(a))) {
+            *out = a;
+            return true;
+        }
     }
-    return "?";
+    return false;
 }
 
 static void parse_fault(ctx *c, const json_t *v, const char *ptr, sim_scenario *sc)
@@ -451,7 +436,7 @@ static void parse_fault(ctx *c, const json_t *v, const char *ptr, sim_scenario *
         }
     } else if (have_action) {
         if (!ex) {
-            add_err(c, p, "missing (required for action %s, > 0)", action_name(f.action));
+            add_err(c, p, "missing (required for action %s, > 0)", sim_fault_action_name(f.action));
             ok = false;
         } else if (read_int(c, ex, p, 1, MAX_MS, &x)) {
             f.extra_ms = x;
@@ -859,7 +844,7 @@ json_t *scenario_to_json(const sim_scenario *sc)
             ok = false;
             break;
         }
-        put(o, "action", json_string(action_name(f->action)), &ok);
+        put(o, "action", json_string(sim_fault_action_name(f->action)), &ok);
         put(o, "from", json_string(sim_endpoint_name(f->from)), &ok);
         put(o, "flags", flags_json(f->flags), &ok);
         if (f->nth)
@@ -970,7 +955,7 @@ static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *s
             put(f, "index", json_integer(st->fault), &ok);
             if (sc && (size_t)st->fault < sc->fault_count) {
                 const sim_fault *sf = &sc->faults[st->fault];
-                put(f, "action", json_string(action_name(sf->action)), &ok);
+                put(f, "action", json_string(sim_fault_action_name(sf->action)), &ok);
                 if (sf->action != SIM_FAULT_DROP)
                     put(f, "extra_ms", json_integer(sf->extra_ms), &ok);
             }
@@ -1250,7 +1235,8 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
                 if (f->action == SIM_FAULT_DROP)
                     NOTE("fault: drop");
                 else
-                    NOTE("fault: %s %lld ms", action_name(f->action), (long long)f->extra_ms);
+                    NOTE("fault: %s %lld ms", sim_fault_action_name(f->action),
+                         (long long)f->extra_ms);
             } else {
                 NOTE("fault #%d", st->fault);
             }

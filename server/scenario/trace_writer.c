@@ -277,20 +277,6 @@ void trace_writer_int(trace_writer *w, long long v)
 
 /* ---- the trace ----------------------------------------------------------------------- */
 
-/* As scenario_json.c's action_name (the scenario contract's spelling). */
-static const char *action_name(sim_fault_action a)
-{
-    switch (a) {
-    case SIM_FAULT_DROP:
-        return "drop";
-    case SIM_FAULT_DELAY:
-        return "delay";
-    case SIM_FAULT_DUPLICATE:
-        return "duplicate";
-    }
-    return "?";
-}
-
 static void write_flags(trace_writer *w, uint8_t flags)
 {
     LIT(w, "[");
@@ -386,7 +372,7 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
         if (sc && (size_t)st->fault < sc->fault_count) {
             const sim_fault *sf = &sc->faults[st->fault];
             LIT(w, ",\"action\":");
-            put_string(w, action_name(sf->action));
+            put_string(w, sim_fault_action_name(sf->action));
             if (sf->action != SIM_FAULT_DROP) {
                 LIT(w, ",\"extra_ms\":");
                 put_int(w, sf->extra_ms);
