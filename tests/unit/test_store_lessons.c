@@ -209,6 +209,8 @@ TEST(lessons_swap_concurrent_readers)
         lt.len = strlen(text);
         lessons_swap(c.live, lessons_from_texts(&lt, 1, c.live, err, sizeof err));
     }
+    while (atomic_load(&c.seen) == 0) /* on a loaded machine the readers may start late */
+        sched_yield();
     atomic_store(&c.stop, true);
     for (int i = 0; i < 3; i++)
         pthread_join(th[i], NULL);
