@@ -31,6 +31,9 @@ void sim_cache_free(sim_cache *c); /* NULL is a no-op */
  * value answers 400 naming the parameter (in res) and returns NULL. */
 const char *api_lang_param(const http_request *req, http_response *res);
 
+/* The 404 for a built-in scenario `name` that does not exist. */
+void api_no_such_scenario(http_response *res, const char *name);
+
 /* ---- handlers ---------------------------------------------------------------------------- */
 
 /* GET /api/v1/scenarios → [{"name","title","summary"}]; ?lang=zh-CN gives title and summary

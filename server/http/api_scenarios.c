@@ -15,6 +15,14 @@
 #include "../scenario/catalog.h"
 #include "api.h"
 
+void api_no_such_scenario(http_response *res, const char *name)
+{
+    char detail[200];
+    snprintf(detail, sizeof detail,
+             "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
+    http_problem(res, 404, NULL, detail);
+}
+
 const char *api_lang_param(const http_request *req, http_response *res)
 {
     const char *lang = http_query(req, "lang");
@@ -57,10 +65,7 @@ void api_scenario_get(const http_request *req, http_response *res)
     const char *name = req->param_count ? req->params[0] : "";
     const catalog_entry *e = catalog_find(name);
     if (!e) {
-        char detail[200];
-        snprintf(detail, sizeof detail,
-                 "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
-        http_problem(res, 404, NULL, detail);
+        api_no_such_scenario(res, name);
         return;
     }
     json_error_t jerr;

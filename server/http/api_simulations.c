@@ -39,6 +39,7 @@
 #include "../scenario/catalog.h"
 #include "../scenario/scenario_json.h"
 #include "../scenario/trace_writer.h"
+#include "../util/fnv.h"
 #include "../store/store_simulations.h"
 #include "api.h"
 #include "gzip.h"
@@ -505,17 +506,6 @@ struct sim_cache {
 
 static const char CACHE_CONTROL[] = "public, max-age=3600";
 
-/* FNV-1a, 64 bits: a content hash for the ETag (not security relevant). */
-static uint64_t fnv1a64(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static void entry_cleanup(sim_cache_entry *e)
 {
     http_prepared_free(e->ok);
@@ -682,10 +672,7 @@ void api_simulations_get(const http_request *req, http_response *res)
         e = &fresh;
     }
     if (!e) {
-        char detail[200];
-        snprintf(detail, sizeof detail,
-                 "no built-in scenario named \"%.100s\" (see GET /api/v1/scenarios)", name);
-        http_problem(res, 404, NULL, detail);
+        api_no_such_scenario(res, name);
         return;
     }
     bool gz = e->gz && gzip_accepted(http_header(req, "Accept-Encoding"));

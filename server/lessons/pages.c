@@ -5,6 +5,8 @@
  */
 #include "pages.h"
 
+#include "../util/fnv.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,16 +101,6 @@ static const char *req_locale(const http_request *req, bool *remember)
                           http_header(req, "Accept-Language"), remember);
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* Sends a rendered page (takes ownership of `html`; NULL → 500). */
 static void send_page(const http_request *req, http_response *res, int status, char *html,
                       const char *locale, bool remember)
@@ -119,7 +111,7 @@ static void send_page(const http_request *req, http_response *res, int status, c
     }
     size_t len = strlen(html);
     char etag[32];
-    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv1a(html, len));
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv1a64(html, len));
     http_set_header(res, "Cache-Control", "no-cache");
     http_set_header(res, "Vary", "Cookie, Accept-Language");
     if (remember) {

@@ -19,6 +19,8 @@
  */
 #include "quiz.h"
 
+#include "../util/fnv.h"
+
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -134,20 +136,10 @@ uint64_t quiz_splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 size_t quiz_draw_params(const quiz_question *q, uint64_t seed, const char *names[],
                         int64_t values[])
 {
-    uint64_t st = seed ^ fnv1a(q->id);
+    uint64_t st = seed ^ fnv1a64(q->id, q->id ? strlen(q->id) : 0);
     for (size_t i = 0; i < q->param_count; i++) {
         uint64_t x = quiz_splitmix64(&st);
         uint64_t span = (uint64_t)(q->params[i].hi - q->params[i].lo) + 1u;
@@ -1053,7 +1045,7 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
         assert(n >= 1 && n <= QUIZ_MAX_CHOICES); /* quiz_parse_block guarantees it */
         for (size_t i = 0; i < n; i++)
             perm[i] = i;
-        uint64_t st = fnv1a(q->id);
+        uint64_t st = fnv1a64(q->id, q->id ? strlen(q->id) : 0);
         for (size_t i = n - 1; i > 0; i--) {
             size_t j = (size_t)(quiz_splitmix64(&st) % (i + 1));
             size_t tmp = perm[i];
