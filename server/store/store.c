@@ -654,6 +654,18 @@ static int migrate(store *s)
     return 0;
 }
 
+/* Frees the store's locks, path and struct (the last step of store_close and of a failed
+ * open). */
+static void store_free_sync(store *s)
+{
+    pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->readers_lock);
+    pthread_mutex_destroy(&s->q_lock);
+    pthread_cond_destroy(&s->q_cond);
+    free(s->path);
+    free(s);
+}
+
 store *store_open(const char *path, char *err, size_t err_size)
 {
     if (!path) {
@@ -679,12 +691,7 @@ store *store_open(const char *path, char *err, size_t err_size)
     s->q_tail = &s->q_head;
     if (pthread_key_create(&s->reader_key, reader_destroy) != 0) {
         store_set_error("cannot create the reader thread key");
-        pthread_mutex_destroy(&s->write_lock);
-        pthread_mutex_destroy(&s->readers_lock);
-        pthread_mutex_destroy(&s->q_lock);
-        pthread_cond_destroy(&s->q_cond);
-        free(s->path);
-        free(s);
+        store_free_sync(s);
         err_out(err, err_size);
         return NULL;
     }
@@ -717,12 +724,7 @@ void store_close(store *s)
     }
     /* The last connection to close checkpoints the WAL and removes it. */
     conn_cleanup(&s->writer);
-    pthread_mutex_destroy(&s->write_lock);
-    pthread_mutex_destroy(&s->readers_lock);
-    pthread_mutex_destroy(&s->q_lock);
-    pthread_cond_destroy(&s->q_cond);
-    free(s->path);
-    free(s);
+    store_free_sync(s);
 }
 
 int store_schema_version(const store *s)
