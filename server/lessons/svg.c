@@ -265,55 +265,35 @@ static double lifeline_x(int endpoint)
     return endpoint == SIM_SERVER ? L_XS : L_XC;
 }
 
+/* A <text> at (x, y) with `anchor`; `small` ones (notes) get font-size 10. */
+static void text_at(svg_buf *b, const char *cls, int x, double y, bool end, bool small,
+                    const char *text)
+{
+    svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"%s\" %s>", cls, x, y,
+                   end ? "end" : "start", small ? "font-size=\"10\"" : "");
+    svg_buf_escape(b, text);
+    svg_buf_put(b, "</text>");
+}
+
 /* The outside column where an endpoint's states are written. */
 static void state_text(svg_buf *b, int ep, double y, const char *cls, const char *state)
 {
-    if (ep == SIM_SERVER)
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                       ">",
-                       cls, L_XS + 10, y + 4);
-    else
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                       ">",
-                       cls, L_XC - 10, y + 4);
-    svg_buf_escape(b, state);
-    svg_buf_put(b, "</text>");
+    bool server = ep == SIM_SERVER;
+    text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 4, !server, false, state);
 }
 
 /* A note just inside the lifeline, above the step's row (calls, timers, signals). */
 static void inside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
-    if (ep == SIM_SERVER)
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                       "font-size=\"10\">",
-                       cls, L_XS - 6, y - 3);
-    else
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                       "font-size=\"10\">",
-                       cls, L_XC + 6, y - 3);
-    svg_buf_escape(b, text);
-    svg_buf_put(b, "</text>");
+    bool server = ep == SIM_SERVER;
+    text_at(b, cls, server ? L_XS - 6 : L_XC + 6, y - 3, server, true, text);
 }
 
 /* A small note in the outside column, under the state label. */
 static void outside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
 {
-    if (ep == SIM_SERVER)
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"start\" "
-                       "font-size=\"10\">",
-                       cls, L_XS + 10, y + 3);
-    else
-        svg_buf_printf(b,
-                       "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                       "font-size=\"10\">",
-                       cls, L_XC - 10, y + 3);
-    svg_buf_escape(b, text);
-    svg_buf_put(b, "</text>");
+    bool server = ep == SIM_SERVER;
+    text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 3, !server, true, text);
 }
 
 static void clock_glyph(svg_buf *b, double x, double y)
