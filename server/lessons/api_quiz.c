@@ -192,12 +192,18 @@ static void variant_post(const http_request *req, http_response *res)
     http_json_steal(res, 201, out);
 }
 
-void api_quiz_variant_post(const http_request *req, http_response *res)
+/* Runs `handler` with the lesson set pinned: the question it finds is used throughout. */
+static void pinned(const http_request *req, http_response *res, http_handler handler)
 {
     const lessons_set *ls = req->app ? req->app->lessons : NULL;
-    const lessons_pin *pin = lessons_pin_take(ls); /* the question is used throughout */
-    variant_post(req, res);
+    const lessons_pin *pin = lessons_pin_take(ls);
+    handler(req, res);
     lessons_pin_drop(ls, pin);
+}
+
+void api_quiz_variant_post(const http_request *req, http_response *res)
+{
+    pinned(req, res, variant_post);
 }
 
 /* The identity of an answer request for its Idempotency-Key: the variant id and the
@@ -401,8 +407,5 @@ static void submission_post(const http_request *req, http_response *res)
 
 void api_quiz_submission_post(const http_request *req, http_response *res)
 {
-    const lessons_set *ls = req->app ? req->app->lessons : NULL;
-    const lessons_pin *pin = lessons_pin_take(ls); /* the question is used throughout */
-    submission_post(req, res);
-    lessons_pin_drop(ls, pin);
+    pinned(req, res, submission_post);
 }
