@@ -59,6 +59,11 @@ build/asan/unit_tests: $(ALIB_OBJS) $(ATEST_OBJS)
 build/bench_engine: bench/engine_bench.c $(LIB_OBJS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc $(LDLIBS)
 
+# The HTTP benchmark's control: a bare libmicrohttpd server (bench/mhd_floor.c).
+build/bench_mhd_floor: bench/mhd_floor.c
+	@mkdir -p build
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab
 	@mkdir -p var
@@ -71,7 +76,7 @@ test: deps-test
 	@tests/run.sh
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab
+	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab build/bench_mhd_floor
 	@bench/run.sh
 
 fmt:

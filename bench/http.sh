@@ -9,22 +9,34 @@
 # by default (no Accept-Encoding: the identity body) and as browsers ask for them
 # (Accept-Encoding: gzip: the server's precompressed variant; nginx serves those same gzip
 # bytes as a plain file). (a) identity runs on a small (js/app.js), the largest
-# (css/app.css) and a mid-sized (js/player.js) page asset: the ratio falls with size,
-# because libmicrohttpd copies every body byte into the socket (nginx hands the file to
-# sendfile) and the client's own cost per received byte, the same for both servers, grows
-# to dominate the total. Then: 2,000 keep-alive
+# (css/app.css) and a mid-sized (js/player.js) page asset.
+#
+# Two more columns explain the ratio:
+#   - "MHD floor": a bare libmicrohttpd server (bench/mhd_floor.c, set up as tcplab's daemon)
+#     holding the same bytes in memory, run in the same rounds. Its ratio to nginx is what the
+#     library itself reaches; "tcplab/floor" is how much of that tcplab keeps. The ratio falls
+#     with body size for both, because libmicrohttpd 0.9.75 copies every body byte into the
+#     socket (its only one-segment path for a body is a memory buffer; a file body goes out
+#     with sendfile but with the header pushed as a segment of its own), while nginx hands
+#     the page cache to sendfile; the client then also pays more to read freshly copied bytes.
+#   - "CPU µs/req": the server's own CPU time (user + system, all its threads or processes)
+#     per request in its best run. wrk shares the two cores and spends more CPU per request
+#     than either server, so requests/s ratios understate the servers' difference.
+# Then: 2,000 keep-alive
 # connections and 16-deep pipelining must not hang (the server answers /healthz after),
 # and peak RSS (VmHWM) with 1,000 keep-alive connections, target ≤ 64 MiB.
 # Figures, not pass/fail: the exit status is 0 unless something could not run at all.
 #
-# env: TCPLAB_BIN (default build/tcplab), BENCH_DURATION (default 5s), BENCH_CONNS (100),
+# env: TCPLAB_BIN (default build/tcplab), FLOOR_BIN (build/bench_mhd_floor),
+#      BENCH_DURATION (default 5s), BENCH_CONNS (100),
 #      BENCH_THREADS (wrk threads, 2), BENCH_SCENARIO (handshake-and-close),
-#      BENCH_REPEAT (3: each case runs tcplab, nginx alternately this many times and keeps
-#      each server's best run — the machines are shared, so single runs are noisy)
+#      BENCH_REPEAT (3: each case runs tcplab, the floor and nginx in turn this many times and
+#      keeps each server's best run — the machines are shared, so single runs are noisy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN=${TCPLAB_BIN:-build/tcplab}
+FLOOR_BIN=${FLOOR_BIN:-build/bench_mhd_floor}
 DUR=${BENCH_DURATION:-5s}
 CONNS=${BENCH_CONNS:-100}
 THREADS=${BENCH_THREADS:-2}
@@ -36,10 +48,12 @@ for tool in wrk nginx curl; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$BIN" ] || { echo "http bench: $BIN not built (make build/tcplab)"; exit 1; }
+[ -x "$FLOOR_BIN" ] || { echo "http bench: $FLOOR_BIN not built (make build/bench_mhd_floor)"; exit 1; }
 
 work=$(mktemp -d /tmp/tcplab-bench-XXXXXX)
-tcplab_pid=""; nginx_pid=""
+tcplab_pid=""; nginx_pid=""; floor_pid=""
 cleanup() {
+  [ -n "$floor_pid" ] && kill "$floor_pid" 2>/dev/null && wait "$floor_pid" 2>/dev/null || true
   [ -n "$tcplab_pid" ] && kill "$tcplab_pid" 2>/dev/null && wait "$tcplab_pid" 2>/dev/null || true
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
   rm -rf "$work"
@@ -144,65 +158,104 @@ NG="http://127.0.0.1:$NPORT"
 for _ in $(seq 50); do curl -fsS -o /dev/null "$NG/static.file" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "$NG/static.file" || { echo "http bench: nginx did not start:"; cat "$work/nginx/stderr" "$work/nginx/error.log" 2>/dev/null; exit 1; }
 
+# ---- the floor: bare libmicrohttpd with the same bytes ------------------------------------------
+FPORT=""
+for p in $(seq 18581 18680); do if port_free "$p"; then FPORT=$p; break; fi; done
+[ -n "$FPORT" ] || { echo "http bench: no free port for the MHD floor"; exit 1; }
+"$FLOOR_BIN" "$FPORT" /small.file="$work/www/small.file" /static.file="$work/www/static.file" \
+  /mid.file="$work/www/mid.file" /static.gz="$work/www/static.gz" \
+  /trace.json="$work/www/trace.json" /trace.gz="$work/www/trace.gz" >"$work/floor.out" 2>&1 &
+floor_pid=$!
+FL="http://127.0.0.1:$FPORT"
+for _ in $(seq 50); do curl -fsS -o /dev/null "$FL/static.file" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -o /dev/null "$FL/static.file" || { echo "http bench: the MHD floor did not start:"; cat "$work/floor.out"; exit 1; }
+
 # ---- measuring --------------------------------------------------------------------------------
-# wrk_run OUTFILE URL [wrk args...]: runs wrk; prints "RPS P99_MS ERRORS"
+# cpu_ticks PID...: user + system clock ticks so far of the processes and all their threads
+cpu_ticks() {
+  local p t s=0
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*/stat; do
+      [ -r "$t" ] && s=$((s + $(awk '{print $14 + $15}' "$t" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$s"
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+# wrk_run OUTFILE URL [wrk args...]: runs wrk; prints "RPS P99_MS ERRORS CPU_US_PER_REQ", the
+# last from the processes in $SERVER_PIDS (? when unset)
 wrk_run() {
   local out=$1 url=$2; shift 2
+  local t0=""; [ -n "${SERVER_PIDS:-}" ] && t0=$(cpu_ticks $SERVER_PIDS)
   wrk --latency "$@" "$url" >"$out" 2>&1 || true
+  local cpu="?"
+  if [ -n "$t0" ]; then
+    local t1 n; t1=$(cpu_ticks $SERVER_PIDS); n=$(awk '/ requests in / {print $1}' "$out")
+    cpu=$(awk -v d=$((t1 - t0)) -v n="${n:-0}" -v us="$TICK_US" 'BEGIN { if (n > 0) printf "%.1f", d * us / n; else print "?" }')
+  fi
   local rps p99 errs
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}' "$out")
   errs=$(awk '/Socket errors:/ {gsub(",",""); s+=$4+$6+$8+$10} /Non-2xx/ {s+=$NF} END {print s+0}' "$out")
-  echo "${rps:-0} ${p99:-?} ${errs:-0}"
+  echo "${rps:-0} ${p99:-?} ${errs:-0} $cpu"
 }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$tcplab_pid/status"; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$tcplab_pid/status"; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r + 0 >= t + 0) print "ok"; else print "BELOW TARGET" }'; }
+nginx_pids() { echo "$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 
-echo "HTTP benchmark: wrk -t$THREADS -c$CONNS -d$DUR (best of $REPEAT alternating runs), tcplab ($BIN) vs nginx $("$NGINX" -v 2>&1 | sed 's#.*/##'), $(nproc) cores"
-printf '%-66s %12s %9s %12s %9s %7s %7s %s\n' case "tcplab r/s" "p99 ms" "nginx r/s" "p99 ms" ratio target verdict
-row() { # name tcplab-result nginx-result target
-  local name=$1 t=$2 n=$3 target=$4
-  set -- $t; local trps=$1 tp99=$2 terr=$3
-  set -- $n; local nrps=$1 np99=$2
-  local ratio; ratio=$(awk -v a="$trps" -v b="$nrps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
-  printf '%-66s %12s %9s %12s %9s %7s %7s %s%s\n' "$name" "$trps" "$tp99" "$nrps" "$np99" "$ratio" "≥$target" \
-    "$(verdict "$ratio" "$target")" "$( [ "$terr" != 0 ] && echo " ($terr socket errors/non-2xx)")"
+echo "HTTP benchmark: wrk -t$THREADS -c$CONNS -d$DUR (best of $REPEAT rounds of tcplab, MHD floor, nginx in turn), tcplab ($BIN) vs nginx $("$NGINX" -v 2>&1 | sed 's#.*/##'), libmicrohttpd $(pkg-config --modversion libmicrohttpd 2>/dev/null || echo '?'), $(nproc) cores"
+FMT='%-66s %10s %7s %10s %7s %6s %6s %-12s %10s %6s %7s %11s\n'
+printf "$FMT" case "tcplab r/s" "p99 ms" "nginx r/s" "p99 ms" ratio target verdict "floor r/s" "fl/ng" "tl/fl" "CPU µs/req"
+printf "$FMT" "" "" "" "" "" "" "" "" "(bare MHD)" "" "" "tcplab|ng"
+row() { # name tcplab-result nginx-result floor-result target
+  local name=$1 t=$2 n=$3 f=$4 target=$5
+  set -- $t; local trps=$1 tp99=$2 terr=$3 tcpu=$4
+  set -- $n; local nrps=$1 np99=$2 ncpu=$4
+  local frps="-" fng="-" tfl="-"
+  if [ -n "$f" ]; then set -- $f; frps=$1; fng=$(ratio "$frps" "$nrps"); tfl=$(ratio "$trps" "$frps"); fi
+  local r; r=$(ratio "$trps" "$nrps")
+  printf "$FMT" "$name" "$trps" "$tp99" "$nrps" "$np99" "$r" "≥$target" "$(verdict "$r" "$target")" \
+    "$frps" "$fng" "$tfl" "$tcpu|$ncpu"
+  [ "$terr" != 0 ] && echo "    ($terr socket errors/non-2xx from tcplab)"
+  return 0
 }
 W=(-t"$THREADS" -c"$CONNS" -d"$DUR" --timeout 10s)
-best() { # best "RPS P99 ERR" of two results (by RPS)
+best() { # best "RPS P99 ERR CPU" of two results (by RPS)
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); if (a == "" || y[1] + 0 > x[1] + 0) print b; else print a }'
 }
-# compare NAME TARGET TCPLAB_URL NGINX_URL [wrk args for both...] [-- wrk args for tcplab only...]
+# compare NAME TARGET TCPLAB_URL NGINX_URL FLOOR_URL|- [wrk args for all...] [-- wrk args for tcplab only...]
 compare() {
-  local name=$1 target=$2 turl=$3 nurl=$4; shift 4
+  local name=$1 target=$2 turl=$3 nurl=$4 furl=$5; shift 5
   local both=() own=() seen=0 a
   for a in "$@"; do
     if [ "$a" = -- ]; then seen=1; elif [ $seen = 0 ]; then both+=("$a"); else own+=("$a"); fi
   done
-  local bt="" bn="" i
+  local bt="" bn="" bf="" i
   for i in $(seq "$REPEAT"); do
-    bt=$(best "$bt" "$(wrk_run "$work/t.txt" "$turl" "${W[@]}" "${both[@]}" "${own[@]}")")
-    bn=$(best "$bn" "$(wrk_run "$work/n.txt" "$nurl" "${W[@]}" "${both[@]}")")
+    bt=$(best "$bt" "$(SERVER_PIDS=$tcplab_pid wrk_run "$work/t.txt" "$turl" "${W[@]}" "${both[@]}" "${own[@]}")")
+    [ "$furl" != - ] && bf=$(best "$bf" "$(SERVER_PIDS=$floor_pid wrk_run "$work/f.txt" "$furl" "${W[@]}" "${both[@]}")")
+    bn=$(best "$bn" "$(SERVER_PIDS=$(nginx_pids) wrk_run "$work/n.txt" "$nurl" "${W[@]}" "${both[@]}")")
   done
-  row "$name" "$bt" "$bn" "$target"
+  row "$name" "$bt" "$bn" "$bf" "$target"
 }
 size() { stat -c %s "$1"; }
 AE=(-H 'Accept-Encoding: gzip, deflate, br')
 compare "(a) /static/$STATIC_SMALL_REL, identity, $(size "$work/www/small.file") B" 1.2 \
-  "$TL/static/$STATIC_SMALL_REL" "$NG/small.file"
-compare "(a) /static/$STATIC_REL, identity, $(size "$work/www/static.file") B" 1.2 \
-  "$TL/static/$STATIC_REL" "$NG/static.file"
+  "$TL/static/$STATIC_SMALL_REL" "$NG/small.file" "$FL/small.file"
 compare "(a) /static/$STATIC_MID_REL, identity, $(size "$work/www/mid.file") B" 1.2 \
-  "$TL/static/$STATIC_MID_REL" "$NG/mid.file"
+  "$TL/static/$STATIC_MID_REL" "$NG/mid.file" "$FL/mid.file"
+compare "(a) /static/$STATIC_REL, identity, $(size "$work/www/static.file") B" 1.2 \
+  "$TL/static/$STATIC_REL" "$NG/static.file" "$FL/static.file"
 compare "(a) /static/$STATIC_REL as browsers ask, gzip, $(size "$work/www/static.gz") B" 1.2 \
-  "$TL/static/$STATIC_REL" "$NG/static.gz" "${AE[@]}"
+  "$TL/static/$STATIC_REL" "$NG/static.gz" "$FL/static.gz" "${AE[@]}"
 compare "(b) simulations?scenario=$SCENARIO, identity, $(size "$work/www/trace.json") B" 1.2 \
-  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.json"
+  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.json" "$FL/trace.json"
 compare "(b) the same as browsers ask, gzip, $(size "$work/www/trace.gz") B" 1.2 \
-  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.gz" "${AE[@]}"
+  "$TL/api/v1/simulations?scenario=$SCENARIO" "$NG/trace.gz" "$FL/trace.gz" "${AE[@]}"
 compare "(c) POST simulations (custom scenario), $(size "$work/www/post.json") B" 0.5 \
-  "$TL/api/v1/simulations" "$NG/post.json" -- -s "$work/post.lua"
+  "$TL/api/v1/simulations" "$NG/post.json" - -- -s "$work/post.lua"
 
 alive() { curl -fsS -m 5 -o /dev/null "$TL/healthz" && echo "answers /healthz" || echo "HUNG: /healthz did not answer"; }
 s=$(wrk_run "$work/s1.txt" "$TL/static/$STATIC_REL" -t"$THREADS" -c2000 -d"$DUR" --timeout 10s)
