@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "../app.h"
+#include "../util/strbuf.h"
 #include "../store/store_accounts.h"
 #include "../store/store_grading.h"
 #include "auth.h"
@@ -168,36 +169,24 @@ typedef struct column {
 } column;
 
 /* Appends a CSV field (quoted when needed) and a separator. */
-static void csv_field(char **buf, size_t *len, size_t *cap, const char *f, bool last)
+static void csv_field(strbuf *b, const char *f, bool last)
 {
-    size_t need = strlen(f) * 2 + 8; /* doubled quotes, 2 quotes, a ', CR LF */
-    if (*len + need >= *cap) {
-        size_t ncap = (*cap + need) * 2;
-        char *n = realloc(*buf, ncap);
-        if (!n)
-            return;
-        *buf = n;
-        *cap = ncap;
-    }
     bool quote = strpbrk(f, ",\"\r\n") != NULL || (f[0] == ' ');
     /* a cell a spreadsheet would run as a formula is defused with a leading ' (OWASP) */
     bool formula = f[0] && strchr("=+-@\t\r", f[0]) != NULL;
-    char *o = *buf + *len;
     if (quote)
-        *o++ = '"';
+        strbuf_put(b, "\"");
     if (formula)
-        *o++ = '\'';
-    for (const char *c = f; *c; c++) {
-        if (*c == '"')
-            *o++ = '"';
-        *o++ = *c;
+        strbuf_put(b, "'");
+    const char *run = f;
+    for (const char *q; (q = strchr(run, '"')) != NULL; run = q + 1) {
+        strbuf_putn(b, run, (size_t)(q - run) + 1);
+        strbuf_put(b, "\""); /* a quote inside a field is doubled */
     }
+    strbuf_put(b, run);
     if (quote)
-        *o++ = '"';
-    *o++ = last ? '\r' : ',';
-    if (last)
-        *o++ = '\n';
-    *len = (size_t)(o - *buf);
+        strbuf_put(b, "\"");
+    strbuf_put(b, last ? "\r\n" : ",");
 }
 
 void grading_gradebook(const http_request *req, http_response *res)
@@ -292,43 +281,44 @@ void grading_gradebook(const http_request *req, http_response *res)
                     if (!strcmp(cols[c].kind, gr[i].kind) && !strcmp(cols[c].ref, gr[i].ref))
                         best[s * ncol + c] = gr[i].best * cols[c].points;
     if (csv) {
-        size_t len = 0, cap = 1024;
-        char *buf = malloc(cap);
+        strbuf buf = STRBUF_INIT;
         char cell[320];
-        if (buf) {
-            const char *head[] = {"Student", "ID", "SIS User ID", "SIS Login ID", "Section"};
+        const char *head[] = {"Student", "ID", "SIS User ID", "SIS Login ID", "Section"};
+        for (size_t i = 0; i < 5; i++)
+            csv_field(&buf, head[i], ncol == 0 && i == 4);
+        for (size_t c = 0; c < ncol; c++) {
+            snprintf(cell, sizeof cell, "%s (%s)", cols[c].title, cols[c].ref);
+            csv_field(&buf, cell, c + 1 == ncol);
+        }
+        const char *pp[] = {"Points Possible", "", "", "", ""};
+        for (size_t i = 0; i < 5; i++)
+            csv_field(&buf, pp[i], ncol == 0 && i == 4);
+        for (size_t c = 0; c < ncol; c++) {
+            snprintf(cell, sizeof cell, "%g", cols[c].points);
+            csv_field(&buf, cell, c + 1 == ncol);
+        }
+        for (size_t s = 0; s < nnames; s++) {
+            char idtext[24] = "";
+            if (ids[s])
+                snprintf(idtext, sizeof idtext, "%lld", (long long)ids[s]);
+            const char *row[] = {names[s], idtext, "", names[s], ""};
             for (size_t i = 0; i < 5; i++)
-                csv_field(&buf, &len, &cap, head[i], ncol == 0 && i == 4);
+                csv_field(&buf, row[i], ncol == 0 && i == 4);
             for (size_t c = 0; c < ncol; c++) {
-                snprintf(cell, sizeof cell, "%s (%s)", cols[c].title, cols[c].ref);
-                csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
+                double b = best[s * ncol + c];
+                if (b < 0)
+                    cell[0] = '\0';
+                else
+                    snprintf(cell, sizeof cell, "%g", b);
+                csv_field(&buf, cell, c + 1 == ncol);
             }
-            const char *pp[] = {"Points Possible", "", "", "", ""};
-            for (size_t i = 0; i < 5; i++)
-                csv_field(&buf, &len, &cap, pp[i], ncol == 0 && i == 4);
-            for (size_t c = 0; c < ncol; c++) {
-                snprintf(cell, sizeof cell, "%g", cols[c].points);
-                csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
-            }
-            for (size_t s = 0; s < nnames; s++) {
-                char idtext[24] = "";
-                if (ids[s])
-                    snprintf(idtext, sizeof idtext, "%lld", (long long)ids[s]);
-                const char *row[] = {names[s], idtext, "", names[s], ""};
-                for (size_t i = 0; i < 5; i++)
-                    csv_field(&buf, &len, &cap, row[i], ncol == 0 && i == 4);
-                for (size_t c = 0; c < ncol; c++) {
-                    double b = best[s * ncol + c];
-                    if (b < 0)
-                        cell[0] = '\0';
-                    else
-                        snprintf(cell, sizeof cell, "%g", b);
-                    csv_field(&buf, &len, &cap, cell, c + 1 == ncol);
-                }
-            }
-            http_text(res, 200, "text/csv; charset=utf-8", buf, len);
+        }
+        size_t len = buf.len;
+        char *text = strbuf_take(&buf);
+        if (text) {
+            http_text(res, 200, "text/csv; charset=utf-8", text, len);
             http_set_header(res, "Content-Disposition", "attachment; filename=\"gradebook.csv\"");
-            free(buf);
+            free(text);
         } else {
             http_problem(res, 500, NULL, "out of memory");
         }

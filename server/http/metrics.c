@@ -9,6 +9,7 @@
 #include "metrics.h"
 
 #include "../app.h"
+#include "../util/strbuf.h"
 #include "../util/stripe.h"
 
 #include <stdarg.h>
@@ -122,43 +123,6 @@ void metrics_connection_closed(metrics *m)
         atomic_fetch_sub_explicit(&m->open_connections, 1, memory_order_relaxed);
 }
 
-/* A growable text buffer; on allocation failure `failed` sticks and output stops. */
-typedef struct textbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} textbuf;
-
-static void tb_printf(textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tb_printf(textbuf *tb, const char *fmt, ...)
-{
-    if (tb->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(tb->data + tb->len, tb->cap - tb->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            tb->failed = 1;
-            return;
-        }
-        if ((size_t)n < tb->cap - tb->len) {
-            tb->len += (size_t)n;
-            return;
-        }
-        size_t ncap = (tb->cap + (size_t)n + 1) * 2;
-        char *nd = realloc(tb->data, ncap);
-        if (!nd) {
-            tb->failed = 1;
-            return;
-        }
-        tb->data = nd;
-        tb->cap = ncap;
-    }
-}
-
 static const char *route_name(const metrics *m, size_t r)
 {
     return r < m->route_count ? m->names[r] : "none";
@@ -166,12 +130,9 @@ static const char *route_name(const metrics *m, size_t r)
 
 char *metrics_render(const metrics *m, size_t *len)
 {
-    textbuf tb = {malloc(4096), 0, 4096, 0};
-    if (!tb.data)
-        return NULL;
-    tb.data[0] = '\0';
-    tb_printf(&tb, "# HELP tcplab_http_requests_total HTTP requests answered, by route and "
-                   "status.\n# TYPE tcplab_http_requests_total counter\n");
+    strbuf tb = STRBUF_INIT;
+    strbuf_printf(&tb, "# HELP tcplab_http_requests_total HTTP requests answered, by route and "
+                       "status.\n# TYPE tcplab_http_requests_total counter\n");
     for (size_t r = 0; r <= m->route_count; r++) {
         for (size_t i = 0; i <= NSTATUS; i++) {
             unsigned long v = 0;
@@ -180,16 +141,17 @@ char *metrics_render(const metrics *m, size_t *len)
             if (!v)
                 continue;
             if (i == STATUS_OTHER)
-                tb_printf(&tb, "tcplab_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
-                          route_name(m, r), v);
+                strbuf_printf(&tb,
+                              "tcplab_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
+                              route_name(m, r), v);
             else
-                tb_printf(&tb, "tcplab_http_requests_total{route=\"%s\",status=\"%d\"} %lu\n",
-                          route_name(m, r), STATUSES[i], v);
+                strbuf_printf(&tb, "tcplab_http_requests_total{route=\"%s\",status=\"%d\"} %lu\n",
+                              route_name(m, r), STATUSES[i], v);
         }
     }
-    tb_printf(&tb, "# HELP tcplab_http_request_duration_seconds Time from the first byte of "
-                   "the request to the response being queued.\n"
-                   "# TYPE tcplab_http_request_duration_seconds histogram\n");
+    strbuf_printf(&tb, "# HELP tcplab_http_request_duration_seconds Time from the first byte of "
+                       "the request to the response being queued.\n"
+                       "# TYPE tcplab_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= m->route_count; r++) {
         unsigned long cum = 0;
         unsigned long counts[NBUCKET + 1] = {0};
@@ -208,33 +170,30 @@ char *metrics_render(const metrics *m, size_t *len)
         const char *name = route_name(m, r);
         for (size_t b = 0; b < NBUCKET; b++) {
             cum += counts[b];
-            tb_printf(&tb,
-                      "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
-                      name, BUCKETS[b], cum);
+            strbuf_printf(
+                &tb, "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
+                name, BUCKETS[b], cum);
         }
-        tb_printf(&tb,
-                  "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
-                  name, total);
+        strbuf_printf(&tb,
+                      "tcplab_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
+                      name, total);
         double sum = (double)micros / 1e6;
-        tb_printf(&tb, "tcplab_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name, sum);
-        tb_printf(&tb, "tcplab_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name,
-                  total);
+        strbuf_printf(&tb, "tcplab_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
+                      sum);
+        strbuf_printf(&tb, "tcplab_http_request_duration_seconds_count{route=\"%s\"} %lu\n", name,
+                      total);
     }
-    tb_printf(&tb,
-              "# HELP tcplab_simulations_total Engine simulations run.\n"
-              "# TYPE tcplab_simulations_total counter\ntcplab_simulations_total %lu\n",
-              atomic_load_explicit(&m->simulations, memory_order_relaxed));
+    strbuf_printf(&tb,
+                  "# HELP tcplab_simulations_total Engine simulations run.\n"
+                  "# TYPE tcplab_simulations_total counter\ntcplab_simulations_total %lu\n",
+                  atomic_load_explicit(&m->simulations, memory_order_relaxed));
     long open = atomic_load_explicit(&m->open_connections, memory_order_relaxed);
-    tb_printf(&tb,
-              "# HELP tcplab_open_connections Client connections currently open.\n"
-              "# TYPE tcplab_open_connections gauge\ntcplab_open_connections %ld\n",
-              open < 0 ? 0 : open);
-    if (tb.failed) {
-        free(tb.data);
-        return NULL;
-    }
+    strbuf_printf(&tb,
+                  "# HELP tcplab_open_connections Client connections currently open.\n"
+                  "# TYPE tcplab_open_connections gauge\ntcplab_open_connections %ld\n",
+                  open < 0 ? 0 : open);
     *len = tb.len;
-    return tb.data;
+    return strbuf_take(&tb);
 }
 
 void metrics_handler(const http_request *req, http_response *res)

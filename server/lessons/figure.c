@@ -176,85 +176,85 @@ static const char *kind_text(sim_step_kind k, const char *locale)
     return is_zh(locale) ? zh[k] : en[k];
 }
 
-static void steps_table(svg_buf *b, const sim_trace *t, const char *locale)
+static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
 {
-    svg_buf_put(b, "<table class=\"tl-steps\"><caption>");
-    svg_buf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
-    svg_buf_put(b, "</caption><thead><tr>");
+    strbuf_put(b, "<table class=\"tl-steps\"><caption>");
+    strbuf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
+    strbuf_put(b, "</caption><thead><tr>");
     const char *cols_en[] = {"#",   "Time (ms)", "Endpoint", "Kind",  "Flags",
                              "SEQ", "ACK",       "LEN",      "State", "Rule"};
     const char *cols_zh[] = {"#",   "时间（毫秒）", "端点", "类型", "标志",
                              "SEQ", "ACK",          "LEN",  "状态", "规则"};
     for (size_t i = 0; i < 10; i++) {
-        svg_buf_put(b, "<th scope=\"col\">");
-        svg_buf_escape(b, is_zh(locale) ? cols_zh[i] : cols_en[i]);
-        svg_buf_put(b, "</th>");
+        strbuf_put(b, "<th scope=\"col\">");
+        strbuf_escape(b, is_zh(locale) ? cols_zh[i] : cols_en[i]);
+        strbuf_put(b, "</th>");
     }
-    svg_buf_put(b, "</tr></thead><tbody>");
+    strbuf_put(b, "</tr></thead><tbody>");
     for (size_t i = 0; i < t->count; i++) {
         const sim_step *s = &t->steps[i];
-        svg_buf_printf(b, "<tr data-step=\"%zu\"><td>%zu</td><td>%lld</td><td>", i + 1, i + 1,
-                       (long long)s->t_ms);
-        svg_buf_escape(b, s->endpoint == SIM_SERVER ? tr(locale, "server", "服务器")
-                                                    : tr(locale, "client", "客户端"));
-        svg_buf_put(b, "</td><td>");
-        svg_buf_escape(b, kind_text(s->kind, locale));
+        strbuf_printf(b, "<tr data-step=\"%zu\"><td>%zu</td><td>%lld</td><td>", i + 1, i + 1,
+                      (long long)s->t_ms);
+        strbuf_escape(b, s->endpoint == SIM_SERVER ? tr(locale, "server", "服务器")
+                                                   : tr(locale, "client", "客户端"));
+        strbuf_put(b, "</td><td>");
+        strbuf_escape(b, kind_text(s->kind, locale));
         if (s->kind == SIM_STEP_CALL) {
-            svg_buf_put(b, " <code>");
-            svg_buf_escape(b, tcp_call_name(s->call));
+            strbuf_put(b, " <code>");
+            strbuf_escape(b, tcp_call_name(s->call));
             if (s->call == TCP_CALL_SEND)
-                svg_buf_printf(b, " %lu", (unsigned long)s->bytes);
-            svg_buf_put(b, "</code>");
+                strbuf_printf(b, " %lu", (unsigned long)s->bytes);
+            strbuf_put(b, "</code>");
         }
         if (s->kind == SIM_STEP_TIMEOUT && s->timer != SIM_TIMER_NONE) {
-            svg_buf_put(b, " (");
-            svg_buf_escape(b, sim_timer_name(s->timer));
-            svg_buf_put(b, ")");
+            strbuf_put(b, " (");
+            strbuf_escape(b, sim_timer_name(s->timer));
+            strbuf_put(b, ")");
         }
         if (s->retransmission)
-            svg_buf_escape(b, tr(locale, " (retransmission)", "（重传）"));
+            strbuf_escape(b, tr(locale, " (retransmission)", "（重传）"));
         if (s->duplicate)
-            svg_buf_escape(b, tr(locale, " (duplicate)", "（重复副本）"));
+            strbuf_escape(b, tr(locale, " (duplicate)", "（重复副本）"));
         if (s->error || s->signal) {
-            svg_buf_put(b, s->error ? " <span class=\"tl-error\">" : " <span class=\"tl-signal\">");
-            svg_buf_escape(b, s->error ? s->error : s->signal);
-            svg_buf_put(b, "</span>");
+            strbuf_put(b, s->error ? " <span class=\"tl-error\">" : " <span class=\"tl-signal\">");
+            strbuf_escape(b, s->error ? s->error : s->signal);
+            strbuf_put(b, "</span>");
         }
-        svg_buf_put(b, "</td>");
+        strbuf_put(b, "</td>");
         if (s->has_segment) {
             char fl[32];
             svg_flags_text(s->seg.flags, fl, sizeof fl);
-            svg_buf_printf(b, "<td>%s</td><td>%lu</td><td>%lu</td><td>%lu</td>", fl,
-                           (unsigned long)s->seg.seq, (unsigned long)s->seg.ack,
-                           (unsigned long)s->seg.len);
+            strbuf_printf(b, "<td>%s</td><td>%lu</td><td>%lu</td><td>%lu</td>", fl,
+                          (unsigned long)s->seg.seq, (unsigned long)s->seg.ack,
+                          (unsigned long)s->seg.len);
         } else {
-            svg_buf_put(b, "<td></td><td></td><td></td><td></td>");
+            strbuf_put(b, "<td></td><td></td><td></td><td></td>");
         }
-        svg_buf_put(b, "<td>");
-        svg_buf_put(b, tcp_state_name(s->state_before));
+        strbuf_put(b, "<td>");
+        strbuf_put(b, tcp_state_name(s->state_before));
         if (s->state_after != s->state_before) {
-            svg_buf_put(b, " → ");
-            svg_buf_put(b, tcp_state_name(s->state_after));
+            strbuf_put(b, " → ");
+            strbuf_put(b, tcp_state_name(s->state_after));
         }
-        svg_buf_put(b, "</td><td>");
+        strbuf_put(b, "</td><td>");
         const char *zh = is_zh(locale) ? rules_zh_lookup(s->rule) : NULL;
         if (zh) {
-            svg_buf_escape(b, zh);
+            strbuf_escape(b, zh);
         } else if (is_zh(locale) && s->rule && *s->rule) {
-            svg_buf_put(b, "<span lang=\"en\">");
-            svg_buf_escape(b, s->rule);
-            svg_buf_put(b, "</span>");
+            strbuf_put(b, "<span lang=\"en\">");
+            strbuf_escape(b, s->rule);
+            strbuf_put(b, "</span>");
         } else {
-            svg_buf_escape(b, s->rule);
+            strbuf_escape(b, s->rule);
         }
-        svg_buf_put(b, "</td></tr>");
+        strbuf_put(b, "</td></tr>");
     }
-    svg_buf_put(b, "</tbody></table>");
+    strbuf_put(b, "</tbody></table>");
 }
 
 /* The trace JSON, safe inside <script>: "</" → "<\/" and "<!--" → "\u003c!--". In zh-CN
  * each step also carries "rule_zh". */
-static void trace_script(svg_buf *b, const sim_trace *t, const char *locale)
+static void trace_script(strbuf *b, const sim_trace *t, const char *locale)
 {
     json_t *j = trace_to_json_opts(t, NULL, is_zh(locale));
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -263,30 +263,30 @@ static void trace_script(svg_buf *b, const sim_trace *t, const char *locale)
         b->failed = true;
         return;
     }
-    svg_buf_put(b, "<script type=\"application/json\" class=\"tl-trace\">");
+    strbuf_put(b, "<script type=\"application/json\" class=\"tl-trace\">");
     const char *run = text;
     for (const char *p = text; *p; p++) {
         if (p[0] == '<' && p[1] == '/') {
-            svg_buf_putn(b, run, (size_t)(p - run));
-            svg_buf_put(b, "<\\/");
+            strbuf_putn(b, run, (size_t)(p - run));
+            strbuf_put(b, "<\\/");
             p++;
             run = p + 1;
         } else if (strncmp(p, "<!--", 4) == 0) {
-            svg_buf_putn(b, run, (size_t)(p - run));
-            svg_buf_put(b, "\\u003c");
+            strbuf_putn(b, run, (size_t)(p - run));
+            strbuf_put(b, "\\u003c");
             run = p + 1;
         }
     }
-    svg_buf_put(b, run);
-    svg_buf_put(b, "</script>");
+    strbuf_put(b, run);
+    strbuf_put(b, "</script>");
     free(text);
 }
 
 char *figure_render_trace_named(const sim_trace *t, const char *title, const char *scenario_name,
                                 int figure_no, const char *locale)
 {
-    svg_buf b;
-    svg_buf_init(&b);
+    strbuf b;
+    strbuf_init(&b);
     char id[32];
     snprintf(id, sizeof id, "scn-%d", figure_no);
     /* A built-in shown under its own (English) title gets the title in the page's locale. */
@@ -294,17 +294,17 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     if (ce && (!title || !*title || !strcmp(title, ce->title)))
         title = catalog_title(ce, locale);
     const char *cap = title && *title ? title : tr(locale, "Scenario", "场景");
-    svg_buf_printf(&b, "<figure class=\"tl-scenario\" id=\"%s\" data-scenario=\"", id);
-    svg_buf_escape(&b, scenario_name ? scenario_name : "");
-    svg_buf_printf(&b, "\" data-steps=\"%zu\"><figcaption>", t->count);
-    svg_buf_escape(&b, cap);
-    svg_buf_put(&b, "</figcaption><div class=\"tl-ladder\">");
+    strbuf_printf(&b, "<figure class=\"tl-scenario\" id=\"%s\" data-scenario=\"", id);
+    strbuf_escape(&b, scenario_name ? scenario_name : "");
+    strbuf_printf(&b, "\" data-steps=\"%zu\"><figcaption>", t->count);
+    strbuf_escape(&b, cap);
+    strbuf_put(&b, "</figcaption><div class=\"tl-ladder\">");
     svg_ladder_to(&b, t, cap, id, locale);
-    svg_buf_put(&b, "</div><div class=\"tl-diagram\">");
+    strbuf_put(&b, "</div><div class=\"tl-diagram\">");
     svg_state_diagram_to(&b, t, id, locale);
-    svg_buf_printf(&b, "</div><div class=\"tl-player\" data-for=\"%s\"></div>", id);
+    strbuf_printf(&b, "</div><div class=\"tl-player\" data-for=\"%s\"></div>", id);
     steps_table(&b, t, locale);
     trace_script(&b, t, locale);
-    svg_buf_put(&b, "</figure>\n");
-    return svg_buf_take(&b);
+    strbuf_put(&b, "</figure>\n");
+    return strbuf_take(&b);
 }

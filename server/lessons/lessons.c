@@ -329,8 +329,8 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
         c->fatal = true;
         return NULL;
     }
-    markdown_buf out = {0};
-    markdown_buf_puts(&out, "<section class=\"tl-quiz\">\n");
+    strbuf out = {0};
+    strbuf_put(&out, "<section class=\"tl-quiz\">\n");
     for (size_t i = before; i < l->pub.quiz.count; i++) {
         const quiz_question *q = l->pub.quiz.items[i];
         const char *id = quiz_question_id(q);
@@ -347,15 +347,15 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
         snprintf(gid, sizeof gid, "%s.%s", l->slug, id);
         char *h = quiz_render_question(q, gid, l->pub.locale);
         if (h) {
-            markdown_buf_puts(&out, h);
-            markdown_buf_puts(&out, "\n");
+            strbuf_put(&out, h);
+            strbuf_put(&out, "\n");
             free(h);
         } else {
             problem(c, body_line - 1, "quiz question \"%s\": cannot be rendered", id);
         }
     }
-    markdown_buf_puts(&out, "</section>");
-    return markdown_buf_take(&out);
+    strbuf_put(&out, "</section>");
+    return strbuf_take(&out);
 }
 
 static char *read_file(parse_ctx *c, size_t *len_out, const char *mem, size_t mem_len)

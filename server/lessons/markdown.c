@@ -1,12 +1,13 @@
 /*
  * markdown.c — lesson Markdown → HTML with md4c's parser callbacks (see markdown.h).
  * Owns: the renderer state machine, URL filtering, heading ids, call-outs, the fence
- * pre-scan that finds unterminated fences, the string buffer.
+ * pre-scan that finds unterminated fences.
  * Does not: interpret ```scenario / ```quiz blocks (the caller's fence callback does).
  */
 #include "markdown.h"
 
 #include "../util/entity.h"
+#include "../util/strbuf.h"
 
 #include <md4c.h>
 #include <stdarg.h>
@@ -17,97 +18,6 @@
 #include <strings.h>
 
 #include "i18n.h"
-
-/* ------------------------------------------------------------------ buffer */
-
-static bool buf_reserve(markdown_buf *b, size_t extra)
-{
-    if (b->oom)
-        return false;
-    if (b->len + extra + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1) {
-        if (cap > SIZE_MAX / 2) {
-            b->oom = true;
-            return false;
-        }
-        cap *= 2;
-    }
-    char *d = realloc(b->data, cap);
-    if (!d) {
-        b->oom = true;
-        return false;
-    }
-    b->data = d;
-    b->cap = cap;
-    return true;
-}
-
-void markdown_buf_append(markdown_buf *b, const char *s, size_t n)
-{
-    if (!buf_reserve(b, n))
-        return;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = 0;
-}
-
-void markdown_buf_puts(markdown_buf *b, const char *s)
-{
-    markdown_buf_append(b, s, strlen(s));
-}
-
-void markdown_buf_printf(markdown_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !buf_reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void markdown_buf_escape(markdown_buf *b, const char *s, size_t n)
-{
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = entity_for_char((unsigned char)s[i]);
-        if (rep) {
-            markdown_buf_append(b, s + start, i - start);
-            markdown_buf_puts(b, rep);
-            start = i + 1;
-        }
-    }
-    markdown_buf_append(b, s + start, n - start);
-}
-
-char *markdown_buf_take(markdown_buf *b)
-{
-    char *d = b->data;
-    bool oom = b->oom;
-    b->data = NULL;
-    b->len = b->cap = 0;
-    b->oom = false;
-    if (oom) {
-        free(d);
-        return NULL;
-    }
-    return d ? d : strdup("");
-}
-
-void markdown_buf_cleanup(markdown_buf *b)
-{
-    if (!b)
-        return;
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
 
 /* ------------------------------------------------------------------ checks */
 
@@ -195,7 +105,7 @@ typedef struct quote_frame {
 } quote_frame;
 
 typedef struct renderer {
-    markdown_buf out;
+    strbuf out;
     const char *doc;
     size_t doc_len;
     const markdown_options *opt;
@@ -214,14 +124,14 @@ typedef struct renderer {
     bool in_code, code_fenced, code_has_off;
     size_t code_off;
     char code_lang[40];
-    markdown_buf code;
+    strbuf code;
     int code_fence_index;
 
     /* heading */
     bool in_heading;
     unsigned h_level;
     size_t h_pos;
-    markdown_buf htext;
+    strbuf htext;
     char **ids;
     size_t id_count;
 
@@ -238,7 +148,7 @@ typedef struct renderer {
     int quote_depth;
     bool probing;
     int probe_quote;
-    markdown_buf probe;
+    strbuf probe;
 } renderer;
 
 static int line_of(const renderer *r, size_t off)
@@ -276,16 +186,16 @@ static void note_ptr(renderer *r, const char *p)
 
 static void put(renderer *r, const char *s)
 {
-    markdown_buf_puts(&r->out, s);
+    strbuf_put(&r->out, s);
 }
 
 /* Decodes an attribute (link href, image src, title) into `dst`; returns false if it has
  * a named entity we do not decode (the caller then refuses the URL). */
-static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
+static bool decode_attr(const MD_ATTRIBUTE *a, strbuf *dst)
 {
     bool ok = true;
     if (!a->text || a->size == 0) {
-        markdown_buf_append(dst, "", 0);
+        strbuf_putn(dst, "", 0);
         return true;
     }
     for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
@@ -293,7 +203,7 @@ static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
         switch (a->substr_types[i]) {
         case MD_TEXT_NULLCHAR:
-            markdown_buf_puts(dst, "\xEF\xBF\xBD");
+            strbuf_put(dst, "\xEF\xBF\xBD");
             break;
         case MD_TEXT_ENTITY: {
             uint32_t cp = 0;
@@ -328,7 +238,7 @@ static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
                 known = false;
             }
             if (!known) {
-                markdown_buf_append(dst, s, n);
+                strbuf_putn(dst, s, n);
                 ok = false;
                 break;
             }
@@ -353,11 +263,11 @@ static bool decode_attr(const MD_ATTRIBUTE *a, markdown_buf *dst)
                 u[3] = (char)(0x80 | (cp & 0x3f));
                 un = 4;
             }
-            markdown_buf_append(dst, u, un);
+            strbuf_putn(dst, u, un);
             break;
         }
         default:
-            markdown_buf_append(dst, s, n);
+            strbuf_putn(dst, s, n);
             break;
         }
     }
@@ -378,7 +288,7 @@ static const struct {
     {"CAUTION", "tl-caution", I18N_CALLOUT_CAUTION},
 };
 
-static int callout_match(const markdown_buf *probe)
+static int callout_match(const strbuf *probe)
 {
     const char *s = probe->data ? probe->data : "";
     size_t n = probe->len;
@@ -408,16 +318,12 @@ static bool probe_finish(renderer *r, bool continues)
     if (k < 0 || r->probe_quote != r->quote_depth - 1)
         return false;
     quote_frame *q = &r->quotes[r->probe_quote];
-    if (!r->out.oom) {
-        r->out.len = q->pos;
-        r->out.data[r->out.len] = 0;
-    }
+    strbuf_truncate(&r->out, q->pos);
     q->callout = true;
-    markdown_buf_printf(
-        &r->out,
-        "<div class=\"tl-callout %s\" role=\"note\"><p class=\"tl-callout-title\">%s"
-        "</p>\n",
-        callouts[k].cls, i18n_text(r->locale, callouts[k].title));
+    strbuf_printf(&r->out,
+                  "<div class=\"tl-callout %s\" role=\"note\"><p class=\"tl-callout-title\">%s"
+                  "</p>\n",
+                  callouts[k].cls, i18n_text(r->locale, callouts[k].title));
     if (continues)
         put(r, "<p>");
     return true;
@@ -481,20 +387,16 @@ static void heading_finish(renderer *r)
         if (r->ids[r->id_count])
             r->id_count++;
     }
-    markdown_buf open = {0};
-    markdown_buf_printf(&open, "<h%u id=\"", r->h_level);
-    markdown_buf_escape(&open, id, strlen(id));
-    markdown_buf_puts(&open, "\">");
-    if (open.oom || !buf_reserve(&r->out, open.len)) {
-        r->out.oom = true;
-    } else {
-        memmove(r->out.data + r->h_pos + open.len, r->out.data + r->h_pos, r->out.len - r->h_pos);
-        memcpy(r->out.data + r->h_pos, open.data, open.len);
-        r->out.len += open.len;
-        r->out.data[r->out.len] = 0;
-    }
-    markdown_buf_cleanup(&open);
-    markdown_buf_printf(&r->out, "</h%u>\n", r->h_level);
+    strbuf open = {0};
+    strbuf_printf(&open, "<h%u id=\"", r->h_level);
+    strbuf_escape_n(&open, id, strlen(id));
+    strbuf_put(&open, "\">");
+    if (open.failed)
+        r->out.failed = true;
+    else
+        strbuf_insert(&r->out, r->h_pos, open.data, open.len);
+    strbuf_cleanup(&open);
+    strbuf_printf(&r->out, "</h%u>\n", r->h_level);
     r->htext.len = 0;
 }
 
@@ -530,7 +432,7 @@ static void code_finish(renderer *r)
             put(r, "\"");
         }
         put(r, ">");
-        markdown_buf_escape(&r->out, body, r->code.len);
+        strbuf_escape_n(&r->out, body, r->code.len);
         put(r, "</code></pre>\n");
     }
     r->code.len = 0;
@@ -572,7 +474,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_OL: {
         const MD_BLOCK_OL_DETAIL *d = detail;
         if (d->start != 1)
-            markdown_buf_printf(&r->out, "<ol start=\"%u\">\n", d->start);
+            strbuf_printf(&r->out, "<ol start=\"%u\">\n", d->start);
         else
             put(r, "<ol>\n");
         break;
@@ -644,7 +546,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
                          : d->align == MD_ALIGN_CENTER ? " class=\"tl-center\""
                          : d->align == MD_ALIGN_RIGHT  ? " class=\"tl-right\""
                                                        : "";
-        markdown_buf_printf(&r->out, "<%s%s>", tag, al);
+        strbuf_printf(&r->out, "<%s%s>", tag, al);
         break;
     }
     }
@@ -748,12 +650,12 @@ static void put_title(renderer *r, const MD_ATTRIBUTE *title)
 {
     if (!title->text || !title->size)
         return;
-    markdown_buf t = {0};
+    strbuf t = {0};
     decode_attr(title, &t);
     put(r, " title=\"");
-    markdown_buf_escape(&r->out, t.data ? t.data : "", t.len);
+    strbuf_escape_n(&r->out, t.data ? t.data : "", t.len);
     put(r, "\"");
-    markdown_buf_cleanup(&t);
+    strbuf_cleanup(&t);
 }
 
 static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
@@ -769,7 +671,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_U:
     case MD_SPAN_CODE:
         if (!in_alt)
-            markdown_buf_printf(&r->out, "<%s>", span_tag(type));
+            strbuf_printf(&r->out, "<%s>", span_tag(type));
         break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
@@ -777,13 +679,13 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         break;
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *d = detail;
-        markdown_buf url = {0};
+        strbuf url = {0};
         bool decodable = decode_attr(&d->href, &url);
         const char *u = url.data ? url.data : "";
         int line = line_of_attr(r, &d->href);
         if (r->opt && r->opt->link)
             r->opt->link(r->opt->link_ctx, u, line, false);
-        bool ok = decodable && !url.oom && markdown_url_allowed(u);
+        bool ok = decodable && !url.failed && markdown_url_allowed(u);
         if (!ok)
             report(r, line,
                    "link to \"%.80s\" is not allowed (only http, https, mailto and relative "
@@ -791,7 +693,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
                    u);
         if (ok && !in_alt) {
             put(r, "<a href=\"");
-            markdown_buf_escape(&r->out, u, url.len);
+            strbuf_escape_n(&r->out, u, url.len);
             put(r, "\"");
             put_title(r, &d->title);
             put(r, ">");
@@ -799,18 +701,18 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         if (r->link_depth < MAX_NEST)
             r->link_emitted[r->link_depth] = ok && !in_alt;
         r->link_depth++;
-        markdown_buf_cleanup(&url);
+        strbuf_cleanup(&url);
         break;
     }
     case MD_SPAN_IMG: {
         const MD_SPAN_IMG_DETAIL *d = detail;
-        markdown_buf url = {0};
+        strbuf url = {0};
         bool decodable = decode_attr(&d->src, &url);
         const char *u = url.data ? url.data : "";
         int line = line_of_attr(r, &d->src);
         if (r->opt && r->opt->link)
             r->opt->link(r->opt->link_ctx, u, line, true);
-        bool ok = decodable && !url.oom && markdown_url_allowed(u) && !url_has_scheme(u) &&
+        bool ok = decodable && !url.failed && markdown_url_allowed(u) && !url_has_scheme(u) &&
                   strncmp(u, "//", 2) != 0;
         if (!ok)
             report(r, line,
@@ -822,7 +724,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
             kind = 0;
         } else if (ok) {
             put(r, "<img src=\"");
-            markdown_buf_escape(&r->out, u, url.len);
+            strbuf_escape_n(&r->out, u, url.len);
             put(r, "\" alt=\"");
             kind = 1;
             r->alt_depth++;
@@ -833,7 +735,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
         if (r->img_depth < MAX_NEST)
             r->img_kind[r->img_depth] = kind;
         r->img_depth++;
-        markdown_buf_cleanup(&url);
+        strbuf_cleanup(&url);
         break;
     }
     }
@@ -851,7 +753,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_U:
     case MD_SPAN_CODE:
         if (!in_alt)
-            markdown_buf_printf(&r->out, "</%s>", span_tag(type));
+            strbuf_printf(&r->out, "</%s>", span_tag(type));
         break;
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
@@ -894,12 +796,12 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
             r->code_has_off = true;
             r->code_off = (size_t)(text - r->doc);
         }
-        markdown_buf_append(&r->code, text, size);
+        strbuf_putn(&r->code, text, size);
         return 0;
     }
     if (r->probing) {
         if (type == MD_TEXT_NORMAL) {
-            markdown_buf_append(&r->probe, text, size);
+            strbuf_putn(&r->probe, text, size);
         } else if (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR) {
             if (probe_finish(r, true))
                 return 0; /* the marker line's break is swallowed */
@@ -908,9 +810,9 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         }
     }
     if (r->in_heading && (type == MD_TEXT_NORMAL || type == MD_TEXT_CODE))
-        markdown_buf_append(&r->htext, text, size);
+        strbuf_putn(&r->htext, text, size);
     else if (r->in_heading && (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR))
-        markdown_buf_puts(&r->htext, " ");
+        strbuf_put(&r->htext, " ");
     bool in_alt = r->alt_depth > 0;
     switch (type) {
     case MD_TEXT_NULLCHAR:
@@ -923,10 +825,10 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         put(r, in_alt ? " " : "\n");
         break;
     case MD_TEXT_ENTITY:
-        markdown_buf_append(&r->out, text, size);
+        strbuf_putn(&r->out, text, size);
         break; /* syntax-checked by md4c */
     default:
-        markdown_buf_escape(&r->out, text, size);
+        strbuf_escape_n(&r->out, text, size);
         break;
     }
     return 0;
@@ -1067,14 +969,14 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
         parser.enter_span = enter_span;
         parser.leave_span = leave_span;
         parser.text = text_cb;
-        markdown_buf_append(&r.out, "", 0);
+        strbuf_putn(&r.out, "", 0);
         if (md_parse(r.doc, (MD_SIZE)r.doc_len, &parser, &r) == 0)
-            result = markdown_buf_take(&r.out);
+            result = strbuf_take(&r.out);
     }
-    markdown_buf_cleanup(&r.out);
-    markdown_buf_cleanup(&r.code);
-    markdown_buf_cleanup(&r.htext);
-    markdown_buf_cleanup(&r.probe);
+    strbuf_cleanup(&r.out);
+    strbuf_cleanup(&r.code);
+    strbuf_cleanup(&r.htext);
+    strbuf_cleanup(&r.probe);
     for (size_t i = 0; i < r.id_count; i++)
         free(r.ids[i]);
     free(r.ids);

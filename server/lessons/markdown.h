@@ -18,25 +18,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../util/strbuf.h"
+
 #define MARKDOWN_MAX_BYTES (1024u * 1024u) /* 1 MiB */
-
-/* ---- growable string buffer ---- */
-typedef struct markdown_buf {
-    char *data; /* always NUL-terminated once anything was appended */
-    size_t len, cap;
-    bool oom; /* an append failed; the content is incomplete */
-} markdown_buf;
-
-void markdown_buf_append(markdown_buf *b, const char *s, size_t n);
-void markdown_buf_puts(markdown_buf *b, const char *s);
-void markdown_buf_printf(markdown_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Appends `s` escaped for HTML text and attribute values (& < > " '). */
-void markdown_buf_escape(markdown_buf *b, const char *s, size_t n);
-/* Hands over the data (caller frees; "" if empty); NULL if an append ran out of memory.
- * The buffer is reset either way. */
-char *markdown_buf_take(markdown_buf *b);
-void markdown_buf_cleanup(markdown_buf *b);
 
 /* ---- checks ---- */
 /* Offset of the first byte that is not valid UTF-8 (overlongs, surrogates and code points

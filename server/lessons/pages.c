@@ -23,16 +23,16 @@
 #define HTML_TYPE   "text/html; charset=utf-8"
 #define MAX_LESSONS 256
 
-static void esc(markdown_buf *b, const char *s)
+static void esc(strbuf *b, const char *s)
 {
-    markdown_buf_escape(b, s ? s : "", s ? strlen(s) : 0);
+    strbuf_escape_n(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-static void nav_link(markdown_buf *b, const char *href, const char *label, bool current)
+static void nav_link(strbuf *b, const char *href, const char *label, bool current)
 {
-    markdown_buf_printf(b, "<li><a href=\"%s\"%s>", href, current ? " aria-current=\"page\"" : "");
+    strbuf_printf(b, "<li><a href=\"%s\"%s>", href, current ? " aria-current=\"page\"" : "");
     esc(b, label);
-    markdown_buf_puts(b, "</a></li>");
+    strbuf_put(b, "</a></li>");
 }
 
 char *pages_render(const char *locale, const char *title, const char *path, const char *nav,
@@ -43,54 +43,52 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
         loc = I18N_EN;
     const char *other = i18n_other_locale(loc);
     const char *sq = switch_query ? switch_query : "";
-    markdown_buf b = {0};
-    markdown_buf_printf(
-        &b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", loc);
-    markdown_buf_puts(&b,
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                      "<title>");
+    strbuf b = {0};
+    strbuf_printf(&b, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                  loc);
+    strbuf_put(&b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>");
     if (title && *title) {
         esc(&b, title);
-        markdown_buf_puts(&b, " — ");
+        strbuf_put(&b, " — ");
     }
     esc(&b, i18n_text(loc, I18N_SITE_NAME));
-    markdown_buf_puts(&b, "</title>\n<link rel=\"icon\" href=\"/static/favicon.svg\" "
-                          "type=\"image/svg+xml\">\n"
-                          "<link rel=\"stylesheet\" href=\"/static/css/app.css\">\n");
+    strbuf_put(&b, "</title>\n<link rel=\"icon\" href=\"/static/favicon.svg\" "
+                   "type=\"image/svg+xml\">\n"
+                   "<link rel=\"stylesheet\" href=\"/static/css/app.css\">\n");
     const char *locs[2] = {I18N_EN, I18N_ZH_CN};
     for (int i = 0; i < 2; i++) {
-        markdown_buf_printf(&b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", locs[i]);
+        strbuf_printf(&b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", locs[i]);
         esc(&b, path ? path : "/");
-        markdown_buf_puts(&b, "?");
+        strbuf_put(&b, "?");
         esc(&b, sq);
-        markdown_buf_printf(&b, "lang=%s\">\n", locs[i]);
+        strbuf_printf(&b, "lang=%s\">\n", locs[i]);
     }
-    markdown_buf_puts(&b, "<script type=\"module\" src=\"/static/js/app.js\"></script>\n"
-                          "</head>\n<body>\n");
-    markdown_buf_puts(&b, "<a class=\"tl-skip\" href=\"#main\">");
+    strbuf_put(&b, "<script type=\"module\" src=\"/static/js/app.js\"></script>\n"
+                   "</head>\n<body>\n");
+    strbuf_put(&b, "<a class=\"tl-skip\" href=\"#main\">");
     esc(&b, i18n_text(loc, I18N_SKIP_TO_CONTENT));
-    markdown_buf_puts(&b,
-                      "</a>\n<header class=\"tl-header\">\n<nav class=\"tl-nav\" aria-label=\"");
+    strbuf_put(&b, "</a>\n<header class=\"tl-header\">\n<nav class=\"tl-nav\" aria-label=\"");
     esc(&b, i18n_text(loc, I18N_NAV_LABEL));
-    markdown_buf_puts(&b, "\">\n<a class=\"tl-brand\" href=\"/\">");
+    strbuf_put(&b, "\">\n<a class=\"tl-brand\" href=\"/\">");
     esc(&b, i18n_text(loc, I18N_SITE_NAME));
-    markdown_buf_puts(&b, "</a>\n<ul>");
+    strbuf_put(&b, "</a>\n<ul>");
     const char *n = nav ? nav : "";
     nav_link(&b, "/", i18n_text(loc, I18N_NAV_HOME), !strcmp(n, "home"));
     nav_link(&b, "/lessons", i18n_text(loc, I18N_NAV_LESSONS), !strcmp(n, "lessons"));
     nav_link(&b, "/playground", i18n_text(loc, I18N_NAV_PLAYGROUND), !strcmp(n, "playground"));
-    markdown_buf_printf(&b, "</ul>\n<a class=\"tl-lang\" hreflang=\"%s\" lang=\"%s\" href=\"?",
-                        other, other);
+    strbuf_printf(&b, "</ul>\n<a class=\"tl-lang\" hreflang=\"%s\" lang=\"%s\" href=\"?", other,
+                  other);
     esc(&b, sq);
-    markdown_buf_printf(&b, "lang=%s\">", other);
+    strbuf_printf(&b, "lang=%s\">", other);
     esc(&b, i18n_text(loc, I18N_LANG_SWITCH_LABEL));
-    markdown_buf_puts(&b, "</a>\n</nav>\n</header>\n<main id=\"main\" class=\"tl-main\">\n");
-    markdown_buf_puts(&b, main_html ? main_html : "");
-    markdown_buf_puts(&b, "\n</main>\n<footer class=\"tl-footer\"><p>");
+    strbuf_put(&b, "</a>\n</nav>\n</header>\n<main id=\"main\" class=\"tl-main\">\n");
+    strbuf_put(&b, main_html ? main_html : "");
+    strbuf_put(&b, "\n</main>\n<footer class=\"tl-footer\"><p>");
     esc(&b, i18n_text(loc, I18N_FOOTER));
-    markdown_buf_puts(&b, " <a href=\"https://www.rfc-editor.org/rfc/rfc9293\">RFC 9293</a></p>"
-                          "</footer>\n</body>\n</html>\n");
-    return markdown_buf_take(&b);
+    strbuf_put(&b, " <a href=\"https://www.rfc-editor.org/rfc/rfc9293\">RFC 9293</a></p>"
+                   "</footer>\n</body>\n</html>\n");
+    return strbuf_take(&b);
 }
 
 /* ---- per-request language and response ---- */
@@ -134,33 +132,33 @@ static void send_page(const http_request *req, http_response *res, int status, c
     res->body_len = len;
 }
 
-static void lesson_card(markdown_buf *b, const lesson *l, const char *loc)
+static void lesson_card(strbuf *b, const lesson *l, const char *loc)
 {
-    markdown_buf_puts(b, "<li class=\"tl-lesson-item\"");
+    strbuf_put(b, "<li class=\"tl-lesson-item\"");
     if (strcmp(l->locale, loc))
-        markdown_buf_printf(b, " lang=\"%s\"", l->locale);
-    markdown_buf_puts(b, "><a class=\"tl-lesson-link\" href=\"/lessons/");
+        strbuf_printf(b, " lang=\"%s\"", l->locale);
+    strbuf_put(b, "><a class=\"tl-lesson-link\" href=\"/lessons/");
     esc(b, l->slug);
-    markdown_buf_puts(b, "\">");
+    strbuf_put(b, "\">");
     esc(b, l->title);
-    markdown_buf_puts(b, "</a>\n<p class=\"tl-lesson-summary\">");
+    strbuf_put(b, "</a>\n<p class=\"tl-lesson-summary\">");
     esc(b, l->summary);
-    markdown_buf_puts(b, "</p>");
+    strbuf_put(b, "</p>");
     if (l->tag_count) {
-        markdown_buf_puts(b, "\n<ul class=\"tl-tags\" aria-label=\"");
+        strbuf_put(b, "\n<ul class=\"tl-tags\" aria-label=\"");
         esc(b, i18n_text(loc, I18N_TAGS_LABEL));
-        markdown_buf_puts(b, "\">");
+        strbuf_put(b, "\">");
         for (size_t t = 0; t < l->tag_count; t++) {
-            markdown_buf_puts(b, "<li class=\"tl-tag\">");
+            strbuf_put(b, "<li class=\"tl-tag\">");
             esc(b, l->tag_count ? l->tags[t] : "");
-            markdown_buf_puts(b, "</li>");
+            strbuf_put(b, "</li>");
         }
-        markdown_buf_puts(b, "</ul>");
+        strbuf_put(b, "</ul>");
     }
-    markdown_buf_puts(b, "</li>\n");
+    strbuf_put(b, "</li>\n");
 }
 
-static void lesson_list(markdown_buf *b, const lessons_set *set, const char *loc)
+static void lesson_list(strbuf *b, const lessons_set *set, const char *loc)
 {
     const lessons_pin *pin = lessons_pin_take(set);
     const lesson **items = malloc(MAX_LESSONS * sizeof *items);
@@ -168,14 +166,14 @@ static void lesson_list(markdown_buf *b, const lessons_set *set, const char *loc
     if (n > MAX_LESSONS)
         n = MAX_LESSONS;
     if (n == 0) {
-        markdown_buf_puts(b, "<p class=\"tl-notice\">");
+        strbuf_put(b, "<p class=\"tl-notice\">");
         esc(b, i18n_text(loc, I18N_LESSONS_EMPTY));
-        markdown_buf_puts(b, "</p>\n");
+        strbuf_put(b, "</p>\n");
     } else {
-        markdown_buf_puts(b, "<ol class=\"tl-lesson-list\">\n");
+        strbuf_put(b, "<ol class=\"tl-lesson-list\">\n");
         for (size_t i = 0; i < n; i++)
             lesson_card(b, items[i], loc);
-        markdown_buf_puts(b, "</ol>\n");
+        strbuf_put(b, "</ol>\n");
     }
     free(items);
     lessons_pin_drop(set, pin);
@@ -185,24 +183,23 @@ void pages_home(const http_request *req, http_response *res)
 {
     bool remember;
     const char *loc = req_locale(req, &remember);
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<section class=\"tl-hero\">\n<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-hero\">\n<h1>");
     esc(&b, i18n_text(loc, I18N_HOME_TITLE));
-    markdown_buf_puts(&b, "</h1>\n<p class=\"tl-tagline\">");
+    strbuf_put(&b, "</h1>\n<p class=\"tl-tagline\">");
     esc(&b, i18n_text(loc, I18N_HOME_TAGLINE));
-    markdown_buf_puts(&b, "</p>\n<p>");
+    strbuf_put(&b, "</p>\n<p>");
     esc(&b, i18n_text(loc, I18N_HOME_INTRO));
-    markdown_buf_puts(&b,
-                      "</p>\n<p class=\"tl-actions\"><a class=\"tl-button\" href=\"/lessons\">");
+    strbuf_put(&b, "</p>\n<p class=\"tl-actions\"><a class=\"tl-button\" href=\"/lessons\">");
     esc(&b, i18n_text(loc, I18N_HOME_START));
-    markdown_buf_puts(&b, "</a> <a class=\"tl-button tl-secondary\" href=\"/playground\">");
+    strbuf_put(&b, "</a> <a class=\"tl-button tl-secondary\" href=\"/playground\">");
     esc(&b, i18n_text(loc, I18N_HOME_PLAY));
-    markdown_buf_puts(&b, "</a></p>\n</section>\n<section class=\"tl-home-lessons\">\n<h2>");
+    strbuf_put(&b, "</a></p>\n</section>\n<section class=\"tl-home-lessons\">\n<h2>");
     esc(&b, i18n_text(loc, I18N_HOME_LESSONS_HEADING));
-    markdown_buf_puts(&b, "</h2>\n");
+    strbuf_put(&b, "</h2>\n");
     lesson_list(&b, req->app ? req->app->lessons : NULL, loc);
-    markdown_buf_puts(&b, "</section>");
-    char *main_html = markdown_buf_take(&b);
+    strbuf_put(&b, "</section>");
+    char *main_html = strbuf_take(&b);
     char *page = main_html ? pages_render(loc, NULL, "/", "home", NULL, main_html) : NULL;
     free(main_html);
     send_page(req, res, 200, page, loc, remember);
@@ -212,14 +209,14 @@ void pages_lessons(const http_request *req, http_response *res)
 {
     bool remember;
     const char *loc = req_locale(req, &remember);
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<h1>");
     esc(&b, i18n_text(loc, I18N_LESSONS_TITLE));
-    markdown_buf_puts(&b, "</h1>\n<p>");
+    strbuf_put(&b, "</h1>\n<p>");
     esc(&b, i18n_text(loc, I18N_LESSONS_INTRO));
-    markdown_buf_puts(&b, "</p>\n");
+    strbuf_put(&b, "</p>\n");
     lesson_list(&b, req->app ? req->app->lessons : NULL, loc);
-    char *main_html = markdown_buf_take(&b);
+    char *main_html = strbuf_take(&b);
     char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_LESSONS_TITLE), "/lessons",
                                           "lessons", NULL, main_html)
                            : NULL;
@@ -229,15 +226,15 @@ void pages_lessons(const http_request *req, http_response *res)
 
 static void not_found(const http_request *req, http_response *res, const char *loc, bool remember)
 {
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<section class=\"tl-not-found\">\n<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-not-found\">\n<h1>");
     esc(&b, i18n_text(loc, I18N_NOT_FOUND_TITLE));
-    markdown_buf_puts(&b, "</h1>\n<p>");
+    strbuf_put(&b, "</h1>\n<p>");
     esc(&b, i18n_text(loc, I18N_NOT_FOUND_TEXT));
-    markdown_buf_puts(&b, "</p>\n<p><a href=\"/lessons\">");
+    strbuf_put(&b, "</p>\n<p><a href=\"/lessons\">");
     esc(&b, i18n_text(loc, I18N_BACK_TO_LESSONS));
-    markdown_buf_puts(&b, "</a></p>\n</section>");
-    char *main_html = markdown_buf_take(&b);
+    strbuf_put(&b, "</a></p>\n</section>");
+    char *main_html = strbuf_take(&b);
     char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_NOT_FOUND_TITLE),
                                           req->path ? req->path : "/", NULL, NULL, main_html)
                            : NULL;
@@ -252,19 +249,19 @@ void pages_not_found(const http_request *req, http_response *res)
     not_found(req, res, loc, remember);
 }
 
-static void pager_link(markdown_buf *b, const lesson *l, const char *cls, const char *rel,
+static void pager_link(strbuf *b, const lesson *l, const char *cls, const char *rel,
                        const char *label, const char *loc)
 {
-    markdown_buf_printf(b, "<a class=\"%s\" rel=\"%s\" href=\"/lessons/", cls, rel);
+    strbuf_printf(b, "<a class=\"%s\" rel=\"%s\" href=\"/lessons/", cls, rel);
     esc(b, l->slug);
-    markdown_buf_puts(b, "\"><span class=\"tl-pager-label\">");
+    strbuf_put(b, "\"><span class=\"tl-pager-label\">");
     esc(b, label);
-    markdown_buf_puts(b, "</span> <span class=\"tl-pager-title\"");
+    strbuf_put(b, "</span> <span class=\"tl-pager-title\"");
     if (strcmp(l->locale, loc))
-        markdown_buf_printf(b, " lang=\"%s\"", l->locale);
-    markdown_buf_puts(b, ">");
+        strbuf_printf(b, " lang=\"%s\"", l->locale);
+    strbuf_put(b, ">");
     esc(b, l->title);
-    markdown_buf_puts(b, "</span></a>");
+    strbuf_put(b, "</span></a>");
 }
 
 static void lesson_page(const http_request *req, http_response *res, const lessons_set *set)
@@ -291,50 +288,50 @@ static void lesson_page(const http_request *req, http_response *res, const lesso
         if (!strcmp(items[i]->slug, l->slug))
             pos = i;
 
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<article class=\"tl-lesson\" data-lesson=\"");
+    strbuf b = {0};
+    strbuf_put(&b, "<article class=\"tl-lesson\" data-lesson=\"");
     esc(&b, l->slug);
-    markdown_buf_puts(&b, "\"");
+    strbuf_put(&b, "\"");
     if (fallback)
-        markdown_buf_printf(&b, " lang=\"%s\"", l->locale);
-    markdown_buf_puts(&b, ">\n<header class=\"tl-lesson-header\">\n");
+        strbuf_printf(&b, " lang=\"%s\"", l->locale);
+    strbuf_put(&b, ">\n<header class=\"tl-lesson-header\">\n");
     if (fallback) {
-        markdown_buf_printf(&b, "<p class=\"tl-notice\" lang=\"%s\">", loc);
+        strbuf_printf(&b, "<p class=\"tl-notice\" lang=\"%s\">", loc);
         esc(&b, i18n_text(loc, I18N_NOT_TRANSLATED));
-        markdown_buf_puts(&b, "</p>\n");
+        strbuf_put(&b, "</p>\n");
     }
     if (pos < n) {
         char meta[128];
         snprintf(meta, sizeof meta, i18n_text(loc, I18N_LESSON_N_OF), (int)pos + 1, (int)n);
-        markdown_buf_printf(&b, "<p class=\"tl-lesson-meta\" lang=\"%s\">", loc);
+        strbuf_printf(&b, "<p class=\"tl-lesson-meta\" lang=\"%s\">", loc);
         esc(&b, meta);
-        markdown_buf_puts(&b, "</p>\n");
+        strbuf_put(&b, "</p>\n");
     }
     bool body_h1 = !strncmp(l->html, "<h1", 3);
     if (!body_h1) {
-        markdown_buf_puts(&b, "<h1>");
+        strbuf_put(&b, "<h1>");
         esc(&b, l->title);
-        markdown_buf_puts(&b, "</h1>\n");
+        strbuf_put(&b, "</h1>\n");
     }
-    markdown_buf_puts(&b, "</header>\n<div class=\"tl-lesson-body\">\n");
-    markdown_buf_puts(&b, l->html);
-    markdown_buf_puts(&b, "</div>\n</article>\n");
+    strbuf_put(&b, "</header>\n<div class=\"tl-lesson-body\">\n");
+    strbuf_put(&b, l->html);
+    strbuf_put(&b, "</div>\n</article>\n");
     if (pos < n && n > 1) {
-        markdown_buf_puts(&b, "<nav class=\"tl-pager\" aria-label=\"");
+        strbuf_put(&b, "<nav class=\"tl-pager\" aria-label=\"");
         esc(&b, i18n_text(loc, I18N_PAGER_LABEL));
-        markdown_buf_puts(&b, "\">\n");
+        strbuf_put(&b, "\">\n");
         if (pos > 0)
             pager_link(&b, items[pos - 1], "tl-pager-prev", "prev", i18n_text(loc, I18N_PREV), loc);
         if (pos + 1 < n) {
-            markdown_buf_puts(&b, "\n");
+            strbuf_put(&b, "\n");
             pager_link(&b, items[pos + 1], "tl-pager-next", "next", i18n_text(loc, I18N_NEXT), loc);
         }
-        markdown_buf_puts(&b, "\n</nav>");
+        strbuf_put(&b, "\n</nav>");
     }
     free(items);
     char path[128];
     snprintf(path, sizeof path, "/lessons/%s", l->slug);
-    char *main_html = markdown_buf_take(&b);
+    char *main_html = strbuf_take(&b);
     char *page = main_html ? pages_render(loc, l->title, path, "lessons", NULL, main_html) : NULL;
     free(main_html);
     send_page(req, res, 200, page, loc, remember);
@@ -361,85 +358,84 @@ static bool token_ok(const char *s, size_t max)
     return true;
 }
 
-static void number_field(markdown_buf *b, const char *id, const char *name, i18n_key label,
+static void number_field(strbuf *b, const char *id, const char *name, i18n_key label,
                          const char *loc, const char *value, const char *min, const char *max)
 {
-    markdown_buf_printf(b, "<p class=\"tl-field\"><label for=\"%s\">", id);
+    strbuf_printf(b, "<p class=\"tl-field\"><label for=\"%s\">", id);
     esc(b, i18n_text(loc, label));
-    markdown_buf_printf(b,
-                        "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
-                        "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
-                        id, name, value, min, max);
+    strbuf_printf(b,
+                  "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
+                  "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
+                  id, name, value, min, max);
 }
 
-static void playground_form(markdown_buf *b, const char *loc, const char *selected)
+static void playground_form(strbuf *b, const char *loc, const char *selected)
 {
-    markdown_buf_puts(
-        b, "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
-           "<p class=\"tl-field\"><label for=\"pg-scenario\">");
+    strbuf_put(b,
+               "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
+               "<p class=\"tl-field\"><label for=\"pg-scenario\">");
     esc(b, i18n_text(loc, I18N_PG_SCENARIO));
-    markdown_buf_puts(
-        b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
+    strbuf_put(b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
     esc(b, i18n_text(loc, I18N_PG_CUSTOM));
-    markdown_buf_puts(b, "</option>\n");
+    strbuf_put(b, "</option>\n");
     for (size_t i = 0; i < catalog_count(); i++) {
         const catalog_entry *e = catalog_at(i);
         if (!e)
             continue;
-        markdown_buf_puts(b, "<option value=\"");
+        strbuf_put(b, "<option value=\"");
         esc(b, e->name);
-        markdown_buf_puts(b, "\"");
+        strbuf_put(b, "\"");
         if (selected && !strcmp(selected, e->name))
-            markdown_buf_puts(b, " selected");
-        markdown_buf_puts(b, ">");
+            strbuf_put(b, " selected");
+        strbuf_put(b, ">");
         esc(b, e->name);
-        markdown_buf_puts(b, " — ");
+        strbuf_put(b, " — ");
         esc(b, catalog_title(e, loc));
-        markdown_buf_puts(b, "</option>\n");
+        strbuf_put(b, "</option>\n");
     }
-    markdown_buf_puts(b, "</select></p>\n<fieldset class=\"tl-custom\">\n<legend>");
+    strbuf_put(b, "</select></p>\n<fieldset class=\"tl-custom\">\n<legend>");
     esc(b, i18n_text(loc, I18N_PG_CUSTOM));
-    markdown_buf_puts(b, "</legend>\n");
+    strbuf_put(b, "</legend>\n");
     number_field(b, "pg-client-iss", "client_iss", I18N_PG_CLIENT_ISS, loc, "100", "0",
                  "4294967295");
     number_field(b, "pg-server-iss", "server_iss", I18N_PG_SERVER_ISS, loc, "300", "0",
                  "4294967295");
     number_field(b, "pg-latency", "latency_ms", I18N_PG_LATENCY, loc, "50", "0", "60000");
-    markdown_buf_puts(b, "<fieldset class=\"tl-drops\">\n<legend>");
+    strbuf_put(b, "<fieldset class=\"tl-drops\">\n<legend>");
     esc(b, i18n_text(loc, I18N_PG_DROPS));
-    markdown_buf_puts(b, "</legend>\n");
+    strbuf_put(b, "</legend>\n");
     static const char *const drops[] = {"client:SYN",     "server:SYN,ACK", "client:ACK",
                                         "client:FIN,ACK", "server:ACK",     "server:FIN,ACK"};
     for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
-        markdown_buf_printf(b,
-                            "<label><input type=\"checkbox\" name=\"drop\" value=\"%s\"> "
-                            "<code>%s</code></label>\n",
-                            drops[i], drops[i]);
-    markdown_buf_puts(b, "</fieldset>\n<fieldset class=\"tl-first-close\">\n<legend>");
+        strbuf_printf(b,
+                      "<label><input type=\"checkbox\" name=\"drop\" value=\"%s\"> "
+                      "<code>%s</code></label>\n",
+                      drops[i], drops[i]);
+    strbuf_put(b, "</fieldset>\n<fieldset class=\"tl-first-close\">\n<legend>");
     esc(b, i18n_text(loc, I18N_PG_FIRST_CLOSE));
-    markdown_buf_puts(b, "</legend>\n<label><input type=\"radio\" name=\"first_close\" "
-                         "value=\"client\" checked> ");
+    strbuf_put(b, "</legend>\n<label><input type=\"radio\" name=\"first_close\" "
+                  "value=\"client\" checked> ");
     esc(b, i18n_text(loc, I18N_PG_CLIENT));
-    markdown_buf_puts(b, "</label>\n<label><input type=\"radio\" name=\"first_close\" "
-                         "value=\"server\"> ");
+    strbuf_put(b, "</label>\n<label><input type=\"radio\" name=\"first_close\" "
+                  "value=\"server\"> ");
     esc(b, i18n_text(loc, I18N_PG_SERVER));
-    markdown_buf_puts(b, "</label>\n</fieldset>\n");
+    strbuf_put(b, "</label>\n</fieldset>\n");
     number_field(b, "pg-close-at", "close_at_ms", I18N_PG_CLOSE_AT, loc, "5000", "0", "3600000");
-    markdown_buf_puts(b, "</fieldset>\n<p><button type=\"submit\">");
+    strbuf_put(b, "</fieldset>\n<p><button type=\"submit\">");
     esc(b, i18n_text(loc, I18N_PG_RUN));
-    markdown_buf_puts(b, "</button></p>\n</form>\n");
+    strbuf_put(b, "</button></p>\n</form>\n");
 }
 
-static void error_box(markdown_buf *b, const char *loc, i18n_key key, const char *detail)
+static void error_box(strbuf *b, const char *loc, i18n_key key, const char *detail)
 {
-    markdown_buf_puts(b, "<p class=\"tl-error\" role=\"alert\">");
+    strbuf_put(b, "<p class=\"tl-error\" role=\"alert\">");
     esc(b, i18n_text(loc, key));
     if (detail && *detail) {
-        markdown_buf_puts(b, " <code>");
+        strbuf_put(b, " <code>");
         esc(b, detail);
-        markdown_buf_puts(b, "</code>");
+        strbuf_put(b, "</code>");
     }
-    markdown_buf_puts(b, "</p>\n");
+    strbuf_put(b, "</p>\n");
 }
 
 void pages_playground(const http_request *req, http_response *res)
@@ -454,7 +450,7 @@ void pages_playground(const http_request *req, http_response *res)
         sim_id = NULL;
     int status = 200;
     char switch_query[96] = "";
-    markdown_buf result = {0};
+    strbuf result = {0};
     const char *selected = NULL;
     char err[512] = "";
     if (sim_id) {
@@ -466,13 +462,13 @@ void pages_playground(const http_request *req, http_response *res)
             snprintf(switch_query, sizeof switch_query, "sim=%s&", sim_id);
             char *fig = figure_render_block(json, strlen(json), 1, loc, err, sizeof err);
             if (fig) {
-                markdown_buf_puts(&result, fig);
-                markdown_buf_puts(&result, "\n<p class=\"tl-share-line\">");
+                strbuf_put(&result, fig);
+                strbuf_put(&result, "\n<p class=\"tl-share-line\">");
                 esc(&result, i18n_text(loc, I18N_PG_SHARE));
-                markdown_buf_printf(&result,
-                                    ": <a class=\"tl-share\" href=\"/playground?sim=%s\">"
-                                    "/playground?sim=%s</a></p>\n",
-                                    sim_id, sim_id);
+                strbuf_printf(&result,
+                              ": <a class=\"tl-share\" href=\"/playground?sim=%s\">"
+                              "/playground?sim=%s</a></p>\n",
+                              sim_id, sim_id);
                 free(fig);
             } else {
                 status = 422;
@@ -492,7 +488,7 @@ void pages_playground(const http_request *req, http_response *res)
             snprintf(switch_query, sizeof switch_query, "scenario=%s&", selected);
             char *fig = figure_render_block(selected, strlen(selected), 1, loc, err, sizeof err);
             if (fig) {
-                markdown_buf_puts(&result, fig);
+                strbuf_put(&result, fig);
                 free(fig);
             } else {
                 status = 500;
@@ -503,23 +499,23 @@ void pages_playground(const http_request *req, http_response *res)
             error_box(&result, loc, I18N_PG_UNKNOWN_SCENARIO, NULL);
         }
     }
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<h1>");
     esc(&b, i18n_text(loc, I18N_PLAYGROUND_TITLE));
-    markdown_buf_puts(&b, "</h1>\n<p>");
+    strbuf_put(&b, "</h1>\n<p>");
     esc(&b, i18n_text(loc, I18N_PLAYGROUND_INTRO));
-    markdown_buf_puts(&b, "</p>\n");
+    strbuf_put(&b, "</p>\n");
     playground_form(&b, loc, selected);
-    markdown_buf_puts(&b, "<section class=\"tl-playground-result\" aria-live=\"polite\">\n");
+    strbuf_put(&b, "<section class=\"tl-playground-result\" aria-live=\"polite\">\n");
     if (result.len) {
-        markdown_buf_puts(&b, "<h2>");
+        strbuf_put(&b, "<h2>");
         esc(&b, i18n_text(loc, I18N_PG_RESULT));
-        markdown_buf_puts(&b, "</h2>\n");
-        markdown_buf_append(&b, result.data, result.len);
+        strbuf_put(&b, "</h2>\n");
+        strbuf_putn(&b, result.data, result.len);
     }
-    markdown_buf_puts(&b, "</section>");
-    markdown_buf_cleanup(&result);
-    char *main_html = markdown_buf_take(&b);
+    strbuf_put(&b, "</section>");
+    strbuf_cleanup(&result);
+    char *main_html = strbuf_take(&b);
     char *page = main_html ? pages_render(loc, i18n_text(loc, I18N_PLAYGROUND_TITLE), "/playground",
                                           "playground", switch_query, main_html)
                            : NULL;

@@ -135,22 +135,22 @@ static const char *tx(const char *loc, ed_key k)
     return ED_TEXT[k][strcmp(loc, I18N_ZH_CN) ? 0 : 1];
 }
 
-static void esc(markdown_buf *b, const char *s)
+static void esc(strbuf *b, const char *s)
 {
-    markdown_buf_escape(b, s ? s : "", s ? strlen(s) : 0);
+    strbuf_escape_n(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-static void put_text(markdown_buf *b, const char *loc, ed_key k)
+static void put_text(strbuf *b, const char *loc, ed_key k)
 {
     esc(b, tx(loc, k));
 }
 
 /* data-msg-NAME="…" for each message editor.js / login.js shows. */
-static void msg_attr(markdown_buf *b, const char *loc, const char *name, ed_key k)
+static void msg_attr(strbuf *b, const char *loc, const char *name, ed_key k)
 {
-    markdown_buf_printf(b, " data-msg-%s=\"", name);
+    strbuf_printf(b, " data-msg-%s=\"", name);
     put_text(b, loc, k);
-    markdown_buf_puts(b, "\"");
+    strbuf_put(b, "\"");
 }
 
 const char *pages_editor_safe_next(const char *next)
@@ -200,21 +200,21 @@ static const char *req_locale(const http_request *req, bool *remember)
 }
 
 /* "Signed in as NAME (role). [Sign out]" */
-static void who_line(markdown_buf *b, const char *loc, const grading_principal *p)
+static void who_line(strbuf *b, const char *loc, const grading_principal *p)
 {
-    markdown_buf_puts(b, "<p class=\"tl-editor-user\">");
+    strbuf_put(b, "<p class=\"tl-editor-user\">");
     put_text(b, loc, E_SIGNED_IN_AS);
-    markdown_buf_puts(b, " <strong class=\"tl-editor-name\">");
+    strbuf_put(b, " <strong class=\"tl-editor-name\">");
     esc(b, p->name);
-    markdown_buf_puts(b, "</strong> (");
+    strbuf_put(b, "</strong> (");
     esc(b, grading_role_name(p->role));
-    markdown_buf_puts(b, ")");
+    strbuf_put(b, ")");
     if (p->via_cookie) {
-        markdown_buf_puts(b, " <button type=\"button\" class=\"tl-logout\">");
+        strbuf_put(b, " <button type=\"button\" class=\"tl-logout\">");
         put_text(b, loc, E_SIGN_OUT);
-        markdown_buf_puts(b, "</button>");
+        strbuf_put(b, "</button>");
     }
-    markdown_buf_puts(b, "</p>\n");
+    strbuf_put(b, "</p>\n");
 }
 
 void pages_login(const http_request *req, http_response *res)
@@ -225,45 +225,43 @@ void pages_login(const http_request *req, http_response *res)
     grading_principal p;
     bool signed_in = grading_auth(req, &p) == GRADING_AUTH_OK && p.role != GRADING_ANONYMOUS;
 
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<section class=\"tl-login\">\n<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-login\">\n<h1>");
     put_text(&b, loc, E_LOGIN_TITLE);
-    markdown_buf_puts(&b, "</h1>\n");
+    strbuf_put(&b, "</h1>\n");
     if (signed_in) {
         who_line(&b, loc, &p);
         if (p.role == GRADING_INSTRUCTOR || p.role == GRADING_ADMIN) {
-            markdown_buf_puts(&b, "<p><a class=\"tl-button\" href=\"/editor\">");
+            strbuf_put(&b, "<p><a class=\"tl-button\" href=\"/editor\">");
             put_text(&b, loc, E_EDITOR_LINK);
-            markdown_buf_puts(&b, "</a></p>\n");
+            strbuf_put(&b, "</a></p>\n");
         }
     }
-    markdown_buf_puts(&b, "<p>");
+    strbuf_put(&b, "<p>");
     put_text(&b, loc, E_LOGIN_INTRO);
-    markdown_buf_puts(&b, "</p>\n<form class=\"tl-login-form\" method=\"post\" "
-                          "action=\"/api/v1/login\" data-next=\"");
+    strbuf_put(&b, "</p>\n<form class=\"tl-login-form\" method=\"post\" "
+                   "action=\"/api/v1/login\" data-next=\"");
     esc(&b, next);
-    markdown_buf_puts(&b, "\"");
+    strbuf_put(&b, "\"");
     msg_attr(&b, loc, "bad", E_BAD_LOGIN);
     msg_attr(&b, loc, "throttled", E_THROTTLED);
     msg_attr(&b, loc, "network", E_NETWORK);
     msg_attr(&b, loc, "failed", E_FAILED);
     msg_attr(&b, loc, "done", E_LOGIN_DONE);
-    markdown_buf_puts(&b, ">\n<p class=\"tl-field\"><label for=\"login-name\">");
+    strbuf_put(&b, ">\n<p class=\"tl-field\"><label for=\"login-name\">");
     put_text(&b, loc, E_NAME);
-    markdown_buf_puts(
-        &b, "</label> <input id=\"login-name\" name=\"name\" autocomplete=\"username\" "
-            "required maxlength=\"63\" autocapitalize=\"none\" spellcheck=\"false\"></p>\n"
-            "<p class=\"tl-field\"><label for=\"login-password\">");
+    strbuf_put(&b, "</label> <input id=\"login-name\" name=\"name\" autocomplete=\"username\" "
+                   "required maxlength=\"63\" autocapitalize=\"none\" spellcheck=\"false\"></p>\n"
+                   "<p class=\"tl-field\"><label for=\"login-password\">");
     put_text(&b, loc, E_PASSWORD);
-    markdown_buf_puts(&b,
-                      "</label> <input id=\"login-password\" name=\"password\" type=\"password\" "
-                      "autocomplete=\"current-password\" required maxlength=\"1024\"></p>\n"
-                      "<p><button type=\"submit\">");
+    strbuf_put(&b, "</label> <input id=\"login-password\" name=\"password\" type=\"password\" "
+                   "autocomplete=\"current-password\" required maxlength=\"1024\"></p>\n"
+                   "<p><button type=\"submit\">");
     put_text(&b, loc, E_SIGN_IN);
-    markdown_buf_puts(&b, "</button></p>\n<p class=\"tl-login-status\" role=\"alert\" hidden></p>\n"
-                          "<noscript><p class=\"tl-notice\">");
+    strbuf_put(&b, "</button></p>\n<p class=\"tl-login-status\" role=\"alert\" hidden></p>\n"
+                   "<noscript><p class=\"tl-notice\">");
     put_text(&b, loc, E_NEEDS_JS);
-    markdown_buf_puts(&b, "</p></noscript>\n</form>\n</section>");
+    strbuf_put(&b, "</p></noscript>\n</form>\n</section>");
 
     char sq[NEXT_MAX * 3 + 16] = "";
     if (strcmp(next, "/editor")) {
@@ -282,31 +280,31 @@ void pages_login(const http_request *req, http_response *res)
     } else {
         snprintf(sq, sizeof sq, "next=/editor&");
     }
-    send(req, res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", sq, markdown_buf_take(&b));
+    send(req, res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", sq, strbuf_take(&b));
 }
 
 static void forbidden(const http_request *req, http_response *res, const char *loc, bool remember,
                       const grading_principal *p)
 {
-    markdown_buf b = {0};
-    markdown_buf_puts(&b, "<section class=\"tl-forbidden\">\n<h1>");
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-forbidden\">\n<h1>");
     put_text(&b, loc, E_FORBIDDEN_TITLE);
-    markdown_buf_puts(&b, "</h1>\n<p class=\"tl-error\" role=\"alert\">");
+    strbuf_put(&b, "</h1>\n<p class=\"tl-error\" role=\"alert\">");
     put_text(&b, loc, E_FORBIDDEN_TEXT);
-    markdown_buf_puts(&b, "</p>\n");
+    strbuf_put(&b, "</p>\n");
     who_line(&b, loc, p);
-    markdown_buf_puts(&b, "<p><a href=\"/lessons\">");
+    strbuf_put(&b, "<p><a href=\"/lessons\">");
     esc(&b, i18n_text(loc, I18N_BACK_TO_LESSONS));
-    markdown_buf_puts(&b, "</a></p>\n</section>");
+    strbuf_put(&b, "</a></p>\n</section>");
     send(req, res, 403, loc, remember, tx(loc, E_FORBIDDEN_TITLE), "/editor", NULL,
-         markdown_buf_take(&b));
+         strbuf_take(&b));
 }
 
-static void editor_page(markdown_buf *b, const char *loc, const grading_principal *p)
+static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
 {
-    markdown_buf_puts(b, "<section class=\"tl-editor\" data-locale=\"");
+    strbuf_put(b, "<section class=\"tl-editor\" data-locale=\"");
     esc(b, loc);
-    markdown_buf_puts(b, "\"");
+    strbuf_put(b, "\"");
     static const struct {
         const char *name;
         ed_key key;
@@ -323,53 +321,50 @@ static void editor_page(markdown_buf *b, const char *loc, const grading_principa
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
         msg_attr(b, loc, msgs[i].name, msgs[i].key);
-    markdown_buf_puts(b, ">\n<h1>");
+    strbuf_put(b, ">\n<h1>");
     put_text(b, loc, E_EDITOR_TITLE);
-    markdown_buf_puts(b, "</h1>\n");
+    strbuf_put(b, "</h1>\n");
     who_line(b, loc, p);
-    markdown_buf_puts(b, "<p class=\"tl-editor-intro\">");
+    strbuf_put(b, "<p class=\"tl-editor-intro\">");
     put_text(b, loc, E_EDITOR_INTRO);
-    markdown_buf_puts(b, "</p>\n<noscript><p class=\"tl-notice\">");
+    strbuf_put(b, "</p>\n<noscript><p class=\"tl-notice\">");
     put_text(b, loc, E_NEEDS_JS);
-    markdown_buf_puts(
-        b, "</p></noscript>\n"
-           "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
+    strbuf_put(b,
+               "</p></noscript>\n"
+               "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
     put_text(b, loc, E_LESSON);
-    markdown_buf_puts(b,
-                      "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
-                      "<p class=\"tl-field\"><label for=\"editor-locale\">");
+    strbuf_put(b, "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
+                  "<p class=\"tl-field\"><label for=\"editor-locale\">");
     put_text(b, loc, E_LANGUAGE);
-    markdown_buf_puts(b,
-                      "</label> <select id=\"editor-locale\" class=\"tl-editor-locale\">"
-                      "<option value=\"en\" lang=\"en\">English</option>"
-                      "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n</div>\n"
-                      "<p class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></p>\n"
-                      "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
-                      "<p class=\"tl-editor-conflict-text\"></p>\n<p><button type=\"button\" "
-                      "class=\"tl-editor-theirs\">");
+    strbuf_put(b, "</label> <select id=\"editor-locale\" class=\"tl-editor-locale\">"
+                  "<option value=\"en\" lang=\"en\">English</option>"
+                  "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n</div>\n"
+                  "<p class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></p>\n"
+                  "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
+                  "<p class=\"tl-editor-conflict-text\"></p>\n<p><button type=\"button\" "
+                  "class=\"tl-editor-theirs\">");
     put_text(b, loc, E_LOAD_THEIRS);
-    markdown_buf_puts(b, "</button> <button type=\"button\" class=\"tl-editor-mine\">");
+    strbuf_put(b, "</button> <button type=\"button\" class=\"tl-editor-mine\">");
     put_text(b, loc, E_KEEP_MINE);
-    markdown_buf_puts(b, "</button></p>\n</div>\n<div class=\"tl-editor-panes\">\n"
-                         "<div class=\"tl-editor-source\">\n<label for=\"editor-text\">");
+    strbuf_put(b, "</button></p>\n</div>\n<div class=\"tl-editor-panes\">\n"
+                  "<div class=\"tl-editor-source\">\n<label for=\"editor-text\">");
     put_text(b, loc, E_SOURCE);
-    markdown_buf_puts(
-        b, "</label>\n<textarea id=\"editor-text\" class=\"tl-editor-text\" "
-           "spellcheck=\"false\" autocapitalize=\"none\" rows=\"30\" disabled></textarea>\n"
-           "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
-           "disabled>");
+    strbuf_put(b, "</label>\n<textarea id=\"editor-text\" class=\"tl-editor-text\" "
+                  "spellcheck=\"false\" autocapitalize=\"none\" rows=\"30\" disabled></textarea>\n"
+                  "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
+                  "disabled>");
     put_text(b, loc, E_SAVE);
-    markdown_buf_puts(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n"
-                         "<section class=\"tl-editor-history\">\n<h2>");
+    strbuf_put(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n"
+                  "<section class=\"tl-editor-history\">\n<h2>");
     put_text(b, loc, E_REVISIONS);
-    markdown_buf_puts(b, "</h2>\n<ol class=\"tl-revisions\"></ol>\n</section>\n</div>\n"
-                         "<div class=\"tl-editor-side\">\n<section class=\"tl-editor-problems\" "
-                         "aria-live=\"polite\">\n<h2>");
+    strbuf_put(b, "</h2>\n<ol class=\"tl-revisions\"></ol>\n</section>\n</div>\n"
+                  "<div class=\"tl-editor-side\">\n<section class=\"tl-editor-problems\" "
+                  "aria-live=\"polite\">\n<h2>");
     put_text(b, loc, E_PROBLEMS);
-    markdown_buf_puts(b, "</h2>\n<ul class=\"tl-problems\"></ul>\n</section>\n<h2>");
+    strbuf_put(b, "</h2>\n<ul class=\"tl-problems\"></ul>\n</section>\n<h2>");
     put_text(b, loc, E_PREVIEW);
-    markdown_buf_puts(b, "</h2>\n<div class=\"tl-editor-preview\" aria-live=\"off\"></div>\n"
-                         "</div>\n</div>\n</section>");
+    strbuf_put(b, "</h2>\n<div class=\"tl-editor-preview\" aria-live=\"off\"></div>\n"
+                  "</div>\n</div>\n</section>");
 }
 
 void pages_editor(const http_request *req, http_response *res)
@@ -397,8 +392,7 @@ void pages_editor(const http_request *req, http_response *res)
         forbidden(req, res, loc, remember, &p);
         return;
     }
-    markdown_buf b = {0};
+    strbuf b = {0};
     editor_page(&b, loc, &p);
-    send(req, res, 200, loc, remember, tx(loc, E_EDITOR_TITLE), "/editor", NULL,
-         markdown_buf_take(&b));
+    send(req, res, 200, loc, remember, tx(loc, E_EDITOR_TITLE), "/editor", NULL, strbuf_take(&b));
 }

@@ -342,8 +342,8 @@ static int ph_known(void *ctx, const char *name, size_t len)
 static char *fill(const quiz_question *q, const char *text, const char *const names[],
                   const int64_t values[], size_t n, const char *answer)
 {
-    svg_buf b;
-    svg_buf_init(&b);
+    strbuf b;
+    strbuf_init(&b);
     const char *run = text;
     for (const char *p = text; *p; p++) {
         if (*p != '{')
@@ -369,13 +369,13 @@ static char *fill(const quiz_question *q, const char *text, const char *const na
             rep = answer;
         if (!rep)
             continue;
-        svg_buf_putn(&b, run, (size_t)(p - run));
-        svg_buf_put(&b, rep);
+        strbuf_putn(&b, run, (size_t)(p - run));
+        strbuf_put(&b, rep);
         run = e + 1;
         p = e;
     }
-    svg_buf_put(&b, run);
-    return svg_buf_take(&b);
+    strbuf_put(&b, run);
+    return strbuf_take(&b);
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -965,7 +965,7 @@ int quiz_sets_equivalent(const quiz_set *a, const quiz_set *b, char *err, size_t
 
 /* ---------------------------------------------------------------- rendering */
 
-static void render_prompt(svg_buf *b, const quiz_question *q)
+static void render_prompt(strbuf *b, const quiz_question *q)
 {
     /* parameters stay as named <var>s; the browser asks for a variant and replaces them */
     const char *run = q->prompt;
@@ -980,64 +980,64 @@ static void render_prompt(svg_buf *b, const quiz_question *q)
         char name[48];
         snprintf(name, sizeof name, "%.*s", (int)(e - p - 1 > 40 ? 40 : e - p - 1), p + 1);
         char *seg = strndup(run, (size_t)(p - run));
-        svg_buf_escape(b, seg);
+        strbuf_escape(b, seg);
         free(seg);
         if (q->type == QUIZ_STATE && !strcmp(name, "step"))
-            svg_buf_printf(b, "%zu", q->step);
+            strbuf_printf(b, "%zu", q->step);
         else
-            svg_buf_printf(b, "<var class=\"tl-param\" data-param=\"%s\">%s</var>", name, name);
+            strbuf_printf(b, "<var class=\"tl-param\" data-param=\"%s\">%s</var>", name, name);
         run = e + 1;
         p = e;
     }
-    svg_buf_escape(b, run);
+    strbuf_escape(b, run);
 }
 
 char *quiz_render_question(const quiz_question *q, const char *global_id, const char *locale)
 {
-    svg_buf b;
-    svg_buf_init(&b);
-    svg_buf_put(&b, "<form class=\"tl-question\" data-question=\"");
-    svg_buf_escape(&b, global_id);
-    svg_buf_printf(&b, "\" data-type=\"%s\"", quiz_type_name(q->type));
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_put(&b, "<form class=\"tl-question\" data-question=\"");
+    strbuf_escape(&b, global_id);
+    strbuf_printf(&b, "\" data-type=\"%s\"", quiz_type_name(q->type));
     if (q->param_count) {
-        svg_buf_put(&b, " data-params=\"1\"");
+        strbuf_put(&b, " data-params=\"1\"");
     } else {
-        svg_buf_put(&b, " data-variant=\"v0-");
-        svg_buf_escape(&b, global_id);
-        svg_buf_put(&b, "\"");
+        strbuf_put(&b, " data-variant=\"v0-");
+        strbuf_escape(&b, global_id);
+        strbuf_put(&b, "\"");
     }
-    svg_buf_put(&b, "><p class=\"tl-prompt\">");
+    strbuf_put(&b, "><p class=\"tl-prompt\">");
     render_prompt(&b, q);
-    svg_buf_put(&b, "</p>");
+    strbuf_put(&b, "</p>");
     switch (q->type) {
     case QUIZ_SINGLE:
     case QUIZ_MULTIPLE:
-        svg_buf_put(&b, "<ul class=\"tl-choices\">");
+        strbuf_put(&b, "<ul class=\"tl-choices\">");
         for (size_t i = 0; i < q->choice_count; i++) {
-            svg_buf_printf(&b, "<li><label><input type=\"%s\" name=\"%s\" value=\"%zu\"> ",
-                           q->type == QUIZ_SINGLE ? "radio" : "checkbox",
-                           q->type == QUIZ_SINGLE ? "choice" : "choices", i);
-            svg_buf_escape(&b, q->choices[i]);
-            svg_buf_put(&b, "</label></li>");
+            strbuf_printf(&b, "<li><label><input type=\"%s\" name=\"%s\" value=\"%zu\"> ",
+                          q->type == QUIZ_SINGLE ? "radio" : "checkbox",
+                          q->type == QUIZ_SINGLE ? "choice" : "choices", i);
+            strbuf_escape(&b, q->choices[i]);
+            strbuf_put(&b, "</label></li>");
         }
-        svg_buf_put(&b, "</ul>");
+        strbuf_put(&b, "</ul>");
         break;
     case QUIZ_NUMBER:
-        svg_buf_put(&b, "<p><label>");
-        svg_buf_escape(&b, tr(locale, "Your answer", "你的答案"));
-        svg_buf_put(&b, " <input type=\"number\" name=\"value\" step=\"1\" inputmode=\"numeric\">"
-                        "</label></p>");
+        strbuf_put(&b, "<p><label>");
+        strbuf_escape(&b, tr(locale, "Your answer", "你的答案"));
+        strbuf_put(&b, " <input type=\"number\" name=\"value\" step=\"1\" inputmode=\"numeric\">"
+                       "</label></p>");
         break;
     case QUIZ_STATE:
-        svg_buf_put(&b, "<p><label>");
-        svg_buf_escape(&b, tr(locale, "State", "状态"));
-        svg_buf_put(&b, " <select name=\"state\"><option value=\"\">");
-        svg_buf_escape(&b, tr(locale, "— choose a state —", "— 请选择状态 —"));
-        svg_buf_put(&b, "</option>");
+        strbuf_put(&b, "<p><label>");
+        strbuf_escape(&b, tr(locale, "State", "状态"));
+        strbuf_put(&b, " <select name=\"state\"><option value=\"\">");
+        strbuf_escape(&b, tr(locale, "— choose a state —", "— 请选择状态 —"));
+        strbuf_put(&b, "</option>");
         for (int s = 0; s < TCP_STATE_COUNT; s++)
-            svg_buf_printf(&b, "<option value=\"%s\">%s</option>", tcp_state_name((tcp_state)s),
-                           tcp_state_name((tcp_state)s));
-        svg_buf_put(&b, "</select></label></p>");
+            strbuf_printf(&b, "<option value=\"%s\">%s</option>", tcp_state_name((tcp_state)s),
+                          tcp_state_name((tcp_state)s));
+        strbuf_put(&b, "</select></label></p>");
         break;
     case QUIZ_ORDER: {
         /* deterministic shuffle, never the answer order itself */
@@ -1057,49 +1057,48 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
             memmove(perm, perm + 1, (n - 1) * sizeof perm[0]);
             perm[n - 1] = first;
         }
-        svg_buf_put(&b, "<ol class=\"tl-order\">");
+        strbuf_put(&b, "<ol class=\"tl-order\">");
         for (size_t i = 0; i < n; i++) {
-            svg_buf_printf(&b, "<li data-index=\"%zu\"><span class=\"tl-order-text\">", perm[i]);
-            svg_buf_escape(&b, q->choices[perm[i]]);
-            svg_buf_put(&b, "</span> <button type=\"button\" class=\"tl-up\" aria-label=\"");
-            svg_buf_escape(&b, tr(locale, "Move up", "上移"));
-            svg_buf_put(&b,
-                        "\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"");
-            svg_buf_escape(&b, tr(locale, "Move down", "下移"));
-            svg_buf_put(&b, "\">↓</button></li>");
+            strbuf_printf(&b, "<li data-index=\"%zu\"><span class=\"tl-order-text\">", perm[i]);
+            strbuf_escape(&b, q->choices[perm[i]]);
+            strbuf_put(&b, "</span> <button type=\"button\" class=\"tl-up\" aria-label=\"");
+            strbuf_escape(&b, tr(locale, "Move up", "上移"));
+            strbuf_put(&b, "\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"");
+            strbuf_escape(&b, tr(locale, "Move down", "下移"));
+            strbuf_put(&b, "\">↓</button></li>");
         }
-        svg_buf_put(&b, "</ol>");
+        strbuf_put(&b, "</ol>");
         break;
     }
     case QUIZ_LADDER:
-        svg_buf_put(&b, "<table class=\"tl-ladder-answer\"><thead><tr><th scope=\"col\">#</th>"
-                        "<th scope=\"col\">");
-        svg_buf_escape(&b, tr(locale, "Segment", "报文段"));
-        svg_buf_put(
-            &b, "</th><th scope=\"col\">SEQ</th><th scope=\"col\">ACK</th></tr></thead><tbody>");
+        strbuf_put(&b, "<table class=\"tl-ladder-answer\"><thead><tr><th scope=\"col\">#</th>"
+                       "<th scope=\"col\">");
+        strbuf_escape(&b, tr(locale, "Segment", "报文段"));
+        strbuf_put(&b,
+                   "</th><th scope=\"col\">SEQ</th><th scope=\"col\">ACK</th></tr></thead><tbody>");
         for (size_t j = 0; j < q->segments; j++) {
             char fl[32];
             svg_flags_text(q->seg_flags[j], fl, sizeof fl);
             const char *dir = q->seg_from[j] == SIM_SERVER
                                   ? tr(locale, "server → client", "服务器 → 客户端")
                                   : tr(locale, "client → server", "客户端 → 服务器");
-            svg_buf_printf(&b, "<tr data-segment=\"%zu\"><td>%zu</td><td>", j + 1, j + 1);
-            svg_buf_escape(&b, dir);
-            svg_buf_printf(&b, " <code>%s</code></td>", fl);
-            svg_buf_printf(&b,
-                           "<td><input type=\"text\" name=\"seq-%zu\" inputmode=\"numeric\" "
-                           "autocomplete=\"off\" aria-label=\"SEQ %zu\"></td>"
-                           "<td><input type=\"text\" name=\"ack-%zu\" inputmode=\"numeric\" "
-                           "autocomplete=\"off\" aria-label=\"ACK %zu\"></td></tr>",
-                           j + 1, j + 1, j + 1, j + 1);
+            strbuf_printf(&b, "<tr data-segment=\"%zu\"><td>%zu</td><td>", j + 1, j + 1);
+            strbuf_escape(&b, dir);
+            strbuf_printf(&b, " <code>%s</code></td>", fl);
+            strbuf_printf(&b,
+                          "<td><input type=\"text\" name=\"seq-%zu\" inputmode=\"numeric\" "
+                          "autocomplete=\"off\" aria-label=\"SEQ %zu\"></td>"
+                          "<td><input type=\"text\" name=\"ack-%zu\" inputmode=\"numeric\" "
+                          "autocomplete=\"off\" aria-label=\"ACK %zu\"></td></tr>",
+                          j + 1, j + 1, j + 1, j + 1);
         }
-        svg_buf_put(&b, "</tbody></table>");
+        strbuf_put(&b, "</tbody></table>");
         break;
     }
-    svg_buf_put(&b, "<p><button type=\"submit\">");
-    svg_buf_escape(&b, tr(locale, "Check", "检查答案"));
-    svg_buf_put(&b, "</button></p><div class=\"tl-feedback\" aria-live=\"polite\"></div></form>\n");
-    return svg_buf_take(&b);
+    strbuf_put(&b, "<p><button type=\"submit\">");
+    strbuf_escape(&b, tr(locale, "Check", "检查答案"));
+    strbuf_put(&b, "</button></p><div class=\"tl-feedback\" aria-live=\"polite\"></div></form>\n");
+    return strbuf_take(&b);
 }
 
 /* ---------------------------------------------------------------- variants */

@@ -15,8 +15,6 @@
  */
 #include "svg.h"
 
-#include "../util/entity.h"
-
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,119 +23,13 @@
 
 #include "../engine/tcp_fig5.h"
 
-/* ---------------------------------------------------------------- buffer */
-
-void svg_buf_init(svg_buf *b)
-{
-    b->data = NULL;
-    b->len = b->cap = 0;
-    b->failed = false;
-}
-
-void svg_buf_cleanup(svg_buf *b)
-{
-    free(b->data);
-    svg_buf_init(b);
-}
-
-static bool reserve(svg_buf *b, size_t extra)
-{
-    if (b->failed)
-        return false;
-    if (b->len + extra + 1 <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        b->failed = true;
-        return false;
-    }
-    b->data = p;
-    b->cap = cap;
-    return true;
-}
-
-void svg_buf_putn(svg_buf *b, const char *s, size_t n)
-{
-    if (!reserve(b, n))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void svg_buf_put(svg_buf *b, const char *s)
-{
-    if (s)
-        svg_buf_putn(b, s, strlen(s));
-}
-
-void svg_buf_printf(svg_buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = true;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        svg_buf_putn(b, small, (size_t)n);
-        return;
-    }
-    if (!reserve(b, (size_t)n))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-void svg_buf_escape(svg_buf *b, const char *s)
-{
-    if (!s)
-        return;
-    const char *run = s;
-    for (const char *p = s;; p++) {
-        unsigned char c = (unsigned char)*p;
-        const char *rep = entity_for_char(c);
-        bool drop = !rep && ((c != 0 && c < 0x20 && c != '\t' && c != '\n') || c == 0x7f);
-        if (c == 0 || rep || drop) {
-            svg_buf_putn(b, run, (size_t)(p - run));
-            if (rep)
-                svg_buf_put(b, rep);
-            run = p + 1;
-        }
-        if (c == 0)
-            break;
-    }
-}
-
-char *svg_buf_take(svg_buf *b)
-{
-    if (b->failed) {
-        svg_buf_cleanup(b);
-        return NULL;
-    }
-    if (!b->data && !reserve(b, 0))
-        return NULL;
-    char *d = b->data;
-    d[b->len] = '\0';
-    svg_buf_init(b);
-    return d;
-}
-
 char *svg_escape(const char *s)
 {
-    svg_buf b;
-    svg_buf_init(&b);
-    svg_buf_escape(&b, s ? s : "");
-    svg_buf_putn(&b, "", 0); /* allocates for an empty string */
-    return svg_buf_take(&b);
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_escape(&b, s ? s : "");
+    strbuf_putn(&b, "", 0); /* allocates for an empty string */
+    return strbuf_take(&b);
 }
 
 void svg_flags_text(unsigned flags, char *out, size_t out_size)
@@ -187,20 +79,20 @@ static void duration_text(int64_t ms, const char *locale, char *out, size_t n)
 }
 
 /* Arrowhead: a filled triangle with its tip at (x2,y2), pointing from (x1,y1). */
-static void arrowhead(svg_buf *b, double x1, double y1, double x2, double y2, const char *cls)
+static void arrowhead(strbuf *b, double x1, double y1, double x2, double y2, const char *cls)
 {
     double dx = x2 - x1, dy = y2 - y1, len = sqrt(dx * dx + dy * dy);
     if (len < 1e-6)
         return;
     double ux = dx / len, uy = dy / len, bx = x2 - ux * 9, by = y2 - uy * 9;
-    svg_buf_printf(b,
-                   "<polygon class=\"%s\" points=\"%.0f,%.0f %.0f,%.0f %.0f,%.0f\" "
-                   "stroke=\"none\"/>",
-                   cls, x2, y2, bx - uy * 4, by + ux * 4, bx + uy * 4, by - ux * 4);
+    strbuf_printf(b,
+                  "<polygon class=\"%s\" points=\"%.0f,%.0f %.0f,%.0f %.0f,%.0f\" "
+                  "stroke=\"none\"/>",
+                  cls, x2, y2, bx - uy * 4, by + ux * 4, bx + uy * 4, by - ux * 4);
 }
 
 /* A label along the line (x1,y1)→(x2,y2) at fraction f, kept upright, 4 px above it. */
-static void line_label(svg_buf *b, double x1, double y1, double x2, double y2, double f,
+static void line_label(strbuf *b, double x1, double y1, double x2, double y2, double f,
                        const char *cls, const char *text)
 {
     double mx = x1 + (x2 - x1) * f, my = y1 + (y2 - y1) * f;
@@ -211,12 +103,12 @@ static void line_label(svg_buf *b, double x1, double y1, double x2, double y2, d
         deg += 180.0;
     if (fabs(deg) < 0.05)
         deg = 0.0;
-    svg_buf_printf(b,
-                   "<text class=\"%s\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                   "transform=\"rotate(%.1f %.0f %.0f)\">",
-                   cls, mx, my - 4, deg, mx, my);
-    svg_buf_escape(b, text);
-    svg_buf_put(b, "</text>");
+    strbuf_printf(b,
+                  "<text class=\"%s\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
+                  "transform=\"rotate(%.1f %.0f %.0f)\">",
+                  cls, mx, my - 4, deg, mx, my);
+    strbuf_escape(b, text);
+    strbuf_put(b, "</text>");
 }
 
 /* ---------------------------------------------------------------- ladder */
@@ -266,43 +158,43 @@ static double lifeline_x(int endpoint)
 }
 
 /* A <text> at (x, y) with `anchor`; `small` ones (notes) get font-size 10. */
-static void text_at(svg_buf *b, const char *cls, int x, double y, bool end, bool small,
+static void text_at(strbuf *b, const char *cls, int x, double y, bool end, bool small,
                     const char *text)
 {
-    svg_buf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"%s\" %s>", cls, x, y,
-                   end ? "end" : "start", small ? "font-size=\"10\"" : "");
-    svg_buf_escape(b, text);
-    svg_buf_put(b, "</text>");
+    strbuf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"%s\" %s>", cls, x, y,
+                  end ? "end" : "start", small ? "font-size=\"10\"" : "");
+    strbuf_escape(b, text);
+    strbuf_put(b, "</text>");
 }
 
 /* The outside column where an endpoint's states are written. */
-static void state_text(svg_buf *b, int ep, double y, const char *cls, const char *state)
+static void state_text(strbuf *b, int ep, double y, const char *cls, const char *state)
 {
     bool server = ep == SIM_SERVER;
     text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 4, !server, false, state);
 }
 
 /* A note just inside the lifeline, above the step's row (calls, timers, signals). */
-static void inside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
+static void inside_note(strbuf *b, int ep, double y, const char *cls, const char *text)
 {
     bool server = ep == SIM_SERVER;
     text_at(b, cls, server ? L_XS - 6 : L_XC + 6, y - 3, server, true, text);
 }
 
 /* A small note in the outside column, under the state label. */
-static void outside_note(svg_buf *b, int ep, double y, const char *cls, const char *text)
+static void outside_note(strbuf *b, int ep, double y, const char *cls, const char *text)
 {
     bool server = ep == SIM_SERVER;
     text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 3, !server, true, text);
 }
 
-static void clock_glyph(svg_buf *b, double x, double y)
+static void clock_glyph(strbuf *b, double x, double y)
 {
-    svg_buf_printf(b,
-                   "<g class=\"tl-clock\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"6\" "
-                   "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.0f %.0f V %.0f H %.0f\" "
-                   "fill=\"none\" stroke=\"currentColor\"/></g>",
-                   x, y, x, y, y - 4, x + 3);
+    strbuf_printf(b,
+                  "<g class=\"tl-clock\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"6\" "
+                  "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.0f %.0f V %.0f H %.0f\" "
+                  "fill=\"none\" stroke=\"currentColor\"/></g>",
+                  x, y, x, y, y - 4, x + 3);
     /* the path draws the hands from the centre: up, then right */
 }
 
@@ -316,7 +208,7 @@ typedef struct ladder_layout {
     double bottom;
 } ladder_layout;
 
-static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks, const char *locale)
+static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, const char *locale)
 {
     size_t n = t->count;
     L->y = calloc(n ? n : 1, sizeof *L->y);
@@ -364,7 +256,7 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                 L->gap_to[L->gaps++] = y1;
                 char dur[48];
                 duration_text(d, locale, dur, sizeof dur);
-                svg_buf_printf(
+                strbuf_printf(
                     breaks,
                     "<g class=\"tl-break\" data-ms=\"%lld\">"
                     "<path class=\"tl-break-line\" d=\"M %d %.0f V %.0f M %d %.0f V %.0f\" "
@@ -373,14 +265,14 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, svg_buf *breaks,
                     "M %d %.0f l 16 -6 M %d %.0f l 16 -6\" fill=\"none\" stroke=\"currentColor\"/>",
                     (long long)d, L_XC, y0, y1, L_XS, y0, y1, L_XC - 8, y0 + 3, L_XC - 8, y1 + 3,
                     L_XS - 8, y0 + 3, L_XS - 8, y1 + 3);
-                svg_buf_printf(breaks,
-                               "<text class=\"tl-break-label\" x=\"%d\" y=\"%.0f\" "
-                               "text-anchor=\"middle\">",
-                               (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
+                strbuf_printf(breaks,
+                              "<text class=\"tl-break-label\" x=\"%d\" y=\"%.0f\" "
+                              "text-anchor=\"middle\">",
+                              (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
                 char label[96];
                 snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s 之后 ……"), dur);
-                svg_buf_escape(breaks, label);
-                svg_buf_put(breaks, "</text></g>");
+                strbuf_escape(breaks, label);
+                strbuf_put(breaks, "</text></g>");
                 base = next + L_BREAK_GAP;
             } else {
                 base = next + slot_gap(d);
@@ -442,7 +334,7 @@ static void layout_free(ladder_layout *L)
     free(L->gap_to);
 }
 
-static void ladder_desc(svg_buf *b, const sim_trace *t, const char *locale)
+static void ladder_desc(strbuf *b, const sim_trace *t, const char *locale)
 {
     size_t sent = 0, lost = 0, retx = 0;
     for (size_t i = 0; i < t->count; i++) {
@@ -451,31 +343,31 @@ static void ladder_desc(svg_buf *b, const sim_trace *t, const char *locale)
         lost += s->kind == SIM_STEP_DROP;
         retx += s->kind == SIM_STEP_SEND && s->retransmission;
     }
-    svg_buf_printf(b,
-                   tr(locale, "%zu steps, %zu segments sent, %zu lost, %zu retransmitted. ",
-                      "共 %zu 步，发送 %zu 个报文段，丢失 %zu 个，重传 %zu 个。"),
-                   t->count, sent, lost, retx);
+    strbuf_printf(b,
+                  tr(locale, "%zu steps, %zu segments sent, %zu lost, %zu retransmitted. ",
+                     "共 %zu 步，发送 %zu 个报文段，丢失 %zu 个，重传 %zu 个。"),
+                  t->count, sent, lost, retx);
     for (int ep = 0; ep < SIM_ENDPOINTS; ep++) {
-        svg_buf_put(b, ep == SIM_CLIENT ? tr(locale, "Client: ", "客户端：")
-                                        : tr(locale, " Server: ", " 服务器："));
+        strbuf_put(b, ep == SIM_CLIENT ? tr(locale, "Client: ", "客户端：")
+                                       : tr(locale, " Server: ", " 服务器："));
         int last = -1;
         for (size_t i = 0; i < t->count; i++) {
             const sim_step *s = &t->steps[i];
             if (s->endpoint != ep)
                 continue;
             if (last < 0) {
-                svg_buf_put(b, tcp_state_name(s->state_before));
+                strbuf_put(b, tcp_state_name(s->state_before));
                 last = (int)s->state_before;
             }
             if ((int)s->state_after != last) {
-                svg_buf_put(b, " → ");
-                svg_buf_put(b, tcp_state_name(s->state_after));
+                strbuf_put(b, " → ");
+                strbuf_put(b, tcp_state_name(s->state_after));
                 last = (int)s->state_after;
             }
         }
         if (last < 0)
-            svg_buf_put(b, tcp_state_name(t->final[ep].state));
-        svg_buf_put(b, ".");
+            strbuf_put(b, tcp_state_name(t->final[ep].state));
+        strbuf_put(b, ".");
     }
 }
 
@@ -487,7 +379,7 @@ static tcp_state initial_state(const sim_trace *t, int ep)
     return t->final[ep].state;
 }
 
-static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_send(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
                       const char *locale)
 {
     const sim_step *s = &t->steps[k];
@@ -510,7 +402,7 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
         x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55;
         y2 = y1 + 26;
     }
-    svg_buf_printf(
+    strbuf_printf(
         b,
         "<g class=\"tl-segment%s%s\"><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
         "stroke=\"currentColor\"%s/>",
@@ -521,29 +413,29 @@ static void draw_send(svg_buf *b, const sim_trace *t, const ladder_layout *L, si
     /* long (delayed) arrows cross others near their middle: label them nearer the sender */
     line_label(b, x1, y1, x2, y2, L->crossing[k] ? 0.23 : (y2 - y1 > 90 ? 0.3 : 0.5),
                "tl-seg-label", lab);
-    svg_buf_put(b, "</g>");
+    strbuf_put(b, "</g>");
 }
 
-static void draw_drop(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_drop(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
                       const char *locale)
 {
     const sim_step *s = &t->steps[k];
     int from = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
     double x1 = lifeline_x(from), y1 = L->y[k];
     double x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55, y2 = y1 + 26;
-    svg_buf_printf(b,
-                   "<g class=\"tl-cross\"><path d=\"M %.0f %.0f l 10 10 M %.0f %.0f l -10 10\" "
-                   "fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
-                   x2 - 5, y2 - 5, x2 + 5, y2 - 5);
-    svg_buf_printf(b,
-                   "<text class=\"tl-lost-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                   "font-size=\"10\">",
-                   x2, y2 + 18);
-    svg_buf_escape(b, tr(locale, "lost", "丢失"));
-    svg_buf_put(b, "</text></g>");
+    strbuf_printf(b,
+                  "<g class=\"tl-cross\"><path d=\"M %.0f %.0f l 10 10 M %.0f %.0f l -10 10\" "
+                  "fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
+                  x2 - 5, y2 - 5, x2 + 5, y2 - 5);
+    strbuf_printf(b,
+                  "<text class=\"tl-lost-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
+                  "font-size=\"10\">",
+                  x2, y2 + 18);
+    strbuf_escape(b, tr(locale, "lost", "丢失"));
+    strbuf_put(b, "</text></g>");
 }
 
-static void draw_inject(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_inject(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
                         const char *locale)
 {
     const sim_step *s = &t->steps[k];
@@ -553,17 +445,17 @@ static void draw_inject(svg_buf *b, const sim_trace *t, const ladder_layout *L, 
     char seg[128], lab[192];
     seg_label(&s->seg, seg, sizeof seg);
     snprintf(lab, sizeof lab, "%s %s", tr(locale, "injected", "注入"), seg);
-    svg_buf_printf(b,
-                   "<g class=\"tl-segment tl-injected\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
-                   "/><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
-                   "stroke=\"currentColor\" stroke-dasharray=\"2 3\"/>",
-                   x1, y1, x1, y1, x2, y2);
+    strbuf_printf(b,
+                  "<g class=\"tl-segment tl-injected\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                  "/><line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+                  "stroke=\"currentColor\" stroke-dasharray=\"2 3\"/>",
+                  x1, y1, x1, y1, x2, y2);
     arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
     line_label(b, x1, y1, x2, y2, 0.5, "tl-seg-label", lab);
-    svg_buf_put(b, "</g>");
+    strbuf_put(b, "</g>");
 }
 
-static void draw_duplicate(svg_buf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_duplicate(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
                            const char *locale)
 {
     /* The copy made by a duplicate fault: an extra arrow from the latest matching send. */
@@ -576,14 +468,14 @@ static void draw_duplicate(svg_buf *b, const sim_trace *t, const ladder_layout *
             char seg[128], lab[192];
             seg_label(&r->seg, seg, sizeof seg);
             snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(duplicate)", "（重复副本）"));
-            svg_buf_printf(b,
-                           "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.0f\" y1=\"%.0f\" "
-                           "x2=\"%.0f\" y2=\"%.0f\" stroke=\"currentColor\" "
-                           "stroke-dasharray=\"1 3\"/>",
-                           x1, y1, x2, y2);
+            strbuf_printf(b,
+                          "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.0f\" y1=\"%.0f\" "
+                          "x2=\"%.0f\" y2=\"%.0f\" stroke=\"currentColor\" "
+                          "stroke-dasharray=\"1 3\"/>",
+                          x1, y1, x2, y2);
             arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
             line_label(b, x1, y1, x2, y2, 0.7, "tl-seg-label", lab);
-            svg_buf_put(b, "</g>");
+            strbuf_put(b, "</g>");
             return;
         }
     }
@@ -598,79 +490,79 @@ static const char *call_text(const sim_step *s, const char *locale, char *buf, s
     return buf;
 }
 
-void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char *id_prefix,
+void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char *id_prefix,
                    const char *locale)
 {
     ladder_layout L = {0};
-    svg_buf breaks;
-    svg_buf_init(&breaks);
+    strbuf breaks;
+    strbuf_init(&breaks);
     if (!layout_ladder(t, &L, &breaks, locale)) {
         layout_free(&L);
-        svg_buf_cleanup(&breaks);
+        strbuf_cleanup(&breaks);
         b->failed = true;
         return;
     }
     const char *pre = id_prefix ? id_prefix : "tl";
     double h = L.bottom;
-    svg_buf_printf(b,
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-ladder-svg\" "
-                   "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\" "
-                   "aria-labelledby=\"%s-ladder-title %s-ladder-desc\" font-family=\"sans-serif\" "
-                   "fill=\"currentColor\" "
-                   "font-size=\"12\">",
-                   L_W, h, L_W, h, pre, pre);
-    svg_buf_printf(b, "<title id=\"%s-ladder-title\">", pre);
-    svg_buf_escape(b, tr(locale, "Sequence diagram: ", "时序图："));
-    svg_buf_escape(b, title && *title ? title : tr(locale, "scenario", "场景"));
-    svg_buf_printf(b, "</title><desc id=\"%s-ladder-desc\">", pre);
-    svg_buf escdesc;
-    svg_buf_init(&escdesc);
+    strbuf_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-ladder-svg\" "
+                  "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\" "
+                  "aria-labelledby=\"%s-ladder-title %s-ladder-desc\" font-family=\"sans-serif\" "
+                  "fill=\"currentColor\" "
+                  "font-size=\"12\">",
+                  L_W, h, L_W, h, pre, pre);
+    strbuf_printf(b, "<title id=\"%s-ladder-title\">", pre);
+    strbuf_escape(b, tr(locale, "Sequence diagram: ", "时序图："));
+    strbuf_escape(b, title && *title ? title : tr(locale, "scenario", "场景"));
+    strbuf_printf(b, "</title><desc id=\"%s-ladder-desc\">", pre);
+    strbuf escdesc;
+    strbuf_init(&escdesc);
     ladder_desc(&escdesc, t, locale);
-    svg_buf_escape(b, escdesc.data ? escdesc.data : "");
-    svg_buf_cleanup(&escdesc);
-    svg_buf_put(b, "</desc>");
+    strbuf_escape(b, escdesc.data ? escdesc.data : "");
+    strbuf_cleanup(&escdesc);
+    strbuf_put(b, "</desc>");
 
     /* Lifelines (solid; the break stretches are overdrawn dotted by the break groups). */
     for (int ep = 0; ep < SIM_ENDPOINTS; ep++) {
         double x = lifeline_x(ep);
-        svg_buf_printf(b,
-                       "<g class=\"tl-lifeline\" data-endpoint=\"%s\"><text class=\"tl-endpoint\" "
-                       "x=\"%.0f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
-                       ">",
-                       sim_endpoint_name(ep), x, L_HEAD);
-        svg_buf_escape(b, ep == SIM_CLIENT ? tr(locale, "Client", "客户端")
-                                           : tr(locale, "Server", "服务器"));
-        svg_buf_printf(b, "</text><path class=\"tl-lifeline-line\" d=\"M %.0f %d", x, L_HEAD + 8);
+        strbuf_printf(b,
+                      "<g class=\"tl-lifeline\" data-endpoint=\"%s\"><text class=\"tl-endpoint\" "
+                      "x=\"%.0f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\" "
+                      ">",
+                      sim_endpoint_name(ep), x, L_HEAD);
+        strbuf_escape(b, ep == SIM_CLIENT ? tr(locale, "Client", "客户端")
+                                          : tr(locale, "Server", "服务器"));
+        strbuf_printf(b, "</text><path class=\"tl-lifeline-line\" d=\"M %.0f %d", x, L_HEAD + 8);
         for (size_t g = 0; g < L.gaps; g++)
-            svg_buf_printf(b, " V %.0f M %.0f %.0f", L.gap_from[g], x, L.gap_to[g]);
-        svg_buf_printf(b, " V %.0f\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"/>",
-                       h - 10);
+            strbuf_printf(b, " V %.0f M %.0f %.0f", L.gap_from[g], x, L.gap_to[g]);
+        strbuf_printf(b, " V %.0f\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"/>",
+                      h - 10);
         state_text(b, ep, L_INIT, "tl-state-label tl-initial",
                    tcp_state_name(initial_state(t, ep)));
-        svg_buf_put(b, "</g>");
+        strbuf_put(b, "</g>");
     }
     if (breaks.data)
-        svg_buf_put(b, breaks.data);
+        strbuf_put(b, breaks.data);
     if (breaks.failed)
         b->failed = true;
-    svg_buf_cleanup(&breaks);
+    strbuf_cleanup(&breaks);
 
     int64_t last_t = INT64_MIN;
     for (size_t k = 0; k < t->count; k++) {
         const sim_step *s = &t->steps[k];
         int ep = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
         double y = L.y[k];
-        svg_buf_printf(b, "<g class=\"tl-step tl-step-%s\" data-step=\"%zu\">",
-                       sim_step_kind_name(s->kind), k + 1);
+        strbuf_printf(b, "<g class=\"tl-step tl-step-%s\" data-step=\"%zu\">",
+                      sim_step_kind_name(s->kind), k + 1);
         if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
             char dur[48];
             duration_text(s->t_ms, locale, dur, sizeof dur);
-            svg_buf_printf(b,
-                           "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
-                           ">",
-                           y + 4);
-            svg_buf_escape(b, dur);
-            svg_buf_put(b, "</text>");
+            strbuf_printf(b,
+                          "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
+                          ">",
+                          y + 4);
+            strbuf_escape(b, dur);
+            strbuf_put(b, "</text>");
             last_t = s->t_ms;
         }
         char note[160];
@@ -678,10 +570,10 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_CALL:
             call_text(s, locale, note, sizeof note);
             inside_note(b, ep, y, "tl-call", note);
-            svg_buf_printf(b,
-                           "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
-                           "/>",
-                           lifeline_x(ep), y);
+            strbuf_printf(b,
+                          "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                          "/>",
+                          lifeline_x(ep), y);
             break;
         case SIM_STEP_SEND:
             draw_send(b, t, &L, k, locale);
@@ -695,10 +587,10 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         case SIM_STEP_RECEIVE:
             if (s->duplicate)
                 draw_duplicate(b, t, &L, k, locale);
-            svg_buf_printf(b,
-                           "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
-                           "/>",
-                           lifeline_x(ep), y);
+            strbuf_printf(b,
+                          "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
+                          "/>",
+                          lifeline_x(ep), y);
             break;
         case SIM_STEP_TIMEOUT:
             clock_glyph(b, lifeline_x(ep), y);
@@ -714,18 +606,18 @@ void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char
         }
         if (s->state_after != s->state_before && s->kind != SIM_STEP_DROP)
             state_text(b, ep, y, "tl-state-label", tcp_state_name(s->state_after));
-        svg_buf_put(b, "</g>");
+        strbuf_put(b, "</g>");
     }
-    svg_buf_put(b, "</svg>");
+    strbuf_put(b, "</svg>");
     layout_free(&L);
 }
 
 char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix, const char *locale)
 {
-    svg_buf b;
-    svg_buf_init(&b);
+    strbuf b;
+    strbuf_init(&b);
     svg_ladder_to(&b, t, title, id_prefix, locale);
-    return svg_buf_take(&b);
+    return strbuf_take(&b);
 }
 
 /* ---------------------------------------------------------------- Figure 5 */
@@ -808,7 +700,7 @@ static const struct {
     {TCP_FIN_WAIT_1, TCP_TIME_WAIT, 0.38, -1},
 };
 
-static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *event,
+static void draw_edge(strbuf *b, tcp_state from, tcp_state to, const char *event,
                       const char *action, double bend, const char *cls, bool dashed)
 {
     double lt = 0.5;
@@ -830,13 +722,13 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     double sx, sy, ex, ey;
     clip_box(a->x, a->y, cx, cy, &sx, &sy);
     clip_box(z->x, z->y, cx, cy, &ex, &ey);
-    svg_buf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls, tcp_state_name(from),
-                   tcp_state_name(to));
-    svg_buf_printf(b,
-                   "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" "
-                   "stroke=\"currentColor\"%s%s/>",
-                   sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "",
-                   visited ? " stroke-width=\"2.5\"" : "");
+    strbuf_printf(b, "<g class=\"%s\" data-from=\"%s\" data-to=\"%s\">", cls, tcp_state_name(from),
+                  tcp_state_name(to));
+    strbuf_printf(b,
+                  "<path d=\"M %.0f %.0f Q %.0f %.0f %.0f %.0f\" fill=\"none\" "
+                  "stroke=\"currentColor\"%s%s/>",
+                  sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "",
+                  visited ? " stroke-width=\"2.5\"" : "");
     arrowhead(b, cx, cy, ex, ey, "tl-arrowhead");
     /* label at the curve's midpoint, pushed a little further along the normal */
     double u = 1 - lt;
@@ -849,18 +741,18 @@ static void draw_edge(svg_buf *b, tcp_state from, tcp_state to, const char *even
     else if (ny * side > 0.7)
         ly += 8;
     const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
-    svg_buf_printf(b,
-                   "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
-                   "font-size=\"10\"><tspan class=\"tl-event\">",
-                   lx, ly - 2, anchor);
-    svg_buf_escape(b, event);
-    svg_buf_put(b, "</tspan>");
+    strbuf_printf(b,
+                  "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
+                  "font-size=\"10\"><tspan class=\"tl-event\">",
+                  lx, ly - 2, anchor);
+    strbuf_escape(b, event);
+    strbuf_put(b, "</tspan>");
     if (action && *action) {
-        svg_buf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"12\">", lx);
-        svg_buf_escape(b, action);
-        svg_buf_put(b, "</tspan>");
+        strbuf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"12\">", lx);
+        strbuf_escape(b, action);
+        strbuf_put(b, "</tspan>");
     }
-    svg_buf_put(b, "</text></g>");
+    strbuf_put(b, "</text></g>");
 }
 
 static bool fig5_has(tcp_state from, tcp_state to)
@@ -874,33 +766,33 @@ static bool fig5_has(tcp_state from, tcp_state to)
     return false;
 }
 
-void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix, const char *locale)
+void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, const char *locale)
 {
     visit v;
     collect_visits(t, &v);
     const char *pre = id_prefix ? id_prefix : "tl";
-    svg_buf_printf(b,
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-fig5-svg\" "
-                   "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-                   "aria-labelledby=\"%s-fig5-title %s-fig5-desc\" font-family=\"sans-serif\" "
-                   "fill=\"currentColor\" "
-                   "font-size=\"12\">",
-                   F_W, F_H, F_W, F_H, pre, pre);
-    svg_buf_printf(b, "<title id=\"%s-fig5-title\">", pre);
-    svg_buf_escape(b, tr(locale, "TCP connection state diagram (RFC 9293, Figure 5)",
-                         "TCP 连接状态图（RFC 9293 图 5）"));
-    svg_buf_printf(b, "</title><desc id=\"%s-fig5-desc\">", pre);
-    svg_buf_escape(b, tr(locale, "States this trace visits: ", "本轨迹经过的状态："));
+    strbuf_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-fig5-svg\" "
+                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+                  "aria-labelledby=\"%s-fig5-title %s-fig5-desc\" font-family=\"sans-serif\" "
+                  "fill=\"currentColor\" "
+                  "font-size=\"12\">",
+                  F_W, F_H, F_W, F_H, pre, pre);
+    strbuf_printf(b, "<title id=\"%s-fig5-title\">", pre);
+    strbuf_escape(b, tr(locale, "TCP connection state diagram (RFC 9293, Figure 5)",
+                        "TCP 连接状态图（RFC 9293 图 5）"));
+    strbuf_printf(b, "</title><desc id=\"%s-fig5-desc\">", pre);
+    strbuf_escape(b, tr(locale, "States this trace visits: ", "本轨迹经过的状态："));
     bool any = false;
     for (int s = 0; s < TCP_STATE_COUNT; s++)
         if (v.state[s]) {
-            svg_buf_put(b, any ? ", " : "");
-            svg_buf_put(b, tcp_state_name((tcp_state)s));
+            strbuf_put(b, any ? ", " : "");
+            strbuf_put(b, tcp_state_name((tcp_state)s));
             any = true;
         }
     if (!any)
-        svg_buf_put(b, "-");
-    svg_buf_put(b, ".</desc>");
+        strbuf_put(b, "-");
+    strbuf_put(b, ".</desc>");
 
     /* edges first, so nodes are drawn over their ends */
     for (size_t i = 0; i < tcp_fig5_edge_count; i++) {
@@ -929,28 +821,28 @@ void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
 
     for (size_t i = 0; i < FIG_NODE_COUNT; i++) {
         const fnode *n = &fig_nodes[i];
-        svg_buf_printf(b, "<g class=\"tl-state%s\" data-state=\"%s\">",
-                       v.state[n->st] ? " tl-visited" : "", tcp_state_name(n->st));
-        svg_buf_put(b, "<title>");
-        svg_buf_escape(b, tr(locale, tcp_fig5_states[n->st].description,
-                             tcp_fig5_states[n->st].description_zh));
-        svg_buf_put(b, "</title>");
-        svg_buf_printf(b,
-                       "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
-                       "fill=\"none\" stroke=\"currentColor\"%s/>"
-                       "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-weight=\"bold\" "
-                       ">%s</text></g>",
-                       n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH,
-                       v.state[n->st] ? " stroke-width=\"2.5\"" : "", n->x, n->y + 4,
-                       tcp_state_name(n->st));
+        strbuf_printf(b, "<g class=\"tl-state%s\" data-state=\"%s\">",
+                      v.state[n->st] ? " tl-visited" : "", tcp_state_name(n->st));
+        strbuf_put(b, "<title>");
+        strbuf_escape(b, tr(locale, tcp_fig5_states[n->st].description,
+                            tcp_fig5_states[n->st].description_zh));
+        strbuf_put(b, "</title>");
+        strbuf_printf(b,
+                      "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"6\" "
+                      "fill=\"none\" stroke=\"currentColor\"%s/>"
+                      "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-weight=\"bold\" "
+                      ">%s</text></g>",
+                      n->x - F_HW, n->y - F_HH, 2 * F_HW, 2 * F_HH,
+                      v.state[n->st] ? " stroke-width=\"2.5\"" : "", n->x, n->y + 4,
+                      tcp_state_name(n->st));
     }
-    svg_buf_put(b, "</svg>");
+    strbuf_put(b, "</svg>");
 }
 
 char *svg_state_diagram(const sim_trace *t, const char *id_prefix, const char *locale)
 {
-    svg_buf b;
-    svg_buf_init(&b);
+    strbuf b;
+    strbuf_init(&b);
     svg_state_diagram_to(&b, t, id_prefix, locale);
-    return svg_buf_take(&b);
+    return strbuf_take(&b);
 }

@@ -1,6 +1,5 @@
 /*
- * svg.h — server-rendered SVG diagrams of engine traces, and the small text buffer the
- * lesson renderers (svg, figure, quiz) build their markup in.
+ * svg.h — server-rendered SVG diagrams of engine traces.
  *
  * Owns: the ladder (sequence) diagram of a sim_trace and the RFC 9293 Figure 5 state
  * diagram with the states/edges a trace visits marked "tl-visited" (layout after the RFC's
@@ -17,26 +16,7 @@
 #include <stddef.h>
 
 #include "../engine/sim.h"
-
-/* A growable NUL-terminated string. After an allocation failure every further append is
- * ignored and svg_buf_take returns NULL, so callers check once at the end. */
-typedef struct svg_buf {
-    char *data;
-    size_t len, cap;
-    bool failed;
-} svg_buf;
-
-void svg_buf_init(svg_buf *b);
-void svg_buf_cleanup(svg_buf *b); /* frees the data; safe twice */
-void svg_buf_put(svg_buf *b, const char *s);
-void svg_buf_putn(svg_buf *b, const char *s, size_t n);
-void svg_buf_printf(svg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Appends `s` escaped for XML/HTML text and attribute values (& < > " ' escaped; control
- * characters other than tab/newline dropped). NULL appends nothing. */
-void svg_buf_escape(svg_buf *b, const char *s);
-/* Hands the string to the caller (free() it); NULL if an allocation failed. The buffer is
- * left empty and reusable. */
-char *svg_buf_take(svg_buf *b);
+#include "../util/strbuf.h"
 
 /* Newly allocated escaped copy of `s` (NULL on OOM). */
 char *svg_escape(const char *s);
@@ -48,10 +28,9 @@ char *svg_ladder(const sim_trace *t, const char *title, const char *id_prefix, c
 char *svg_state_diagram(const sim_trace *t, const char *id_prefix, const char *locale);
 
 /* The same, appended to a buffer. */
-void svg_ladder_to(svg_buf *b, const sim_trace *t, const char *title, const char *id_prefix,
+void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char *id_prefix,
                    const char *locale);
-void svg_state_diagram_to(svg_buf *b, const sim_trace *t, const char *id_prefix,
-                          const char *locale);
+void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, const char *locale);
 
 /* "SYN,ACK" in canonical order into out (at least 24 bytes); "" for no flags. */
 void svg_flags_text(unsigned flags, char *out, size_t out_size);

@@ -48,6 +48,8 @@
 
 #include "rules_zh.h"
 
+#include "../util/strbuf.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1014,63 +1016,20 @@ json_t *trace_to_json(const sim_trace *t)
 
 /* ---------------------------------------------------------------- trace → text ladder */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* Ends a line, dropping the padding spaces at its end. */
-static void sb_nl(sbuf *b)
+static void sb_nl(strbuf *b)
 {
-    while (!b->oom && b->len > 0 && b->p[b->len - 1] == ' ')
-        b->p[--b->len] = '\0';
-    sb_str(b, "\n");
+    size_t len = b->len;
+    while (len > 0 && b->data[len - 1] == ' ')
+        len--;
+    strbuf_truncate(b, len);
+    strbuf_put(b, "\n");
 }
 
-static void sb_rep(sbuf *b, const char *glyph, size_t times)
+static void sb_rep(strbuf *b, const char *glyph, size_t times)
 {
     for (size_t i = 0; i < times; i++)
-        sb_str(b, glyph);
+        strbuf_put(b, glyph);
 }
 
 /* Display width of a string made of ASCII and the few multi-byte glyphs used here:
@@ -1102,16 +1061,16 @@ static void seg_label(char *out, size_t size, const tcp_segment *g)
 #define MID 46 /* width of the middle (arrow) column */
 #define STW 13 /* width of a state column ("SYN-RECEIVED" is 12) */
 
-static void pad(sbuf *b, const char *s, size_t w)
+static void pad(strbuf *b, const char *s, size_t w)
 {
-    sb_str(b, s);
+    strbuf_put(b, s);
     size_t n = width(s);
     if (n < w)
         sb_rep(b, " ", w - n);
 }
 
 /* Middle column: text laid out by kind and direction (client on the left). */
-static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
+static void middle(strbuf *b, const sim_step *st, const sim_scenario *sc)
 {
     char lab[96], txt[160];
     bool from_client = st->endpoint == SIM_CLIENT;
@@ -1123,15 +1082,15 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
         snprintf(txt, sizeof txt, " %s ", lab);
         size_t fill = MID > width(txt) + 3 ? MID - width(txt) - 3 : 1;
         if (from_client) {
-            sb_str(b, "──");
-            sb_str(b, txt);
+            strbuf_put(b, "──");
+            strbuf_put(b, txt);
             sb_rep(b, "─", fill);
-            sb_str(b, "▶");
+            strbuf_put(b, "▶");
         } else {
-            sb_str(b, "◀");
+            strbuf_put(b, "◀");
             sb_rep(b, "─", fill);
-            sb_str(b, txt);
-            sb_str(b, "──");
+            strbuf_put(b, txt);
+            strbuf_put(b, "──");
         }
         (void)sc;
         return;
@@ -1142,11 +1101,11 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
         size_t half = MID / 2 - 1;
         if (from_client) {
             sb_rep(b, "─", half);
-            sb_str(b, x);
+            strbuf_put(b, x);
             sb_rep(b, " ", MID - half - width(x));
         } else {
             sb_rep(b, " ", MID - half - width(x));
-            sb_str(b, x);
+            strbuf_put(b, x);
             sb_rep(b, "─", half);
         }
         return;
@@ -1160,12 +1119,12 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
             size_t w = width(txt) + 2;
             size_t lead = MID > w ? MID - w : 0;
             sb_rep(b, " ", lead);
-            sb_str(b, txt);
-            sb_str(b, "┈▶");
+            strbuf_put(b, txt);
+            strbuf_put(b, "┈▶");
         } else {
             snprintf(txt, sizeof txt, " %s%s", tag, lab);
-            sb_str(b, "◀┈");
-            sb_str(b, txt);
+            strbuf_put(b, "◀┈");
+            strbuf_put(b, txt);
             size_t w = width(txt) + 2;
             sb_rep(b, " ", MID > w ? MID - w : 0);
         }
@@ -1182,11 +1141,11 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
                      sim_timer_name(st->timer) ? sim_timer_name(st->timer) : "timer");
         size_t w = width(txt);
         if (from_client) {
-            sb_str(b, txt);
+            strbuf_put(b, txt);
             sb_rep(b, " ", MID > w ? MID - w : 0);
         } else {
             sb_rep(b, " ", MID > w ? MID - w : 0);
-            sb_str(b, txt);
+            strbuf_put(b, txt);
         }
         return;
     }
@@ -1195,31 +1154,31 @@ static void middle(sbuf *b, const sim_step *st, const sim_scenario *sc)
 
 char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
 {
-    sbuf b = {0};
-    sb_fmt(&b, "%10s  ", "t (ms)");
+    strbuf b = {0};
+    strbuf_printf(&b, "%10s  ", "t (ms)");
     pad(&b, "CLIENT", STW);
-    sb_str(&b, " ");
+    strbuf_put(&b, " ");
     pad(&b, "", MID);
-    sb_str(&b, " SERVER");
+    strbuf_put(&b, " SERVER");
     sb_nl(&b);
     for (size_t i = 0; i < t->count; i++) {
         const sim_step *st = &t->steps[i];
-        sb_fmt(&b, "%10lld  ", (long long)st->t_ms);
+        strbuf_printf(&b, "%10lld  ", (long long)st->t_ms);
         const char *cs = tcp_state_name(st->vars[SIM_CLIENT].state);
         const char *ss = tcp_state_name(st->vars[SIM_SERVER].state);
         /* the acting endpoint's column shows its state; the other column is blank unless
          * this is the first line (so the reader sees where both start) */
         pad(&b, st->endpoint == SIM_CLIENT || i == 0 ? cs : "", STW);
-        sb_str(&b, " ");
+        strbuf_put(&b, " ");
         middle(&b, st, sc);
-        sb_str(&b, " ");
+        strbuf_put(&b, " ");
         pad(&b, st->endpoint == SIM_SERVER || i == 0 ? ss : "", STW);
         /* notes */
         bool note = false;
 #define NOTE(...)                                                                                  \
     do {                                                                                           \
-        sb_str(&b, note ? "; " : "  ");                                                            \
-        sb_fmt(&b, __VA_ARGS__);                                                                   \
+        strbuf_put(&b, note ? "; " : "  ");                                                        \
+        strbuf_printf(&b, __VA_ARGS__);                                                            \
         note = true;                                                                               \
     } while (0)
         if (st->state_before != st->state_after)
@@ -1248,13 +1207,10 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
 #undef NOTE
         sb_nl(&b);
     }
-    sb_fmt(&b, "final (t=%lld ms): client %s, server %s\n", (long long)t->end_ms,
-           tcp_state_name(t->final[SIM_CLIENT].state), tcp_state_name(t->final[SIM_SERVER].state));
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
+    strbuf_printf(&b, "final (t=%lld ms): client %s, server %s\n", (long long)t->end_ms,
+                  tcp_state_name(t->final[SIM_CLIENT].state),
+                  tcp_state_name(t->final[SIM_SERVER].state));
+    return strbuf_take(&b);
 }
 
 char *trace_to_text(const sim_trace *t)

@@ -267,16 +267,16 @@ TEST(markdown_hostile_nesting_does_not_crash)
 
 TEST(markdown_buf_escape_and_take)
 {
-    markdown_buf b = {0};
-    markdown_buf_escape(&b, "<a href=\"x\">'&'</a>", strlen("<a href=\"x\">'&'</a>"));
-    markdown_buf_printf(&b, "%d", 42);
-    char *s = markdown_buf_take(&b);
+    strbuf b = {0};
+    strbuf_escape_n(&b, "<a href=\"x\">'&'</a>", strlen("<a href=\"x\">'&'</a>"));
+    strbuf_printf(&b, "%d", 42);
+    char *s = strbuf_take(&b);
     CHECK_EQ_STR(s, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;42");
     free(s);
-    s = markdown_buf_take(&b);
+    s = strbuf_take(&b);
     CHECK_EQ_STR(s, "");
     free(s);
-    markdown_buf_cleanup(&b);
+    strbuf_cleanup(&b);
 }
 
 TEST(markdown_never_reads_past_its_input)
