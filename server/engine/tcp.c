@@ -369,7 +369,10 @@ static void tcb_reset(tcp_endpoint *ep)
 
 static bool can_send_data(tcp_state s)
 {
-    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 || s == TCP_LAST_ACK;
+    /* CLOSING too: FIN-WAIT-1 -> CLOSING can happen while data and our FIN still wait for
+     * the peer's window (§3.10.4: the FIN follows all preceding SENDs). */
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
+           s == TCP_CLOSING || s == TCP_LAST_ACK;
 }
 
 /* Segmentize queued data within the peer's window, then the FIN if CLOSE was accepted. */
@@ -807,6 +810,7 @@ static bool seg_ack(tcp_endpoint *ep, int64_t now, const tcp_segment *s, bool *f
         } else {
             note(out, "RFC 9293 §3.10.7.4 fifth: CLOSING, our FIN not acknowledged → ignore the "
                       "segment");
+            output(ep, now, out); /* its ACK may have opened the window for queued data/FIN */
             return false;
         }
         break;

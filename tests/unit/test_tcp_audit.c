@@ -1,0 +1,62 @@
+/*
+ * test_tcp_audit.c — regressions found by an audit of the engine against RFC 9293 §3.10
+ * (Event Processing). Each test: a fixture (test_tcp_fixture.h: our ISS 100, the peer's
+ * ISS 300, RTO 1000 ms, MSL 1000 ms) puts the endpoint in a state, inputs arrive at
+ * t=1000, EXACTLY the expected segments come out and the whole TCB is compared.
+ * Owns: these regressions only. Does not: repeat the matrix, edge or figure tests.
+ */
+#include "test_tcp_fixture.h"
+
+static tcp_output out;
+
+static void in_w(tcp_endpoint *ep, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len,
+                 uint32_t wnd)
+{
+    tcp_segment s = fx_seg(seq, ack, flags, len);
+    s.wnd = wnd;
+    tcp_ep_segment(ep, FX_T0, &s, &out);
+}
+
+static void call(tcp_endpoint *ep, tcp_call c, uint32_t bytes)
+{
+    tcp_ep_call(ep, FX_T0, c, bytes, &out);
+}
+
+/* RFC 9293 §3.10.4 ESTABLISHED: "Queue this until all preceding SENDs have been
+ * segmentized, then form a FIN segment and send it. In any case, enter FIN-WAIT-1".
+ * §3.10.7.4 fifth, CLOSING: "In addition to the processing for the ESTABLISHED state, if
+ * the ACK acknowledges our FIN, then enter the TIME-WAIT state". If the peer's FIN
+ * arrives while our data and FIN still wait for window (FIN-WAIT-1 -> CLOSING), the
+ * queued data and then the FIN must still go out as the peer's ACKs open the window;
+ * the connection must not stay in CLOSING forever. */
+TEST(audit_closing_sends_data_and_fin_queued_before_close)
+{
+    tcp_endpoint ep;
+    fx_established(&ep);
+    in_w(&ep, 301, 101, TCP_ACK, 0, 10); /* the peer's window shrinks to 10 octets */
+    call(&ep, TCP_CALL_SEND, 30);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK><LEN=10>");
+    call(&ep, TCP_CALL_CLOSE, 0); /* 20 octets and the FIN wait for window */
+    CHECK_EQ_STR(fx_segs(&out), "");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "FIN-WAIT-1 iss=100 irs=300 una=101 nxt=111 snd.wnd=10 rcv=301 rtx=2000 tw=-1");
+    /* the peer closes too, before acknowledging our data */
+    in_w(&ep, 301, 101, TCP_FIN | TCP_ACK, 0, 10);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=111><ACK=302><CTL=ACK>");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "CLOSING iss=100 irs=300 una=101 nxt=111 snd.wnd=10 rcv=302 rtx=2000 tw=-1");
+    /* the peer acknowledges the first 10 octets: the next 10 may go */
+    in_w(&ep, 302, 111, TCP_ACK, 0, 10);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=111><ACK=302><CTL=ACK><LEN=10>");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "CLOSING iss=100 irs=300 una=111 nxt=121 snd.wnd=10 rcv=302 rtx=2000 tw=-1");
+    in_w(&ep, 302, 121, TCP_ACK, 0, 11); /* room for the last 10 octets and the FIN */
+    CHECK_EQ_STR(fx_segs(&out),
+                 "<SEQ=121><ACK=302><CTL=ACK,PSH><LEN=10> <SEQ=131><ACK=302><CTL=FIN,ACK>");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "CLOSING iss=100 irs=300 una=121 nxt=132 snd.wnd=11 rcv=302 rtx=2000 tw=-1");
+    in_w(&ep, 302, 132, TCP_ACK, 0, 11);
+    CHECK_EQ_STR(fx_segs(&out), "");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "TIME-WAIT iss=100 irs=300 una=132 nxt=132 snd.wnd=11 rcv=302 rtx=-1 tw=3000");
+}
