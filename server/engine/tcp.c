@@ -104,11 +104,12 @@
  *   - Retransmission sends only the earliest unacknowledged segment (SYN, SYN+ACK, up to
  *     MSS data octets from SND.UNA, or the FIN). RTO doubles on each expiry (capped at
  *     2^30 ms) and returns to rto_ms when new data is acknowledged.
- *   - A segment whose only out-of-window part is an already received SYN, and whose ACK
- *     acknowledges something new, is trimmed to an empty segment at RCV.NXT and processed
- *     (RFC 9293 §3.10.7.4: "trimming off any portions that lie outside the window
- *     (including SYN and FIN)"): this is Figure 7, line 6. Without a new ACK it is an old
- *     duplicate: Table 6 rejects it and we ACK.
+ *   - A segment without text or FIN whose only out-of-window part is an already received
+ *     SYN, and whose ACK acknowledges something new, is trimmed to an empty segment at
+ *     RCV.NXT and processed (RFC 9293 §3.10.7.4: "trimming off any portions that lie
+ *     outside the window (including SYN and FIN)"): this is Figure 7, line 6. Without a
+ *     new ACK it is an old duplicate: Table 6 rejects it and we ACK. With text or FIN the
+ *     SYN is kept, so the fourth step (challenge ACK, or LISTEN) applies.
  */
 #include "tcp_endpoint.h"
 
@@ -371,8 +372,8 @@ static bool can_send_data(tcp_state s)
 {
     /* CLOSING too: FIN-WAIT-1 -> CLOSING can happen while data and our FIN still wait for
      * the peer's window (§3.10.4: the FIN follows all preceding SENDs). */
-    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
-           s == TCP_CLOSING || s == TCP_LAST_ACK;
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 || s == TCP_CLOSING ||
+           s == TCP_LAST_ACK;
 }
 
 /* Segmentize queued data within the peer's window, then the FIN if CLOSE was accepted. */
@@ -1019,8 +1020,10 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
     }
     tcp_segment s = *in;
     bool syn_trimmed = false;
-    if ((s.flags & TCP_SYN) && seq_lt(s.seq, ep->rcv_nxt)) {
-        s.flags &= (uint8_t)~TCP_SYN; /* the SYN lies before RCV.NXT: already received */
+    if ((s.flags & TCP_SYN) && seq_lt(s.seq, ep->rcv_nxt) && s.len == 0 && !(s.flags & TCP_FIN)) {
+        /* the SYN lies before RCV.NXT: already received. Only a bare SYN is trimmed (see
+         * SIMPLIFICATIONS); with text or FIN it meets the fourth step (RFC 5961 §4). */
+        s.flags &= (uint8_t)~TCP_SYN;
         s.seq += 1;
         syn_trimmed = true;
     }

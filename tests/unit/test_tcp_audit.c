@@ -60,3 +60,31 @@ TEST(audit_closing_sends_data_and_fin_queued_before_close)
     CHECK_EQ_STR(fx_state(&ep),
                  "TIME-WAIT iss=100 irs=300 una=132 nxt=132 snd.wnd=11 rcv=302 rtx=-1 tw=3000");
 }
+
+/* RFC 9293 §3.10.7.4 fourth (RFC 5961 §4): "if the SYN bit is set, irrespective of the
+ * sequence number, TCP endpoints MUST send a "challenge ACK" ... After sending the
+ * acknowledgment, TCP implementations MUST drop the unacceptable segment and stop
+ * processing further." An old SYN (SEG.SEQ = IRS) that carries a FIN or text passes
+ * Table 6 (its last octet is at RCV.NXT or later) and reaches that step: it must not
+ * close the connection or deliver data. (The engine trims an already received SYN only
+ * when nothing is left after it: the Figure 7 SYN,ACK; tcp.c SIMPLIFICATIONS.) */
+TEST(audit_established_old_syn_with_fin_gets_challenge_ack)
+{
+    tcp_endpoint ep;
+    fx_established(&ep);
+    in_w(&ep, 300, 101, TCP_SYN | TCP_FIN | TCP_ACK, 0, 65535);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK>");
+    CHECK(out.signal == NULL);
+    CHECK_EQ_STR(fx_state(&ep),
+                 "ESTABLISHED iss=100 irs=300 una=101 nxt=101 snd.wnd=65535 rcv=301 rtx=-1 tw=-1");
+}
+
+TEST(audit_established_old_syn_with_text_gets_challenge_ack)
+{
+    tcp_endpoint ep;
+    fx_established(&ep);
+    in_w(&ep, 300, 101, TCP_SYN | TCP_ACK, 10, 65535);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK>");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "ESTABLISHED iss=100 irs=300 una=101 nxt=101 snd.wnd=65535 rcv=301 rtx=-1 tw=-1");
+}
