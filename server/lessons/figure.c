@@ -224,9 +224,17 @@ static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
         if (s->has_segment) {
             char fl[32];
             svg_flags_text(s->seg.flags, fl, sizeof fl);
-            strbuf_printf(b, "<td>%s</td><td>%lu</td><td>%lu</td><td>%lu</td>", fl,
-                          (unsigned long)s->seg.seq, (unsigned long)s->seg.ack,
-                          (unsigned long)s->seg.len);
+            strbuf_printf(b, "<td>%s</td><td>%lu</td>", fl, (unsigned long)s->seg.seq);
+            /* the acknowledgment field means something only with the ACK flag (§3.1) */
+            if (s->seg.flags & TCP_ACK) {
+                strbuf_printf(b, "<td>%lu</td>", (unsigned long)s->seg.ack);
+            } else {
+                strbuf_put(b, "<td title=\"");
+                strbuf_escape(b, tr(locale, "no ACK flag: the field is not used",
+                                    "没有 ACK 标志，这个字段不起作用"));
+                strbuf_put(b, "\">–</td>");
+            }
+            strbuf_printf(b, "<td>%lu</td>", (unsigned long)s->seg.len);
         } else {
             strbuf_put(b, "<td></td><td></td><td></td><td></td>");
         }

@@ -29,7 +29,7 @@ export function formatSegment(seg) {
   if (!seg) return '';
   const flags = Array.isArray(seg.flags) && seg.flags.length ? seg.flags.join(',') : '(no flags)';
   let s = `${flags} seq=${seg.seq}`;
-  if ((seg.flags || []).includes('ACK') || seg.ack) s += ` ack=${seg.ack}`;
+  if ((seg.flags || []).includes('ACK')) s += ` ack=${seg.ack}`; // the field means something only with ACK (§3.1)
   if (seg.len) s += ` len=${seg.len}`;
   return s;
 }

@@ -150,3 +150,22 @@ TEST(figure_rule_texts_in_chinese_on_zh_pages)
     free(zh);
     free(en);
 }
+
+/* The steps table shows the acknowledgment number only where the ACK flag gives it a meaning
+ * (RFC 9293 §3.1): a SYN's field is "–", the SYN,ACK's is its number. */
+TEST(figure_steps_table_ack_column_only_with_the_ack_flag)
+{
+    char err[200] = "";
+    const char *src = "handshake-and-close\n";
+    char *h = figure_render_block(src, strlen(src), 1, "en", err, sizeof err);
+    CHECK(h != NULL);
+    if (!h)
+        return;
+    CHECK(strstr(h, "<td>SYN</td><td>100</td><td title=\"no ACK flag: the field is not used\">"
+                    "–</td><td>0</td>") != NULL);
+    CHECK(strstr(h, "<td>SYN,ACK</td><td>300</td><td>101</td><td>0</td>") != NULL);
+    free(h);
+    h = figure_render_block(src, strlen(src), 1, "zh-CN", err, sizeof err);
+    CHECK(h && strstr(h, "title=\"没有 ACK 标志，这个字段不起作用\">–</td>") != NULL);
+    free(h);
+}
