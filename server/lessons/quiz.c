@@ -161,9 +161,10 @@ static const known_param known_params[] = {
 
 /* ---------------------------------------------------------------- engine */
 
-/* Runs the question's scenario with the params of `seed` into t. 0 or -1 with msg. */
-static int run_variant(const quiz_question *q, uint64_t seed, sim_trace *t, char *msg,
-                       size_t msg_size)
+/* Runs the question's scenario with the parameter values[] (in declaration order, n of
+ * them) into t. 0 or -1 with msg. */
+static int run_values(const quiz_question *q, const char *const names[], const int64_t values[],
+                      size_t n, sim_trace *t, char *msg, size_t msg_size)
 {
     sim_scenario *sc = malloc(sizeof *sc);
     sim *s = sim_new();
@@ -173,9 +174,6 @@ static int run_variant(const quiz_question *q, uint64_t seed, sim_trace *t, char
         goto out;
     }
     memcpy(sc, q->base, sizeof *sc);
-    const char *names[QUIZ_MAX_PARAMS];
-    int64_t values[QUIZ_MAX_PARAMS];
-    size_t n = quiz_draw_params(q, seed, names, values);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(names[i], "latency_ms") == 0) {
             sc->latency_ms = values[i];
@@ -193,6 +191,16 @@ out:
     sim_free(s);
     free(sc);
     return rc;
+}
+
+/* Runs the question's scenario with the params of `seed` into t. 0 or -1 with msg. */
+static int run_variant(const quiz_question *q, uint64_t seed, sim_trace *t, char *msg,
+                       size_t msg_size)
+{
+    const char *names[QUIZ_MAX_PARAMS];
+    int64_t values[QUIZ_MAX_PARAMS];
+    size_t n = quiz_draw_params(q, seed, names, values);
+    return run_values(q, names, values, n, t, msg, msg_size);
 }
 
 /* The n-th (0-based) send step, or NULL. */
@@ -870,43 +878,59 @@ int quiz_check_question(const quiz_question *q, char *err, size_t err_size)
     }
     if (q->type != QUIZ_STATE && q->type != QUIZ_LADDER)
         return 0;
-    /* seeds 0..7; with parameters, also their lower and upper bounds (via special seeds
-     * would be indirect, so bounds are checked by overriding the draw below) */
-    for (uint64_t seed = 0; seed < 8; seed++) {
+    /* seeds 0..7, and with parameters also every parameter at its lower bound, then every
+     * one at its upper bound (a rare draw must not break the question either) */
+    size_t runs = q->param_count ? 10 : 8;
+    for (size_t r = 0; r < runs; r++) {
+        const char *names[QUIZ_MAX_PARAMS];
+        int64_t values[QUIZ_MAX_PARAMS];
+        size_t np = quiz_draw_params(q, r, names, values);
+        char where[200];
+        if (r < 8) {
+            snprintf(where, sizeof where, "seed %zu", r);
+        } else {
+            size_t l = (size_t)snprintf(where, sizeof where, "bounds");
+            for (size_t i = 0; i < np; i++) {
+                values[i] = r == 8 ? q->params[i].lo : q->params[i].hi;
+                l += (size_t)snprintf(where + l, l < sizeof where ? sizeof where - l : 0,
+                                      "%s%s=%" PRId64, i ? ", " : " ", names[i], values[i]);
+                if (l >= sizeof where)
+                    l = sizeof where - 1;
+            }
+        }
         sim_trace t;
         sim_trace_init(&t);
         char msg[256] = "";
-        if (run_variant(q, seed, &t, msg, sizeof msg) != 0) {
-            snprintf(err, err_size, "question %s: scenario does not run (seed %" PRIu64 "): %s",
-                     q->id, seed, msg);
+        if (run_values(q, names, values, np, &t, msg, sizeof msg) != 0) {
+            snprintf(err, err_size, "question %s: scenario does not run (%s): %s", q->id, where,
+                     msg);
             sim_trace_cleanup(&t);
             return -1;
         }
         int bad = 0;
         if (q->type == QUIZ_STATE) {
             if (q->step > t.count) {
-                snprintf(err, err_size,
-                         "question %s: step %zu out of range for seed %" PRIu64 " (%zu steps)",
-                         q->id, q->step, seed, t.count);
+                snprintf(err, err_size, "question %s: step %zu out of range for %s (%zu steps)",
+                         q->id, q->step, where, t.count);
                 bad = 1;
             } else if (q->answer_state >= 0 &&
                        (int)t.steps[q->step - 1].vars[q->endpoint].state != q->answer_state) {
                 snprintf(err, err_size,
-                         "question %s: answer %s disagrees with the engine (%s) for seed %" PRIu64,
-                         q->id, tcp_state_name((tcp_state)q->answer_state),
-                         tcp_state_name(t.steps[q->step - 1].vars[q->endpoint].state), seed);
+                         "question %s: answer %s disagrees with the engine (%s) for %s", q->id,
+                         tcp_state_name((tcp_state)q->answer_state),
+                         tcp_state_name(t.steps[q->step - 1].vars[q->endpoint].state), where);
                 bad = 1;
             }
         } else {
             for (size_t j = 0; j < q->segments && !bad; j++) {
                 const sim_step *s = nth_send(&t, j);
                 if (!s) {
-                    snprintf(err, err_size, "question %s: segment %zu missing for seed %" PRIu64,
-                             q->id, j + 1, seed);
+                    snprintf(err, err_size, "question %s: segment %zu missing for %s", q->id, j + 1,
+                             where);
                     bad = 1;
                 } else if (s->endpoint != q->seg_from[j] || s->seg.flags != q->seg_flags[j]) {
-                    snprintf(err, err_size, "question %s: segment %zu differs between seeds", q->id,
-                             j + 1);
+                    snprintf(err, err_size, "question %s: segment %zu differs for %s", q->id, j + 1,
+                             where);
                     bad = 1;
                 }
             }

@@ -497,3 +497,42 @@ TEST(quiz_parse_mutations_never_crash)
     CHECK(ok > 0);
     CHECK_EQ_INT(bad_msg, 0);
 }
+
+/* quiz_check_question promises to run the engine at the parameters' bounds too, not only
+ * for a few random seeds. In lost-syn with a one-way latency of 1000 ms the SYN+ACK meets a
+ * second SYN retransmission, so after step 10 the client is still in SYN-SENT; at every
+ * latency below it is ESTABLISHED. Seeds 0..7 never draw exactly 1000, so only a check at
+ * the upper bound finds the stated answer wrong for some students. */
+TEST(quiz_check_covers_parameter_bounds)
+{
+    const char *tmpl = "- id: b1\n"
+                       "  type: state\n"
+                       "  prompt: \"After step {step}?\"\n"
+                       "  scenario: lost-syn\n"
+                       "  endpoint: client\n"
+                       "  step: 10\n"
+                       "  answer: ESTABLISHED\n"
+                       "  params:\n"
+                       "    latency_ms: \"int[0, %s]\"\n"
+                       "  explanation: \"{answer}\"\n";
+    char yaml[512], err[300] = "";
+    quiz_set s = {0};
+    snprintf(yaml, sizeof yaml, tmpl, "999");
+    CHECK(quiz_parse_block(yaml, strlen(yaml), &s, err, sizeof err) == 0);
+    CHECK(s.count == 1 && quiz_check_question(s.items[0], err, sizeof err) == 0);
+    quiz_set_cleanup(&s);
+    snprintf(yaml, sizeof yaml, tmpl, "1000");
+    CHECK(quiz_parse_block(yaml, strlen(yaml), &s, err, sizeof err) == 0);
+    /* no seed 0..7 draws the bound itself */
+    const char *n[QUIZ_MAX_PARAMS];
+    int64_t v[QUIZ_MAX_PARAMS];
+    for (uint64_t seed = 0; s.count == 1 && seed < 8; seed++) {
+        quiz_draw_params(s.items[0], seed, n, v);
+        CHECK(v[0] != 1000);
+    }
+    err[0] = '\0';
+    CHECK(s.count == 1 && quiz_check_question(s.items[0], err, sizeof err) == -1);
+    CHECK(strstr(err, "SYN-SENT") != NULL);
+    CHECK(strstr(err, "latency_ms=1000") != NULL);
+    quiz_set_cleanup(&s);
+}
