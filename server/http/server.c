@@ -380,6 +380,7 @@ static enum MHD_Result send_deferred(server *srv, struct MHD_Connection *conn, r
 typedef struct cl_scan {
     const char *first;
     int conflict;
+    int te_lines; /* Transfer-Encoding header lines */
 } cl_scan;
 
 static size_t trimmed_len(const char *s, const char **start)
@@ -398,6 +399,8 @@ static enum MHD_Result scan_content_length(void *cls, enum MHD_ValueKind kind, c
 {
     (void)kind;
     cl_scan *sc = cls;
+    if (key && !strcasecmp(key, "Transfer-Encoding"))
+        sc->te_lines++;
     if (!key || strcasecmp(key, "Content-Length") != 0 || !value)
         return MHD_YES;
     if (!sc->first) {
@@ -559,17 +562,25 @@ static int timeout_from_env(const char *name, long long dflt_ms, long long *ms, 
 static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                   const char *method, const char *url)
 {
+    cl_scan sc = {NULL, 0, 0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
+    /* Framing a proxy in front could read differently is refused, and (answered at once)
+     * the connection is closed, so nothing after it is taken as a next request (request
+     * smuggling; RFC 9112 §6.1, §6.3): a second Transfer-Encoding line (MHD reads only the
+     * first, a proxy joins them: "chunked, gzip"), or Transfer-Encoding with Content-Length. */
     const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
     if (te) {
         const char *t;
         size_t n = trimmed_len(te, &t);
-        if (!(n == 7 && !strncasecmp(t, "chunked", 7)))
+        if (!(n == 7 && !strncasecmp(t, "chunked", 7)) || sc.te_lines > 1)
             return send_problem(srv, conn, ctx, 501, "only Transfer-Encoding: chunked is supported",
                                 method, url);
+        if (sc.first)
+            return send_problem(srv, conn, ctx, 400,
+                                "Transfer-Encoding and Content-Length together are refused", method,
+                                url);
         ctx->body_expected = true;
     }
-    cl_scan sc = {NULL, 0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
     if (sc.conflict)
         return send_problem(srv, conn, ctx, 400, "conflicting Content-Length headers", method, url);
     if (sc.first) {

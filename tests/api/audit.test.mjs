@@ -1,0 +1,91 @@
+// tests/api/audit.test.mjs — regression tests from the security and robustness audit of the
+// HTTP-facing code: request framing (Transfer-Encoding / Content-Length, RFC 9112 §6.1),
+// who an exam attempt is recorded for, and the role/CSRF/idempotency rules probed on the way.
+// Run: make build/asan/tcplab && node --test tests/api/audit.test.mjs
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cookieHeaderFrom, rawRequest, rawStatus, repoRoot, startServer } from './helpers.mjs';
+import { cli } from './accounts-cli.mjs';
+
+// Every status line in a raw response text (one per answered request on the connection).
+// (a body need not end with a line break, so the next status line may follow it directly)
+const statusLines = (text) => text.match(/HTTP\/1\.[01] \d{3}/g) ?? [];
+
+describe('request framing', () => {
+  let srv;
+  before(async () => { srv = await startServer(); });
+  after(async () => { if (srv) assert.equal(await srv.stop(), 0); });
+
+  // A request smuggled behind one whose framing a proxy and this server could read
+  // differently must never be answered: the server refuses and closes.
+  const smuggle = (head) => rawRequest(srv.port,
+    'POST /api/v1/simulations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' + head +
+    '\r\n2\r\n{}\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n', { timeoutMs: 2000 });
+
+  test('Transfer-Encoding together with Content-Length → 400, connection closed', async () => {
+    const text = await smuggle('Transfer-Encoding: chunked\r\nContent-Length: 5\r\n');
+    assert.equal(rawStatus(text), 400, text.slice(0, 300));
+    assert.equal(statusLines(text).length, 1, `the pipelined request was answered:\n${text}`);
+    assert.match(text, /application\/problem\+json/);
+  });
+
+  test('a second Transfer-Encoding line (chunked, then gzip) is refused, connection closed', async () => {
+    const text = await smuggle('Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n');
+    const st = rawStatus(text);
+    assert.ok(st === 400 || st === 501, text.slice(0, 300));
+    assert.equal(statusLines(text).length, 1, `the pipelined request was answered:\n${text}`);
+  });
+
+  test('one plain Transfer-Encoding: chunked still works on a kept-alive connection', async () => {
+    const text = await smuggle('Transfer-Encoding: chunked\r\n');
+    assert.deepEqual(statusLines(text).map((l) => l.split(' ')[1]), ['422', '200']);
+  });
+});
+
+describe('exam attempts belong to users', () => {
+  let dir, db, srv, staffTok, nobodyTok, alice;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-audit-'));
+    db = path.join(dir, 't.db');
+    const lessons = path.join(dir, 'lessons');
+    cpSync(path.join(repoRoot, 'tests/fixtures/quiz-modes'), lessons, { recursive: true });
+    cli(db, ['user', 'add', '--role', 'student', 'alice'], { password: 'alice-secret-12' });
+    // a staff token whose NAME happens to be a student's name, and one named like nobody
+    staffTok = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'alice']).trim();
+    nobodyTok = cli(db, ['token', 'create', '--role', 'grader', '--name', 'ci-bot']).trim();
+    srv = await startServer({ db, args: ['--lessons', lessons] });
+    const login = await fetch(`${srv.base}/api/v1/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'alice', password: 'alice-secret-12' }),
+    });
+    assert.equal(login.status, 200);
+    alice = { cookie: cookieHeaderFrom(login), 'x-csrf-token': (await login.json()).csrf_token };
+  });
+  after(async () => {
+    if (srv) assert.equal(await srv.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (p, headers, body) => fetch(`${srv.base}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  });
+
+  test('a token that acts as no user cannot answer an exam (nor spend a student\'s attempts)', async () => {
+    for (const tok of [staffTok, nobodyTok]) {
+      const r = await post('/api/v1/variants/v0-exam-demo.q1/submissions', { authorization: `Bearer ${tok}` }, { choice: 0 });
+      assert.equal(r.status, 403, await r.text());
+    }
+    const v = await (await post('/api/v1/questions/exam-demo.q1/variants', { cookie: alice.cookie }, {})).json();
+    assert.equal(v.attempts_left, 3, 'alice still has all her attempts');
+    const gb = await (await fetch(`${srv.base}/api/v1/gradebook`, { headers: { authorization: `Bearer ${nobodyTok}` } })).json();
+    assert.deepEqual(gb.students.map((s) => s.name), ['alice']);
+    assert.equal(gb.students[0].scores['quiz:exam-demo.q1'], undefined, 'no score was written for alice');
+    // alice herself answers normally
+    const own = await post(`/api/v1/variants/${v.variant_id}/submissions`, alice, { choice: 0 });
+    assert.equal(own.status, 200);
+    assert.deepEqual([(await own.json()).attempt], [1]);
+  });
+});
