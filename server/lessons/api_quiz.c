@@ -5,7 +5,8 @@
  * (?lang, the lang cookie, Accept-Language — as the pages negotiate it).
  * Quiz modes (the lesson's front matter `quiz:` key): practice (default) answers a wrong
  * graded answer with `next_variant`, a fresh variant to try again; exam gives a signed-in
- * student one variant per question (seed derived from user, question and a server secret)
+ * user (a session, or a student token acting as a user; never another token) one variant
+ * per question (seed derived from user, question and a server secret)
  * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h).
  * Idempotency-Key (as on the grading endpoints, grading_util.h): a recorded answer (a
  * signed-in student's graded answer, practice or exam) is stored with the key, and a
@@ -164,7 +165,7 @@ static void variant_post(const http_request *req, http_response *res)
     if (is_exam(les)) {
         grading_principal who;
         if (grading_auth(req, &who) == GRADING_AUTH_OK && who.role != GRADING_ANONYMOUS &&
-            who.name[0]) {
+            who.user_id && who.name[0]) {
             struct store *st = req->app ? req->app->store : NULL;
             if (exam_seed(req, &who, q, gid, &seed) != 0 ||
                 (used = grading_exam_attempts_used(st, &who, gid)) < 0) {
@@ -286,6 +287,14 @@ static void submission_post(const http_request *req, http_response *res)
     if (exam) {
         if (who.role == GRADING_ANONYMOUS || !who.name[0]) {
             http_problem(res, 401, NULL, "this question is part of an exam: sign in to answer it");
+            return;
+        }
+        /* attempts are counted and graded per user name: a token that acts as no user
+         * (its name is the token's, maybe a student's name) must not take them */
+        if (!who.user_id) {
+            http_problem(res, 403, NULL,
+                         "exam answers are recorded for a user: sign in, or use a student token "
+                         "that acts as a user");
             return;
         }
         uint64_t mine = 0;
