@@ -216,12 +216,13 @@ class Question {
     });
   }
 
-  /** Number from an input: an integer when it looks like one, else the raw text (the server
-   * then names the field in format_errors). null when empty. */
+  /** Number from an input: an integer when it looks like one and a JavaScript number holds
+   * it exactly, else the raw text (the server then names the field in format_errors rather
+   * than grading a rounded value). null when empty. */
   static num(input) {
     const v = (input && input.value || '').trim();
     if (v === '') return null;
-    return /^-?\d+$/.test(v) ? Number(v) : v;
+    return /^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
   }
 
   /** The answer payload of quiz.md, or {error: message} when something is missing. */

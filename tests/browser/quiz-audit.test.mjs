@@ -1,0 +1,49 @@
+// quiz-audit.test.mjs — number formats typed into quiz inputs (static/js/quiz.js): an
+// integer too large for a JavaScript number must reach the server as the text typed, so
+// the student gets a format error naming the field, not a silently rounded value (graded)
+// or a "Malformed JSON" problem for a body the page built itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../api/helpers.mjs';
+import { launchBrowser, newPage } from './helpers.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await startServer({ args: ['--static', 'static', '--lessons', 'lessons'] });
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+test('a huge number is a format error, not a rounded answer or a malformed request', async () => {
+  const { context, page, log } = await newPage(browser);
+  const bodies = [];
+  page.on('request', (r) => { if (r.url().includes('/submissions')) bodies.push(r.postData()); });
+  try {
+    await page.goto(`${srv.base}/lessons/segments-and-sequence-numbers?lang=en`);
+    await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
+    const q = page.locator('form.tl-question[data-question="segments-and-sequence-numbers.q2"]');
+    for (const typed of ['99999999999999999999', '9007199254740993']) {
+      await q.locator('input[name="value"]').fill(typed);
+      await q.locator('button[type="submit"]').click();
+      await q.locator('.tl-feedback.tl-format').waitFor();
+      const fb = await q.locator('.tl-feedback').textContent();
+      assert.match(fb, /could not be graded/, `expected a format error for ${typed}, saw "${fb}"`);
+      assert.match(fb, /\/value/, `expected the field /value named for ${typed}, saw "${fb}"`);
+      assert.deepEqual(JSON.parse(bodies.at(-1)), { value: typed }, 'expected the typed digits sent as they are');
+      await q.locator('.tl-feedback').evaluate((e) => { e.className = 'tl-feedback'; });
+    }
+    // a safe integer is still sent as a number and graded
+    await q.locator('input[name="value"]').fill(' 111 ');
+    await q.locator('button[type="submit"]').click();
+    await q.locator('.tl-feedback.tl-ok').waitFor();
+    assert.deepEqual(JSON.parse(bodies.at(-1)), { value: 111 });
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
