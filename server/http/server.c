@@ -287,22 +287,29 @@ static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const ch
     }
 }
 
-/* Access log line: method path status bytes microseconds; bytes outside 0x21..0x7e in
- * the path are written as %XX so a request cannot forge log lines. */
-static void access_log(const char *method, const char *path, int status, size_t bytes, long micros)
+/* `in` into `out` with bytes outside 0x21..0x7e (and '%') written as %XX; cut to fit. */
+static void log_safe(const char *in, char *out, size_t size)
 {
-    char safe[512];
     size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < sizeof safe; p++) {
+    for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < size; p++) {
         if (*p > 0x20 && *p < 0x7f && *p != '%') {
-            safe[o++] = (char)*p;
+            out[o++] = (char)*p;
         } else {
-            snprintf(safe + o, 4, "%%%02X", *p);
+            snprintf(out + o, 4, "%%%02X", *p);
             o += 3;
         }
     }
-    safe[o] = '\0';
-    fprintf(stderr, "%.16s %s %d %zu %ld\n", method, safe, status, bytes, micros);
+    out[o] = '\0';
+}
+
+/* Access log line: method path status bytes microseconds; method and path are escaped
+ * (log_safe) so a request cannot forge log lines or send terminal control bytes. */
+static void access_log(const char *method, const char *path, int status, size_t bytes, long micros)
+{
+    char safe[512], safe_method[52];
+    log_safe(path, safe, sizeof safe);
+    log_safe(method, safe_method, sizeof safe_method);
+    fprintf(stderr, "%s %s %d %zu %ld\n", safe_method, safe, status, bytes, micros);
 }
 
 static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, req_ctx *ctx,

@@ -4,10 +4,11 @@
 // Run: make build/asan/tcplab && node --test tests/api/audit.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cookieHeaderFrom, rawRequest, rawStatus, repoRoot, startServer } from './helpers.mjs';
+import { cookieHeaderFrom, rawRequest, rawStatus, repoRoot, serverBin, startServer } from './helpers.mjs';
 import { cli } from './accounts-cli.mjs';
 
 // Every status line in a raw response text (one per answered request on the connection).
@@ -43,6 +44,32 @@ describe('request framing', () => {
     const text = await smuggle('Transfer-Encoding: chunked\r\n');
     assert.deepEqual(statusLines(text).map((l) => l.split(' ')[1]), ['422', '200']);
   });
+});
+
+test('access log: control bytes in the METHOD are escaped like those in the path', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-audit-log-'));
+  const proc = spawn(serverBin(), ['serve', '--port', '0', '--db', path.join(dir, 'db.sqlite')],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d.toString('latin1'); });
+  const port = await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (c) => reject(new Error(`exited ${c}: ${err}`)));
+  });
+  // backspaces that would hide "FAKE" on a terminal, and an ANSI colour sequence
+  await rawRequest(port, 'FAKE\x08\x08\x08\x08GET /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+  await rawRequest(port, 'G\x1b[31mT /y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
+  const code = await new Promise((resolve) => { proc.on('exit', (c) => resolve(c)); proc.kill('SIGINT'); });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(code, 0, err);
+  assert.doesNotMatch(err, /[\x00-\x09\x0b-\x1f\x7f]/, JSON.stringify(err));
+  assert.match(err, /^FAKE%08%08%08%08GET \/x \d{3} \d+ \d+$/m);
+  assert.match(err, /^G%1B\[31mT \/y \d{3} \d+ \d+$/m);
 });
 
 describe('exam attempts belong to users', () => {
