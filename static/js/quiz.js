@@ -234,8 +234,11 @@ class Question {
         const c = f.querySelector('input[name="choice"]:checked');
         return c ? { choice: Number(c.value) } : { error: L.chooseOne };
       }
-      case 'multiple':
-        return { choices: Array.from(f.querySelectorAll('input[name="choices"]:checked')).map((c) => Number(c.value)) };
+      case 'multiple': {
+        // Every multiple-choice question has a right choice: an empty answer is a slip.
+        const picked = Array.from(f.querySelectorAll('input[name="choices"]:checked')).map((c) => Number(c.value));
+        return picked.length ? { choices: picked } : { error: L.chooseOne };
+      }
       case 'number': {
         const v = Question.num(f.querySelector('[name="value"]'));
         return v === null ? { error: L.enterNumber } : { value: v };
