@@ -71,7 +71,9 @@ void grading_login(const http_request *req, http_response *res)
         return;
     }
     int64_t now = (int64_t)time(NULL);
-    int wait = grading_login_blocked(req->client_ip, name, now);
+    /* counts this attempt as a failure up front (a success clears it), so parallel
+     * guesses cannot all pass the check before the first one has failed */
+    int wait = grading_login_begin(req->client_ip, name, now);
     if (wait > 0) {
         char ra[16];
         snprintf(ra, sizeof ra, "%d", wait);
@@ -91,7 +93,6 @@ void grading_login(const http_request *req, http_response *res)
     }
     bool ok = grading_password_verify(pw, rc == STORE_OK ? hash : NULL);
     if (!ok) {
-        grading_login_failed(req->client_ip, name, now);
         json_decref(body);
         http_problem(res, 401, NULL, "invalid name or password");
         return;

@@ -224,6 +224,28 @@ void grading_login_failed(const char *ip, const char *name, int64_t now)
     pthread_mutex_unlock(&slots_lock);
 }
 
+int grading_login_begin(const char *ip, const char *name, int64_t now)
+{
+    uint64_t key = login_key(ip, name);
+    int wait = 0;
+    pthread_mutex_lock(&slots_lock);
+    slot *s = find_slot(key, now, false);
+    if (s && s->failures >= GRADING_LOGIN_MAX_FAILURES) {
+        int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
+        wait = left > 0 ? (int)left : 0;
+    }
+    if (!wait) {
+        s = find_slot(key, now, true);
+        if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
+            s->window_start = now;
+            s->failures = 0;
+        }
+        s->failures++;
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return wait;
+}
+
 void grading_login_succeeded(const char *ip, const char *name)
 {
     uint64_t key = login_key(ip, name);

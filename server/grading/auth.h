@@ -105,6 +105,11 @@ bool grading_name_valid(const char *name);
 
 /* Seconds until `ip`+`name` may try again (0: go ahead). */
 int grading_login_blocked(const char *ip, const char *name, int64_t now);
+/* Added (audit). One step, under the table's lock: the seconds to wait when `ip`+`name` is
+ * blocked (nothing counted), else 0 with this attempt already counted as a failure, so
+ * concurrent attempts cannot all pass the check before any has failed. The caller then
+ * calls grading_login_succeeded on success and nothing more on failure. */
+int grading_login_begin(const char *ip, const char *name, int64_t now);
 void grading_login_failed(const char *ip, const char *name, int64_t now);
 void grading_login_succeeded(const char *ip, const char *name);
 

@@ -116,3 +116,34 @@ describe('exam attempts belong to users', () => {
     assert.deepEqual([(await own.json()).attempt], [1]);
   });
 });
+
+describe('login throttle under concurrency', () => {
+  let dir, db, srv;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-audit-thr-'));
+    db = path.join(dir, 't.db');
+    cli(db, ['user', 'add', '--role', 'instructor', 'prof'], { password: 'prof-secret-123' });
+    // many workers, so many guesses can be in flight at once
+    srv = await startServer({ db, env: { TCPLAB_THREADS: '16' } });
+  });
+  after(async () => {
+    if (srv) assert.equal(await srv.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('40 parallel wrong passwords: at most 5 are checked (401), the rest are 429', async () => {
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${srv.base}/api/v1/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'prof', password: `guess-${i}` }),
+    }).then(async (r) => { await r.arrayBuffer(); return r.status; })));
+    const checked = statuses.filter((s) => s === 401).length;
+    assert.ok(checked <= 5, `${checked} passwords were tried in one window: ${statuses.join(' ')}`);
+    assert.equal(checked + statuses.filter((s) => s === 429).length, 40);
+    // the right password is refused too while the window lasts
+    const right = await fetch(`${srv.base}/api/v1/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'prof', password: 'prof-secret-123' }),
+    });
+    assert.equal(right.status, 429);
+  });
+});
