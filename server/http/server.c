@@ -567,15 +567,19 @@ static int timeout_from_env(const char *name, long long dflt_ms, long long *ms, 
 /* First callback: headers are in. Returns MHD_YES to go on reading, or the result of an
  * immediate (connection-closing) answer. */
 static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
-                                  const char *method, const char *url)
+                                  const char *method, const char *url, const char *version)
 {
     cl_scan sc = {NULL, 0, 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
     /* Framing a proxy in front could read differently is refused, and (answered at once)
      * the connection is closed, so nothing after it is taken as a next request (request
      * smuggling; RFC 9112 §6.1, §6.3): a second Transfer-Encoding line (MHD reads only the
-     * first, a proxy joins them: "chunked, gzip"), or Transfer-Encoding with Content-Length. */
+     * first, a proxy joins them: "chunked, gzip"), Transfer-Encoding with Content-Length,
+     * or Transfer-Encoding in an HTTP/1.0 request (faulty framing there, §6.1). */
     const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (te && version && !strcmp(version, MHD_HTTP_VERSION_1_0))
+        return send_problem(srv, conn, ctx, 400, "Transfer-Encoding is not allowed in HTTP/1.0",
+                            method, url);
     if (te) {
         const char *t;
         size_t n = trimmed_len(te, &t);
@@ -720,14 +724,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
                                       const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
 {
-    (void)version;
     server *srv = cls;
     req_ctx *ctx = *con_cls;
     if (!ctx) /* uri_log failed to allocate */
         return MHD_NO;
     if (!ctx->started) {
         ctx->started = true;
-        enum MHD_Result r = on_headers(srv, conn, ctx, method, url);
+        enum MHD_Result r = on_headers(srv, conn, ctx, method, url, version);
         if (srv->watching) /* the head is complete: now the body, if one is announced */
             watch_set_due(watch_of(conn),
                           ctx->body_expected && !ctx->answered && srv->body_timeout_ms

@@ -40,6 +40,15 @@ describe('request framing', () => {
     assert.equal(statusLines(text).length, 1, `the pipelined request was answered:\n${text}`);
   });
 
+  test('HTTP/1.0 with Transfer-Encoding (faulty framing) is refused, connection closed', async () => {
+    const text = await rawRequest(srv.port,
+      'POST /api/v1/simulations HTTP/1.0\r\nHost: t\r\nConnection: keep-alive\r\n' +
+      'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n' +
+      '\r\n2\r\n{}\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n', { timeoutMs: 2000 });
+    assert.equal(rawStatus(text), 400, text.slice(0, 300));
+    assert.equal(statusLines(text).length, 1, `the pipelined request was answered:\n${text}`);
+  });
+
   test('one plain Transfer-Encoding: chunked still works on a kept-alive connection', async () => {
     const text = await smuggle('Transfer-Encoding: chunked\r\n');
     assert.deepEqual(statusLines(text).map((l) => l.split(' ')[1]), ['422', '200']);
