@@ -7,7 +7,9 @@
  * graded answer with `next_variant`, a fresh variant to try again; exam gives a signed-in
  * user (a session, or a student token acting as a user; never another token) one variant
  * per question (seed derived from user, question and a server secret)
- * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h).
+ * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h);
+ * an exam answer's explanation is shown only once it is fully right or the last attempt
+ * is used (it would give the answer of the student's fixed variant away).
  * Idempotency-Key (as on the grading endpoints, grading_util.h): a recorded answer (a
  * signed-in student's graded answer, practice or exam) is stored with the key, and a
  * repeat of the same request with the same key is answered from the store instead of
@@ -345,9 +347,20 @@ static void submission_post(const http_request *req, http_response *res)
         struct store *st = req->app ? req->app->store : NULL;
         int attempt = 0;
         grading_exam_status es = GRADING_EXAM_ERROR;
+        /* The explanation works the answer out for this student's one variant: it is
+         * withheld (and not stored, since a student may read their own submissions) until
+         * the answer is fully right or no attempt is left. A replay shows the stored
+         * answer, so never the explanation. */
+        json_t *explanation = json_incref(json_object_get(result, "explanation"));
         if (gradable) {
+            json_object_set_new(result, "explanation", json_null());
             es = grading_record_exam_attempt(st, &who, gid, answer, result, les->quiz_attempts,
                                              les->quiz_decay, keyed ? key : NULL, hash, &attempt);
+            json_t *left = json_object_get(result, "attempts_left");
+            if (es == GRADING_EXAM_RECORDED && explanation &&
+                (json_number_value(json_object_get(result, "score")) >= 1 ||
+                 (json_is_integer(left) && json_integer_value(left) <= 0)))
+                json_object_set(result, "explanation", explanation);
         } else {
             /* a malformed answer costs nothing: report where the student stands */
             int used = grading_exam_attempts_used(st, &who, gid);
@@ -360,6 +373,7 @@ static void submission_post(const http_request *req, http_response *res)
                     json_integer(used < les->quiz_attempts ? les->quiz_attempts - used : 0));
             }
         }
+        json_decref(explanation);
         json_decref(answer);
         if (es == GRADING_EXAM_NO_ATTEMPTS && keyed &&
             replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {

@@ -126,6 +126,58 @@ describe('exam attempts belong to users', () => {
   });
 });
 
+describe('exam: the explanation (the answer key) waits until the attempts are over', () => {
+  let dir, db, srv, kim;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-audit-ex-'));
+    db = path.join(dir, 't.db');
+    const lessons = path.join(dir, 'lessons');
+    cpSync(path.join(repoRoot, 'tests/fixtures/quiz-modes'), lessons, { recursive: true });
+    cli(db, ['user', 'add', '--role', 'student', 'kim'], { password: 'kim-secret-123' });
+    srv = await startServer({ db, args: ['--lessons', lessons] });
+    const login = await fetch(`${srv.base}/api/v1/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'kim', password: 'kim-secret-123' }),
+    });
+    kim = { cookie: cookieHeaderFrom(login), 'x-csrf-token': (await login.json()).csrf_token };
+  });
+  after(async () => {
+    if (srv) assert.equal(await srv.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const post = (p, headers, body) => fetch(`${srv.base}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  });
+
+  test('a wrong attempt with attempts left gets no explanation; the last one does', async () => {
+    const v = await (await post('/api/v1/questions/exam-demo.q2/variants', { cookie: kim.cookie }, {})).json();
+    const iss = v.params.client_iss;
+    const wrong = { segments: [{ seq: (iss + 5) % 4294967296, ack: 0 }, { seq: 0, ack: (iss + 6) % 4294967296 }] };
+    const r1 = await (await post(`/api/v1/variants/${v.variant_id}/submissions`, kim, wrong)).json();
+    assert.deepEqual([r1.attempt, r1.attempts_left], [1, 2]);
+    assert.ok(r1.score < 1);
+    assert.ok(!r1.explanation, `the exam's answer key was sent after attempt 1: ${r1.explanation}`);
+    assert.ok(Array.isArray(r1.parts) && r1.parts.length > 0, 'per-part feedback stays');
+    // a retry of that request (same Idempotency-Key) is replayed without it too
+    const k = { ...kim, 'idempotency-key': 'audit-exam-2' };
+    const r2 = await (await post(`/api/v1/variants/${v.variant_id}/submissions`, k, wrong)).json();
+    assert.equal(r2.attempt, 2);
+    assert.ok(!r2.explanation);
+    const again = await post(`/api/v1/variants/${v.variant_id}/submissions`, k, wrong);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.ok(!(await again.json()).explanation);
+    const r3 = await (await post(`/api/v1/variants/${v.variant_id}/submissions`, kim, wrong)).json();
+    assert.deepEqual([r3.attempt, r3.attempts_left], [3, 0]);
+    assert.match(r3.explanation, new RegExp(String(iss)), 'after the last attempt the explanation is shown');
+  });
+
+  test('a fully right exam answer gets the explanation at once', async () => {
+    const r = await (await post('/api/v1/variants/v0-exam-demo.q1/submissions', kim, { choice: 0 })).json();
+    assert.deepEqual([r.score, r.attempt], [1, 1]);
+    assert.ok(r.explanation);
+  });
+});
+
 describe('login throttle under concurrency', () => {
   let dir, db, srv;
   before(async () => {
