@@ -348,18 +348,23 @@ static void submission_post(const http_request *req, http_response *res)
         int attempt = 0;
         grading_exam_status es = GRADING_EXAM_ERROR;
         /* The explanation works the answer out for this student's one variant: it is
-         * withheld (and not stored, since a student may read their own submissions) until
-         * the answer is fully right or no attempt is left. A replay shows the stored
-         * answer, so never the explanation. */
+         * withheld until the answer is fully right or no attempt is left, and only then
+         * stored (a student may read their own submissions; a replay is the stored
+         * answer). Kept when that is known before recording: a right answer, or the
+         * attempt that can only be the last (attempts are never more than the maximum);
+         * shown but not stored when a parallel attempt made this one the last. */
         json_t *explanation = json_incref(json_object_get(result, "explanation"));
         if (gradable) {
-            json_object_set_new(result, "explanation", json_null());
+            int used = grading_exam_attempts_used(st, &who, gid);
+            bool keep = json_number_value(json_object_get(result, "score")) >= 1 ||
+                        (used >= 0 && used + 1 >= les->quiz_attempts);
+            if (!keep)
+                json_object_set_new(result, "explanation", json_null());
             es = grading_record_exam_attempt(st, &who, gid, answer, result, les->quiz_attempts,
                                              les->quiz_decay, keyed ? key : NULL, hash, &attempt);
             json_t *left = json_object_get(result, "attempts_left");
-            if (es == GRADING_EXAM_RECORDED && explanation &&
-                (json_number_value(json_object_get(result, "score")) >= 1 ||
-                 (json_is_integer(left) && json_integer_value(left) <= 0)))
+            if (es == GRADING_EXAM_RECORDED && explanation && !keep && json_is_integer(left) &&
+                json_integer_value(left) <= 0)
                 json_object_set(result, "explanation", explanation);
         } else {
             /* a malformed answer costs nothing: report where the student stands */

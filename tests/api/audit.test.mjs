@@ -169,6 +169,8 @@ describe('exam: the explanation (the answer key) waits until the attempts are ov
     const r3 = await (await post(`/api/v1/variants/${v.variant_id}/submissions`, kim, wrong)).json();
     assert.deepEqual([r3.attempt, r3.attempts_left], [3, 0]);
     assert.match(r3.explanation, new RegExp(String(iss)), 'after the last attempt the explanation is shown');
+    const after = await (await post('/api/v1/questions/exam-demo.q2/variants', { cookie: kim.cookie }, {})).json();
+    assert.equal(after.attempts_left, 0);
   });
 
   test('a fully right exam answer gets the explanation at once', async () => {
