@@ -12,7 +12,10 @@
  * SQLite runs in multi-thread mode (SQLITE_OPEN_NOMUTEX): a connection is never used by
  * two threads at once — the writer is behind the mutex, a reader belongs to one thread.
  * Settings on every connection: WAL, busy_timeout 5000 ms, foreign_keys ON, synchronous
- * NORMAL (FULL for transactions begun with durable = true).
+ * NORMAL (FULL for transactions begun with durable = true). Every write whose success the
+ * server acknowledges is durable — submissions and exam attempts (the queue), lesson
+ * revisions, saved simulations, users, sessions and tokens; only a token's last-used time
+ * is written with NORMAL, as losing it to a power cut loses nothing anyone was told.
  *
  * store_close must be called when no other thread uses the store any more (the HTTP
  * server is stopped first); it closes every reader, then the writer, which checkpoints.
@@ -22,6 +25,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,8 @@ struct store {
     int version;
     store_conn writer;
     pthread_mutex_t write_lock;
+    bool writing_durably;                          /* the open write transaction's mode */
+    atomic_ullong durable_commits;                 /* store_durable_commits */
     pthread_key_t reader_key;
     pthread_mutex_t readers_lock; /* guards `readers` */
     store_conn *readers;
@@ -354,7 +360,13 @@ store_conn *store_write_begin(store *s, bool durable)
         return NULL;
     }
     store_stmt_release(st);
+    s->writing_durably = durable;
     return &s->writer;
+}
+
+unsigned long long store_durable_commits(store *s)
+{
+    return atomic_load(&s->durable_commits);
 }
 
 store_status store_write_end(store *s, store_conn *c, bool commit)
@@ -371,6 +383,8 @@ store_status store_write_end(store *s, store_conn *c, bool commit)
             commit = false;
         }
         store_stmt_release(st);
+        if (commit && s->writing_durably)
+            atomic_fetch_add(&s->durable_commits, 1);
     }
     if (!commit) {
         if (sqlite3_get_autocommit(c->db) == 0) {
@@ -678,6 +692,8 @@ store *store_open(const char *path, char *err, size_t err_size)
         return NULL;
     }
     store *s = calloc(1, sizeof *s);
+    if (s)
+        atomic_init(&s->durable_commits, 0);
     if (!s || !(s->path = strdup(path))) {
         free(s);
         store_set_error("out of memory");

@@ -38,4 +38,9 @@ int store_schema_version(const store *s);
 /* Last error text for the calling thread (static or thread-local; never NULL). */
 const char *store_last_error(void);
 
+/* How many write transactions have committed with synchronous=FULL (durably) since
+ * store_open — one per durable write, one per group-commit batch. For tests that check
+ * which writes are durable, and for operators. */
+unsigned long long store_durable_commits(store *s);
+
 #endif

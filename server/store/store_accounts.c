@@ -81,14 +81,16 @@ static store_status token_row(sqlite3_stmt *st, void *elem, void *arg)
     return STORE_OK;
 }
 
-/* One INSERT/UPDATE/DELETE in its own (non-durable) write transaction. `bind` binds the
- * parameters; *changes gets sqlite3_changes, *rowid the last insert rowid (both optional). */
+/* One INSERT/UPDATE/DELETE in its own write transaction. `bind` binds the parameters;
+ * *changes gets sqlite3_changes, *rowid the last insert rowid (both optional). `durable`:
+ * committed with synchronous=FULL, so what the caller acknowledges survives a power loss —
+ * every write here except a token's last-used time. */
 typedef void (*binder)(sqlite3_stmt *st, const void *arg);
 
 static store_status write_one(store *s, const char *sql, binder bind, const void *arg,
-                              const char *what, int *changes, int64_t *rowid)
+                              const char *what, int *changes, int64_t *rowid, bool durable)
 {
-    store_conn *c = store_write_begin(s, false);
+    store_conn *c = store_write_begin(s, durable);
     if (!c)
         return STORE_ERROR;
     sqlite3_stmt *st = store_stmt(c, sql);
@@ -121,7 +123,8 @@ store_status store_user_add(store *s, const char *name, const char *role, const 
         return store_set_error("store_user_add: missing or too long argument");
     user_args a = {name, role, pw_hash};
     int64_t id = 0;
-    store_status rc = write_one(s, SQL_USER_ADD, bind_user_add, &a, "adding the user", NULL, &id);
+    store_status rc =
+        write_one(s, SQL_USER_ADD, bind_user_add, &a, "adding the user", NULL, &id, true);
     if (rc == STORE_OK && id_out)
         *id_out = id;
     return rc;
@@ -173,7 +176,8 @@ store_status store_session_put(store *s, const char *token_hash, int64_t user_id
                                int64_t now, int64_t expires_at)
 {
     session_args a = {token_hash, csrf, user_id, now, expires_at};
-    return write_one(s, SQL_SESSION_PUT, bind_session_put, &a, "saving the session", NULL, NULL);
+    return write_one(s, SQL_SESSION_PUT, bind_session_put, &a, "saving the session", NULL, NULL,
+                     true);
 }
 
 store_status store_session_get(store *s, const char *token_hash, int64_t now, store_user *user,
@@ -201,7 +205,8 @@ static void bind_session_del(sqlite3_stmt *st, const void *arg)
 store_status store_session_delete(store *s, const char *token_hash, int64_t now)
 {
     session_args a = {token_hash, NULL, 0, now, 0};
-    return write_one(s, SQL_SESSION_DEL, bind_session_del, &a, "deleting the session", NULL, NULL);
+    return write_one(s, SQL_SESSION_DEL, bind_session_del, &a, "deleting the session", NULL, NULL,
+                     true);
 }
 
 /* ---- API tokens ---------------------------------------------------------------------------- */
@@ -232,7 +237,7 @@ store_status store_token_put(store *s, const char *name, const char *role, const
     token_args a = {name, role, token_hash, 0, now, user_id};
     int64_t id = 0;
     store_status rc =
-        write_one(s, SQL_TOKEN_PUT, bind_token_put, &a, "saving the token", NULL, &id);
+        write_one(s, SQL_TOKEN_PUT, bind_token_put, &a, "saving the token", NULL, &id, true);
     if (rc == STORE_OK && id_out)
         *id_out = id;
     return rc;
@@ -260,7 +265,7 @@ static void bind_id_now(sqlite3_stmt *st, const void *arg)
 store_status store_token_touch(store *s, int64_t id, int64_t now)
 {
     token_args a = {NULL, NULL, NULL, id, now, 0};
-    return write_one(s, SQL_TOKEN_TOUCH, bind_id_now, &a, "updating the token", NULL, NULL);
+    return write_one(s, SQL_TOKEN_TOUCH, bind_id_now, &a, "updating the token", NULL, NULL, false);
 }
 
 store_status store_token_revoke(store *s, int64_t id, int64_t now)
@@ -268,7 +273,7 @@ store_status store_token_revoke(store *s, int64_t id, int64_t now)
     token_args a = {NULL, NULL, NULL, id, now, 0};
     int changes = 0;
     store_status rc =
-        write_one(s, SQL_TOKEN_REVOKE, bind_id_now, &a, "revoking the token", &changes, NULL);
+        write_one(s, SQL_TOKEN_REVOKE, bind_id_now, &a, "revoking the token", &changes, NULL, true);
     if (rc == STORE_OK && changes == 0)
         return STORE_NOT_FOUND;
     return rc;

@@ -74,7 +74,7 @@ store_status store_simulation_put(store *s, const char *scenario_json,
     char id[STORE_SIMULATION_ID_SIZE];
     if (new_id(id))
         return STORE_ERROR;
-    store_conn *c = store_write_begin(s, false);
+    store_conn *c = store_write_begin(s, true); /* its id is shared as a link: never lost */
     if (!c)
         return STORE_ERROR;
     sqlite3_stmt *st = store_stmt(c, SQL_INSERT);
