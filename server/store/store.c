@@ -54,8 +54,8 @@ struct store {
     int version;
     store_conn writer;
     pthread_mutex_t write_lock;
-    bool writing_durably;                          /* the open write transaction's mode */
-    atomic_ullong durable_commits;                 /* store_durable_commits */
+    bool writing_durably;          /* the open write transaction's mode */
+    atomic_ullong durable_commits; /* store_durable_commits */
     pthread_key_t reader_key;
     pthread_mutex_t readers_lock; /* guards `readers` */
     store_conn *readers;
