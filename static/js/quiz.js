@@ -7,6 +7,8 @@
  * payload of quiz.md, POSTing it to /api/v1/variants/{variant}/submissions and showing the
  * result (verdict, score, feedback, per-part results, explanation, format errors) in
  * .tl-feedback; making order questions operable by keyboard (↑/↓ buttons keep focus).
+ * In practice mode a wrong answer to a question with drawn numbers offers the server's
+ * next_variant ("Try again with new numbers").
  * Each answer goes with an Idempotency-Key; when a submission gets no answer (network
  * error) or a 5xx, sending the same answer again reuses the key, so a recorded attempt
  * (an exam's are limited) is counted once even if the first request did reach the server.
@@ -145,11 +147,7 @@ class Question {
         this.showMessage(problemText(r), 'tl-bad');
         return false;
       }
-      this.variant = r.body.variant_id;
-      this.form.setAttribute('data-variant', this.variant);
-      const m = /^v(\d+)-/.exec(this.variant);
-      if (m && seed === null) storeSeed(this.qid, m[1]);
-      this.showPrompt(r.body);
+      this.useVariant(r.body, seed === null);
       return true;
     } catch (e) {
       this.showMessage(L.network(e.message), 'tl-bad');
@@ -157,6 +155,29 @@ class Question {
     } finally {
       this.form.removeAttribute('aria-busy');
     }
+  }
+
+  /** Makes `v` ({variant_id, params, prompt}) the variant answers go to and shows its
+   * numbers; `remember`: keep its seed for this question, so a reload shows them again. */
+  useVariant(v, remember) {
+    this.variant = v.variant_id;
+    this.form.setAttribute('data-variant', this.variant);
+    const m = /^v(\d+)-/.exec(this.variant);
+    if (m && remember) storeSeed(this.qid, m[1]);
+    this.showPrompt(v);
+  }
+
+  /** Practice mode, after a wrong answer: switches to the server's fresh variant (new
+   * numbers), clears the typed answers and the feedback, and puts the focus on the first
+   * field, so the student works the question out again instead of copying the explanation. */
+  tryNewNumbers(v) {
+    this.useVariant(v, true);
+    this.unanswered = null;
+    for (const x of this.form.querySelectorAll('input[type="text"]')) x.value = '';
+    this.feedback.replaceChildren();
+    this.feedback.className = 'tl-feedback';
+    const first = this.form.querySelector('input, select');
+    if (first) first.focus();
   }
 
   /** Puts the variant's numbers into the prompt: into its <var class="tl-param"
@@ -371,6 +392,16 @@ class Question {
       const d = el('div', { class: 'tl-explanation' });
       d.append(el('p', { class: 'tl-explanation-title' }, L.explanation), el('p', {}, res.explanation));
       fb.append(d);
+    }
+    // Practice mode: a wrong answer to a question with drawn numbers comes with a fresh
+    // variant; the explanation above worked out these numbers, so offer new ones.
+    const nv = res.next_variant;
+    if (score < 1 && nv && typeof nv.variant_id === 'string' && this.form.getAttribute('data-params') === '1') {
+      const b = el('button', { type: 'button', class: 'tl-new-variant' }, L.newNumbers);
+      b.addEventListener('click', () => this.tryNewNumbers(nv));
+      const line = el('p', { class: 'tl-next' });
+      line.append(b);
+      fb.append(line);
     }
   }
 }
