@@ -382,10 +382,13 @@ void api_simulations_post(const http_request *req, http_response *res)
     free(text);
     if (ss != STORE_OK) {
         run_ctx_free(ctx);
-        char detail[300];
-        snprintf(detail, sizeof detail, "could not save the simulation: %s",
-                 have_text ? store_last_error() : "out of memory");
-        http_problem(res, 500, NULL, detail);
+        /* the store's own words go to the log, not to the client */
+        if (have_text)
+            fprintf(stderr, "tcplab: saving a simulation: %s\n", store_last_error());
+        http_problem(res, 500, NULL,
+                     have_text ? "could not save the simulation (a storage error; the server "
+                                 "log has the details)"
+                               : "could not save the simulation: out of memory");
         return;
     }
     char url[96], location[96];
@@ -427,9 +430,10 @@ void api_simulation_get(const http_request *req, http_response *res)
         return;
     }
     if (ss != STORE_OK) {
-        char detail[300];
-        snprintf(detail, sizeof detail, "could not read the simulation: %s", store_last_error());
-        http_problem(res, 500, NULL, detail);
+        fprintf(stderr, "tcplab: reading simulation %.40s: %s\n", id, store_last_error());
+        http_problem(res, 500, NULL,
+                     "could not read the simulation (a storage error; the server log has the "
+                     "details)");
         return;
     }
     json_t *scenario = json_loads(text, 0, NULL);

@@ -70,7 +70,9 @@ bool gzip_accepted(const char *ae)
                 const char *v = skip_ows(s + 1);
                 if (*v == '=') {
                     v = skip_ows(v + 1);
-                    int qv = parse_qvalue(v, tl - (size_t)(v - s));
+                    /* "q=" and spaces may run past the trimmed parameter ("q=  ;") */
+                    size_t used = (size_t)(v - s);
+                    int qv = parse_qvalue(v, used < tl ? tl - used : 0);
                     q = qv < 0 ? 0 : qv; /* malformed: not acceptable */
                 }
             }

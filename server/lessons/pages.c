@@ -478,8 +478,9 @@ void pages_playground(const http_request *req, http_response *res)
             status = 404;
             error_box(&result, loc, I18N_PG_UNKNOWN_SIM, NULL);
         } else {
-            status = 500;
-            error_box(&result, loc, I18N_PG_FAILED, store_last_error());
+            status = 500; /* the store's own words go to the log, not to the page */
+            fprintf(stderr, "tcplab: reading a saved simulation: %s\n", store_last_error());
+            error_box(&result, loc, I18N_PG_FAILED, NULL);
         }
         free(json);
     } else if (scenario) {

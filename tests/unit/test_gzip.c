@@ -38,6 +38,8 @@ TEST(gzip_accept_encoding)
     CHECK(!gzip_accepted("gzip;q=0.1234"));
     CHECK(!gzip_accepted("gzip;q=abc"));
     CHECK(!gzip_accepted("gzip;q="));
+    CHECK(!gzip_accepted("gzip;q=  ;")); /* the value runs past the parameter: empty */
+    CHECK(!gzip_accepted("gzip;q=\t"));
 }
 
 TEST(gzip_compressible_types)
