@@ -4,10 +4,13 @@
  * Owns: the session cookie (tcplab_session: HttpOnly, SameSite=Lax, Path=/, Max-Age,
  * Secure when X-Forwarded-Proto is https) and the readable CSRF cookie (tcplab_csrf), and
  * the login flow: throttle check, then the same work and the same answer for an unknown
- * user and a wrong password.
+ * user and a wrong password; the password check runs on a hashing thread (auth.h,
+ * grading_hash_run) while the request waits deferred, so logins never hold an HTTP worker.
  * Does not: hash or compare secrets itself (auth.c) or run SQL (store_accounts.c).
  */
 #include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,17 +27,68 @@ static bool secure_request(const http_request *req)
     return p && !strcasecmp(p, "https");
 }
 
-static void set_cookies(const http_request *req, http_response *res, const char *session,
-                        const char *csrf, int max_age)
+static void set_cookies(http_response *res, bool secure, const char *session, const char *csrf,
+                        int max_age)
 {
     char buf[256];
-    const char *sec = secure_request(req) ? "; Secure" : "";
+    const char *sec = secure ? "; Secure" : "";
     snprintf(buf, sizeof buf, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
              GRADING_SESSION_COOKIE, session, max_age, sec);
     http_set_header(res, "Set-Cookie", buf);
     snprintf(buf, sizeof buf, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s", GRADING_CSRF_COOKIE,
              csrf, max_age, sec);
     http_set_header(res, "Set-Cookie", buf);
+}
+
+/* The second half of a login, after the throttle and the user lookup: the password check
+ * (argon2id, 13–60 ms of a core) and the session. It runs on a hashing thread when the
+ * request can be deferred (grading_hash_run), so the HTTP workers never wait on a hash;
+ * otherwise (a unit test calling the handler) in the handler. Copies of all it needs, as
+ * the request is gone by then. */
+typedef struct login_job {
+    store *st;
+    bool secure; /* the cookies get Secure */
+    bool known;  /* u and hash hold the user; else the dummy hash is checked */
+    store_user u;
+    char hash[STORE_HASH_SIZE];
+    char ip[64];
+    char name[64]; /* as asked (the throttle's key); valid when known */
+    char pw[1025]; /* wiped after the check */
+    int64_t now;
+    http_deferred *d;
+} login_job;
+
+static void login_check(login_job *j, http_response *res)
+{
+    bool ok = grading_password_verify(j->pw, j->known ? j->hash : NULL);
+    sodium_memzero(j->pw, sizeof j->pw);
+    if (!ok) {
+        http_problem(res, 401, NULL, "invalid name or password");
+        return;
+    }
+    grading_login_succeeded(j->ip, j->name);
+    char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
+    char csrf[GRADING_TOKEN_SIZE], csrf_digest[GRADING_DIGEST_SIZE];
+    if (grading_secret_new(tok, digest) || grading_secret_new(csrf, csrf_digest) ||
+        store_session_put(j->st, digest, j->u.id, csrf, j->now, j->now + GRADING_SESSION_SECONDS) !=
+            STORE_OK) {
+        http_problem(res, 503, NULL, "cannot create the session");
+        return;
+    }
+    http_json_steal(
+        res, 200,
+        json_pack("{s:s, s:s, s:s}", "name", j->u.name, "role", j->u.role, "csrf_token", csrf));
+    set_cookies(res, j->secure, tok, csrf, GRADING_SESSION_SECONDS);
+    http_set_header(res, "Cache-Control", "no-store");
+}
+
+/* On a hashing thread. */
+static void login_deferred(void *arg)
+{
+    login_job *j = arg;
+    login_check(j, http_deferred_response(j->d));
+    http_deferred_finish(j->d);
+    free(j);
 }
 
 void grading_login(const http_request *req, http_response *res)
@@ -82,34 +136,43 @@ void grading_login(const http_request *req, http_response *res)
         http_set_header(res, "Retry-After", ra);
         return;
     }
-    store_user u;
-    char hash[STORE_HASH_SIZE] = "";
-    store_status rc = grading_name_valid(name) ? store_user_find(st, name, &u, hash, sizeof hash)
-                                               : STORE_NOT_FOUND;
-    if (rc == STORE_ERROR) {
+    login_job *j = calloc(1, sizeof *j);
+    if (!j) {
         json_decref(body);
+        http_problem(res, 503, NULL, "out of memory");
+        return;
+    }
+    j->st = st;
+    j->secure = secure_request(req);
+    j->now = now;
+    snprintf(j->ip, sizeof j->ip, "%s", req->client_ip ? req->client_ip : "");
+    snprintf(j->name, sizeof j->name, "%s", name);
+    snprintf(j->pw, sizeof j->pw, "%s", pw); /* at most 1024 bytes, checked above */
+    store_status rc = grading_name_valid(name)
+                          ? store_user_find(st, name, &j->u, j->hash, sizeof j->hash)
+                          : STORE_NOT_FOUND;
+    json_decref(body); /* name and pw point into it */
+    if (rc == STORE_ERROR) {
+        sodium_memzero(j->pw, sizeof j->pw);
+        free(j);
         http_problem(res, 503, NULL, "the account store is unavailable");
         return;
     }
-    bool ok = grading_password_verify(pw, rc == STORE_OK ? hash : NULL);
-    if (!ok) {
-        json_decref(body);
-        http_problem(res, 401, NULL, "invalid name or password");
+    j->known = rc == STORE_OK;
+    j->d = http_defer(req);
+    if (!j->d) { /* no server behind the request: check here */
+        login_check(j, res);
+        free(j);
         return;
     }
-    grading_login_succeeded(req->client_ip, name);
-    json_decref(body);
-    char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
-    char csrf[GRADING_TOKEN_SIZE], csrf_digest[GRADING_DIGEST_SIZE];
-    if (grading_secret_new(tok, digest) || grading_secret_new(csrf, csrf_digest) ||
-        store_session_put(st, digest, u.id, csrf, now, now + GRADING_SESSION_SECONDS) != STORE_OK) {
-        http_problem(res, 503, NULL, "cannot create the session");
-        return;
+    if (grading_hash_run(login_deferred, j) != 0) {
+        sodium_memzero(j->pw, sizeof j->pw);
+        http_response *dr = http_deferred_response(j->d);
+        http_problem(dr, 503, NULL, "too many sign-ins at once; try again in a moment");
+        http_set_header(dr, "Retry-After", "1");
+        http_deferred_finish(j->d);
+        free(j);
     }
-    http_json_steal(
-        res, 200, json_pack("{s:s, s:s, s:s}", "name", u.name, "role", u.role, "csrf_token", csrf));
-    set_cookies(req, res, tok, csrf, GRADING_SESSION_SECONDS);
-    http_set_header(res, "Cache-Control", "no-store");
 }
 
 void grading_logout(const http_request *req, http_response *res)
@@ -126,7 +189,7 @@ void grading_logout(const http_request *req, http_response *res)
         }
     }
     http_text(res, 204, NULL, "", 0);
-    set_cookies(req, res, "", "", 0);
+    set_cookies(res, secure_request(req), "", "", 0);
 }
 
 void grading_me(const http_request *req, http_response *res)

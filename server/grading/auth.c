@@ -2,7 +2,7 @@
  * auth.c — the principal of a request, role checks, CSRF, secrets, password hashing and the
  * login throttle (see auth.h for the rules).
  *
- * Owns: the hashing semaphore, the dummy hash (no user enumeration by timing), and the
+ * Owns: the hashing semaphore and threads, the dummy hash (no user enumeration by timing), and the
  * in-memory login-failure table (a fixed hash table keyed by client IP + name; lost on
  * restart, which only gives an attacker one fresh window per restart).
  * Does not: run SQL itself (store_accounts.h), or set cookies (api_accounts.c).
@@ -139,6 +139,65 @@ bool grading_password_verify(const char *password, const char *hash)
     int rc = hash[0] ? crypto_pwhash_str_verify(hash, password, strlen(password)) : -1;
     sem_post(&hash_sem);
     return real && rc == 0;
+}
+
+/* ---- hashing threads (grading_hash_run) ----------------------------------------------------- */
+
+typedef struct hash_job {
+    void (*fn)(void *);
+    void *arg;
+} hash_job;
+
+static pthread_mutex_t hq_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hq_cond = PTHREAD_COND_INITIALIZER;
+static hash_job hq[GRADING_HASH_QUEUE]; /* ring buffer */
+static size_t hq_head, hq_count;
+static int hq_threads; /* started so far; 0 until first use, -1 if none could start */
+
+/* A hashing thread: runs queued jobs for the life of the process. */
+static void *hash_main(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        pthread_mutex_lock(&hq_lock);
+        while (hq_count == 0)
+            pthread_cond_wait(&hq_cond, &hq_lock);
+        hash_job j = hq[hq_head];
+        hq_head = (hq_head + 1) % GRADING_HASH_QUEUE;
+        hq_count--;
+        pthread_mutex_unlock(&hq_lock);
+        j.fn(j.arg);
+    }
+    return NULL;
+}
+
+int grading_hash_run(void (*fn)(void *arg), void *arg)
+{
+    if (!fn || grading_crypto_init())
+        return -1;
+    pthread_mutex_lock(&hq_lock);
+    while (hq_threads >= 0 && hq_threads < GRADING_HASH_CONCURRENCY) {
+        pthread_t t;
+        pthread_attr_t at;
+        pthread_attr_init(&at);
+        pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&t, &at, hash_main, NULL);
+        pthread_attr_destroy(&at);
+        if (rc != 0) {
+            if (hq_threads == 0)
+                hq_threads = -1;
+            break;
+        }
+        hq_threads++;
+    }
+    int ok = hq_threads > 0 && hq_count < GRADING_HASH_QUEUE;
+    if (ok) {
+        hq[(hq_head + hq_count) % GRADING_HASH_QUEUE] = (hash_job){fn, arg};
+        hq_count++;
+        pthread_cond_signal(&hq_cond);
+    }
+    pthread_mutex_unlock(&hq_lock);
+    return ok ? 0 : -1;
 }
 
 /* ---- login throttle ------------------------------------------------------------------------ */

@@ -3,9 +3,10 @@
  *
  * Owns: the principal of a request (grading_auth), the role checks every instructor and
  * grader endpoint uses (grading_guard), password hashing (libsodium crypto_pwhash_str,
- * argon2id, at most GRADING_HASH_CONCURRENCY hashes at once so logins cannot starve the
- * HTTP workers), random secrets and their stored hashes, and the login rate limit.
- * Does not: run SQL (server/store/store_accounts.c) or define routes (routes.c).
+ * argon2id, at most GRADING_HASH_CONCURRENCY hashes at once; logins hash on their own
+ * threads (grading_hash_run) so they cannot starve the HTTP workers), random secrets and their
+ * stored hashes, and the login rate limit. Does not: run SQL (server/store/store_accounts.c) or
+ * define routes (routes.c).
  *
  * Credentials, in order: `Authorization: Bearer <token>` (an API token; never needs CSRF:
  * a browser never attaches it by itself), else the `tcplab_session` cookie.
@@ -27,6 +28,7 @@
 #include "../http/http.h"
 
 #define GRADING_HASH_CONCURRENCY     2
+#define GRADING_HASH_QUEUE           256 /* logins waiting for a hashing thread */
 #define GRADING_SESSION_COOKIE       "tcplab_session"
 #define GRADING_CSRF_COOKIE          "tcplab_csrf"
 #define GRADING_SESSION_SECONDS      (12 * 3600)
@@ -97,6 +99,13 @@ int grading_password_hash(const char *password, char *out, size_t out_size);
 /* True if `password` matches `hash`. With hash NULL it verifies against a dummy hash
  * and returns false: an unknown user costs the same time as a wrong password. */
 bool grading_password_verify(const char *password, const char *hash);
+
+/* Runs fn(arg) on one of GRADING_HASH_CONCURRENCY hashing threads (started on first use),
+ * in the order queued, so that a request handler can defer its password check (argon2id,
+ * 13–60 ms of a core) and the HTTP workers never wait on a hash. Returns 0 when queued
+ * (fn will run exactly once), or -1 when GRADING_HASH_QUEUE jobs are already waiting or
+ * the threads cannot start (fn will not run: the caller answers 503). */
+int grading_hash_run(void (*fn)(void *arg), void *arg);
 
 /* User names: 1..63 characters of [A-Za-z0-9._@-]. */
 bool grading_name_valid(const char *name);

@@ -157,4 +157,22 @@ describe('accounts', () => {
     const q = stats.find((s) => s.kind === 'quiz' && s.ref === 'three-way-handshake.q1');
     assert.ok(q && q.attempts >= 1, `recorded for carol: ${JSON.stringify(stats)}`);
   });
+
+  test('sign-ins are checked on hashing threads: /healthz answers while 24 of them wait', async () => {
+    let done = 0;
+    const logins = Array.from({ length: 24 }, (_, i) => login(`nobody-${i}`, 'not-the-password')
+      .then(async (r) => { await r.text(); done += 1; return r.status; }));
+    await new Promise((resolve) => setTimeout(resolve, 30)); // let them reach the server
+    for (let k = 0; k < 5; k += 1) {
+      const r = await fetch(`${srv.base}/healthz`);
+      assert.equal(r.status, 200);
+      await r.text();
+    }
+    const doneAtHealthz = done;
+    const statuses = await Promise.all(logins);
+    assert.deepEqual([...new Set(statuses)], [401]);
+    // each check is an argon2id hash (13–60 ms of a core), two at a time: the HTTP workers
+    // answering /healthz meanwhile means they were not the ones hashing
+    assert.ok(doneAtHealthz < 12, `/healthz waited until ${doneAtHealthz} of 24 sign-ins were answered`);
+  });
 });
