@@ -256,16 +256,32 @@ static slot *find_slot(uint64_t key, int64_t now, bool create)
     return victim;
 }
 
+/* Seconds `s` (NULL: no record) must still wait at `now`; 0 when it may try. Lock held. */
+static int wait_of(const slot *s, int64_t now)
+{
+    if (!s || s->failures < GRADING_LOGIN_MAX_FAILURES)
+        return 0;
+    int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
+    return left > 0 ? (int)left : 0;
+}
+
+/* Counts one failure for `key` at `now`, in a fresh window when the last one is over. Lock
+ * held. */
+static void count_failure(uint64_t key, int64_t now)
+{
+    slot *s = find_slot(key, now, true);
+    if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
+        s->window_start = now;
+        s->failures = 0;
+    }
+    s->failures++;
+}
+
 int grading_login_blocked(const char *ip, const char *name, int64_t now)
 {
     uint64_t key = login_key(ip, name);
-    int wait = 0;
     pthread_mutex_lock(&slots_lock);
-    slot *s = find_slot(key, now, false);
-    if (s && s->failures >= GRADING_LOGIN_MAX_FAILURES) {
-        int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
-        wait = left > 0 ? (int)left : 0;
-    }
+    int wait = wait_of(find_slot(key, now, false), now);
     pthread_mutex_unlock(&slots_lock);
     return wait;
 }
@@ -274,33 +290,17 @@ void grading_login_failed(const char *ip, const char *name, int64_t now)
 {
     uint64_t key = login_key(ip, name);
     pthread_mutex_lock(&slots_lock);
-    slot *s = find_slot(key, now, true);
-    if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
-        s->window_start = now;
-        s->failures = 0;
-    }
-    s->failures++;
+    count_failure(key, now);
     pthread_mutex_unlock(&slots_lock);
 }
 
 int grading_login_begin(const char *ip, const char *name, int64_t now)
 {
     uint64_t key = login_key(ip, name);
-    int wait = 0;
     pthread_mutex_lock(&slots_lock);
-    slot *s = find_slot(key, now, false);
-    if (s && s->failures >= GRADING_LOGIN_MAX_FAILURES) {
-        int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
-        wait = left > 0 ? (int)left : 0;
-    }
-    if (!wait) {
-        s = find_slot(key, now, true);
-        if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
-            s->window_start = now;
-            s->failures = 0;
-        }
-        s->failures++;
-    }
+    int wait = wait_of(find_slot(key, now, false), now);
+    if (!wait)
+        count_failure(key, now);
     pthread_mutex_unlock(&slots_lock);
     return wait;
 }

@@ -23,6 +23,19 @@
 
 #include "../engine/tcp_fig5.h"
 
+/* Opens a diagram: the <svg> element of class "tl-KIND-svg", w × h px, labelled by its
+ * title and description (ids PRE-KIND-title, PRE-KIND-desc), and opens that <title>. */
+static void svg_open(strbuf *b, const char *kind, double w, double h, const char *pre)
+{
+    strbuf_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-%s-svg\" "
+                  "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+                  "aria-labelledby=\"%s-%s-title %s-%s-desc\" font-family=\"sans-serif\" "
+                  "fill=\"currentColor\" font-size=\"12\">",
+                  kind, w, h, w, h, pre, kind, pre, kind);
+    strbuf_printf(b, "<title id=\"%s-%s-title\">", pre, kind);
+}
+
 char *svg_escape(const char *s)
 {
     strbuf b;
@@ -504,14 +517,7 @@ void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char 
     }
     const char *pre = id_prefix ? id_prefix : "tl";
     double h = L.bottom;
-    strbuf_printf(b,
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-ladder-svg\" "
-                  "viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\" "
-                  "aria-labelledby=\"%s-ladder-title %s-ladder-desc\" font-family=\"sans-serif\" "
-                  "fill=\"currentColor\" "
-                  "font-size=\"12\">",
-                  L_W, h, L_W, h, pre, pre);
-    strbuf_printf(b, "<title id=\"%s-ladder-title\">", pre);
+    svg_open(b, "ladder", L_W, h, pre);
     strbuf_escape(b, tr(locale, "Sequence diagram: ", "时序图："));
     strbuf_escape(b, title && *title ? title : tr(locale, "scenario", "场景"));
     strbuf_printf(b, "</title><desc id=\"%s-ladder-desc\">", pre);
@@ -771,14 +777,7 @@ void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, 
     visit v;
     collect_visits(t, &v);
     const char *pre = id_prefix ? id_prefix : "tl";
-    strbuf_printf(b,
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-fig5-svg\" "
-                  "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-                  "aria-labelledby=\"%s-fig5-title %s-fig5-desc\" font-family=\"sans-serif\" "
-                  "fill=\"currentColor\" "
-                  "font-size=\"12\">",
-                  F_W, F_H, F_W, F_H, pre, pre);
-    strbuf_printf(b, "<title id=\"%s-fig5-title\">", pre);
+    svg_open(b, "fig5", F_W, F_H, pre);
     strbuf_escape(b, tr(locale, "TCP connection state diagram (RFC 9293, Figure 5)",
                         "TCP 连接状态图（RFC 9293 图 5）"));
     strbuf_printf(b, "</title><desc id=\"%s-fig5-desc\">", pre);
