@@ -1,11 +1,14 @@
 // helpers.mjs — shared pieces of the browser tests: Debian's chromium driven by
 // playwright-core (never a downloaded browser), a page wrapper that records every request
 // leaving 127.0.0.1 (and blocks it), CSP violations, console errors, page errors and the
-// bytes transferred, and screenshots under tests/out/screenshots/.
+// bytes transferred, screenshots under tests/out/screenshots/, and the usual fixture (the
+// server with the bundled static files and lessons, and a browser).
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from '../api/helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -92,4 +95,20 @@ export function statesAfter(trace, k) {
 /** Presses a key n times on the page (focus must already be where it should be). */
 export async function press(page, key, n = 1) {
   for (let i = 0; i < n; i++) await page.keyboard.press(key);
+}
+
+/** Registers before/after hooks for the usual fixture: a server (tests/api/helpers.mjs
+ * startServer) with the bundled static files and lessons, and a browser. Returns an object
+ * whose `srv` and `browser` are set once `before` has run. */
+export function withLessonServer() {
+  const env = { srv: null, browser: null };
+  before(async () => {
+    env.srv = await startServer({ args: ['--static', 'static', '--lessons', 'lessons'] });
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.srv) await env.srv.stop();
+  });
+  return env;
 }

@@ -5,26 +5,15 @@
 // question with per-student numbers, the playground building and running a scenario and its
 // share link; throughout: no request leaves 127.0.0.1, no CSP violation, no console error,
 // and the page weight budget. Screenshots go to tests/out/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer } from '../api/helpers.mjs';
-import { launchBrowser, newPage, screenshot, statesAfter, press, repoRoot } from './helpers.mjs';
+import { newPage, screenshot, statesAfter, press, repoRoot, withLessonServer } from './helpers.mjs';
 
 const LESSON = 'three-way-handshake';
 const BUDGET = 150 * 1024;
-let srv;
-let browser;
-
-before(async () => {
-  srv = await startServer({ args: ['--static', 'static', '--lessons', 'lessons'] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+const env = withLessonServer();
 
 async function clean(log, allowedConsole = []) {
   assert.deepEqual(log.offsite, [], 'expected no request to leave 127.0.0.1');
@@ -54,15 +43,15 @@ async function loadFully(page, url) {
 }
 
 async function apiTrace(name) {
-  const r = await fetch(`${srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}`);
+  const r = await fetch(`${env.srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}`);
   assert.equal(r.status, 200, `expected GET /api/v1/simulations?scenario=${name} to answer 200`);
   return r.json();
 }
 
 test('a lesson in English, the switch to Chinese, and back', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/lessons/${LESSON}?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}?lang=en`);
     assert.equal(await page.getAttribute('html', 'lang'), 'en', 'expected <html lang="en">');
     const sw = page.locator('nav a.tl-lang');
     assert.equal(await sw.getAttribute('hreflang'), 'zh-CN', 'expected the switch link to have hreflang="zh-CN"');
@@ -83,7 +72,7 @@ test('a lesson in English, the switch to Chinese, and back', async () => {
     assert.match(await q.locator('.tl-feedback').textContent(), /回答不正确/, 'expected Chinese feedback "回答不正确" on the Chinese page');
     await screenshot(page, 'lesson-zh-CN');
     // The choice is remembered: a plain URL now comes in Chinese.
-    await page.goto(`${srv.base}/lessons/${LESSON}`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}`);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', 'expected the remembered language (zh-CN) without ?lang');
     await page.locator('nav a.tl-lang').click();
     await page.waitForURL(/lang=en/);
@@ -95,9 +84,9 @@ test('a lesson in English, the switch to Chinese, and back', async () => {
 });
 
 test('the player, stepped with the keyboard, shows the trace\'s states', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/lessons/${LESSON}?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}?lang=en`);
     const fig = page.locator('figure.tl-scenario').first();
     await fig.locator('.tl-player .tl-next').waitFor();
     const name = await fig.getAttribute('data-scenario');
@@ -152,13 +141,13 @@ test('the player, stepped with the keyboard, shows the trace\'s states', async (
 });
 
 test('on a zh-CN lesson the player\'s rule line shows the rule in Chinese, the English below it', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/lessons/${LESSON}?lang=zh-CN`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}?lang=zh-CN`);
     const fig = page.locator('figure.tl-scenario').first();
     await fig.locator('.tl-player .tl-next').waitFor();
     const name = await fig.getAttribute('data-scenario');
-    const r = await fetch(`${srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}&lang=zh-CN`);
+    const r = await fetch(`${env.srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}&lang=zh-CN`);
     assert.equal(r.status, 200, `expected GET /api/v1/simulations?scenario=${name}&lang=zh-CN to answer 200`);
     const trace = await r.json();
     await fig.focus();
@@ -184,9 +173,9 @@ test('on a zh-CN lesson the player\'s rule line shows the rule in Chinese, the E
 });
 
 test('a quiz question answered wrong, then right; a ladder question with my own numbers', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/lessons/${LESSON}?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}?lang=en`);
     const q = page.locator(`form.tl-question[data-question="${LESSON}.q1"]`);
     const right = answerOf(LESSON, 'q1');
     const wrong = right === 0 ? 1 : 0;
@@ -262,9 +251,9 @@ test('a quiz question answered wrong, then right; a ladder question with my own 
 });
 
 test('the playground builds and runs a scenario; its share link opens it again', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/playground?lang=en`);
+    await page.goto(`${env.srv.base}/playground?lang=en`);
     const form = page.locator('form.tl-playground');
     await form.locator('select[name="scenario"]').selectOption('');
     await form.locator('input[name="client_iss"]').fill('4294967000');
@@ -288,9 +277,9 @@ test('the playground builds and runs a scenario; its share link opens it again',
     assert.match(href, /^\/playground\?sim=/, `expected a share link /playground?sim=ID, saw "${href}"`);
 
     // The share link in a fresh browser context (another student) shows the same trace.
-    const other = await newPage(browser);
+    const other = await newPage(env.browser);
     try {
-      await other.page.goto(`${srv.base}${href}`);
+      await other.page.goto(`${env.srv.base}${href}`);
       const fig2 = other.page.locator('figure.tl-scenario');
       await fig2.locator('.tl-player .tl-next').waitFor();
       const trace2 = JSON.parse(await fig2.locator('script.tl-trace').textContent());
@@ -301,7 +290,7 @@ test('the playground builds and runs a scenario; its share link opens it again',
     }
 
     // A built-in runs as it is.
-    await page.goto(`${srv.base}/playground?lang=en`);
+    await page.goto(`${env.srv.base}/playground?lang=en`);
     await page.locator('select[name="scenario"]').selectOption('lost-final-ack');
     assert.equal(await page.locator('fieldset.tl-custom').evaluate((f) => f.disabled), true,
       'expected the custom fields disabled while a built-in is chosen');
@@ -312,7 +301,7 @@ test('the playground builds and runs a scenario; its share link opens it again',
     assert.deepEqual(t3.steps.length, builtin.steps.length, 'expected the saved built-in to give the built-in\'s trace');
 
     // A scenario the server refuses: its errors appear next to the form.
-    await page.goto(`${srv.base}/playground?lang=en`);
+    await page.goto(`${env.srv.base}/playground?lang=en`);
     // The browser's own validation (step=1) would stop 1.5 first; switch it off to see
     // what the server says about a value that gets through.
     await page.locator('form.tl-playground').evaluate((f) => { f.noValidate = true; });
@@ -329,9 +318,9 @@ test('the playground builds and runs a scenario; its share link opens it again',
 });
 
 test('phone width, dark scheme and print render the lesson', async () => {
-  const { context, page, log } = await newPage(browser, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+  const { context, page, log } = await newPage(env.browser, { viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
   try {
-    await page.goto(`${srv.base}/lessons/${LESSON}?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/${LESSON}?lang=en`);
     await page.locator('.tl-player .tl-next').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `expected no horizontal page scroll at 360 px, the page is ${overflow}px too wide`);
@@ -346,9 +335,9 @@ test('phone width, dark scheme and print render the lesson', async () => {
 });
 
 test(`the ${LESSON} lesson page with its assets stays under 150 KB`, async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   try {
-    await loadFully(page, `${srv.base}/lessons/${LESSON}`);
+    await loadFully(page, `${env.srv.base}/lessons/${LESSON}`);
     const kb = (log.bytes() / 1024).toFixed(1);
     assert.ok(log.bytes() < BUDGET, `expected < 150 KB transferred, got ${kb} KB: ${log.transfers.map((t) => `${t.url} ${t.bytes}`).join(', ')}`);
     await clean(log);
@@ -362,9 +351,9 @@ test('every lesson page with its assets stays under 150 KB', async () => {
   const over = [];
   for (const slug of slugs) {
     for (const lang of ['en', 'zh-CN']) {
-      const { context, page, log } = await newPage(browser);
+      const { context, page, log } = await newPage(env.browser);
       try {
-        await loadFully(page, `${srv.base}/lessons/${slug}?lang=${lang}`);
+        await loadFully(page, `${env.srv.base}/lessons/${slug}?lang=${lang}`);
         if (log.bytes() >= BUDGET) over.push(`${slug} (${lang}): ${(log.bytes() / 1024).toFixed(1)} KB`);
         await clean(log);
       } finally {

@@ -4,29 +4,18 @@
 // the page built itself; a multiple-choice question with nothing ticked is not sent (every
 // such question has a right choice, so the empty answer could only score 0 — and in an
 // exam cost an attempt), as a single-choice question with nothing chosen is not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/helpers.mjs';
-import { launchBrowser, newPage } from './helpers.mjs';
+import { newPage, withLessonServer } from './helpers.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await startServer({ args: ['--static', 'static', '--lessons', 'lessons'] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+const env = withLessonServer();
 
 test('a huge number is a format error, not a rounded answer or a malformed request', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   const bodies = [];
   page.on('request', (r) => { if (r.url().includes('/submissions')) bodies.push(r.postData()); });
   try {
-    await page.goto(`${srv.base}/lessons/segments-and-sequence-numbers?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/segments-and-sequence-numbers?lang=en`);
     await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
     const q = page.locator('form.tl-question[data-question="segments-and-sequence-numbers.q2"]');
     for (const typed of ['99999999999999999999', '9007199254740993']) {
@@ -51,11 +40,11 @@ test('a huge number is a format error, not a rounded answer or a malformed reque
 });
 
 test('a multiple-choice question with nothing ticked asks for a choice and sends nothing', async () => {
-  const { context, page, log } = await newPage(browser);
+  const { context, page, log } = await newPage(env.browser);
   let sent = 0;
   page.on('request', (r) => { if (r.url().includes('/submissions')) sent++; });
   try {
-    await page.goto(`${srv.base}/lessons/three-way-handshake?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/three-way-handshake?lang=en`);
     await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
     const q = page.locator('form.tl-question[data-question="three-way-handshake.q5"]');
     assert.equal(await q.getAttribute('data-type'), 'multiple');

@@ -4,22 +4,11 @@
 // the new variant, a reload keeps the new numbers — and clears the typed answers and the
 // feedback (static/js/quiz.js, server/lessons/api_quiz.c). The explanation shown with the
 // wrong answer works out the old numbers, so copying it cannot answer the new ones.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../api/helpers.mjs';
-import { launchBrowser, newPage } from './helpers.mjs';
+import { newPage, withLessonServer } from './helpers.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await startServer({ args: ['--static', 'static', '--lessons', 'lessons'] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+const env = withLessonServer();
 
 const isns = async (q) => ({
   client: (await q.locator('var.tl-param[data-param="client_iss"]').textContent()).trim(),
@@ -27,9 +16,9 @@ const isns = async (q) => ({
 });
 
 test('practice: a wrong ladder answer offers new numbers, and they replace the old ones', async () => {
-  const { context, page } = await newPage(browser);
+  const { context, page } = await newPage(env.browser);
   try {
-    await page.goto(`${srv.base}/lessons/three-way-handshake?lang=en`);
+    await page.goto(`${env.srv.base}/lessons/three-way-handshake?lang=en`);
     const q = page.locator('form.tl-question[data-question="three-way-handshake.q4"]');
     await q.locator('.tl-prompt.tl-prompt-ready').waitFor();
     const first = await isns(q);
