@@ -6,7 +6,7 @@
 // wrong answer works out the old numbers, so copying it cannot answer the new ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, withLessonServer } from './helpers.mjs';
+import { newPage, screenshot, withLessonServer } from './helpers.mjs';
 
 const env = withLessonServer();
 
@@ -31,6 +31,8 @@ test('practice: a wrong ladder answer offers new numbers, and they replace the o
     await again.waitFor();
     assert.equal((await again.textContent()).trim(), 'Try again with new numbers');
     assert.match(await q.locator('.tl-feedback').textContent(), /Not quite/);
+    await q.scrollIntoViewIfNeeded();
+    await screenshot(page, 'quiz-practice-new-numbers');
 
     await again.click();
     const second = await isns(q);
