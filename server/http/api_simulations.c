@@ -203,13 +203,20 @@ static void find_huge(const json_t *v, char *ptr, size_t plen, size_t cap, scena
             size_t n = plen;
             if (n + 2 < cap)
                 ptr[n++] = '/';
-            for (const char *k = key; *k && n + 3 < cap; k++) {
+            const char *k = key;
+            for (; *k && n + 3 < cap; k++) {
                 if (*k == '~' || *k == '/') {
                     ptr[n++] = '~';
                     ptr[n++] = *k == '~' ? '0' : '1';
                 } else {
                     ptr[n++] = *k;
                 }
+            }
+            if (((unsigned char)*k & 0xC0) == 0x80) { /* cut inside a character: drop it */
+                while (n > plen && ((unsigned char)ptr[n - 1] & 0xC0) == 0x80)
+                    n--;
+                if (n > plen)
+                    n--;
             }
             ptr[n] = '\0';
             find_huge(child, ptr, n, cap, e);
@@ -283,9 +290,12 @@ static json_t *resolve(json_t *root, http_response *res)
     const catalog_entry *e = catalog_find(json_string_value(name));
     if (!e) {
         char detail[200];
+        const char *nm = json_string_value(name);
+        size_t cut = strnlen(nm, 100);
+        while (cut > 0 && ((unsigned char)nm[cut] & 0xC0) == 0x80) /* not inside a character */
+            cut--;
         snprintf(detail, sizeof detail,
-                 "unknown built-in scenario \"%.100s\" (see GET /api/v1/scenarios)",
-                 json_string_value(name));
+                 "unknown built-in scenario \"%.*s\" (see GET /api/v1/scenarios)", (int)cut, nm);
         problem_one(res, 422, "/api/v1/openapi.json#invalid-scenario", "Invalid scenario",
                     "/scenario", detail);
         return NULL;

@@ -105,16 +105,15 @@ static void ptr_key(char *out, const char *base, const char *key)
             out[n++] = *k;
         }
     }
-    /* never end inside a UTF-8 sequence */
-    while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80) {
+    /* never end inside a UTF-8 sequence (nor right after its lead byte) */
+    if (n > 0) {
         size_t s = n - 1;
         while (s > 0 && ((unsigned char)out[s] & 0xC0) == 0x80)
             s--;
         unsigned char lead = (unsigned char)out[s];
-        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        if (n - s >= need)
-            break;
-        n = s;
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (n - s < need)
+            n = s;
     }
     out[n] = '\0';
 }

@@ -1,0 +1,60 @@
+// tests/api/scenario-audit.test.mjs — regressions from the robustness audit of the scenario
+// contract over HTTP (POST /api/v1/simulations): every invalid scenario is a 422 whose
+// "errors" list names a pointer and a detail, also when the offending name is long enough
+// to be cut inside a multi-byte character (the answer used to carry an empty "errors" list
+// and the detail "(detail text was not valid UTF-8)").
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './helpers.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { if (srv) assert.equal(await srv.stop(), 0); });
+
+async function post(body) {
+  const r = await fetch(`${srv.base}/api/v1/simulations`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body,
+  });
+  return { status: r.status, json: await r.json() };
+}
+
+function assertNamed(res, pointerStart, detailPart) {
+  assert.equal(res.status, 422);
+  assert.ok(Array.isArray(res.json.errors) && res.json.errors.length >= 1,
+    `errors list is empty: ${JSON.stringify(res.json)}`);
+  const e = res.json.errors[0];
+  assert.ok(e.pointer.startsWith(pointerStart), `pointer ${e.pointer}`);
+  assert.ok(e.detail.includes(detailPart), `detail ${e.detail}`);
+  assert.ok(!res.json.detail.includes('not valid UTF-8'), res.json.detail);
+}
+
+const CHARS = ['é', '中', '😀'];
+
+test('unknown long member name cut in a multi-byte character: still a named 422', async () => {
+  for (const ch of CHARS) {
+    for (let pre = 118; pre < 128; pre++) {
+      const key = 'a'.repeat(pre) + ch + 'zz';
+      assertNamed(await post(`{"events": [], "${key}": 1}`), '/aaaa', 'unknown field');
+    }
+  }
+});
+
+test('too-large integer under a long member name: still a named 422', async () => {
+  for (const ch of CHARS) {
+    for (let pre = 118; pre < 128; pre++) {
+      const key = 'a'.repeat(pre) + ch + 'zz';
+      assertNamed(await post(`{"events": [], "${key}": 99999999999999999999}`), '/aaaa',
+        'out of range');
+    }
+  }
+});
+
+test('unknown long built-in name cut in a multi-byte character: still a named 422', async () => {
+  for (const ch of CHARS) {
+    for (let pre = 95; pre < 102; pre++) {
+      const name = 'a'.repeat(pre) + ch + 'zz';
+      assertNamed(await post(JSON.stringify({ scenario: name })), '/scenario',
+        'unknown built-in scenario');
+    }
+  }
+});
