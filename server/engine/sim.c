@@ -372,6 +372,22 @@ static const char *const RULE_DROP =
 static const char *const RULE_INJECT =
     "network: a crafted segment (scenario inject) arrives as if sent by the peer";
 
+/* Queues a segment arrival. Arrival times are bounded by SIM_MAX_TIME_MS so that no time
+ * (arrival + latency + extra, a timer deadline) can overflow int64: each hop may add up to
+ * 2^54 ms, and an exchange that never settles (an ACK war) makes up to SIM_MAX_STEPS hops. */
+static bool schedule(sim *s, int64_t now, sim_item *it)
+{
+    if (it->t > SIM_MAX_TIME_MS) {
+        fail(s, SIM_ERR_INVALID,
+             "simulated time would pass 2^62 ms (a segment sent at t=%lld ms would arrive at "
+             "t=%lld ms); lower network.latency_ms or the faults' extra_ms, or set until_ms",
+             (long long)now, (long long)it->t);
+        return false;
+    }
+    it->key = s->order++;
+    return heap_push(s, it);
+}
+
 /* Send steps for the segments in s->out, then hand each to the network. */
 static bool do_sends(sim *s, int64_t now, int e)
 {
@@ -428,14 +444,12 @@ static bool do_sends(sim *s, int64_t now, int e)
             }
             if (act == SIM_FAULT_DELAY)
                 it.t += extra;
-            it.key = s->order++;
-            if (!heap_push(s, &it))
+            if (!schedule(s, now, &it))
                 return false;
             if (acting >= 0 && act == SIM_FAULT_DUPLICATE) {
                 it.t += extra;
                 it.duplicate = true;
-                it.key = s->order++;
-                if (!heap_push(s, &it))
+                if (!schedule(s, now, &it))
                     return false;
             }
         }

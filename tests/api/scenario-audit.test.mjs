@@ -58,3 +58,27 @@ test('unknown long built-in name cut in a multi-byte character: still a named 42
     }
   }
 });
+
+// An ACK war between two ESTABLISHED endpoints made with injected segments, at the longest
+// latency: simulated time used to overflow int64 (the ASan server aborted on UBSan's report;
+// the release build produced negative times). Now a 422 naming the time bound, and the
+// server keeps answering.
+test('ACK war at the longest latency: 422 naming the time bound, server alive', async () => {
+  const war = {
+    client: { iss: 100 }, server: { iss: 300 },
+    network: { latency_ms: 9007199254740992 },
+    events: [
+      { at_ms: 0, endpoint: 'server', call: 'listen' },
+      { at_ms: 0, inject: { to: 'server', flags: ['SYN'], seq: 100 } },
+      { at_ms: 0, inject: { to: 'server', flags: ['ACK'], seq: 101, ack: 301 } },
+      { at_ms: 0, endpoint: 'client', call: 'connect' },
+      { at_ms: 0, inject: { to: 'client', flags: ['SYN', 'ACK'], seq: 300, ack: 101 } },
+      { at_ms: 0, inject: { to: 'server', flags: ['ACK'], seq: 101, ack: 301, len: 10 } },
+    ],
+  };
+  const res = await post(JSON.stringify(war));
+  assert.equal(res.status, 422);
+  assert.match(res.json.detail, /2\^62/);
+  const h = await fetch(`${srv.base}/healthz`);
+  assert.equal(h.status, 200);
+});
