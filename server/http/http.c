@@ -8,6 +8,8 @@
  */
 #include "http.h"
 
+#include "../util/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,8 +201,12 @@ void http_problem_json(http_response *res, int status, const char *type, const c
     json_object_set_new(doc, "status", json_integer(status));
     if (detail) {
         json_t *d = json_string(detail);
-        if (!d) /* not valid UTF-8: keep the problem readable rather than fail */
-            d = json_string("(detail text was not valid UTF-8)");
+        if (!d) { /* not valid UTF-8 (e.g. input cut inside a character): U+FFFD for the
+                   * bad bytes, so the detail still says what is wrong */
+            char *fixed = utf8_repair(detail);
+            d = json_string(fixed ? fixed : "(detail text was not valid UTF-8)");
+            free(fixed);
+        }
         json_object_set_new(doc, "detail", d);
     }
     char *text = json_dumps(doc, JSON_COMPACT);

@@ -5,6 +5,7 @@
  * Does not: draw figures or parse quiz YAML itself (figure.h, quiz.h), serve pages.
  */
 #include "lessons.h"
+#include "../util/utf8.h"
 
 #include <assert.h>
 
@@ -487,7 +488,7 @@ static lesson *parse_lesson(const char *path, const char *mem, size_t mem_len,
         problem(&c, line_at(text, (size_t)(nul - text)), "NUL byte in a lesson file");
         goto fail;
     }
-    size_t bad = markdown_utf8_invalid_at(text, len);
+    size_t bad = utf8_invalid_at(text, len);
     if (bad < len) {
         problem(&c, line_at(text, bad), "invalid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
         goto fail;

@@ -8,6 +8,7 @@
 
 #include "../util/entity.h"
 #include "../util/strbuf.h"
+#include "../util/utf8.h"
 
 #include <md4c.h>
 #include <stdarg.h>
@@ -20,47 +21,6 @@
 #include "i18n.h"
 
 /* ------------------------------------------------------------------ checks */
-
-size_t markdown_utf8_invalid_at(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n;
-        uint32_t cp, min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-            cp = c & 0x1f;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-            cp = c & 0x0f;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return i;
-        }
-        if (i + n > len)
-            return i;
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += n;
-    }
-    return len;
-}
 
 bool markdown_url_allowed(const char *url)
 {
@@ -944,7 +904,7 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
     char *result = NULL;
     char *padded = NULL;
     const char *nul = memchr(r.doc, 0, r.doc_len);
-    size_t bad = markdown_utf8_invalid_at(r.doc, r.doc_len);
+    size_t bad = utf8_invalid_at(r.doc, r.doc_len);
     if (nul) {
         size_t off = (size_t)(nul - r.doc);
         report(&r, line_of(&r, off), "NUL byte (column %zu); lesson text must not contain NUL",

@@ -23,9 +23,6 @@
 #define MARKDOWN_MAX_BYTES (1024u * 1024u) /* 1 MiB */
 
 /* ---- checks ---- */
-/* Offset of the first byte that is not valid UTF-8 (overlongs, surrogates and code points
- * above U+10FFFF are invalid), or `len` if all of it is valid. */
-size_t markdown_utf8_invalid_at(const char *s, size_t len);
 
 /* True if `url` is allowed as a link target: http:, https:, mailto: (any case) or a
  * relative reference (no scheme). Control characters and whitespace are never allowed. */

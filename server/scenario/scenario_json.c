@@ -25,9 +25,10 @@
  *
  * Ranges: times (at_ms, until_ms, latency_ms, extra_ms) 0..2^53 (extra_ms >= 1);
  * iss/seq/ack 0..4294967295; mss 1..65535; endpoint wnd 1..65535; inject wnd and len
- * 0..65535; rto_ms 1..3600000; msl_ms 0..3600000; max_retries 0..20; nth >= 1;
+ * 0..65535; rto_ms 1..3600000; msl_ms 0..3600000; max_retries 0..20; nth 1..2^32-1;
  * bytes 1..SIM_MAX_SEND_BYTES; seed 0..2^63-1; at most SIM_MAX_EVENTS events,
- * SIM_MAX_FAULTS faults, SIM_MAX_ISS entries in an iss list.
+ * SIM_MAX_FAULTS faults, SIM_MAX_ISS entries in an iss list. A run itself stops with an
+ * error at SIM_MAX_STEPS steps or at a segment due after SIM_MAX_TIME_MS (sim.h).
  *
  * Trace JSON members. Per step, always: "step" (1-based index), "t_ms", "endpoint",
  * "kind" (call|send|receive|drop|timeout|inject), "state_before", "state_after", "rule",

@@ -14,6 +14,8 @@
  */
 #include "trace_writer.h"
 
+#include "../util/utf8.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,41 +97,6 @@ void trace_writer_raw(trace_writer *w, const char *s, size_t n)
     put(w, s, n);
 }
 
-/* Length of the valid UTF-8 sequence starting at p (1..4), or 0 if it is not valid: the
- * same checks as jansson's (no overlong forms, no surrogates, nothing past U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p)
-{
-    unsigned c = p[0];
-    size_t n;
-    uint32_t v;
-    if (c < 0x80)
-        return 1;
-    if (c < 0xC2)
-        return 0;
-    if (c < 0xE0) {
-        n = 2;
-        v = c & 0x1F;
-    } else if (c < 0xF0) {
-        n = 3;
-        v = c & 0x0F;
-    } else if (c < 0xF5) {
-        n = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0; /* also stops at the NUL */
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
-        return 0;
-    return n;
-}
-
 /* 1 for the bytes a JSON string can carry as they are (printable ASCII but '"' and '\\');
  * control characters, '"', '\\' and every byte >= 0x80 take the slow path. */
 static const unsigned char plain[256] = {
@@ -175,7 +142,7 @@ static void put_string(trace_writer *w, const char *s)
         }
         unsigned c = *q;
         if (c >= 0x80) {
-            size_t k = utf8_seq(q);
+            size_t k = utf8_seq_len((const char *)q, (size_t)(end - q));
             if (!k) {
                 w->failed = true;
                 return;

@@ -82,3 +82,17 @@ test('ACK war at the longest latency: 422 naming the time bound, server alive', 
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
 });
+
+test('any problem detail cut inside a character keeps its text (U+FFFD for the cut bytes)', async () => {
+  // GET of an unknown built-in: the detail quotes a copy of the name cut to 100 bytes
+  for (const ch of CHARS) {
+    for (let pre = 95; pre < 102; pre++) {
+      const name = 'a'.repeat(pre) + ch + 'zz';
+      const r = await fetch(`${srv.base}/api/v1/simulations?scenario=${encodeURIComponent(name)}`);
+      assert.equal(r.status, 404);
+      const body = await r.json();
+      assert.match(body.detail, /^no built-in scenario named "a+/, body.detail);
+      assert.ok(!body.detail.includes('not valid UTF-8'), body.detail);
+    }
+  }
+});

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../server/lessons/markdown.h"
+#include "../../server/util/utf8.h"
 #include "testlib.h"
 
 typedef struct md_log {
@@ -236,10 +237,10 @@ TEST(markdown_nul_and_bad_utf8_refused)
     h = md(bad, sizeof bad - 1, "en", &log, &p);
     CHECK(h == NULL);
     CHECK(strstr(log.all, "12: invalid UTF-8 (byte 0xc3") != NULL);
-    CHECK_EQ_INT(markdown_utf8_invalid_at("\xed\xa0\x80", 3), 0);       /* surrogate */
-    CHECK_EQ_INT(markdown_utf8_invalid_at("\xc0\xaf", 2), 0);           /* overlong */
-    CHECK_EQ_INT(markdown_utf8_invalid_at("ab\xf4\x90\x80\x80", 6), 2); /* > U+10FFFF */
-    CHECK_EQ_INT(markdown_utf8_invalid_at("中文", strlen("中文")), strlen("中文"));
+    CHECK_EQ_INT(utf8_invalid_at("\xed\xa0\x80", 3), 0);       /* surrogate */
+    CHECK_EQ_INT(utf8_invalid_at("\xc0\xaf", 2), 0);           /* overlong */
+    CHECK_EQ_INT(utf8_invalid_at("ab\xf4\x90\x80\x80", 6), 2); /* > U+10FFFF */
+    CHECK_EQ_INT(utf8_invalid_at("中文", strlen("中文")), strlen("中文"));
 }
 
 TEST(markdown_hostile_nesting_does_not_crash)
