@@ -28,7 +28,7 @@ const char *sim_endpoint_name(int endpoint); /* "client" / "server" */
 #define SIM_MAX_FAULTS     100
 #define SIM_MAX_ISS        16
 #define SIM_MAX_STEPS      100000
-#define SIM_MAX_SEND_BYTES 1000000000u /* one send call */
+#define SIM_MAX_SEND_BYTES 1000000000u        /* one send call */
 #define SIM_MAX_TIME_MS    ((int64_t)1 << 62) /* added: no segment arrives later (ms) */
 
 typedef enum sim_fault_action {
