@@ -509,7 +509,7 @@ typedef struct sim_cache_entry {
     char *gz;      /* NULL: not smaller than the body */
     size_t gz_len;
     char etag_gz[28];
-    http_prepared *ok, *ok_gz, *not_modified, *not_modified_gz;
+    http_variants answers; /* all NULL in an entry built per request (not cached) */
 } sim_cache_entry;
 
 struct sim_cache {
@@ -522,10 +522,7 @@ static const char CACHE_CONTROL[] = "public, max-age=3600";
 
 static void entry_cleanup(sim_cache_entry *e)
 {
-    http_prepared_free(e->ok);
-    http_prepared_free(e->ok_gz);
-    http_prepared_free(e->not_modified);
-    http_prepared_free(e->not_modified_gz);
+    http_variants_cleanup(&e->answers);
     free(e->body);
     free(e->gz);
 }
@@ -590,21 +587,8 @@ static int cache_prepare(sim_cache_entry *e)
     } else if (gzip_etag(e->etag, e->etag_gz, sizeof e->etag_gz) != 0) {
         return -1;
     }
-    const char *const plain[] = {"ETag", e->etag, "Cache-Control", CACHE_CONTROL, NULL};
-    e->ok = http_prepared_new(200, "application/json", e->body, e->len, plain);
-    e->not_modified = http_prepared_new(304, "application/json", "", 0, plain);
-    if (!e->ok || !e->not_modified)
-        return -1;
-    if (!e->gz)
-        return 0;
-    const char *const coded[] = {
-        "ETag", e->etag_gz, "Cache-Control", CACHE_CONTROL, "Content-Encoding", "gzip", NULL};
-    e->ok_gz = http_prepared_new(200, "application/json", e->gz, e->gz_len, coded);
-    const char *const coded_304[] = {"ETag", e->etag_gz, "Cache-Control", CACHE_CONTROL, NULL};
-    e->not_modified_gz = http_prepared_new(304, "application/json", "", 0, coded_304);
-    if (!e->ok_gz || !e->not_modified_gz)
-        return -1;
-    return 0;
+    return http_variants_init(&e->answers, "application/json", CACHE_CONTROL, e->body, e->len,
+                              e->etag, e->gz, e->gz_len, e->etag_gz);
 }
 
 sim_cache *sim_cache_new(char *err, size_t err_size)
@@ -689,16 +673,12 @@ void api_simulations_get(const http_request *req, http_response *res)
         api_no_such_scenario(res, name);
         return;
     }
-    bool gz = e->gz && gzip_accepted(http_header(req, "Accept-Encoding"));
-    bool fresh_enough =
-        http_etag_listed(http_header(req, "If-None-Match"), gz ? e->etag_gz : e->etag);
-    if (e->ok) {
-        http_send_prepared(res, fresh_enough ? (gz ? e->not_modified_gz : e->not_modified)
-                                             : (gz ? e->ok_gz : e->ok));
+    if (e->answers.ok) {
+        http_variants_send(req, res, &e->answers);
         return;
     }
-    /* the uncached path: the server codes the body per request */
-    if (fresh_enough)
+    /* the uncached path (no gzip variant prepared): the server codes the body per request */
+    if (http_etag_listed(http_header(req, "If-None-Match"), e->etag))
         http_static_body(res, 304, "application/json", "", 0);
     else
         http_text(res, 200, "application/json", e->body, e->len);

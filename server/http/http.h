@@ -109,6 +109,26 @@ http_prepared *http_prepared_new(int status, const char *content_type, const cha
 void http_prepared_free(http_prepared *p);
 void http_send_prepared(http_response *res, const http_prepared *p);
 
+/* The prepared answers of one fixed body (a static file, a built-in trace): 200 and 304 for
+ * the identity body and, when there is one, for its gzip variant. Every one carries ETag,
+ * Cache-Control and, for a type the server may compress, Vary: Accept-Encoding; the 304s
+ * no Content-Type (RFC 9110 §15.4.5).
+ *   - http_variants_init: `body`, `gz` (NULL: no gzip variant), the etags and
+ *     cache_control are borrowed and must outlive `v`. 0, or -1 when out of memory (then
+ *     http_variants_cleanup frees what was made).
+ *   - http_variants_send: picks the variant (gzip if offered and accepted), answers 304
+ *     when If-None-Match lists its ETag, else 200.
+ *   - http_variants_cleanup: as http_prepared_free, after the server has stopped. */
+typedef struct http_variants {
+    const char *etag, *etag_gz;
+    http_prepared *ok, *not_modified, *ok_gz, *not_modified_gz;
+} http_variants;
+int http_variants_init(http_variants *v, const char *content_type, const char *cache_control,
+                       const char *body, size_t len, const char *etag, const char *gz,
+                       size_t gz_len, const char *etag_gz);
+void http_variants_send(const http_request *req, http_response *res, const http_variants *v);
+void http_variants_cleanup(http_variants *v);
+
 /* Added (P). Does an If-None-Match header value list `etag` (RFC 9110 §13.1.2: "*" or a
  * comma-separated list of entity tags, compared weakly)? NULL header → false. */
 bool http_etag_listed(const char *if_none_match, const char *etag);

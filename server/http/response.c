@@ -5,7 +5,8 @@
  * Owns: the headers on every response and struct http_prepared. A prepared response holds
  * one MHD_Response built at start; MHD reference-counts it under its own lock, so worker
  * threads queue it concurrently and nothing is allocated or copied per request.
- * Does not: content coding, problem `instance`, queueing (server.c).
+ * Also http_variants: the 200/304 × identity/gzip answers of one fixed body, and the choice
+ * among them. Does not: content coding, problem `instance`, queueing (server.c).
  */
 #include "response.h"
 
@@ -150,6 +151,52 @@ fail:
     response_cleanup(&tmp);
     free(p);
     return NULL;
+}
+
+int http_variants_init(http_variants *v, const char *content_type, const char *cache_control,
+                       const char *body, size_t len, const char *etag, const char *gz,
+                       size_t gz_len, const char *etag_gz)
+{
+    memset(v, 0, sizeof *v);
+    v->etag = etag;
+    v->etag_gz = gz ? etag_gz : NULL;
+    const char *vary = gzip_compressible_type(content_type) ? "Vary" : NULL;
+    const char *const plain[] = {
+        "ETag", etag, "Cache-Control", cache_control, vary, "Accept-Encoding", NULL};
+    v->ok = http_prepared_new(200, content_type, body, len, plain);
+    v->not_modified = http_prepared_new(304, NULL, "", 0, plain);
+    if (!v->ok || !v->not_modified)
+        return -1;
+    if (!gz)
+        return 0;
+    const char *const coded[] = {"ETag", etag_gz,           "Cache-Control",    cache_control,
+                                 "Vary", "Accept-Encoding", "Content-Encoding", "gzip",
+                                 NULL};
+    const char *const coded_304[] = {
+        "ETag", etag_gz, "Cache-Control", cache_control, "Vary", "Accept-Encoding", NULL};
+    v->ok_gz = http_prepared_new(200, content_type, gz, gz_len, coded);
+    v->not_modified_gz = http_prepared_new(304, NULL, "", 0, coded_304);
+    return v->ok_gz && v->not_modified_gz ? 0 : -1;
+}
+
+void http_variants_send(const http_request *req, http_response *res, const http_variants *v)
+{
+    bool gz = v->ok_gz && gzip_accepted(http_header(req, "Accept-Encoding"));
+    if (http_etag_listed(http_header(req, "If-None-Match"), gz ? v->etag_gz : v->etag))
+        http_send_prepared(res, gz ? v->not_modified_gz : v->not_modified);
+    else
+        http_send_prepared(res, gz ? v->ok_gz : v->ok);
+}
+
+void http_variants_cleanup(http_variants *v)
+{
+    if (!v)
+        return;
+    http_prepared_free(v->ok);
+    http_prepared_free(v->not_modified);
+    http_prepared_free(v->ok_gz);
+    http_prepared_free(v->not_modified_gz);
+    memset(v, 0, sizeof *v);
 }
 
 void http_prepared_free(http_prepared *p)

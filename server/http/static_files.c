@@ -220,28 +220,11 @@ static int walk(static_files *sf, const char *abs, const char *rel, int depth, c
     return rc;
 }
 
-/* The prepared responses of a loaded file: 200 and 304 for each variant it has. The
- * compressible types say Vary: Accept-Encoding on all of them, 304 included. 0, or -1. */
+/* The prepared responses of a loaded file. 0, or -1. */
 static int prepare_file(static_file *f)
 {
-    const char *vary = gzip_compressible_type(f->mime) ? "Vary" : NULL;
-    const char *const plain[] = {
-        "ETag", f->etag, "Cache-Control", f->cache_control, vary, "Accept-Encoding", NULL};
-    f->ok = http_prepared_new(200, f->mime, f->data, f->size, plain);
-    f->not_modified = http_prepared_new(304, NULL, "", 0, plain);
-    if (!f->ok || !f->not_modified)
-        return -1;
-    if (!f->gz)
-        return 0;
-    const char *const coded[] = {"ETag", f->etag_gz,        "Cache-Control",    f->cache_control,
-                                 "Vary", "Accept-Encoding", "Content-Encoding", "gzip",
-                                 NULL};
-    f->ok_gz = http_prepared_new(200, f->mime, f->gz, f->gz_size, coded);
-    f->not_modified_gz =
-        http_prepared_new(304, NULL, "", 0,
-                          (const char *const[]){"ETag", f->etag_gz, "Cache-Control",
-                                                f->cache_control, "Vary", "Accept-Encoding", NULL});
-    return f->ok_gz && f->not_modified_gz ? 0 : -1;
+    return http_variants_init(&f->answers, f->mime, f->cache_control, f->data, f->size, f->etag,
+                              f->gz, f->gz_size, f->etag_gz);
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -291,10 +274,7 @@ void static_files_free(static_files *sf)
         free(sf->files[i].path);
         free(sf->files[i].data);
         free(sf->files[i].gz);
-        http_prepared_free(sf->files[i].ok);
-        http_prepared_free(sf->files[i].ok_gz);
-        http_prepared_free(sf->files[i].not_modified);
-        http_prepared_free(sf->files[i].not_modified_gz);
+        http_variants_cleanup(&sf->files[i].answers);
     }
     free(sf->files);
     free(sf);
@@ -337,9 +317,5 @@ void static_files_handler(const http_request *req, http_response *res)
 void static_files_send(const http_request *req, http_response *res, const static_file *f)
 {
     /* HEAD chooses like GET: the variant costs nothing here, and the headers then match */
-    bool gz = f->gz && gzip_accepted(http_header(req, "Accept-Encoding"));
-    if (http_etag_listed(http_header(req, "If-None-Match"), gz ? f->etag_gz : f->etag))
-        http_send_prepared(res, gz ? f->not_modified_gz : f->not_modified);
-    else
-        http_send_prepared(res, gz ? f->ok_gz : f->ok);
+    http_variants_send(req, res, &f->answers);
 }

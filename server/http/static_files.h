@@ -30,9 +30,8 @@ typedef struct static_file {
     char *gz;
     size_t gz_size;
     char etag_gz[44];
-    /* Added (P): the prepared responses: 200 and 304 for the identity body and, when there
-     * is one, the gzip variant (NULL otherwise). */
-    http_prepared *ok, *not_modified, *ok_gz, *not_modified_gz;
+    /* Added (P): the prepared responses (200 and 304, identity and gzip) */
+    http_variants answers;
 } static_file;
 
 /* Total bytes the set may hold. */
