@@ -26,7 +26,7 @@ typedef struct app {
     /* services */
     struct store *store;               /* server/store/ */
     struct lessons_set *lessons;       /* server/lessons/ */
-    struct sim_cache *sim_cache;       /* server/http/api_simulations.c */
+    struct sim_cache *sim_cache;       /* server/web/api_simulations.c */
     struct metrics *metrics;           /* server/http/metrics.c */
     struct static_files *static_files; /* server/http/static_files.c */
 } app;

@@ -25,7 +25,7 @@
 #include <time.h>
 
 #include "../grading/auth.h"
-#include "../lessons/lessons_db.h"
+#include "../web/lessons_db.h"
 #include "../store/store.h"
 #include "../store/store_accounts.h"
 

@@ -9,13 +9,13 @@
 #include "cli.h"
 
 #include "../app.h"
-#include "../http/api.h"
+#include "../web/api.h"
 #include "../http/http.h"
 #include "../http/metrics.h"
 #include "../http/server.h"
 #include "../http/static_files.h"
 #include "../lessons/lessons.h"
-#include "../lessons/lessons_db.h"
+#include "../web/lessons_db.h"
 #include "../store/store.h"
 
 #include <errno.h>

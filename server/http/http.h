@@ -4,8 +4,8 @@
  *
  * Owns: http_request (read-only view of one fully received request), http_response
  * (what the handler fills in), problem+json errors (RFC 9457), the route table type.
- * Does not: know any route's meaning. The table itself is in routes.c; each area's
- * handlers live with that area (server/http/api_*.c, server/lessons/, server/grading/).
+ * Does not: know any route's meaning. The table itself is server/web/routes.c; every
+ * handler lives in server/web/ (docs/architecture.md).
  *
  * Threading: handlers run on libmicrohttpd worker threads, concurrently. They must not
  * keep per-request state in globals. `app` is shared and read-mostly (see app.h).

@@ -5,6 +5,8 @@
  * lookup, each file's gzip variant (compressed once, at load), ETag/Cache-Control/304 logic
  * per coding. Does not: ever open a file after start-up, or
  * derive a file-system path from a request.
+ * Lives in server/http/ rather than server/web/: it serves any folder of files and knows
+ * nothing of TCP Lab's pages or API (the server core, server.c, answers from it directly).
  */
 #include "static_files.h"
 

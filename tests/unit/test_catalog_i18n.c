@@ -14,7 +14,7 @@
 #include "../../server/engine/tcp.h"
 #include "../../server/engine/tcp_fig5.h"
 #include "../../server/lessons/figure.h"
-#include "../../server/lessons/pages.h"
+#include "../../server/web/pages.h"
 #include "../../server/scenario/catalog.h"
 #include "testlib.h"
 

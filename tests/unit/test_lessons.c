@@ -7,7 +7,7 @@
 
 #include "../../server/lessons/i18n.h"
 #include "../../server/lessons/lessons.h"
-#include "../../server/lessons/pages.h"
+#include "../../server/web/pages.h"
 #include "../../server/lessons/quiz.h"
 #include "testlib.h"
 

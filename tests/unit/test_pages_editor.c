@@ -1,10 +1,10 @@
 /*
- * test_pages_editor.c — unit tests of server/lessons/pages_editor.c: which ?next= values
+ * test_pages_editor.c — unit tests of server/web/pages_editor.c: which ?next= values
  * the sign-in page keeps (paths on this site only; everything else becomes /editor).
  */
 #include "testlib.h"
 
-#include "../../server/lessons/pages_editor.h"
+#include "../../server/web/pages_editor.h"
 
 TEST(editor_page_next_is_local_only)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../../server/lessons/lessons.h"
-#include "../../server/lessons/lessons_db.h"
+#include "../../server/web/lessons_db.h"
 #include "../../server/store/store.h"
 #include "../../server/store/store_lessons.h"
 #include "testlib.h"

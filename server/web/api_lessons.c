@@ -24,10 +24,10 @@
 
 #include "../app.h"
 #include "../lessons/lessons.h"
-#include "../lessons/lessons_db.h"
+#include "lessons_db.h"
 #include "../lessons/markdown.h"
 #include "../store/store_lessons.h"
-#include "auth.h"
+#include "../grading/auth.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 

@@ -7,22 +7,22 @@
  * per line in that shape. `name` is the metrics label (unique, snake_case).
  */
 #include "api.h"
-#include "http.h"
-#include "metrics.h"
-#include "server.h"
-#include "static_files.h"
-#include "../lessons/pages.h"
-#include "../lessons/pages_editor.h"
-#include "../grading/grading.h"
-#include "../lessons/api_quiz.h"
-#include "../grading/api_lessons.h"
+#include "../http/http.h"
+#include "../http/metrics.h"
+#include "../http/server.h"
+#include "../http/static_files.h"
+#include "pages.h"
+#include "pages_editor.h"
+#include "grading.h"
+#include "api_quiz.h"
+#include "api_lessons.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
     {"GET", "/healthz", server_healthz, "healthz"},
     {"GET", "/metrics", metrics_handler, "metrics"},
     {"GET", "/static/{path*}", static_files_handler, "static"},
-    /* API (server/http/api_*.c) */
+    /* API (server/web/api_*.c) */
     {"GET", "/api/v1/scenarios", api_scenarios_list, "scenarios_list"},
     {"GET", "/api/v1/scenarios/{name}", api_scenario_get, "scenario_get"},
     {"POST", "/api/v1/simulations", api_simulations_post, "simulations_post"},
@@ -30,12 +30,12 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/simulations/{id}", api_simulation_get, "simulation_get"},
     {"GET", "/api/v1/states", api_states, "states"},
     {"GET", "/api/v1/openapi.json", api_openapi, "openapi"},
-    /* pages (server/lessons/pages.c) */
+    /* pages (server/web/pages.c) */
     {"GET", "/", pages_home, "home"},
     {"GET", "/lessons", pages_lessons, "lessons_index"},
     {"GET", "/lessons/{slug}", pages_lesson, "lesson_page"},
     {"GET", "/playground", pages_playground, "playground"},
-    /* quiz API (server/lessons/api_quiz.c) */
+    /* quiz API (server/web/api_quiz.c) */
     {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
     {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},
     /* accounts and grading (server/grading/) */
@@ -54,7 +54,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
     {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
     {"POST", "/api/v1/render", grading_render, "render"},
-    /* authoring: lessons in the database (server/grading/api_lessons.c) */
+    /* authoring: lessons in the database (server/web/api_lessons.c) */
     {"GET", "/api/v1/lessons", api_lessons_list, "lessons_list"},
     {"POST", "/api/v1/lessons", api_lessons_create, "lesson_create"},
     {"GET", "/api/v1/lessons/{slug}", api_lesson_get, "lesson_get"},
@@ -65,7 +65,7 @@ const http_route http_routes[] = {
      "lesson_revision_get"},
     {"POST", "/api/v1/lessons/{slug}/revisions/{rev}/restore", api_lesson_restore,
      "lesson_restore"},
-    /* sign-in page and the lesson editor (server/lessons/pages_editor.c) */
+    /* sign-in page and the lesson editor (server/web/pages_editor.c) */
     {"GET", "/login", pages_login, "login_page"},
     {"GET", "/editor", pages_editor, "editor_page"},
 };

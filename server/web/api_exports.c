@@ -27,7 +27,7 @@
 #include "../util/strbuf.h"
 #include "../store/store_accounts.h"
 #include "../store/store_grading.h"
-#include "auth.h"
+#include "../grading/auth.h"
 #include "grading.h"
 #include "grading_util.h"
 

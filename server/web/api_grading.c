@@ -26,8 +26,8 @@
 #include "../scenario/catalog.h"
 #include "../scenario/scenario_json.h"
 #include "../store/store_grading.h"
-#include "auth.h"
-#include "check.h"
+#include "../grading/auth.h"
+#include "../grading/check.h"
 #include "grading.h"
 #include "grading_util.h"
 

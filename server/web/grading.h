@@ -1,6 +1,6 @@
 /*
  * grading.h — the HTTP face of issue #5: accounts, trace checking, challenges, submissions
- * and grade exports. Routes are rows of server/http/routes.c; documented in
+ * and grade exports. Routes are rows of server/web/routes.c; documented in
  * static/openapi.json.
  *
  * Owns: the handlers below (api_accounts.c, api_grading.c, api_exports.c) and

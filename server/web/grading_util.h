@@ -1,6 +1,6 @@
 /*
  * grading_util.h — small request/answer helpers the grading handlers share
- * (api_grading.c, api_exports.c, and the quiz endpoints of server/lessons/api_quiz.c).
+ * (api_grading.c, api_exports.c, and the quiz endpoints of server/web/api_quiz.c).
  *
  * Owns: parsing a numeric {id} path parameter, the 503 answer for a failed store call,
  * and the Idempotency-Key rules every recording endpoint follows: the header's syntax, and

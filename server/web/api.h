@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "http.h"
+#include "../http/http.h"
 
 /* ---- the built-in trace cache (app->sim_cache) ---------------------------------------- */
 

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "../grading/auth.h"
-#include "i18n.h"
-#include "markdown.h"
+#include "../lessons/i18n.h"
+#include "../lessons/markdown.h"
 #include "pages.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"

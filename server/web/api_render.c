@@ -22,7 +22,7 @@
 
 #include "../lessons/lessons.h"
 #include "../lessons/markdown.h"
-#include "auth.h"
+#include "../grading/auth.h"
 #include "grading.h"
 
 typedef struct collect {

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "lessons.h"
+#include "../lessons/lessons.h"
 
 struct store;
 

@@ -27,12 +27,12 @@
 
 #include "../app.h"
 #include "../grading/auth.h"
-#include "../grading/grading.h"
-#include "../grading/grading_util.h"
+#include "grading.h"
+#include "grading_util.h"
 #include "../grading/quiz_modes.h"
-#include "i18n.h"
-#include "lessons.h"
-#include "quiz.h"
+#include "../lessons/i18n.h"
+#include "../lessons/lessons.h"
+#include "../lessons/quiz.h"
 
 static const char *req_locale(const http_request *req)
 {

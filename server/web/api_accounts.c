@@ -18,7 +18,7 @@
 
 #include "../app.h"
 #include "../store/store_accounts.h"
-#include "auth.h"
+#include "../grading/auth.h"
 #include "grading.h"
 
 static bool secure_request(const http_request *req)

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 
 #include "../store/store_lessons.h"
-#include "i18n.h"
-#include "markdown.h"
+#include "../lessons/i18n.h"
+#include "../lessons/markdown.h"
 #include "../util/readall.h"
 
 void lessons_db_file_name(const char *slug, const char *locale, char *out, size_t size)

@@ -11,7 +11,7 @@
  */
 #include "../app.h"
 #include "api.h"
-#include "static_files.h"
+#include "../http/static_files.h"
 
 void api_openapi(const http_request *req, http_response *res)
 {

@@ -15,10 +15,10 @@
 #include "../app.h"
 #include "../scenario/catalog.h"
 #include "../store/store_simulations.h"
-#include "figure.h"
-#include "i18n.h"
-#include "lessons.h"
-#include "markdown.h"
+#include "../lessons/figure.h"
+#include "../lessons/i18n.h"
+#include "../lessons/lessons.h"
+#include "../lessons/markdown.h"
 
 #define HTML_TYPE   "text/html; charset=utf-8"
 #define MAX_LESSONS 256

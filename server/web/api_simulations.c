@@ -42,8 +42,8 @@
 #include "../util/fnv.h"
 #include "../store/store_simulations.h"
 #include "api.h"
-#include "gzip.h"
-#include "metrics.h"
+#include "../http/gzip.h"
+#include "../http/metrics.h"
 
 /* ---- running one scenario ----------------------------------------------------------------- */
 
