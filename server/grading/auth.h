@@ -1,22 +1,13 @@
 /*
- * auth.h — who is asking: sessions, API tokens, roles, CSRF and login throttling (issue #5).
+ * auth.h — roles, the principal type, secrets, password hashing and login throttling
+ * (issue #5), with no HTTP: server/web/guard.h decides who sent a request.
  *
- * Owns: the principal of a request (grading_auth), the role checks every instructor and
- * grader endpoint uses (grading_guard), password hashing (libsodium crypto_pwhash_str,
- * argon2id, at most GRADING_HASH_CONCURRENCY hashes at once; logins hash on their own
- * threads (grading_hash_run) so they cannot starve the HTTP workers), random secrets and their
- * stored hashes, and the login rate limit. Does not: run SQL (server/store/store_accounts.c) or
- * define routes (routes.c).
- *
- * Credentials, in order: `Authorization: Bearer <token>` (an API token; never needs CSRF:
- * a browser never attaches it by itself), else the `tcplab_session` cookie.
- *
- * CSRF (cookie authentication only): every POST/PUT/PATCH/DELETE must carry the header
- * `X-CSRF-Token` equal to the session's server-side token (returned by login and by
- * GET /api/v1/me, and also set as the readable cookie `tcplab_csrf` for scripts in our own
- * pages: a synchronizer token delivered double-submit style). In addition an `Origin`
- * header, when present, must name the request's own Host. Either failing is a 403.
- * The cookie is SameSite=Lax, HttpOnly, Secure when X-Forwarded-Proto is https.
+ * Owns: the roles and the principal every handler is given (grading_principal), password
+ * hashing (libsodium crypto_pwhash_str, argon2id, at most GRADING_HASH_CONCURRENCY hashes at
+ * once; logins hash on their own threads (grading_hash_run) so they cannot starve the HTTP
+ * workers), random secrets and their stored hashes, and the login rate limit. Does not: read
+ * requests (server/web/guard.c), run SQL (server/store/store_accounts.c) or define routes
+ * (server/web/routes.c).
  */
 #ifndef TCPLAB_GRADING_AUTH_H
 #define TCPLAB_GRADING_AUTH_H
@@ -24,8 +15,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "../http/http.h"
 
 #define GRADING_HASH_CONCURRENCY     2
 #define GRADING_HASH_QUEUE           256 /* logins waiting for a hashing thread */
@@ -65,21 +54,6 @@ typedef struct grading_principal {
     char csrf[64];    /* the session's CSRF token (cookie auth) */
     char actor[96];   /* "user:NAME", "token:ID" or "anonymous" */
 } grading_principal;
-
-typedef enum grading_auth_result {
-    GRADING_AUTH_OK = 0,    /* *p filled (maybe anonymous: no credentials at all) */
-    GRADING_AUTH_BAD_TOKEN, /* a bearer token was given but is unknown or revoked */
-    GRADING_AUTH_ERROR      /* the store failed */
-} grading_auth_result;
-
-/* Who sent `req`. An unknown or expired session cookie counts as anonymous. */
-grading_auth_result grading_auth(const http_request *req, grading_principal *p);
-
-/* grading_auth + role check + CSRF. Returns true if the handler may go on. Otherwise
- * `res` is filled: 401 (no or bad credentials; WWW-Authenticate: Bearer), 403 (role not
- * in `allowed`, or CSRF failure for a cookie-authenticated unsafe method), 503 (store). */
-bool grading_guard(const http_request *req, http_response *res, grading_principal *p,
-                   unsigned allowed);
 
 /* ---- secrets ---------------------------------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 #include "../app.h"
 #include "../store/store_accounts.h"
 #include "../grading/auth.h"
+#include "guard.h"
 #include "grading.h"
 
 static bool secure_request(const http_request *req)

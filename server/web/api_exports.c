@@ -28,6 +28,7 @@
 #include "../store/store_accounts.h"
 #include "../store/store_grading.h"
 #include "../grading/auth.h"
+#include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
 

@@ -27,6 +27,7 @@
 #include "../scenario/scenario_json.h"
 #include "../store/store_grading.h"
 #include "../grading/auth.h"
+#include "guard.h"
 #include "../grading/check.h"
 #include "grading.h"
 #include "grading_util.h"

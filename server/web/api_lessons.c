@@ -28,6 +28,7 @@
 #include "../lessons/markdown.h"
 #include "../store/store_lessons.h"
 #include "../grading/auth.h"
+#include "guard.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 

@@ -27,6 +27,7 @@
 
 #include "../app.h"
 #include "../grading/auth.h"
+#include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
 #include "../grading/quiz_modes.h"

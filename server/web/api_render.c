@@ -23,6 +23,7 @@
 #include "../lessons/lessons.h"
 #include "../lessons/markdown.h"
 #include "../grading/auth.h"
+#include "guard.h"
 #include "grading.h"
 
 typedef struct collect {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../grading/auth.h"
+#include "guard.h"
 #include "../lessons/i18n.h"
 #include "../lessons/markdown.h"
 #include "pages.h"
