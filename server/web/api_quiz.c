@@ -407,8 +407,8 @@ static void submission_post(const http_request *req, http_response *res)
     }
     if (gradable) {
         double score = json_number_value(json_object_get(result, "score"));
-        int64_t id =
-            grading_record_quiz_attempt(req, gid, answer, result, score, keyed ? key : NULL, hash);
+        int64_t id = grading_record_quiz_attempt(req->app ? req->app->store : NULL, &who, gid,
+                                                 answer, result, score, keyed ? key : NULL, hash);
         if (id == -2 && replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {
             json_decref(answer); /* the same request won a race for the key */
             json_decref(result);

@@ -25,7 +25,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../grading/auth.h"
 #include "../http/http.h"
+
+struct store;
 
 /* POST /api/v1/login {name, password} → 200 {name, role, csrf_token} + session cookie;
  * 401 "invalid name or password" for an unknown user and a wrong password alike (same
@@ -69,14 +72,15 @@ void grading_statistics(const http_request *req, http_response *res);
  * (api_render.c). 422 when the lesson cannot be used at all. */
 void grading_render(const http_request *req, http_response *res);
 
-/* For the quiz endpoints (issue #4): records a graded answer of the signed-in sender of
- * `req` durably, kind "quiz", ref `question_id`. `answer` and `result` are borrowed;
- * `hash` (GRADING_DIGEST_SIZE hex) identifies the request, `key` (NULL: none) is its
+/* For the quiz endpoints: records a graded answer of `p` (already authenticated by the
+ * caller's grading_guard) durably in `st`, kind "quiz", ref `question_id`. `answer` and `result`
+ * are borrowed; `hash` (GRADING_DIGEST_SIZE hex) identifies the request, `key` (NULL: none) is its
  * Idempotency-Key. Returns the submission id (> 0), 0 when not recorded (anonymous
- * sender), -1 on a store error, -2 when (sender, key) was recorded meanwhile (look it up
- * with grading_util_key_lookup). Thread-safe. */
-int64_t grading_record_quiz_attempt(const http_request *req, const char *question_id,
-                                    const json_t *answer, const json_t *result, double score,
-                                    const char *key, const char *hash);
+ * sender or no user behind it), -1 on a store error, -2 when (sender, key) was recorded
+ * meanwhile (look it up with grading_util_key_lookup). Thread-safe. */
+int64_t grading_record_quiz_attempt(struct store *st, const grading_principal *p,
+                                    const char *question_id, const json_t *answer,
+                                    const json_t *result, double score, const char *key,
+                                    const char *hash);
 
 #endif
