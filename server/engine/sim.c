@@ -367,8 +367,12 @@ static void step_base(const sim *s, sim_step *st, int64_t now, int e, sim_step_k
 }
 
 static const char *const RULE_DROP =
-    "network: the segment is lost (a scenario fault drops it); the sender's retransmission "
-    "timer will notice";
+    "network: the segment is lost (a scenario fault drops it); it occupies sequence space "
+    "(SYN, FIN or data), so the sender's retransmission timer will notice";
+static const char *const RULE_DROP_BARE =
+    "network: the segment is lost (a scenario fault drops it); it occupies no sequence space "
+    "(an ACK or RST without data, SYN or FIN), so it is never retransmitted: what it said "
+    "arrives only if a later segment repeats it";
 static const char *const RULE_INJECT =
     "network: a crafted segment (scenario inject) arrives as if sent by the peer";
 
@@ -436,7 +440,10 @@ static bool do_sends(sim *s, int64_t now, int e)
                 st.has_segment = true;
                 st.seg = os->seg;
                 st.fault = acting;
-                st.rule = RULE_DROP;
+                if (tcp_seg_len(&os->seg) > 0)
+                    st.rule = RULE_DROP;
+                else
+                    st.rule = RULE_DROP_BARE;
                 st.vars[e].snd_nxt = os->snd_nxt_after;
                 if (!record(s, &st))
                     return false;

@@ -104,10 +104,13 @@
  *   - Retransmission sends only the earliest unacknowledged segment (SYN, SYN+ACK, up to
  *     MSS data octets from SND.UNA, or the FIN). RTO doubles on each expiry (capped at
  *     2^30 ms) and returns to rto_ms when new data is acknowledged.
- *   - A segment without text or FIN whose only out-of-window part is an already received
- *     SYN, and whose ACK acknowledges something new, is trimmed to an empty segment at
- *     RCV.NXT and processed (RFC 9293 §3.10.7.4: "trimming off any portions that lie
- *     outside the window (including SYN and FIN)"): this is Figure 7, line 6. Without a
+ *   - Figure 7, line 6 (simultaneous open): in SYN-RECEIVED the peer's SYN,ACK
+ *     (SEG.SEQ=IRS, SEG.LEN=1, RCV.NXT=IRS+1) fails Table 6, and §3.10.7.4 then says to ACK
+ *     and drop it (its trimming applies only to acceptable segments); that literal reading
+ *     also completes the open, one exchange of ACKs later. The figure shows the SYN,ACK
+ *     completing the open at once, and the engine follows the figure: a segment without
+ *     text or FIN whose only part before RCV.NXT is an already received SYN, and whose ACK
+ *     acknowledges something new, is processed as an empty segment at RCV.NXT. Without a
  *     new ACK it is an old duplicate: Table 6 rejects it and we ACK. With text or FIN the
  *     SYN is kept, so the fourth step (challenge ACK, or LISTEN) applies.
  */
@@ -402,7 +405,7 @@ static void output(tcp_endpoint *ep, int64_t now, tcp_output *out)
         emit(ep, out, seq, ep->rcv_nxt, (uint8_t)(TCP_ACK | (last ? TCP_PSH : 0)), (uint32_t)n,
              E_NEW,
              last ? "RFC 9293 §3.10.2: data segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK,PSH>; PSH "
-                    "because it empties the send queue (§3.9.1, MUST-61)"
+                    "because it empties the send queue (§3.9.1.2, MUST-61)"
                   : "RFC 9293 §3.10.2: segmentize the SEND, at most MSS octets within the "
                     "peer's window, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>");
         rtx_start_if_stopped(ep, now);
@@ -1021,8 +1024,8 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
     tcp_segment s = *in;
     bool syn_trimmed = false;
     if ((s.flags & TCP_SYN) && seq_lt(s.seq, ep->rcv_nxt) && s.len == 0 && !(s.flags & TCP_FIN)) {
-        /* the SYN lies before RCV.NXT: already received. Only a bare SYN is trimmed (see
-         * SIMPLIFICATIONS); with text or FIN it meets the fourth step (RFC 5961 §4). */
+        /* the SYN lies before RCV.NXT: already received. Only a bare SYN is set aside (see
+         * SIMPLIFICATIONS: Figure 7); with text or FIN it meets the fourth step (RFC 5961 §4). */
         s.flags &= (uint8_t)~TCP_SYN;
         s.seq += 1;
         syn_trimmed = true;
@@ -1091,19 +1094,35 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
     }
     if (!seg_in_order(ep, now, &s, &need_ack, out))
         return;
+    /* Figure 7, line 6: the SYN,ACK's ACK completed the open (see SIMPLIFICATIONS). Its
+     * rule says whether anything queued for ESTABLISHED went out in the same step. */
+    static const char fig7_quiet[] =
+        "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+        "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; "
+        "TCP Lab follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our "
+        "SYN → ESTABLISHED, and no segment is sent";
+    static const char fig7_queued[] =
+        "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+        "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; "
+        "TCP Lab follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our "
+        "SYN → ESTABLISHED, and what was queued for ESTABLISHED (data, FIN) goes out now";
+    tcp_transition *fig7 = NULL;
     if (syn_trimmed && out->ntransitions > 0 &&
         out->transitions[out->ntransitions - 1].from == TCP_SYN_RECEIVED &&
         out->transitions[out->ntransitions - 1].to == TCP_ESTABLISHED) {
-        static const char fig7[] =
-            "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK — its SYN was already "
-            "received and lies before RCV.NXT, so it is trimmed — acknowledges our SYN → "
-            "ESTABLISHED, nothing more to send (Figure 7, simultaneous open)";
-        out->transitions[out->ntransitions - 1].rule = fig7;
-        out->rule = fig7;
+        fig7 = &out->transitions[out->ntransitions - 1];
+        fig7->rule = fig7_quiet;
+        out->rule = fig7_quiet;
     }
     drain_held(ep, now, &need_ack, out);
     size_t before = out->nsegs;
     output(ep, now, out);
+    if (fig7 && out->nsegs > before) {
+        if (fig7->rule == fig7_quiet)
+            fig7->rule = fig7_queued;
+        if (out->rule == fig7_quiet)
+            out->rule = fig7_queued;
+    }
     if (need_ack && out->nsegs == before && ep->state != TCP_CLOSED)
         send_ack(ep, out,
                  "RFC 9293 §3.10.7.4: acknowledge the data/FIN at once "

@@ -81,9 +81,10 @@ static const catalog_entry entries[] = {
      "Both endpoints call connect at the same moment (RFC 9293 §3.5, Figure 7; supporting this "
      "is MUST-10). Each is in SYN-SENT when the other's SYN arrives, so each moves to "
      "SYN-RECEIVED and answers with SYN,ACK <SEQ=ISS><ACK=RCV.NXT> (§3.10.7.3). When those "
-     "SYN,ACKs arrive, their SYN is an old octet already received and is trimmed off "
-     "(§3.10.7.4), and their acceptable ACK moves each side to ESTABLISHED — with no further "
-     "segment, exactly as in Figure 7.",
+     "SYN,ACKs arrive, their SYN is an octet already received, so they fail Table 6 "
+     "(§3.10.7.4): read literally, each side would ACK and drop the SYN,ACK, and those ACKs "
+     "would complete the open one trip later. TCP Lab follows Figure 7 instead: the "
+     "SYN,ACK's ACK of our SYN moves each side to ESTABLISHED, with no further segment.",
      "{\n  \"title\": \"Simultaneous open\",\n  " ISS_AB "  " NET("") "  " TIMERS
      "  \"events\": [\n" EV(0, "client", "connect") ",\n" EV(0, "server", "connect")
      "\n  ]\n}\n",
@@ -91,8 +92,10 @@ static const catalog_entry entries[] = {
      "两端在同一时刻调用 connect（RFC 9293 §3.5，图 7；必须支持这种情况，见 MUST-10）。"
      "对方的 SYN 到达时，双方都处于 SYN-SENT，于是都进入 SYN-RECEIVED，"
      "并回应 SYN,ACK <SEQ=ISS><ACK=RCV.NXT>（§3.10.7.3）。"
-     "这两个 SYN,ACK 到达时，其中的 SYN 占用的是早已收到的旧序号，会被裁掉（§3.10.7.4），"
-     "而其中可接受的 ACK 使双方各自进入 ESTABLISHED——无须再发任何报文段，与图 7 完全一致。"},
+     "这两个 SYN,ACK 到达时，其中的 SYN 占用的是早已收到的序号，所以通不过表 6 的检查"
+     "（§3.10.7.4）：按条文字面，双方都应回一个 ACK 并丢弃这个 SYN,ACK，再由这两个 ACK "
+     "晚一趟完成打开。TCP Lab 按图 7 处理：SYN,ACK 中对我方 SYN 的确认使双方各自进入 "
+     "ESTABLISHED，不再发送任何报文段。"},
 
     {"simultaneous-close", "Simultaneous close",
      "Both applications close at the same moment (RFC 9293 §3.6, Figure 13). Each side sends FIN "

@@ -4,8 +4,8 @@
  * Owns: the table below, sorted by strcmp of the English (bsearch relies on it;
  * tests/unit/test_rules_zh.c checks the order), and the lookup.
  * Does not: build any text at run time. Every rule the engine emits is one complete string
- * literal: tcp.c picks between whole literals (a ternary in output() and in seg_fin(), the
- * Figure 7 text that replaces a transition's rule) but never formats one from parts, so an
+ * literal: tcp.c and sim.c pick between whole literals (a ternary in output() and in seg_fin(), the
+ * two Figure 7 texts that replace a transition's rule) but never formats one from parts, so an
  * exact-match table covers them all. Should a rule ever be formatted at run time, it needs
  * its own entry point here (pattern + arguments) and its own case in the coverage test.
  *
@@ -70,9 +70,9 @@ static const rules_zh_pair table[] = {
     {"RFC 9293 §3.10.2: continue segmentizing queued data",
      "RFC 9293 §3.10.2：继续把排队的数据分成报文段发送"},
     {"RFC 9293 §3.10.2: data segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK,PSH>; PSH because it "
-     "empties the send queue (§3.9.1, MUST-61)",
+     "empties the send queue (§3.9.1.2, MUST-61)",
      "RFC 9293 §3.10.2：数据报文段 <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK,PSH>；置 PSH "
-     "是因为发完它发送队列就空了（§3.9.1，MUST-61）"},
+     "是因为发完它发送队列就空了（§3.9.1.2，MUST-61）"},
     {"RFC 9293 §3.10.2: segmentize the SEND, at most MSS octets within the peer's window, "
      "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>",
      "RFC 9293 §3.10.2：把 SEND 的数据分段发送，每段最多 MSS 字节，且不超出对端的窗口："
@@ -312,12 +312,22 @@ static const rules_zh_pair table[] = {
     {"RFC 9293 §3.10.7.4: ACK for an out-of-order segment (it repeats RCV.NXT: a duplicate "
      "ACK)",
      "RFC 9293 §3.10.7.4：针对乱序报文段回复的 ACK（确认号仍是 RCV.NXT，也就是重复 ACK）"},
-    {"RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK — its SYN was already received "
-     "and lies before RCV.NXT, so it is trimmed — acknowledges our SYN → ESTABLISHED, "
-     "nothing more to send (Figure 7, simultaneous open)",
-     "RFC 9293 §3.10.7.4：SYN-RECEIVED 状态下收到对端的 SYN,ACK——其中的 SYN 早已收到，位于 "
-     "RCV.NXT 之前，因此被裁掉——它确认了我方的 SYN → 进入 ESTABLISHED，不需要再发送什么（图 "
-     "7，同时打开）"},
+    {"RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+     "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; TCP Lab "
+     "follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our SYN → "
+     "ESTABLISHED, and no segment is sent",
+     "RFC 9293 §3.10.7.4：SYN-RECEIVED 状态下收到对端的 SYN,ACK，它通不过表 6 的可接受性检查"
+     "（其中的 SYN 位于 SEG.SEQ=IRS，在 RCV.NXT 之前），按条文字面应当回一个 ACK 并丢弃它；"
+     "TCP Lab 按图 7（同时打开，第 6 行）处理：它的 ACK 确认了我方的 SYN → 进入 "
+     "ESTABLISHED，不发送任何报文段"},
+    {"RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+     "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; TCP Lab "
+     "follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our SYN → "
+     "ESTABLISHED, and what was queued for ESTABLISHED (data, FIN) goes out now",
+     "RFC 9293 §3.10.7.4：SYN-RECEIVED 状态下收到对端的 SYN,ACK，它通不过表 6 的可接受性检查"
+     "（其中的 SYN 位于 SEG.SEQ=IRS，在 RCV.NXT 之前），按条文字面应当回一个 ACK 并丢弃它；"
+     "TCP Lab 按图 7（同时打开，第 6 行）处理：它的 ACK 确认了我方的 SYN → 进入 "
+     "ESTABLISHED，原先排队等待 ESTABLISHED 的内容（数据、FIN）在这一步发出"},
     {"RFC 9293 §3.10.7.4: TIME-WAIT acknowledges the retransmitted FIN "
      "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>",
      "RFC 9293 §3.10.7.4：TIME-WAIT 确认对端重传的 FIN：<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"},
@@ -347,9 +357,15 @@ static const rules_zh_pair table[] = {
      "崩溃：主机重启；本来就没有 TCB，什么也不会改变"},
     {"network: a crafted segment (scenario inject) arrives as if sent by the peer",
      "网络：一个伪造的报文段（场景中的 inject）到达，看起来就像是对端发来的"},
-    {"network: the segment is lost (a scenario fault drops it); the sender's retransmission "
-     "timer will notice",
-     "网络：报文段丢失（场景设置的故障把它丢掉了）；发送方的重传定时器会发现这一点"},
+    {"network: the segment is lost (a scenario fault drops it); it occupies no sequence space "
+     "(an ACK or RST without data, SYN or FIN), so it is never retransmitted: what it said "
+     "arrives only if a later segment repeats it",
+     "网络：报文段丢失（场景设置的故障把它丢掉了）；它不占序号空间（不带数据、SYN 或 FIN 的 "
+     "ACK 或 RST），所以永远不会被重传：它携带的信息只有等后面的报文段再次带上才能送达"},
+    {"network: the segment is lost (a scenario fault drops it); it occupies sequence space "
+     "(SYN, FIN or data), so the sender's retransmission timer will notice",
+     "网络：报文段丢失（场景设置的故障把它丢掉了）；它占用序号空间（SYN、FIN 或数据），"
+     "所以发送方的重传定时器会发现这一点"},
     {"retransmission timeout after max_retries retransmissions → give up: signal \"connection "
      "timed out\", enter CLOSED (RFC 9293 §3.8.3 R2, RFC 1122 §4.2.3.5)",
      "已经重传了 max_retries 次，重传定时器再次超时 → 放弃：通知应用程序“connection timed "

@@ -272,7 +272,8 @@ TEST(catalog_half_close)
 
 TEST(catalog_simultaneous_open)
 {
-    /* Figure 7: the SYN,ACKs' SYN octets are old (trimmed); their ACKs complete both sides. */
+    /* Figure 7: the SYN,ACKs fail Table 6 (their SYN octets are old); as in the figure, their
+     * ACKs complete both sides. */
     EXPECT_TRACE("simultaneous-open",
                  "0 call client connect CLOSED->SYN-SENT\n"
                  "0 send client SYN 100 0 0 SYN-SENT->SYN-SENT\n"

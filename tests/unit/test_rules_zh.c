@@ -10,7 +10,7 @@
  *       such a parameter is picked up by itself), including both arms of a ?: inside the
  *       call, or
  *   (b) the initialiser of a variable that is later assigned to a `rule` member
- *       (`st.rule = RULE_DROP`, `out->rule = fig7`).
+ *       (`st.rule = RULE_DROP`, `out->rule = fig7_quiet`).
  * No rule is formatted at run time (rules_zh.c says why); the built-in run below checks
  * that: every rule seen in a trace must be one of the scanned literals. Past that, every
  * scanned rule must have a translation and every table key must still be an engine rule

@@ -525,3 +525,35 @@ TEST(reordered_data_is_held_then_acked_together)
                 "t=300 client recv <SEQ=301><ACK=101><CTL=ACK> ESTABLISHED->ESTABLISHED\n"
                 "t=320 client recv <SEQ=301><ACK=2101><CTL=ACK> ESTABLISHED->ESTABLISHED\n");
 }
+
+/* A dropped segment's rule says what recovers it. A SYN, FIN or data occupies sequence
+ * space and waits on the sender's retransmission queue (RFC 9293 §3.4, §3.8.1); a pure ACK
+ * or a RST does not and is never retransmitted: only a later segment from the peer draws
+ * another (here the server's retransmitted SYN,ACK draws a second ACK). */
+TEST(fault_drop_rule_depends_on_sequence_space)
+{
+    static sim_scenario sc;
+    handshake(&sc);
+    fx_fault(&sc, SIM_FAULT_DROP, SIM_SERVER, TCP_SYN | TCP_ACK, 1, 0);
+    fx_fault(&sc, SIM_FAULT_DROP, SIM_CLIENT, TCP_ACK, 1, 0);
+    sim_trace t;
+    sim_trace_init(&t);
+    char *text = fx_run(&sc, &t);
+    CHECK(text != NULL);
+    free(text);
+    size_t drops = 0;
+    for (size_t i = 0; i < t.count; i++) {
+        const sim_step *st = &t.steps[i];
+        if (st->kind != SIM_STEP_DROP)
+            continue;
+        drops++;
+        if (st->seg.flags & TCP_SYN) {
+            CHECK(strstr(st->rule, "retransmission timer") != NULL);
+        } else {
+            CHECK(strstr(st->rule, "retransmission timer will notice") == NULL);
+            CHECK(strstr(st->rule, "never retransmitted") != NULL);
+        }
+    }
+    CHECK_EQ_INT(drops, 2);
+    sim_trace_cleanup(&t);
+}

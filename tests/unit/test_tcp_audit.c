@@ -88,3 +88,43 @@ TEST(audit_established_old_syn_with_text_gets_challenge_ack)
     CHECK_EQ_STR(fx_state(&ep),
                  "ESTABLISHED iss=100 irs=300 una=101 nxt=101 snd.wnd=65535 rcv=301 rtx=-1 tw=-1");
 }
+
+/* Figure 7, line 6, with data queued in SYN-RECEIVED (RFC 9293 §3.10.2: "queue the data for
+ * transmission after entering ESTABLISHED"): the SYN,ACK that completes the open lets the
+ * queued octets go out in the same step, so the rule for that step must not say that
+ * nothing is sent. Without queued data nothing goes out, and the rule says so. Neither
+ * rule may call the SYN "trimmed": the SYN,ACK fails Table 6 (SEG.SEQ=300, SEG.LEN=1,
+ * RCV.NXT=301) and §3.10.7.4 trims only acceptable segments. */
+TEST(audit_simultaneous_open_rule_says_queued_data_goes_out)
+{
+    tcp_endpoint ep;
+    fx_syn_received_active(&ep);
+    call(&ep, TCP_CALL_SEND, 10);
+    CHECK_EQ_STR(fx_segs(&out), "");
+    in_w(&ep, 300, 101, TCP_SYN | TCP_ACK, 0, 65535);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>");
+    CHECK(strstr(out.rule, "Figure 7") != NULL);
+    CHECK(strstr(out.rule, "nothing") == NULL);
+    CHECK(strstr(out.rule, "queued") != NULL);
+    CHECK(strstr(out.rule, "trimmed") == NULL);
+    CHECK(out.ntransitions == 1 && out.transitions[0].rule == out.rule);
+
+    fx_syn_received_active(&ep);
+    in_w(&ep, 300, 101, TCP_SYN | TCP_ACK, 0, 65535);
+    CHECK_EQ_STR(fx_segs(&out), "");
+    CHECK(strstr(out.rule, "Figure 7") != NULL);
+    CHECK(strstr(out.rule, "Table 6") != NULL);
+    CHECK(strstr(out.rule, "trimmed") == NULL);
+    CHECK(strstr(out.rule, "queued") == NULL);
+}
+
+/* MUST-61 ("A sender's final data segment ... the TCP implementation MUST set the PSH
+ * flag", when PUSH is not a user option) is in RFC 9293 §3.9.1.2, not §3.9.1 (SEND). */
+TEST(audit_psh_rule_cites_section_3_9_1_2)
+{
+    tcp_endpoint ep;
+    fx_established(&ep);
+    call(&ep, TCP_CALL_SEND, 10);
+    CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>");
+    CHECK(strstr(out.segs[0].rule, "§3.9.1.2, MUST-61") != NULL);
+}

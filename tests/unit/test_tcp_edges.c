@@ -393,8 +393,9 @@ TEST(close_in_syn_received_with_data_waits_for_established)
     CHECK_EQ_INT(out.ntransitions, 2);
 }
 
-/* Figure 7, line 6: SYN-RECEIVED (active) gets the peer's SYN,ACK; the SYN lies before
- * RCV.NXT and is trimmed; the ACK of our SYN makes it ESTABLISHED with nothing sent. */
+/* Figure 7, line 6: SYN-RECEIVED (active) gets the peer's SYN,ACK; its SYN lies before
+ * RCV.NXT (Table 6 rejects it), yet, as the figure shows, the ACK of our SYN makes it
+ * ESTABLISHED with nothing sent. */
 TEST(edge07b_simultaneous_open_syn_ack_in_syn_received)
 {
     tcp_endpoint ep;
