@@ -161,6 +161,7 @@ static int run_scenario(run *r, const json_t *scenario, const char *prefix, http
         http_problem(res, 500, NULL, "out of memory");
         return -1;
     }
+    sim_set_max_steps(s, APP_SIM_MAX_STEPS);
     sim_status st = sim_run(s, &r->sc, &r->trace, r->msg, sizeof r->msg);
     sim_free(s);
     if (st == SIM_ERR_NOMEM) {
