@@ -518,6 +518,7 @@ void grading_challenge_list(const http_request *req, http_response *res)
     }
     free(arr);
     http_json_steal(res, 200, out);
+    http_set_header(res, "Cache-Control", "no-store");
 }
 
 /* The challenge a /challenges/{id} request names, for a signed-in sender (`p`). True with
@@ -549,6 +550,7 @@ void grading_challenge_get(const http_request *req, http_response *res)
     if (!challenge_route(req, res, &p, &c))
         return;
     http_json_steal(res, 200, challenge_json(&c, true));
+    http_set_header(res, "Cache-Control", "no-store");
     store_challenge_cleanup(&c);
 }
 

@@ -2,9 +2,13 @@
 // step limit (max_steps) and trace size limit (max_trace_bytes), each a 422 problem naming
 // the limit; the saving quota of anonymous simulations; CSV formula defusing in the
 // gradebook export; Cache-Control: no-store on per-user answers.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from './helpers.mjs';
+import { roleTokens } from './accounts-cli.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -86,4 +90,62 @@ test('built-ins are still answered by POST and GET (well under the limits)', asy
   const g = await fetch(`${srv.base}/api/v1/simulations?scenario=handshake-and-close&lang=zh-CN`);
   assert.equal(g.status, 200);
   await g.arrayBuffer();
+});
+
+describe('per-user answers and the gradebook export', () => {
+  let dir, gsrv, tok;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-lim-'));
+    const db = path.join(dir, 't.db');
+    tok = roleTokens(db, 'sam');
+    gsrv = await startServer({ db });
+  });
+  after(async () => {
+    if (gsrv) assert.equal(await gsrv.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const call = (method, p, { role, body } = {}) => fetch(`${gsrv.base}${p}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(role ? { authorization: `Bearer ${tok[role]}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const GOAL = { reach: { state: { endpoint: 'client', is: 'ESTABLISHED' } } };
+
+  test('CSV cells starting with LF, CR, TAB or spaces before = + - @ are defused', async () => {
+    const titles = ['\n=1+1', '\r=1+1', '\t=1+1', '   =1+1', ' +1', '  -1', ' @SUM(A1)'];
+    for (const title of titles) {
+      const r = await call('POST', '/api/v1/challenges', { role: 'instructor', body: { title, scenario: 'handshake-and-close', goal: GOAL } });
+      assert.equal(r.status, 201, title);
+      await r.arrayBuffer();
+    }
+    const csv = await (await call('GET', '/api/v1/gradebook?format=csv', { role: 'grader' })).text();
+    for (const title of titles) {
+      // the field is quoted (it holds a space, CR or LF) and starts with ' before the title
+      assert.ok(csv.includes(`"'${title} (`) || csv.includes(`'${title} (`), JSON.stringify(title));
+    }
+    assert.ok(!/(^|,)"?[ ]*[\n\r\t]?[ ]*[=+\-@]1/.test(csv), csv.split('\r\n')[0]);
+  });
+
+  test('per-user answers carry Cache-Control: no-store', async () => {
+    const c = await (await call('POST', '/api/v1/challenges', { role: 'instructor', body: { title: 'Open', scenario: 'handshake-and-close', goal: GOAL } })).json();
+    const sub = await call('POST', `/api/v1/challenges/${c.id}/submissions`, { role: 'grader', body: { user: 'sam', events: [
+      { at_ms: 0, endpoint: 'server', call: 'listen' }, { at_ms: 0, endpoint: 'client', call: 'connect' }] } });
+    assert.equal(sub.status, 201);
+    const { id } = await sub.json();
+    const paths = [
+      [`/api/v1/submissions/${id}`, 'grader'], [`/api/v1/submissions/${id}/gradescope`, 'grader'],
+      [`/api/v1/submissions/${id}/lti`, 'grader'], ['/api/v1/gradebook', 'grader'],
+      ['/api/v1/gradebook?format=csv', 'grader'], ['/api/v1/statistics', 'instructor'],
+      ['/api/v1/me', 'student'], ['/api/v1/challenges', 'student'], [`/api/v1/challenges/${c.id}`, 'student'],
+    ];
+    for (const [p, role] of paths) {
+      const r = await call('GET', p, { role });
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers.get('cache-control'), 'no-store', p);
+      await r.arrayBuffer();
+    }
+  });
 });
