@@ -9,6 +9,14 @@
 
 #include <stdint.h>
 
+/* What one simulation answered over HTTP may cost (anyone may ask, signed in or not): the
+ * engine's step limit for such runs (every segment is a step; the CLI keeps SIM_MAX_STEPS)
+ * and the most bytes of trace text written into one answer (enforced while writing, so a
+ * client that never reads pins at most this much). Documented in static/openapi.json
+ * (info.description, #limits) and the README. The largest built-in is 24 steps, 23 KB. */
+#define APP_SIM_MAX_STEPS       2000
+#define APP_SIM_MAX_TRACE_BYTES (1024u * 1024)
+
 struct store;
 struct lessons_set;
 struct sim_cache;

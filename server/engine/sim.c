@@ -66,6 +66,7 @@ struct sim {
     const sim_scenario *sc;
     sim_trace *trace;
     size_t steps;
+    size_t max_steps; /* 1..SIM_MAX_STEPS (sim_set_max_steps) */
     sim_status status;
     char *msg;
     size_t msg_size;
@@ -146,7 +147,20 @@ void sim_trace_cleanup(sim_trace *t)
 
 sim *sim_new(void)
 {
-    return calloc(1, sizeof(sim));
+    sim *s = calloc(1, sizeof(sim));
+    if (s)
+        s->max_steps = SIM_MAX_STEPS;
+    return s;
+}
+
+void sim_set_max_steps(sim *s, size_t max_steps)
+{
+    s->max_steps = max_steps == 0 || max_steps > SIM_MAX_STEPS ? SIM_MAX_STEPS : max_steps;
+}
+
+size_t sim_max_steps(const sim *s)
+{
+    return s->max_steps;
 }
 
 void sim_free(sim *s)
@@ -318,14 +332,14 @@ static uint32_t iss_for(const sim_scenario *sc, int e, size_t idx)
 
 /* ---- steps -------------------------------------------------------------------------- */
 
-/* Counts one step against SIM_MAX_STEPS (all that happens when nothing is recorded). */
+/* Counts one step against the step limit (all that happens when nothing is recorded). */
 static bool tick(sim *s, int64_t now)
 {
-    if (++s->steps > SIM_MAX_STEPS) {
+    if (++s->steps > s->max_steps) {
         fail(s, SIM_ERR_TOO_MANY_STEPS,
-             "the run needs more than %d steps (stopped at t=%lld ms); shorten the scenario or "
+             "the run needs more than %zu steps (stopped at t=%lld ms); shorten the scenario or "
              "set until_ms",
-             SIM_MAX_STEPS, (long long)now);
+             s->max_steps, (long long)now);
         return false;
     }
     return true;

@@ -134,7 +134,7 @@ void sim_trace_cleanup(sim_trace *t); /* safe on an initialised, empty or NULL t
 
 typedef enum sim_status {
     SIM_OK = 0,
-    SIM_ERR_TOO_MANY_STEPS, /* the run would exceed SIM_MAX_STEPS */
+    SIM_ERR_TOO_MANY_STEPS, /* the run would exceed the step limit (sim_set_max_steps) */
     SIM_ERR_NOMEM,
     SIM_ERR_INVALID /* the scenario breaks a documented bound (message says which) */
 } sim_status;
@@ -144,6 +144,13 @@ typedef enum sim_status {
 typedef struct sim sim;
 sim *sim_new(void);
 void sim_free(sim *s);
+
+/* The most steps a run of `s` may make (sim_new: SIM_MAX_STEPS). A front end that answers
+ * strangers sets a lower one; 0 or anything above SIM_MAX_STEPS means SIM_MAX_STEPS. Every
+ * segment sent, received or dropped is a step, so this also bounds the segments (and the
+ * work) of a run, whatever the byte counts of its sends. */
+void sim_set_max_steps(sim *s, size_t max_steps);
+size_t sim_max_steps(const sim *s);
 
 /* Runs `sc` to completion: until `until_ms` if set, else until no event or timer is
  * pending. With `trace` non-NULL every step is appended to it (the trace must be

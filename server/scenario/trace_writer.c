@@ -1,8 +1,8 @@
 /*
  * trace_writer.c — the trace JSON written straight into a growable buffer.
  *
- * Owns: the buffer growth, RFC 8259 string escaping (as jansson's json_dumps does it),
- * a hand-rolled decimal formatter, and the member order of the trace JSON (see
+ * Owns: the buffer growth (and its optional cap), RFC 8259 string escaping (as jansson's
+ * json_dumps does it), a hand-rolled decimal formatter, and the member order of the trace JSON (see
  * scenario_json.c's file-top comment for what each member means).
  * Does not: build or read jansson values, allocate per step, or decide anything about the
  * trace's content: every name comes from the engine's *_name() functions, every member is
@@ -26,6 +26,10 @@
  * buffer is normally allocated once (growth still handles anything longer). */
 #define STEP_ESTIMATE     1024
 #define ENVELOPE_ESTIMATE 512
+/* Writers reserve a little more than they write (a number: 20 bytes; an escape: 7 more
+ * than the rest of its string), so under a cap the buffer may hold this much past it; the
+ * text itself is held to the cap by trace_writer_finish. */
+#define CAP_SLACK 32
 
 void trace_writer_init(trace_writer *w)
 {
@@ -33,6 +37,18 @@ void trace_writer_init(trace_writer *w)
     w->len = 0;
     w->cap = 0;
     w->failed = false;
+    w->max_len = 0;
+    w->too_big = false;
+}
+
+void trace_writer_limit(trace_writer *w, size_t max_len)
+{
+    w->max_len = max_len;
+}
+
+bool trace_writer_too_big(const trace_writer *w)
+{
+    return w->too_big || (w->max_len && w->len > w->max_len);
 }
 
 void trace_writer_cleanup(trace_writer *w)
@@ -53,9 +69,16 @@ static int grow(trace_writer *w, size_t extra)
         return -1;
     }
     size_t want = w->len + extra + 1;
+    if (w->max_len && want > w->max_len + 1 + CAP_SLACK) {
+        w->failed = true;
+        w->too_big = true;
+        return -1;
+    }
     size_t cap = w->cap ? w->cap : 256;
     while (cap < want)
         cap *= 2;
+    if (w->max_len && cap > w->max_len + 1 + CAP_SLACK) /* the cap bounds the allocation too */
+        cap = w->max_len + 1 + CAP_SLACK;
     char *p = realloc(w->buf, cap);
     if (!p) {
         w->failed = true;
@@ -89,6 +112,8 @@ static inline void put(trace_writer *w, const char *s, size_t n)
 
 int trace_writer_reserve(trace_writer *w, size_t extra)
 {
+    if (w->max_len && !w->failed && extra > w->max_len + CAP_SLACK - w->len)
+        extra = w->max_len + CAP_SLACK - w->len;
     return at(w, extra) ? 0 : -1;
 }
 
@@ -402,6 +427,8 @@ char *trace_writer_finish(trace_writer *w, size_t *len)
 {
     if (!w->failed && !w->buf)
         at(w, 0); /* nothing written: still hand back "" */
+    if (trace_writer_too_big(w))
+        w->failed = w->too_big = true;
     if (w->failed) {
         trace_writer_cleanup(w);
         return NULL;

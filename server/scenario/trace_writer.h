@@ -28,13 +28,27 @@ typedef struct trace_writer {
     size_t len; /* bytes written, excluding the NUL */
     size_t cap; /* bytes allocated */
     bool failed;
+    size_t max_len; /* 0: no limit; else the text may not be longer (trace_writer_limit) */
+    bool too_big;   /* failed because the text would have been longer than max_len */
 } trace_writer;
 
 void trace_writer_init(trace_writer *w);
+
+/* Caps the text at `max_len` bytes (0: no cap; set it before the first write). Writing
+ * stops (failed, too_big, further writes ignored) a few bytes past the cap at most, so no
+ * more than max_len + 33 bytes are ever allocated, and trace_writer_finish returns NULL for
+ * a text longer than max_len. The cap is cleared by trace_writer_finish and
+ * trace_writer_cleanup, as the rest of the writer is. */
+void trace_writer_limit(trace_writer *w, size_t max_len);
+
+/* True once the text is known to be over the cap (call before trace_writer_finish, which
+ * resets the writer). */
+bool trace_writer_too_big(const trace_writer *w);
 void trace_writer_cleanup(trace_writer *w); /* frees the buffer; safe on NULL */
 
-/* Makes room for `extra` more bytes (one allocation instead of several). Returns 0, or -1
- * (and sets failed) when out of memory. */
+/* Makes room for `extra` more bytes (one allocation instead of several; a hint: with a cap,
+ * no more than the cap is reserved and that is no failure). Returns 0, or -1 (and sets
+ * failed) when out of memory. */
 int trace_writer_reserve(trace_writer *w, size_t extra);
 
 /* Appends `n` bytes as they are (the caller guarantees they are JSON text). */

@@ -6,10 +6,10 @@
  * Owns: those output formats.
  *  - Canvas CSV: header `Student,ID,SIS User ID,SIS Login ID,Section,<Title> (<id>)...`,
  *    then a `Points Possible` row, then one row per student (best score × points; empty
- *    when never attempted). A text cell starting with = + - @ TAB or CR gets a leading '
- *    so spreadsheets do not run it as a formula. Students are every user with role student plus
- * every name graded in a submission. Assignments are the challenges plus every quiz question with
- *    a recorded attempt (1 point each).
+ *    when never attempted). A text cell starting with = + - @ TAB CR or LF, also after
+ *    leading spaces, gets a leading ' so spreadsheets do not run it as a formula. Students
+ *    are every user with role student plus every name graded in a submission. Assignments
+ *    are the challenges plus every quiz question with a recorded attempt (1 point each).
  *  - Gradescope results.json: {score, output, visibility, tests: [{name, score, max_score,
  *    output, visibility}]} — one test per ladder line (trace), one for the goal
  *    (challenge), one for the question (quiz).
@@ -100,6 +100,7 @@ void grading_submission_get(const http_request *req, http_response *res)
                           sub.actor, "score", sub.score, "status", sub.status, "created_at", ts,
                           "answer", answer ? answer : json_null(), "result", result);
     http_json_steal(res, 200, o);
+    http_set_header(res, "Cache-Control", "no-store");
     store_submission_cleanup(&sub);
 }
 
@@ -136,6 +137,7 @@ void grading_submission_gradescope(const http_request *req, http_response *res)
     json_t *o = json_pack("{s:f, s:s, s:s, s:o}", "score", score, "output", feedback_of(result),
                           "visibility", "visible", "tests", tests);
     http_json_steal(res, 200, o);
+    http_set_header(res, "Cache-Control", "no-store");
     json_decref(result);
     store_submission_cleanup(&sub);
 }
@@ -173,8 +175,10 @@ typedef struct column {
 static void csv_field(strbuf *b, const char *f, bool last)
 {
     bool quote = strpbrk(f, ",\"\r\n") != NULL || (f[0] == ' ');
-    /* a cell a spreadsheet would run as a formula is defused with a leading ' (OWASP) */
-    bool formula = f[0] && strchr("=+-@\t\r", f[0]) != NULL;
+    /* a cell a spreadsheet would run as a formula is defused with a leading ' (OWASP CSV
+     * injection): one starting with = + - @ TAB CR or LF, also after leading spaces */
+    const char *lead = f + strspn(f, " ");
+    bool formula = lead[0] && strchr("=+-@\t\r\n", lead[0]) != NULL;
     if (quote)
         strbuf_put(b, "\"");
     if (formula)

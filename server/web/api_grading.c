@@ -162,6 +162,7 @@ static int run_scenario(run *r, const json_t *scenario, const char *prefix, http
         http_problem(res, 500, NULL, "out of memory");
         return -1;
     }
+    sim_set_max_steps(s, APP_SIM_MAX_STEPS);
     sim_status st = sim_run(s, &r->sc, &r->trace, r->msg, sizeof r->msg);
     sim_free(s);
     if (st == SIM_ERR_NOMEM) {
@@ -518,6 +519,7 @@ void grading_challenge_list(const http_request *req, http_response *res)
     }
     free(arr);
     http_json_steal(res, 200, out);
+    http_set_header(res, "Cache-Control", "no-store");
 }
 
 /* The challenge a /challenges/{id} request names, for a signed-in sender (`p`). True with
@@ -549,6 +551,7 @@ void grading_challenge_get(const http_request *req, http_response *res)
     if (!challenge_route(req, res, &p, &c))
         return;
     http_json_steal(res, 200, challenge_json(&c, true));
+    http_set_header(res, "Cache-Control", "no-store");
     store_challenge_cleanup(&c);
 }
 

@@ -4,7 +4,9 @@
  * (built-ins, from the cache), GET /api/v1/simulations/{id} (replay of a saved one).
  *
  * Owns: request-body resolution ({"scenario": NAME, ...overrides} → a full scenario), the
- * HTTP error mapping (400 malformed, 415, 422 invalid/engine bound, 404, 503 no store), and
+ * HTTP error mapping (400 malformed, 415, 422 invalid/engine bound, 404, 503 no store), the
+ * per-answer limits of app.h (max_steps set on the engine, max_trace_bytes on the writer;
+ * either a 422 naming it, and nothing saved), and
  * struct sim_cache: every built-in's trace JSON text + strong ETag, its gzip variant and
  * the prepared responses serving them, computed once at start and immutable afterwards
  * (no lock on the read path, no allocation per GET).
@@ -64,6 +66,7 @@ static int run_json(run_ctx *ctx, const json_t *scenario, struct metrics *m)
     sim *s = sim_new();
     if (!s)
         return SIM_ERR_NOMEM;
+    sim_set_max_steps(s, APP_SIM_MAX_STEPS);
     sim_status st = sim_run(s, &ctx->sc, &ctx->trace, ctx->msg, sizeof ctx->msg);
     sim_free(s);
     metrics_count_simulation(m);
@@ -112,10 +115,17 @@ static int cache_text(const sim_cache *c, const char *name, bool zh, const char 
 /* Hands the writer's text to the response as application/json (as http_json would). The
  * writer is left empty. Out of memory (or a trace string jansson would have refused): the
  * 500 problem the jansson path gave. */
+static void problem_too_big(http_response *res);
+
 static void respond_writer(http_response *res, int status, trace_writer *w)
 {
     size_t len = 0;
+    bool too_big = trace_writer_too_big(w);
     char *text = trace_writer_finish(w, &len);
+    if (!text && too_big) {
+        problem_too_big(res);
+        return;
+    }
     if (!text) {
         http_problem(res, 500, NULL, "out of memory");
         return;
@@ -166,6 +176,26 @@ static void problem_one(http_response *res, int status, const char *type, const 
         json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", pointer, "detail", detail));
 }
 
+/* A 422 naming one of the per-answer limits (app.h): "limit" and "max" say which. */
+static void problem_limit(http_response *res, const char *type, const char *title,
+                          const char *limit, size_t max, const char *detail)
+{
+    http_problem_json(res, 422, type, title, detail,
+                      json_pack("{s:s, s:I, s:[{s:s, s:s}]}", "limit", limit, "max",
+                                (json_int_t)max, "errors", "pointer", "", "detail", detail));
+}
+
+static void problem_too_big(http_response *res)
+{
+    char detail[300];
+    snprintf(detail, sizeof detail,
+             "the trace would be longer than max_trace_bytes = %u bytes, the most one answer "
+             "carries; send fewer bytes, use a larger mss, or set until_ms",
+             APP_SIM_MAX_TRACE_BYTES);
+    problem_limit(res, "/api/v1/openapi.json#trace-too-large", "Trace too large", "max_trace_bytes",
+                  APP_SIM_MAX_TRACE_BYTES, detail);
+}
+
 /* A failed run → the response. Returns true if `st` was a failure (response filled). */
 static bool run_failed(http_response *res, int st, run_ctx *ctx)
 {
@@ -175,6 +205,10 @@ static bool run_failed(http_response *res, int st, run_ctx *ctx)
         problem_invalid(res, &ctx->errs);
     else if (st == SIM_ERR_NOMEM)
         http_problem(res, 500, NULL, "out of memory while simulating");
+    else if (st == SIM_ERR_TOO_MANY_STEPS)
+        problem_limit(res, "/api/v1/openapi.json#engine-bound", "Simulation bound exceeded",
+                      "max_steps", APP_SIM_MAX_STEPS,
+                      ctx->msg[0] ? ctx->msg : "the simulation exceeded the step limit");
     else
         problem_one(res, 422, "/api/v1/openapi.json#engine-bound", "Simulation bound exceeded", "",
                     ctx->msg[0] ? ctx->msg : "the simulation exceeded an engine bound");
@@ -370,6 +404,7 @@ void api_simulations_post(const http_request *req, http_response *res)
     }
     trace_writer w;
     trace_writer_init(&w);
+    trace_writer_limit(&w, APP_SIM_MAX_TRACE_BYTES);
     if (!save) {
         trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
         run_ctx_free(ctx);
@@ -383,6 +418,19 @@ void api_simulations_post(const http_request *req, http_response *res)
         http_problem(res, 503, NULL, "saving is unavailable: the server has no database");
         return;
     }
+    /* the trace first: a scenario whose trace is over the limit is refused, not saved */
+    trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
+    size_t trace_len = 0;
+    bool too_big = trace_writer_too_big(&w);
+    char *trace_text = trace_writer_finish(&w, &trace_len);
+    if (!trace_text) {
+        run_ctx_free(ctx);
+        if (too_big)
+            problem_too_big(res);
+        else
+            http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
     json_t *canonical = scenario_to_json(&ctx->sc);
     char *text = canonical ? json_dumps(canonical, JSON_COMPACT) : NULL;
     json_decref(canonical);
@@ -391,6 +439,7 @@ void api_simulations_post(const http_request *req, http_response *res)
     store_status ss = have_text ? store_simulation_put(db, text, id) : STORE_ERROR;
     free(text);
     if (ss != STORE_OK) {
+        free(trace_text);
         run_ctx_free(ctx);
         /* the store's own words go to the log, not to the client */
         if (have_text)
@@ -410,8 +459,9 @@ void api_simulations_post(const http_request *req, http_response *res)
     RAW(&w, ",\"url\":");
     trace_writer_string(&w, url);
     RAW(&w, ",\"trace\":");
-    trace_writer_trace_opts(&w, &ctx->trace, NULL, zh);
+    trace_writer_raw(&w, trace_text, trace_len);
     RAW(&w, "}");
+    free(trace_text);
     run_ctx_free(ctx);
     respond_writer(res, 201, &w);
     if (res->status == 201)
@@ -455,6 +505,12 @@ void api_simulation_get(const http_request *req, http_response *res)
         return;
     }
     int st = run_json(ctx, scenario, req->app->metrics);
+    if (st == SIM_ERR_TOO_MANY_STEPS) { /* saved before the limit: a bound, as for POST */
+        json_decref(scenario);
+        run_failed(res, st, ctx);
+        run_ctx_free(ctx);
+        return;
+    }
     if (st != 0) {
         /* a stored scenario this binary no longer accepts: the server's problem, not the
          * client's, so 500 whatever the reason */
@@ -476,6 +532,7 @@ void api_simulation_get(const http_request *req, http_response *res)
     json_decref(scenario);
     trace_writer w;
     trace_writer_init(&w);
+    trace_writer_limit(&w, APP_SIM_MAX_TRACE_BYTES);
     if (!sc_text) {
         run_ctx_free(ctx);
         http_problem(res, 500, NULL, "out of memory");

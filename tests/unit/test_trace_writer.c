@@ -330,3 +330,56 @@ TEST(trace_writer_strings_and_integers)
     trace_writer_cleanup(&w);
     trace_writer_cleanup(NULL);
 }
+
+/* trace_writer_limit: a text that fits is written whole; one byte over is refused, and
+ * writing stops a few bytes past the cap, which also bounds the allocation. */
+TEST(trace_writer_limit_caps_text_and_allocation)
+{
+    const catalog_entry *e = catalog_find("handshake-and-close");
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    sim_trace t;
+    sim_trace_init(&t);
+    CHECK(scenario_parse(e->json, strlen(e->json), &tw_sc, &tw_errs) == 0);
+    sim *s = sim_new();
+    CHECK(s && sim_run(s, &tw_sc, &t, NULL, 0) == SIM_OK);
+    size_t full_len = 0;
+    char *full = trace_writer_json(&t, NULL, &full_len);
+    CHECK(full != NULL && full_len > 1000);
+
+    trace_writer w;
+    trace_writer_init(&w);
+    trace_writer_limit(&w, full_len);
+    trace_writer_trace(&w, &t, NULL);
+    CHECK(!w.failed && !trace_writer_too_big(&w) && w.cap <= full_len + 33);
+    size_t len = 0;
+    char *got = trace_writer_finish(&w, &len);
+    CHECK(got && len == full_len && !memcmp(got, full, len));
+    free(got);
+    CHECK(w.max_len == 0); /* finish leaves the writer as trace_writer_init does */
+
+    trace_writer_limit(&w, full_len - 1);
+    trace_writer_trace(&w, &t, NULL);
+    CHECK(trace_writer_too_big(&w) && w.cap <= full_len + 32);
+    CHECK(trace_writer_finish(&w, NULL) == NULL);
+    CHECK(w.buf == NULL && !w.failed);
+
+    trace_writer_limit(&w, full_len / 2); /* writing stops soon after the cap */
+    trace_writer_trace(&w, &t, NULL);
+    CHECK(w.failed && w.too_big && w.len <= full_len / 2 + 32 && w.cap <= full_len / 2 + 33);
+    CHECK(trace_writer_finish(&w, NULL) == NULL);
+
+    /* the step limit: a run past it stops with SIM_ERR_TOO_MANY_STEPS naming the limit */
+    char msg[256] = "";
+    sim_set_max_steps(s, 5);
+    CHECK(sim_max_steps(s) == 5);
+    CHECK(sim_run(s, &tw_sc, &t, msg, sizeof msg) == SIM_ERR_TOO_MANY_STEPS);
+    CHECK(strstr(msg, "more than 5 steps") != NULL);
+    sim_set_max_steps(s, 0);
+    CHECK(sim_max_steps(s) == SIM_MAX_STEPS);
+    CHECK(sim_run(s, &tw_sc, &t, NULL, 0) == SIM_OK);
+    sim_free(s);
+    free(full);
+    sim_trace_cleanup(&t);
+}
