@@ -105,7 +105,8 @@ typedef struct renderer {
 
     /* call-outs */
     quote_frame quotes[MAX_NEST];
-    int quote_depth;
+    int quote_depth; /* may exceed MAX_NEST: only the first MAX_NEST levels have a frame */
+    bool quote_over_reported;
     bool probing;
     int probe_quote;
     strbuf probe;
@@ -275,7 +276,7 @@ static bool probe_finish(renderer *r, bool continues)
     r->probing = false;
     int k = callout_match(&r->probe);
     r->probe.len = 0;
-    if (k < 0 || r->probe_quote != r->quote_depth - 1)
+    if (k < 0 || r->probe_quote != r->quote_depth - 1 || r->probe_quote >= MAX_NEST)
         return false;
     quote_frame *q = &r->quotes[r->probe_quote];
     strbuf_truncate(&r->out, q->pos);
@@ -405,7 +406,8 @@ static void code_finish(renderer *r)
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     renderer *r = ud;
-    if (r->quote_depth > 0 && !r->quotes[r->quote_depth - 1].child_seen) {
+    if (r->quote_depth > 0 && r->quote_depth <= MAX_NEST &&
+        !r->quotes[r->quote_depth - 1].child_seen) {
         r->quotes[r->quote_depth - 1].child_seen = true;
         if (type == MD_BLOCK_P) {
             put(r, "<p>");
@@ -419,14 +421,21 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_DOC:
         break;
     case MD_BLOCK_QUOTE:
+        /* Quotes deeper than MAX_NEST are flattened into the innermost one kept. */
         if (r->quote_depth < MAX_NEST) {
             quote_frame *q = &r->quotes[r->quote_depth];
             q->pos = r->out.len;
             q->callout = false;
             q->child_seen = false;
+            put(r, "<blockquote>\n");
+        } else if (!r->quote_over_reported) {
+            r->quote_over_reported = true;
+            report(r, line_of(r, r->last_off),
+                   "block quotes nested deeper than %d levels; the deeper levels are shown "
+                   "as level %d",
+                   MAX_NEST, MAX_NEST);
         }
         r->quote_depth++;
-        put(r, "<blockquote>\n");
         break;
     case MD_BLOCK_UL:
         put(r, "<ul>\n");
@@ -524,7 +533,9 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         if (r->quote_depth == 0)
             break;
         r->quote_depth--;
-        if (r->quote_depth < MAX_NEST && r->quotes[r->quote_depth].callout)
+        if (r->quote_depth >= MAX_NEST)
+            break; /* a flattened level: nothing was opened */
+        if (r->quotes[r->quote_depth].callout)
             put(r, "</div>\n");
         else
             put(r, "</blockquote>\n");

@@ -292,3 +292,49 @@ TEST(markdown_never_reads_past_its_input)
     CHECK(h && strstr(h, "SECRET") == NULL);
     free(h);
 }
+
+static size_t count_of(const char *h, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = h; p && (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+TEST(markdown_deep_block_quotes_degrade_with_a_problem)
+{
+    /* 64 levels render as block quotes; deeper levels are flattened into the 64th and
+     * reported once, naming the limit; a call-out marker at any depth stays safe. */
+    static const int depths[] = {64, 65, 200, 5000};
+    for (size_t d = 0; d < sizeof depths / sizeof depths[0]; d++) {
+        int depth = depths[d];
+        size_t n = (size_t)depth * 2 + 64;
+        char *s = malloc(n);
+        CHECK(s != NULL);
+        if (!s)
+            return;
+        size_t k = 0;
+        for (int i = 0; i < depth; i++) {
+            s[k++] = '>';
+            s[k++] = ' ';
+        }
+        k += (size_t)snprintf(s + k, n - k, "[!NOTE]\ndeep text\n");
+        md_log log;
+        int p = -1;
+        char *h = md(s, k, "en", &log, &p);
+        CHECK(h != NULL);
+        CHECK(h && strstr(h, "deep text") != NULL);
+        size_t opened = count_of(h, "<blockquote>") + count_of(h, "<div class=\"tl-callout");
+        size_t closed = count_of(h, "</blockquote>") + count_of(h, "</div>");
+        CHECK_EQ_INT(opened, depth < 64 ? depth : 64);
+        CHECK_EQ_INT(closed, opened);
+        if (depth > 64) {
+            CHECK_EQ_INT(p, 1);
+            CHECK(strstr(log.all, "block quotes nested deeper than 64") != NULL);
+        } else {
+            CHECK_EQ_INT(p, 0);
+        }
+        free(h);
+        free(s);
+    }
+}
