@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -95,8 +96,9 @@ struct server {
     struct {
         _Alignas(STRIPE_LINE) atomic_long n;
     } in_flight[STRIPE_COUNT];
-    atomic_long deferred; /* deferred requests not yet answered (server_stop waits) */
-    atomic_int draining;  /* set by server_stop: answers close their connection */
+    atomic_long deferred;     /* deferred requests not yet answered (server_stop waits) */
+    atomic_int draining;      /* set by server_stop: answers close their connection */
+    atomic_size_t body_bytes; /* request-body bytes reserved by all connections (budget) */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
     long long body_timeout_ms; /* request-body deadline; 0: off */
@@ -114,6 +116,7 @@ typedef struct req_ctx {
     struct timespec t1; /* response queued (valid once `answered`) */
     char *body;
     size_t len, cap;
+    size_t reserved;  /* bytes of srv->body_bytes this request holds (>= cap) */
     int early_status; /* 413/400/...: answer on the final callback, body discarded */
     const char *early_detail;
     bool answered;
@@ -382,6 +385,55 @@ static enum MHD_Result send_deferred(server *srv, struct MHD_Connection *conn, r
     return ok;
 }
 
+/* ---- request-body memory budget ------------------------------------------------------------
+ * Every buffered request body holds a reservation of srv->body_bytes as large as its buffer
+ * (for a declared Content-Length, the whole length before the first byte is read), so all
+ * bodies together stay within opt.body_budget however many connections send one. A request
+ * that does not fit is answered 503 with Retry-After. */
+
+/* Grows ctx's reservation to `want` bytes. 0, or -1 when the budget has no room (the
+ * reservation is left unchanged). */
+static int body_reserve(server *srv, req_ctx *ctx, size_t want)
+{
+    if (want <= ctx->reserved)
+        return 0;
+    size_t more = want - ctx->reserved;
+    size_t cur = atomic_load_explicit(&srv->body_bytes, memory_order_relaxed);
+    do {
+        if (cur > srv->opt.body_budget || more > srv->opt.body_budget - cur)
+            return -1;
+    } while (!atomic_compare_exchange_weak(&srv->body_bytes, &cur, cur + more));
+    ctx->reserved = want;
+    return 0;
+}
+
+/* Frees ctx's body buffer and gives its reservation back. */
+static void body_release(server *srv, req_ctx *ctx)
+{
+    free(ctx->body);
+    ctx->body = NULL;
+    ctx->len = ctx->cap = 0;
+    if (ctx->reserved)
+        atomic_fetch_sub(&srv->body_bytes, ctx->reserved);
+    ctx->reserved = 0;
+}
+
+static const char BUSY_DETAIL[] =
+    "the server is buffering too many request bodies; retry in a moment";
+
+/* A problem answer; a 503 carries Retry-After: 1. */
+static enum MHD_Result send_status(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
+                                   int status, const char *detail, const char *method,
+                                   const char *path)
+{
+    http_response res;
+    memset(&res, 0, sizeof res);
+    http_problem(&res, status, NULL, detail);
+    if (status == 503)
+        http_set_header(&res, "Retry-After", "1");
+    return send_response(srv, conn, ctx, &res, method, path, NULL);
+}
+
 /* ---- request policing ---------------------------------------------------------------- */
 
 typedef struct cl_scan {
@@ -408,6 +460,7 @@ static enum MHD_Result scan_content_length(void *cls, enum MHD_ValueKind kind, c
     cl_scan *sc = cls;
     if (key && !strcasecmp(key, "Transfer-Encoding"))
         sc->te_lines++;
+
     if (!key || strcasecmp(key, "Content-Length") != 0 || !value)
         return MHD_YES;
     if (!sc->first) {
@@ -607,6 +660,8 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
                                     method, url);
             ctx->early_status = 413;
             ctx->early_detail = "request body is larger than the limit";
+        } else if (errno == 0 && declared > 0 && body_reserve(srv, ctx, declared + 1) != 0) {
+            return send_status(srv, conn, ctx, 503, BUSY_DETAIL, method, url);
         }
     }
     return MHD_YES;
@@ -617,19 +672,28 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
     if (ctx->early_status)
         return; /* discarding */
     if (ctx->len + size > srv->opt.max_body) {
-        free(ctx->body);
-        ctx->body = NULL;
-        ctx->len = ctx->cap = 0;
+        body_release(srv, ctx);
         ctx->early_status = 413;
         ctx->early_detail = "request body is larger than the limit";
         return;
     }
     if (ctx->len + size + 1 > ctx->cap) {
-        size_t ncap = ctx->cap ? ctx->cap : 1024;
+        /* a declared length is reserved whole and allocated once at that size; a chunked
+         * body doubles (capped at the limit + 1) and reserves each new capacity first */
+        size_t ncap = ctx->reserved > ctx->cap ? ctx->reserved : ctx->cap ? ctx->cap : 1024;
         while (ncap < ctx->len + size + 1)
             ncap *= 2;
+        if (ncap > srv->opt.max_body + 1)
+            ncap = srv->opt.max_body + 1;
+        if (body_reserve(srv, ctx, ncap) != 0) {
+            body_release(srv, ctx);
+            ctx->early_status = 503;
+            ctx->early_detail = BUSY_DETAIL;
+            return;
+        }
         char *nb = realloc(ctx->body, ncap);
         if (!nb) {
+            body_release(srv, ctx);
             ctx->early_status = 500;
             ctx->early_detail = "out of memory buffering the request body";
             return;
@@ -649,7 +713,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
     if (ctx->body_expected && srv->body_timeout_ms)
         watch_set_due(watch_of(conn), 0, WATCH_BODY, false); /* the whole body is in */
     if (ctx->early_status)
-        return send_problem(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
+        return send_status(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
     if (ctx->raw_nul || !router_path_ok(url))
         return send_problem(srv, conn, ctx, 404, "no such resource", method, url);
 
@@ -801,7 +865,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     if (ctx->defer.counted) /* deferred but never sent (the connection went away) */
         atomic_fetch_sub(&srv->deferred, 1);
     response_cleanup(&ctx->defer.res);
-    free(ctx->body);
+    body_release(srv, ctx);
     free(ctx);
     atomic_fetch_sub_explicit(&srv->in_flight[stripe_of_thread()].n, 1, memory_order_relaxed);
 }
@@ -947,8 +1011,23 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     }
     if (!srv->opt.connection_limit)
         srv->opt.connection_limit = 4096;
+    /* One address may hold at most a sixteenth of the connections (and never more than
+     * half): a few addresses holding half-sent heads cannot fill the server for the rest. */
     if (!srv->opt.per_ip_limit)
-        srv->opt.per_ip_limit = 2048;
+        srv->opt.per_ip_limit =
+            srv->opt.connection_limit >= 16 ? srv->opt.connection_limit / 16 : 1;
+    if (srv->opt.per_ip_limit > srv->opt.connection_limit / 2 && srv->opt.connection_limit > 1) {
+        snprintf(err, err_size,
+                 "per-address connection limit %u is more than half the connection limit %u: "
+                 "two addresses could take every connection",
+                 srv->opt.per_ip_limit, srv->opt.connection_limit);
+        free(srv);
+        return NULL;
+    }
+    if (!srv->opt.body_budget)
+        srv->opt.body_budget = 64 * srv->opt.max_body;
+    if (srv->opt.body_budget < srv->opt.max_body + 1)
+        srv->opt.body_budget = srv->opt.max_body + 1;
     if (!srv->opt.idle_timeout_s)
         srv->opt.idle_timeout_s = 30;
     /* 16 KiB holds a request line, headers and a body chunk; MHD touches the whole pool
@@ -959,6 +1038,11 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         atomic_init(&srv->in_flight[i].n, 0);
     atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
+    atomic_init(&srv->body_bytes, 0);
+    /* Bodies and responses of 128 KiB and more get their own mappings, returned to the
+     * system on free. Without a fixed threshold glibc raises it after the first such free,
+     * and later bodies then stay in the heap arenas once freed. */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     if (timeout_from_env("TCPLAB_HEADER_TIMEOUT", 10000, &srv->head_timeout_ms, err, err_size) !=
             0 ||
         timeout_from_env("TCPLAB_BODY_TIMEOUT", 30000, &srv->body_timeout_ms, err, err_size) != 0) {

@@ -21,9 +21,12 @@ typedef struct server_options {
     const char *bind;          /* numeric IPv4 or IPv6 address, e.g. "127.0.0.1" */
     uint16_t port;             /* 0: any free port (see server_port) */
     size_t max_body;           /* bytes; larger bodies get 413 (default 1 MiB) */
+    size_t body_budget;        /* bytes of request bodies buffered at once, all connections
+                                * together; a request past it gets 503 + Retry-After
+                                * (default 64 × max_body; at least max_body + 1) */
     unsigned threads;          /* worker threads (0: number of cores) */
     unsigned connection_limit; /* default 4096 */
-    unsigned per_ip_limit;     /* default 2048 */
+    unsigned per_ip_limit;     /* default connection_limit / 16 (256); at most half */
     unsigned idle_timeout_s;   /* default 30 */
     size_t conn_memory;        /* per-connection buffer pool, bytes (default 16 KiB) */
     int quiet;                 /* no access log */
