@@ -4,6 +4,8 @@
 #   1. C unit tests, optimised build          (build/unit_tests)
 #   2. C unit tests, ASan + UBSan build        (build/asan/unit_tests)
 #   3. lesson check on the shipped lessons     (build/tcplab check lessons/), if built in
+#   3b. libFuzzer harnesses (tests/fuzz/run.sh brief): corpus and regression replay plus a
+#       short fuzz of each; fails when clang with libFuzzer is missing (deps.sh installs it)
 #   4. HTTP API tests against the ASan server  (node --test tests/api), if present
 #   5. browser tests, headless chromium        (node --test tests/browser), if present
 # Prints each suite's own summary, then the closing "N passed, N failed" over all suites.
@@ -66,6 +68,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 run_c cli tests/cli/run.sh
 
 run_c lessons build/tcplab check lessons/
+
+run_c fuzz tests/fuzz/run.sh brief
 
 # Node test dependencies (playwright-core only; it never downloads a browser: the browser
 # tests drive Debian's /usr/bin/chromium).
