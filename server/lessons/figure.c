@@ -260,6 +260,31 @@ static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
     strbuf_put(b, "</tbody></table>");
 }
 
+/* The key to the colours and marks of both diagrams (swatches drawn by app.css). */
+static void legend(strbuf *b, const char *locale)
+{
+    static const char *const items[][3] = {
+        {"client", "Client", "客户端"},
+        {"server", "Server", "服务器"},
+        {"injected", "Injected segment", "注入的报文段"},
+        {"rtx", "Retransmission", "重传"},
+        {"lost", "Lost segment", "丢失的报文段"},
+        {"timer", "Timer expires", "计时器到期"},
+        {"rto", "Retransmission timeout (RTO)", "重传超时间隔（RTO）"},
+        {"both", "Both sides in this state", "双方处于同一状态"},
+    };
+    strbuf_put(b, "<ul class=\"tl-legend\" aria-label=\"");
+    strbuf_escape(b, tr(locale, "Legend", "图例"));
+    strbuf_put(b, "\">");
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        strbuf_printf(b, "<li><span class=\"tl-sw tl-sw-%s\" aria-hidden=\"true\"></span>",
+                      items[i][0]);
+        strbuf_escape(b, tr(locale, items[i][1], items[i][2]));
+        strbuf_put(b, "</li>");
+    }
+    strbuf_put(b, "</ul>");
+}
+
 /* The trace JSON, safe inside <script>: "</" → "<\/" and "<!--" → "\u003c!--". In zh-CN
  * each step also carries "rule_zh". */
 static void trace_script(strbuf *b, const sim_trace *t, const char *locale)
@@ -306,12 +331,19 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     strbuf_escape(&b, scenario_name ? scenario_name : "");
     strbuf_printf(&b, "\" data-steps=\"%zu\"><figcaption>", t->count);
     strbuf_escape(&b, cap);
-    strbuf_put(&b, "</figcaption><div class=\"tl-ladder\">");
+    strbuf_put(&b, "</figcaption>");
+    legend(&b, locale);
+    strbuf_put(&b, "<div class=\"tl-ladder\">");
     svg_ladder_to(&b, t, cap, id, locale);
     strbuf_put(&b, "</div><div class=\"tl-diagram\">");
     svg_state_diagram_to(&b, t, id, locale);
     strbuf_printf(&b, "</div><div class=\"tl-player\" data-for=\"%s\"></div>", id);
+    /* the table repeats the diagrams in text; folded by default, it keeps the figure short */
+    strbuf_put(&b, "<details class=\"tl-steps-details\"><summary>");
+    strbuf_printf(&b, tr(locale, "Steps as a table (%zu)", "步骤表（%zu 步）"), t->count);
+    strbuf_put(&b, "</summary>");
     steps_table(&b, t, locale);
+    strbuf_put(&b, "</details>");
     trace_script(&b, t, locale);
     strbuf_put(&b, "</figure>\n");
     return strbuf_take(&b);

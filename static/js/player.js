@@ -2,14 +2,20 @@
  * player.js — the step-through player of a scenario figure (docs/dom.md).
  *
  * Owns: filling the empty <div class="tl-player" data-for="scn-N"> with buttons, a position
- * output, the rule line (aria-live; on zh-CN pages the step's rule_zh, English below it)
- * and the TCB table; moving the current step with buttons, ←/→/Home/End while focus is
- * inside the figure, or a click on a ladder step / table row;
+ * output, the view switch (Ladder / States / Variables, shown on narrow screens only) and the
+ * rule line (aria-live; on zh-CN pages the step's rule_zh, English below it), and moving that
+ * player to the top of the figure, where the CSS keeps it in view (sticky); the TCB table in
+ * its own panel (.tl-vars) beside the state diagram; moving the current step with buttons,
+ * ←/→/Home/End while focus is inside the figure, or a click on a ladder step / table row;
  * marking the current step on the ladder (.tl-step), the text table (tr[data-step]) and the
- * state diagram (tl-current-client / tl-current-server, tl-current on the edge just taken);
- * setting data-current-step / data-client-state / data-server-state on the figure.
+ * state diagram (tl-current-client / tl-current-server, tl-current plus tl-by-client /
+ * tl-by-server on the edge just taken); keeping the current arrow visible inside the ladder's
+ * scrolling frame and the page; the description of a state of the diagram on click, tap or
+ * keyboard focus; setting data-current-step / data-client-state / data-server-state on the
+ * figure.
  * Does not: draw anything (the SVGs and the table are server-rendered), fetch anything (the
- * trace JSON is embedded in the figure), or use inline styles.
+ * trace JSON is embedded in the figure), or write style attributes (it sets one custom
+ * property, --tl-player-h, through the CSSOM, which the CSP allows).
  */
 import { locale, t } from './i18n.js';
 
@@ -23,6 +29,14 @@ const TCB_ROWS = [
   ['irs', 'IRS'],
 ];
 const AUTOPLAY_MS = 1200;
+const VIEWS = ['ladder', 'states', 'vars'];
+const VIEW_LABELS = {
+  en: { ladder: 'Ladder', states: 'States', vars: 'Variables', views: 'Show', stateInfo: 'Tap or focus a state to read what it means.' },
+  'zh-CN': { ladder: '时序图', states: '状态图', vars: '变量', views: '显示', stateInfo: '点按或用 Tab 键选中一个状态，查看它的含义。' },
+};
+function viewLabels() {
+  return VIEW_LABELS[locale() === 'zh-CN' ? 'zh-CN' : 'en'];
+}
 
 /** Formats a segment as "SYN,ACK seq=300 ack=101" (+ " len=N" when it carries data). */
 export function formatSegment(seg) {
@@ -170,6 +184,15 @@ class Player {
     controls.append(this.bFirst, this.bPrev, this.pos, this.bNext, this.bLast, this.bPlay,
       el('span', { class: 'tl-keys' }, L.keysHint));
 
+    const V = viewLabels();
+    const views = el('div', { class: 'tl-views', role: 'group', 'aria-label': V.views });
+    this.viewButtons = {};
+    for (const v of VIEWS) {
+      const b = el('button', { type: 'button', class: `tl-view tl-view-${v}`, 'data-view': v, 'aria-pressed': 'false' }, V[v]);
+      this.viewButtons[v] = b;
+      views.append(b);
+    }
+
     this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite' });
 
     const table = el('table', { class: 'tl-tcb' });
@@ -194,7 +217,38 @@ class Player {
       body.append(tr);
     }
     table.append(body);
-    host.append(controls, this.rule, table);
+    host.append(controls, views, this.rule);
+    // The player goes to the top of the figure (sticky there), the TCB table to a panel of
+    // its own after the state diagram.
+    const cap = this.figure.querySelector(':scope > figcaption');
+    if (cap) cap.after(host);
+    else this.figure.prepend(host);
+    // The state diagram and the variables share one column (.tl-side) beside the ladder.
+    this.ladderFrame = this.figure.querySelector(':scope > .tl-ladder');
+    this.diagram = this.figure.querySelector('.tl-diagram');
+    let side = this.figure.querySelector(':scope > .tl-side');
+    if (!side) {
+      side = el('div', { class: 'tl-side' });
+      if (this.ladderFrame) this.ladderFrame.after(side);
+      else host.after(side);
+    }
+    if (this.diagram) side.append(this.diagram);
+    const vars = el('div', { class: 'tl-vars' });
+    vars.append(table);
+    side.append(vars);
+    if (this.diagram) {
+      this.stateInfo = el('p', { class: 'tl-state-info', 'aria-live': 'polite' }, V.stateInfo);
+      this.diagram.append(this.stateInfo);
+      for (const g of this.diagram.querySelectorAll('.tl-state[data-state]')) {
+        g.setAttribute('tabindex', '0');
+        g.setAttribute('role', 'button');
+        g.setAttribute('aria-label', g.getAttribute('data-state'));
+      }
+    }
+    this.setView('ladder');
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => this.figure.style.setProperty('--tl-player-h', `${Math.ceil(host.getBoundingClientRect().height)}px`)).observe(host);
+    }
 
     // Tag ladder steps and table rows with their endpoint (colours per side in the CSS).
     for (const node of this.figure.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
@@ -216,6 +270,22 @@ class Player {
     act(this.bPrev, () => this.go(this.k - 1));
     act(this.bNext, () => this.go(this.k + 1));
     act(this.bLast, () => this.go(this.n));
+    for (const v of VIEWS) this.viewButtons[v].addEventListener('click', () => this.setView(v));
+    if (this.diagram) {
+      const show = (ev) => {
+        const g = ev.target instanceof Element ? ev.target.closest('.tl-state[data-state]') : null;
+        if (g) this.showState(g);
+      };
+      this.diagram.addEventListener('click', show);
+      this.diagram.addEventListener('focusin', show);
+      this.diagram.addEventListener('keydown', (ev) => {
+        if ((ev.key === 'Enter' || ev.key === ' ') && ev.target instanceof Element && ev.target.closest('.tl-state[data-state]')) {
+          ev.preventDefault();
+          ev.stopPropagation();
+          this.showState(ev.target.closest('.tl-state[data-state]'));
+        }
+      });
+    }
     this.bPlay.addEventListener('click', () => (this.timer ? this.stop() : this.play()));
 
     this.figure.addEventListener('keydown', (ev) => {
@@ -247,6 +317,49 @@ class Player {
         if (!this.figure.contains(document.activeElement)) this.figure.focus({ preventScroll: true });
       }
     });
+  }
+
+  /** Narrow screens show one of the ladder, the state diagram and the variables at a time. */
+  setView(v) {
+    this.figure.setAttribute('data-view', v);
+    for (const w of VIEWS) this.viewButtons[w].setAttribute('aria-pressed', w === v ? 'true' : 'false');
+    if (v === 'ladder') this.reveal();
+  }
+
+  /** Writes the description of a state (the <title> of its group) under the diagram. */
+  showState(g) {
+    const title = g.querySelector('title');
+    const name = g.getAttribute('data-state');
+    this.stateInfo.replaceChildren(el('strong', {}, name), ` — ${title ? title.textContent : ''}`);
+    for (const o of this.diagram.querySelectorAll('.tl-state.tl-selected')) o.classList.remove('tl-selected');
+    g.classList.add('tl-selected');
+  }
+
+  /**
+   * Keeps the current step's arrow in view: first inside the ladder's own scrolling frame
+   * (vertically and, on a phone where the ladder is wider than the screen, horizontally),
+   * then on the page, below the sticky player.
+   */
+  reveal() {
+    const frame = this.ladderFrame;
+    if (!frame || this.k <= 0) return;
+    const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
+    if (!node || !node.getClientRects().length) return;
+    const shape = node.querySelector('line, .tl-clock, circle, path') || node;
+    const r = shape.getBoundingClientRect();
+    const fr = frame.getBoundingClientRect();
+    const pad = 24;
+    if (r.top < fr.top + pad) frame.scrollTop -= fr.top + pad - r.top;
+    else if (r.bottom > fr.bottom - pad) frame.scrollTop += r.bottom - fr.bottom + pad;
+    if (frame.scrollWidth > frame.clientWidth + 1) {
+      const cx = (r.left + r.right) / 2;
+      if (r.left < fr.left || r.right > fr.right) frame.scrollLeft += cx - (fr.left + fr.right) / 2;
+    }
+    const r2 = shape.getBoundingClientRect();
+    const top = this.host.getBoundingClientRect().bottom + 8;
+    const bottom = window.innerHeight - 8;
+    if (r2.top < top) window.scrollBy(0, r2.top - top);
+    else if (r2.bottom > bottom) window.scrollBy(0, r2.bottom - bottom);
   }
 
   play() {
@@ -294,7 +407,7 @@ class Player {
     // State diagram.
     const st = this.states[k];
     for (const node of f.querySelectorAll('.tl-state.tl-current-client, .tl-state.tl-current-server, .tl-edge.tl-current')) {
-      node.classList.remove('tl-current-client', 'tl-current-server', 'tl-current');
+      node.classList.remove('tl-current-client', 'tl-current-server', 'tl-current', 'tl-by-client', 'tl-by-server');
     }
     for (const ep of ENDPOINTS) {
       for (const node of f.querySelectorAll(`.tl-state[data-state="${CSS.escape(st[ep])}"]`)) {
@@ -304,7 +417,7 @@ class Player {
     const step = k > 0 ? this.steps[k - 1] : null;
     if (step && step.state_before && step.state_after && step.state_before !== step.state_after) {
       const sel = `.tl-edge[data-from="${CSS.escape(step.state_before)}"][data-to="${CSS.escape(step.state_after)}"]`;
-      for (const node of f.querySelectorAll(sel)) node.classList.add('tl-current');
+      for (const node of f.querySelectorAll(sel)) node.classList.add('tl-current', `tl-by-${step.endpoint === 'server' ? 'server' : 'client'}`);
     }
 
     f.setAttribute('data-current-step', String(k));
@@ -330,6 +443,7 @@ class Player {
     }
 
     this.renderTcb(k, prev);
+    if (prev >= 0) this.reveal();
   }
 
   tcbAt(k) {

@@ -1,0 +1,158 @@
+// figures.test.mjs — every scenario figure of every bundled lesson, in English and Chinese,
+// on a 390×844 phone and a 1280×800 desktop: stepping with the Next control keeps the
+// current arrow and the controls inside the viewport; at 390 px no SVG text is smaller than
+// 11 CSS px (ladder and, after the States switch, the state diagram); no two text labels of
+// a ladder or a state diagram overlap (checked once per figure at step 0, on the desktop,
+// with the labels' rotated boxes); the step table is folded. Screenshots of the
+// retransmission lesson go to tests/out/screenshots/figures-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { newPage, screenshot, repoRoot, withLessonServer } from './helpers.mjs';
+
+const env = withLessonServer();
+const SLUGS = fs.readdirSync(path.join(repoRoot, 'lessons'))
+  .filter((f) => f.endsWith('.md') && !f.includes('.zh-CN.'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const VIEWPORTS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
+const LOCALES = ['en', 'zh-CN'];
+
+/** In the page: the figure's text boxes as rotated rectangles (4 corners in screen px),
+ * and the pairs of them that intersect (separating-axis test, 0.5 px tolerance). */
+function overlapsInPage(figId) {
+  const fig = document.getElementById(figId);
+  const out = [];
+  for (const svg of fig.querySelectorAll('.tl-ladder svg, .tl-diagram svg')) {
+    const boxes = [];
+    for (const t of svg.querySelectorAll('text')) {
+      if (!t.textContent.trim()) continue;
+      const b = t.getBBox();
+      if (!b.width || !b.height) continue;
+      const m = t.getScreenCTM();
+      const pt = (x, y) => ({ x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f });
+      boxes.push({ text: t.textContent, c: [pt(b.x, b.y), pt(b.x + b.width, b.y), pt(b.x + b.width, b.y + b.height), pt(b.x, b.y + b.height)] });
+    }
+    const axes = (c) => [[c[1].x - c[0].x, c[1].y - c[0].y], [c[3].x - c[0].x, c[3].y - c[0].y]];
+    const proj = (c, a) => {
+      const l = Math.hypot(a[0], a[1]) || 1;
+      const v = c.map((p) => (p.x * a[0] + p.y * a[1]) / l);
+      return [Math.min(...v), Math.max(...v)];
+    };
+    const hit = (p, q) => {
+      for (const a of [...axes(p.c), ...axes(q.c)]) {
+        const [p0, p1] = proj(p.c, a);
+        const [q0, q1] = proj(q.c, a);
+        if (p1 - 0.5 <= q0 || q1 - 0.5 <= p0) return false;
+      }
+      return true;
+    };
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        if (hit(boxes[i], boxes[j])) out.push(`${svg.getAttribute('class')}: “${boxes[i].text}” × “${boxes[j].text}”`);
+      }
+    }
+  }
+  return out;
+}
+
+/** In the page: the smallest rendered font size (CSS px) of the visible text of `sel`. */
+function smallestTextInPage([figId, sel]) {
+  const fig = document.getElementById(figId);
+  let min = Infinity;
+  let what = '';
+  for (const svg of fig.querySelectorAll(sel)) {
+    const m = svg.getScreenCTM();
+    if (!m) continue;
+    for (const t of svg.querySelectorAll('text, tspan')) {
+      if (!t.textContent.trim()) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (px < min) { min = px; what = t.textContent; }
+    }
+  }
+  return { min, what };
+}
+
+/** In the page: presses Next (a real click event on the button, no scrolling by the test)
+ * through every step; after each, the current arrow must be vertically inside the viewport
+ * and horizontally at least partly, and the controls wholly inside. Returns the failures. */
+async function stepAllInPage(figId) {
+  const fig = document.getElementById(figId);
+  const next = fig.querySelector('.tl-player .tl-next');
+  const controls = fig.querySelector('.tl-player .tl-controls');
+  const n = Number(fig.getAttribute('data-steps'));
+  const bad = [];
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const vw = window.innerWidth;
+  const vh = window.innerHeight;
+  for (let k = 1; k <= n; k++) {
+    next.click();
+    await frame();
+    if (fig.getAttribute('data-current-step') !== String(k)) { bad.push(`step ${k}: Next did not move there`); break; }
+    const c = controls.getBoundingClientRect();
+    if (c.top < -0.5 || c.bottom > vh + 0.5 || c.left < -0.5 || c.right > vw + 0.5) bad.push(`step ${k}: controls at ${Math.round(c.top)}..${Math.round(c.bottom)}`);
+    const g = fig.querySelector(`.tl-ladder .tl-step[data-step="${k}"]`);
+    const shape = g && (g.querySelector('line, .tl-clock, circle, path') || g);
+    if (!shape) continue;
+    const r = shape.getBoundingClientRect();
+    const fr = fig.querySelector('.tl-ladder').getBoundingClientRect();
+    const visTop = Math.max(0, fr.top);
+    const visBottom = Math.min(vh, fr.bottom);
+    if (r.top < visTop - 0.5 || r.bottom > visBottom + 0.5) bad.push(`step ${k}: arrow at y ${Math.round(r.top)}..${Math.round(r.bottom)}, visible ${Math.round(visTop)}..${Math.round(visBottom)}`);
+    if (r.right < Math.max(0, fr.left) || r.left > Math.min(vw, fr.right)) bad.push(`step ${k}: arrow at x ${Math.round(r.left)}..${Math.round(r.right)} outside the frame`);
+    const cb = fig.querySelector('.tl-player').getBoundingClientRect();
+    if (r.bottom > cb.top && r.top < cb.bottom && r.right > cb.left && r.left < cb.right && cb.bottom > r.bottom) bad.push(`step ${k}: arrow under the sticky player`);
+  }
+  return bad;
+}
+
+for (const viewport of VIEWPORTS) {
+  for (const lang of LOCALES) {
+    test(`every figure at ${viewport.width}×${viewport.height}, ${lang}`, async () => {
+      const { context, page, log } = await newPage(env.browser, { viewport });
+      const failures = [];
+      let figures = 0;
+      let steps = 0;
+      try {
+        for (const slug of SLUGS) {
+          await page.goto(`${env.srv.base}/lessons/${slug}?lang=${lang}`, { waitUntil: 'load' });
+          await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
+          const ids = await page.$$eval('figure.tl-scenario', (fs) => fs.map((f) => f.id));
+          for (const id of ids) {
+            figures++;
+            const where = `${slug} #${id} (${lang}, ${viewport.width} px)`;
+            await page.locator(`#${id} .tl-player .tl-next`).waitFor();
+            assert.equal(await page.locator(`#${id} details.tl-steps-details`).evaluate((d) => d.open), false,
+              `${where}: expected the step table folded`);
+            if (viewport.width === 1280) {
+              for (const o of await page.evaluate(overlapsInPage, id)) failures.push(`${where}: overlap ${o}`);
+            } else {
+              const lad = await page.evaluate(smallestTextInPage, [id, '.tl-ladder svg']);
+              if (lad.min < 11) failures.push(`${where}: ladder text “${lad.what}” at ${lad.min.toFixed(1)} px`);
+              await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
+              const dia = await page.evaluate(smallestTextInPage, [id, '.tl-diagram svg']);
+              if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
+              await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
+            }
+            // Start with the figure's top at the top of the window, as a reader arriving at it.
+            await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
+            steps += Number(await page.getAttribute(`#${id}`, 'data-steps'));
+            for (const b of await page.evaluate(stepAllInPage, id)) failures.push(`${where}: ${b}`);
+          }
+          if (slug === 'retransmission') {
+            await page.locator('figure.tl-scenario').last().evaluate((f) => f.scrollIntoView());
+            await page.screenshot({ path: path.join(repoRoot, 'tests/out/screenshots', `figures-${slug}-${lang}-${viewport.width}.png`) });
+          }
+        }
+        assert.ok(figures > 0, 'expected scenario figures in the bundled lessons');
+        assert.deepEqual(failures, [], `${failures.length} problems in ${figures} figures / ${steps} steps:\n${failures.slice(0, 60).join('\n')}`);
+        assert.deepEqual(log.pageErrors, [], 'expected no uncaught script error');
+        assert.deepEqual(log.csp, [], 'expected no CSP violation');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
+void screenshot;
