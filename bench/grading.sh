@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/grading.sh — grading throughput (issue #5): acknowledged challenge submissions per
+# bench/grading.sh — grading throughput: acknowledged challenge submissions per
 # second with BENCH_GRADING_CONNS (32) concurrent clients, each one durable before its 201
 # (synchronous=FULL, group commit), and the latency percentiles wrk reports. Then every
 # acknowledged submission is counted in the database. Target ≥ 2,000/s, p99 < 50 ms.

@@ -2,7 +2,7 @@
  * catalog.c — the 17 built-in scenarios (names fixed by docs/catalog.md).
  *
  * Owns: each built-in's name, title, one-paragraph explanation and its scenario JSON text
- * in the issue #2 contract, then its Simplified Chinese title and explanation (the same
+ * as scenario JSON, then its Simplified Chinese title and explanation (the same
  * facts; RFC state and flag names stay in English, as Chinese textbooks write them).
  * Numbers follow RFC 9293's figures: client (A) ISS 100, server (B) ISS 300, one-way latency 50 ms,
  * RTO 1 s, MSL 120 s (TIME-WAIT = 2 MSL = 240 s; the run ends when nothing is pending), 5 retries.

@@ -1,5 +1,5 @@
 /*
- * catalog.h — the built-in scenario catalog (issue #2 §3).
+ * catalog.h — the built-in scenario catalog (docs/scenario.md).
  *
  * Owns: each built-in's name, title, one-paragraph explanation and scenario JSON text, and
  * the Simplified Chinese title and explanation (same facts, same RFC references).
@@ -14,7 +14,7 @@ typedef struct catalog_entry {
     const char *name;       /* URL-safe slug, e.g. "lost-syn" */
     const char *title;      /* "Lost SYN" */
     const char *summary;    /* one paragraph: what happens and why, citing RFC 9293 */
-    const char *json;       /* the scenario, in the issue #2 contract */
+    const char *json;       /* the scenario, as scenario JSON (docs/scenario.md) */
     const char *title_zh;   /* added: Simplified Chinese title, e.g. "SYN 丢失" */
     const char *summary_zh; /* added: Simplified Chinese summary, same facts as summary */
 } catalog_entry;

@@ -1,5 +1,5 @@
 /*
- * scenario_json.c — the scenario and trace JSON contract of issue #2 (jansson).
+ * scenario_json.c — the scenario and trace JSON contract (docs/scenario.md), via jansson.
  *
  * Owns: validating scenario JSON into a sim_scenario (every problem reported with its
  * RFC 6901 pointer), writing a scenario back as JSON, writing a sim_trace as trace JSON,

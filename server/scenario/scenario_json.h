@@ -1,5 +1,5 @@
 /*
- * scenario_json.h — the scenario and trace JSON contract (issue #2), via jansson.
+ * scenario_json.h — the scenario and trace JSON contract (docs/scenario.md), via jansson.
  *
  * Owns: turning scenario JSON into a sim_scenario with precise, JSON-pointer-named errors,
  * and turning a sim_trace into the trace JSON. This is the only place the contract's
@@ -50,7 +50,7 @@ int scenario_from_json(const json_t *root, sim_scenario *out, scenario_errors *e
  * same scenario. New reference; NULL on OOM. */
 json_t *scenario_to_json(const sim_scenario *sc);
 
-/* The trace JSON of issue #2: {"steps": [...], "final": {...}}. New reference; NULL on OOM.
+/* The trace JSON (docs/scenario.md): {"steps": [...], "final": {...}}. New reference; NULL on OOM.
  * Step members are listed at the top of scenario_json.c. */
 json_t *trace_to_json(const sim_trace *t);
 /* The same, with the scenario that produced the trace (may be NULL): a send step a fault

@@ -1,5 +1,5 @@
 /*
- * trace_writer.h — the trace JSON of issue #2 written straight as text (the fast path).
+ * trace_writer.h — the trace JSON (docs/scenario.md) written straight as text (the fast path).
  *
  * Owns: a growable text buffer (trace_writer) and the compact serialisation of a
  * sim_trace into it, byte for byte what json_dumps(trace_to_json_full(t, sc), JSON_COMPACT)

@@ -1,5 +1,5 @@
 /*
- * store_accounts.h — users, login sessions and API tokens (issue #5).
+ * store_accounts.h — users, login sessions and API tokens.
  *
  * Owns: the `users`, `sessions` and `api_tokens` tables (migration 2). Secrets never
  * reach this module in the clear: it stores the password's crypto_pwhash_str string and
@@ -52,7 +52,7 @@ typedef struct store_token {
     int64_t created_at;
     int64_t last_used_at; /* 0: never */
     int64_t revoked_at;   /* 0: live */
-    /* Added (U): the user a student token acts as (0 and "": none) */
+    /* the user a student token acts as (0 and "": none) */
     int64_t user_id;
     char user_name[STORE_NAME_SIZE];
 } store_token;

@@ -1,5 +1,5 @@
 /*
- * store_grading.h — challenges and submissions (issue #5).
+ * store_grading.h — challenges and submissions.
  *
  * Owns: the `challenges` and `submissions` tables (migration 3). Submissions are written
  * durably (synchronous=FULL) with group commit: concurrent store_submission_put calls
@@ -34,12 +34,12 @@ typedef struct store_submission_in {
  * store_submission_find_key). STORE_ERROR otherwise. */
 store_status store_submission_put(store *s, const store_submission_in *in, int64_t *id_out);
 
-/* Added (T). Called once per queued row, on the store's writer thread, after its
+/* Called once per queued row, on the store's writer thread, after its
  * transaction: rc STORE_OK (the row is durably committed; id is its id), STORE_CONFLICT
  * (the idempotency key was taken; id 0) or STORE_ERROR (nothing of it is stored). Should
  * be quick: the next batch waits for it. */
 typedef void (*store_submission_done)(void *arg, store_status rc, int64_t id);
-/* Added (T). Non-blocking store_submission_put: copies `in` (the caller may free it at
+/* Non-blocking store_submission_put: copies `in` (the caller may free it at
  * once) and queues the row for the next group commit. STORE_OK: `done(arg, ...)` will be
  * called exactly once, later, on the writer thread (possibly before this returns).
  * STORE_ERROR: not queued, `done` is never called. */

@@ -42,7 +42,7 @@ store_conn *store_write_begin(store *s, bool durable);
  * callers that want a different code on rollback return it themselves. */
 store_status store_write_end(store *s, store_conn *c, bool commit);
 
-/* Added (T). A durable write handed to the store's writer thread (group commit).
+/* A durable write handed to the store's writer thread (group commit).
  * The writer thread takes every queued job, runs each job's `write` inside ONE
  * BEGIN IMMEDIATE ... COMMIT with synchronous=FULL (each job under its own SAVEPOINT, so a
  * failing job undoes only itself), then calls every job's `done` after the COMMIT has

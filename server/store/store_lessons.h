@@ -1,6 +1,5 @@
 /*
- * store_lessons.h — lessons in the database with full revision history (issue #5,
- * "Authoring").
+ * store_lessons.h — lessons in the database with full revision history.
  *
  * Owns: the `lessons` and `lesson_revisions` tables (migration 4). Every save inserts a
  * new row into lesson_revisions (never updated, never deleted) and points

@@ -1,5 +1,5 @@
 /*
- * store_quiz.h — quiz attempts in exam mode, and server secrets (issue #5, added by X).
+ * store_quiz.h — quiz attempts in exam mode, and server secrets.
  *
  * Owns: the attempt limit of an exam question, enforced race-free: the number of a
  * student's stored attempts is counted inside the store writer's (durable, group-commit)

@@ -17,7 +17,7 @@ const store_migration store_migrations[] = {
     {1, "simulations",
      "CREATE TABLE simulations (\n"
      "  id            TEXT PRIMARY KEY NOT NULL,  -- random, URL-safe (base64url, 22 chars)\n"
-     "  scenario_json TEXT NOT NULL,              -- the resolved scenario, issue #2 contract\n"
+     "  scenario_json TEXT NOT NULL,              -- the resolved scenario (docs/scenario.md)\n"
      "  created_at    INTEGER NOT NULL            -- Unix time, seconds\n"
      ");\n"},
     {2, "accounts",
@@ -48,7 +48,7 @@ const store_migration store_migrations[] = {
      "CREATE TABLE challenges (\n"
      "  id            INTEGER PRIMARY KEY,\n"
      "  title         TEXT NOT NULL,\n"
-     "  scenario_json TEXT NOT NULL,            -- the resolved scenario (issue #2 contract)\n"
+     "  scenario_json TEXT NOT NULL,            -- the resolved scenario (docs/scenario.md)\n"
      "  goal_json     TEXT NOT NULL,            -- predicates, see server/grading/goal.h\n"
      "  points        REAL NOT NULL DEFAULT 1,\n"
      "  created_by    TEXT NOT NULL,\n"

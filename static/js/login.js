@@ -1,5 +1,5 @@
 /*
- * login.js — the sign-in form of /login and the "Sign out" buttons (issue #5).
+ * login.js — the sign-in form of /login and the "Sign out" buttons.
  *
  * Owns: turning form.tl-login-form into POST /api/v1/login (JSON {name, password}), showing
  * the server-rendered, localised message for a failure (data-msg-* on the form), and opening

@@ -1,7 +1,7 @@
 /*
  * playground.js — the simulator playground form (docs/dom.md, "Playground").
  *
- * Owns: turning <form class="tl-playground"> into scenario JSON (the issue #2 contract),
+ * Owns: turning <form class="tl-playground"> into scenario JSON (docs/scenario.md),
  * POSTing it to /api/v1/simulations?save=true (plus &lang=zh-CN on a zh-CN page, so the
  * trace has rule_zh) and navigating to the saved simulation's page
  * (/playground?sim=ID, the share link); showing the problem+json errors (with their JSON

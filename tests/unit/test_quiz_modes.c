@@ -1,4 +1,4 @@
-/* test_quiz_modes.c — quiz modes (issue #5): the front matter's `quiz:` key
+/* test_quiz_modes.c — quiz modes: the front matter's `quiz:` key
  * (server/lessons/frontmatter.h), the exam attempt limit and server secret
  * (server/store/store_quiz.h) and the exam seed (server/grading/quiz_modes.h). */
 #include <pthread.h>
