@@ -96,7 +96,8 @@
  * SIMPLIFICATIONS (each one said out loud, because this is a teaching tool)
  *   - Data is byte-counted (no payload). The receiver's application reads at once, so
  *     RCV.WND is constant. Every data segment is ACKed at once: no delayed ACK (Linux
- *     delays ACKs, RFC 9293 §3.8.6.3 allows up to 0.5 s). No Nagle, no congestion control.
+ *     delays ACKs; RFC 9293 §3.8.6.3 recommends them, SHLD-18, and bounds the delay at
+ *     0.5 s, MUST-40). No Nagle, no congestion control.
  *   - RST processing follows RFC 5961 §3 and SYN processing RFC 5961 §4 as RFC 9293 adopts
  *     them; the RFC 5961 §5 ACK range check (MAY-12) is not done. No zero-window probes:
  *     facing a window of 0, queued data and the FIN wait (the window never reopens here).
