@@ -7,7 +7,7 @@
 json_t *http_json_body(const http_request *req, http_response *res, size_t flags, const char *type,
                        json_error_t *err)
 {
-    json_error_t local;
+    json_error_t local = {0};
     json_error_t *e = err ? err : &local;
     json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | flags, e);
     if (!root && res)
