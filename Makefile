@@ -3,7 +3,7 @@
 #   make run        install what is missing, build, start the server (var/tcplab.db)
 #   make test       install what is missing, run every test suite (plain + ASan/UBSan)
 #   make bench      engine and HTTP benchmarks (figures and ratios, not pass/fail)
-#   make fmt / lint clang-format the C sources / cppcheck + check the format
+#   make fmt / lint clang-format the C sources / layering + cppcheck + check the format
 # Sources are found by folder: every server/**/*.c is part of the program; every
 # tests/unit/*.c is part of the unit-test binary. Adding a module needs no Makefile edit.
 
@@ -83,6 +83,7 @@ fmt:
 	clang-format -i $(SRCS) $(HDRS) $(TEST_SRCS)
 
 lint:
+	tools/layering.sh
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem -I server server
 	@echo "clang-format --dry-run --Werror <every C source and header>"

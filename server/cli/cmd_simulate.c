@@ -26,7 +26,7 @@
 static void simulate_usage(FILE *f)
 {
     fprintf(f, "usage: tcplab simulate [FILE|-] [--scenario NAME] [--format json|text]\n"
-               "  FILE       a scenario in the issue #2 JSON contract (\"-\": standard input)\n"
+               "  FILE       a scenario JSON (docs/scenario.md) (\"-\": standard input)\n"
                "  --scenario run a built-in scenario (see `tcplab scenarios`)\n"
                "  --format   json (default): the trace JSON; text: a ladder diagram\n");
 }

@@ -19,6 +19,7 @@
 #include "../app.h"
 #include "../store/store_accounts.h"
 #include "../grading/auth.h"
+#include "../http/json_body.h"
 #include "guard.h"
 #include "grading.h"
 
@@ -109,12 +110,9 @@ void grading_login(const http_request *req, http_response *res)
         http_problem(res, 403, NULL, "cross-site login refused: Origin does not match Host");
         return;
     }
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body) {
-        http_problem_malformed_json(res, &jerr, NULL);
+    json_t *body = http_json_body(req, res, 0, NULL, NULL);
+    if (!body)
         return;
-    }
     const char *name = json_string_value(json_object_get(body, "name"));
     const char *pw = json_string_value(json_object_get(body, "password"));
     if (!json_is_object(body) || !name || !pw || strlen(pw) > 1024) {

@@ -27,6 +27,7 @@
 #include "../scenario/scenario_json.h"
 #include "../store/store_grading.h"
 #include "../grading/auth.h"
+#include "../http/json_body.h"
 #include "guard.h"
 #include "../grading/check.h"
 #include "grading.h"
@@ -74,12 +75,9 @@ static json_t *body_object(const http_request *req, http_response *res)
 {
     if (!http_require_json(req, res))
         return NULL;
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body) {
-        http_problem_malformed_json(res, &jerr, NULL);
+    json_t *body = http_json_body(req, res, 0, NULL, NULL);
+    if (!body)
         return NULL;
-    }
     if (!json_is_object(body)) {
         json_decref(body);
         problem_one(res, "", "the body must be a JSON object");

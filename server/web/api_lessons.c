@@ -28,6 +28,7 @@
 #include "../lessons/markdown.h"
 #include "../store/store_lessons.h"
 #include "../grading/auth.h"
+#include "../http/json_body.h"
 #include "guard.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -287,12 +288,9 @@ static json_t *body_object(const http_request *req, http_response *res)
 {
     if (!http_require_json(req, res))
         return NULL;
-    json_error_t jerr;
-    json_t *b = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!b) {
-        http_problem_malformed_json(res, &jerr, NULL);
+    json_t *b = http_json_body(req, res, 0, NULL, NULL);
+    if (!b)
         return NULL;
-    }
     if (!json_is_object(b) || !json_is_string(json_object_get(b, "text"))) {
         const char *why = "missing or not a string: the lesson file's whole text";
         http_problem_json(

@@ -27,6 +27,7 @@
 
 #include "../app.h"
 #include "../grading/auth.h"
+#include "../http/json_body.h"
 #include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
@@ -83,12 +84,7 @@ static void unprocessable(http_response *res, const char *pointer, const char *d
 /* Parses a non-empty JSON body; NULL with a 400 problem naming line and column. */
 static json_t *parse_body(const http_request *req, http_response *res)
 {
-    json_error_t jerr;
-    json_t *root =
-        json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-    if (!root)
-        http_problem_malformed_json(res, &jerr, NULL);
-    return root;
+    return http_json_body(req, res, JSON_DECODE_ANY, NULL, NULL);
 }
 
 static uint64_t random_seed(void)

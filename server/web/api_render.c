@@ -23,6 +23,7 @@
 #include "../lessons/lessons.h"
 #include "../lessons/markdown.h"
 #include "../grading/auth.h"
+#include "../http/json_body.h"
 #include "guard.h"
 #include "grading.h"
 
@@ -45,12 +46,9 @@ void grading_render(const http_request *req, http_response *res)
     grading_principal p;
     if (!grading_guard(req, res, &p, GRADING_STAFF) || !http_require_json(req, res))
         return;
-    json_error_t jerr;
-    json_t *body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!body) {
-        http_problem_malformed_json(res, &jerr, NULL);
+    json_t *body = http_json_body(req, res, 0, NULL, NULL);
+    if (!body)
         return;
-    }
     json_t *tv = json_object_get(body, "text");
     const char *slug = json_is_object(body) && json_object_get(body, "slug")
                            ? json_string_value(json_object_get(body, "slug"))

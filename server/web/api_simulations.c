@@ -44,6 +44,7 @@
 #include "../util/fnv.h"
 #include "../store/store_simulations.h"
 #include "api.h"
+#include "../http/json_body.h"
 #include "../http/gzip.h"
 #include "../http/metrics.h"
 
@@ -277,8 +278,7 @@ static json_t *parse_body(const http_request *req, http_response *res)
         return NULL;
     }
     json_error_t jerr;
-    json_t *root =
-        json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    json_t *root = http_json_body(req, NULL, JSON_DECODE_ANY, NULL, &jerr);
     if (root)
         return root;
     if (json_error_code(&jerr) == json_error_numeric_overflow) {

@@ -9,14 +9,14 @@
  * "load theirs" / "keep mine"; 422 → the problems), the revision list with Restore.
  * Every localised message comes from the server (data-msg-* on section.tl-editor).
  * Does not: render Markdown itself or decide validity (the server does), keep anything in
- * storage. Unsafe requests carry X-CSRF-Token from the readable tcplab_csrf cookie.
+ * storage. Requests go through net.js (X-CSRF-Token, If-Match, JSON answers).
  * ETags are taken from the JSON bodies (revision ids) rather than the ETag header, which the
  * compression layer may decorate ("-gz").
  * Test hooks: section.tl-editor gets data-editor-state="ready" once a lesson is loaded,
  * data-preview-seq="N" after the N-th preview answer has been shown, and
  * data-dirty="true|false".
  */
-import { csrfToken } from './login.js';
+import { request as call } from './net.js';
 
 const DEBOUNCE_MS = 400;
 
@@ -29,25 +29,6 @@ function el(tag, attrs = {}, text) {
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
   return e;
-}
-
-async function call(method, url, { body, etag } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
-  if (etag) headers['If-Match'] = etag;
-  const res = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-    cache: 'no-store',
-  });
-  let json = null;
-  if ((res.headers.get('Content-Type') || '').includes('json')) {
-    try { json = await res.json(); } catch { json = null; }
-  }
-  return { status: res.status, ok: res.ok, etag: res.headers.get('ETag'), body: json };
 }
 
 function lessonUrl(slug, locale, rest = '') {

@@ -9,14 +9,9 @@
  * readable tcplab_csrf cookie.
  */
 
-/** The readable CSRF cookie set by login ('' when absent). */
-export function csrfToken() {
-  for (const part of document.cookie.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === 'tcplab_csrf') return decodeURIComponent(v.join('='));
-  }
-  return '';
-}
+import { csrfToken } from './net.js';
+
+export { csrfToken };
 
 /** A path on this site, or '/editor'. */
 export function safeNext(next) {

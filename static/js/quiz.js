@@ -16,7 +16,7 @@
  * styles.
  */
 
-import { csrfToken } from './login.js';
+import { problemText, request } from './net.js';
 import { t } from './i18n.js';
 
 const SEED_KEY = (qid) => `tcplab:seed:${qid}`;
@@ -51,37 +51,6 @@ function newIdempotencyKey() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
-/** POSTs JSON; resolves to {ok, status, body} (body parsed when JSON), rejects on network errors. */
-async function postJson(url, payload, extraHeaders = {}) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json', ...extraHeaders };
-  // A signed-in student's session needs the CSRF token on every POST (issue #5).
-  const csrf = csrfToken();
-  if (csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(payload),
-    credentials: 'same-origin',
-  });
-  let body = null;
-  const type = res.headers.get('Content-Type') || '';
-  if (type.includes('json')) {
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
-  }
-  return { ok: res.ok, status: res.status, body };
-}
-
-/** Text of a problem+json body (or a fallback naming the status). */
-function problemText(r) {
-  const b = r.body || {};
-  const parts = [b.title, b.detail].filter(Boolean);
-  return parts.length ? parts.join(': ') : `HTTP ${r.status}`;
 }
 
 /** A format error may be a string or {pointer|field|name, detail|message}. */
@@ -136,8 +105,8 @@ class Question {
     const seed = storedSeed(this.qid);
     this.form.setAttribute('aria-busy', 'true');
     try {
-      const r = await postJson(`/api/v1/questions/${encodeURIComponent(this.qid)}/variants`,
-        seed === null ? {} : { seed });
+      const r = await request('POST', `/api/v1/questions/${encodeURIComponent(this.qid)}/variants`,
+        { body: seed === null ? {} : { seed } });
       if (!r.ok || !r.body || !r.body.variant_id) {
         if (seed !== null && r.status === 422) {
           // A remembered seed the server no longer accepts: forget it and draw a new one.
@@ -326,8 +295,8 @@ class Question {
     if (button) button.setAttribute('aria-disabled', 'true');
     this.form.setAttribute('aria-busy', 'true');
     try {
-      const r = await postJson(`/api/v1/variants/${encodeURIComponent(this.variant)}/submissions`,
-        answer, { 'Idempotency-Key': key });
+      const r = await request('POST', `/api/v1/variants/${encodeURIComponent(this.variant)}/submissions`,
+        { body: answer, headers: { 'Idempotency-Key': key } });
       if (r.status < 500) this.unanswered = null; // answered for good, recorded or not
       if (!r.ok || !r.body) {
         this.showMessage(problemText(r), 'tl-bad');

@@ -1,5 +1,5 @@
 // tests/api/openapi.test.mjs — static/openapi.json versus reality.
-//  1. Every row of the route table (server/http/routes.c) is documented, and every documented
+//  1. Every row of the route table (server/web/routes.c) is documented, and every documented
 //     operation is a row (rule stated in the document's info.description: all routes, API or
 //     not; `{name*}` is written `{name}`; HEAD is implied by GET). operationId = the row's name.
 //  2. The document is well-formed: OpenAPI 3.1, every local $ref resolves, unique operationIds,
@@ -17,7 +17,7 @@ const doc = JSON.parse(readFileSync(path.join(repoRoot, 'static/openapi.json'), 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
 function routeRows() {
-  const src = readFileSync(path.join(repoRoot, 'server/http/routes.c'), 'utf8')
+  const src = readFileSync(path.join(repoRoot, 'server/web/routes.c'), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\/\/.*$/gm, '');
   const rows = [];

@@ -2,7 +2,7 @@
 // drawn numbers (three-way-handshake.q4, the ISN ladder) offers "Try again with new numbers";
 // it switches to the server's next_variant — new ISNs in the prompt, the next answer goes to
 // the new variant, a reload keeps the new numbers — and clears the typed answers and the
-// feedback (static/js/quiz.js, server/lessons/api_quiz.c). The explanation shown with the
+// feedback (static/js/quiz.js, server/web/api_quiz.c). The explanation shown with the
 // wrong answer works out the old numbers, so copying it cannot answer the new ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

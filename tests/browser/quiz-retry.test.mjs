@@ -2,7 +2,7 @@
 // back (the server recorded it; the page saw a network error): answering again sends the
 // same Idempotency-Key, the server answers from its record (Idempotent-Replayed) instead of
 // counting a second attempt, and a different answer gets a new key (static/js/quiz.js,
-// server/lessons/api_quiz.c).
+// server/web/api_quiz.c).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
