@@ -11,6 +11,7 @@
 #include "response.h"
 
 #include "gzip.h"
+#include "request.h"
 #include "server.h"
 
 #include <microhttpd.h>
@@ -91,6 +92,8 @@ struct MHD_Response *response_to_mhd(http_response *res, const char *allow, bool
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (http_public_https())
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (res->content_type && !strncasecmp(res->content_type, "text/html", 9))
         MHD_add_response_header(r, "Content-Security-Policy", server_csp);
     if (allow)
