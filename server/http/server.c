@@ -47,10 +47,6 @@
 #include <time.h>
 #include <unistd.h>
 
-const char server_csp[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
 static const char PROBLEM_TYPE[] = "application/problem+json";
 
 /* A declared body this many times over the limit is refused without reading it. */
