@@ -33,7 +33,11 @@
 static void serve_usage(FILE *f)
 {
     fprintf(f, "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
-               "                    [--lessons DIR] [--quiet]\n"
+               "                    [--lessons DIR] [--public-url URL] [--metrics] [--quiet]\n"
+               "  --public-url https://HOST[:PORT] (TCPLAB_PUBLIC_URL): only that Host is served\n"
+               "  (421 otherwise; /healthz answers any), cookies Secure and HSTS when https;\n"
+               "  --metrics (TCPLAB_METRICS=1): serve GET /metrics to everyone (default: 404);\n"
+               "  TCPLAB_METRICS_TOKEN: serve it only with \"Authorization: Bearer TOKEN\"\n"
                "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
                "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
                "  TCPLAB_BODY_BUDGET (bytes of bodies buffered at once, default 64 x MAX_BODY),\n"
@@ -104,6 +108,10 @@ int cmd_serve(int argc, char **argv)
     const char *static_dir = env_or("TCPLAB_STATIC", NULL);
     const char *lessons_dir = env_or("TCPLAB_LESSONS", NULL);
     const char *quiet_env = getenv("TCPLAB_QUIET");
+    const char *metrics_env = getenv("TCPLAB_METRICS");
+    const char *public_url = env_or("TCPLAB_PUBLIC_URL", NULL);
+    const char *metrics_token = env_or("TCPLAB_METRICS_TOKEN", NULL);
+    int metrics_on = metrics_env && *metrics_env && strcmp(metrics_env, "0") != 0;
     int quiet = quiet_env && *quiet_env && strcmp(quiet_env, "0") != 0;
 
     if (env_uint("TCPLAB_PORT", 0, 65535, &port) ||
@@ -124,6 +132,9 @@ int cmd_serve(int argc, char **argv)
             return 0;
         } else if (!strcmp(arg, "--quiet")) {
             quiet = 1;
+            continue;
+        } else if (!strcmp(arg, "--metrics")) {
+            metrics_on = 1;
             continue;
         }
         if (!next) {
@@ -146,6 +157,8 @@ int cmd_serve(int argc, char **argv)
             static_dir = next;
         } else if (!strcmp(arg, "--lessons")) {
             lessons_dir = next;
+        } else if (!strcmp(arg, "--public-url")) {
+            public_url = next;
         } else {
             fprintf(stderr, "tcplab serve: unknown option \"%s\"\n", arg);
             serve_usage(stderr);
@@ -159,6 +172,13 @@ int cmd_serve(int argc, char **argv)
     if (!lessons_dir && is_dir("lessons"))
         lessons_dir = "lessons";
 
+    char err[512] = "";
+    /* before any response is prepared: HSTS is part of every prepared response */
+    if (http_set_public_url(public_url, err, sizeof err) != 0) {
+        fprintf(stderr, "tcplab serve: %s\n", err);
+        return 2;
+    }
+
     app a;
     memset(&a, 0, sizeof a);
     a.bind = bind_addr;
@@ -168,7 +188,6 @@ int cmd_serve(int argc, char **argv)
     a.lessons_dir = lessons_dir;
     a.quiet = quiet;
 
-    char err[512] = "";
     int rc = 1;
     server *srv = NULL;
 
@@ -179,7 +198,7 @@ int cmd_serve(int argc, char **argv)
     for (size_t i = 0; i < http_route_count; i++)
         route_names[i] = http_routes[i].name;
     a.metrics = metrics_new(route_names, http_route_count);
-    if (!a.metrics) {
+    if (!a.metrics || metrics_set_access(a.metrics, metrics_on, metrics_token) != 0) {
         fprintf(stderr, "tcplab serve: out of memory\n");
         goto out;
     }

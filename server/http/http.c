@@ -73,6 +73,8 @@ const char *http_status_phrase(int status)
         return "URI Too Long";
     case 415:
         return "Unsupported Media Type";
+    case 421:
+        return "Misdirected Request";
     case 422:
         return "Unprocessable Content";
     case 428:

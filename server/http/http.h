@@ -36,11 +36,8 @@ typedef struct http_request {
     void *deferral;        /* Added (T). opaque, for http_defer; NULL: cannot defer */
 } http_request;
 
-/* Query-string argument / request header / cookie value; NULL if absent. Borrowed, valid
- * for the duration of the handler. Header names are case-insensitive. */
-const char *http_query(const http_request *req, const char *name);
-const char *http_header(const http_request *req, const char *name);
-const char *http_cookie(const http_request *req, const char *name);
+/* http_query, http_header, http_cookie, http_request_is_secure: request.h */
+#include "request.h"
 
 typedef struct http_response {
     int status;

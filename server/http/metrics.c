@@ -12,11 +12,13 @@
 #include "../util/strbuf.h"
 #include "../util/stripe.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const int STATUSES[] = {200, 201, 204, 301, 302, 303, 304, 400, 401, 403,
                                404, 405, 409, 413, 415, 422, 429, 500, 501, 503};
@@ -42,6 +44,8 @@ struct metrics {
     route_counters *routes[STRIPE_COUNT]; /* each route_count + 1 ("none") */
     atomic_ulong simulations;
     atomic_long open_connections;
+    bool served; /* GET /metrics answers (metrics_set_access) */
+    char *token; /* NULL, or the bearer token GET /metrics requires */
 };
 
 metrics *metrics_new(const char *const *route_names, size_t route_count)
@@ -78,6 +82,7 @@ void metrics_free(metrics *m)
         return;
     for (size_t s = 0; s < STRIPE_COUNT; s++)
         free(m->routes[s]);
+    free(m->token);
     free(m);
 }
 
@@ -196,11 +201,39 @@ char *metrics_render(const metrics *m, size_t *len)
     return strbuf_take(&tb);
 }
 
+int metrics_set_access(metrics *m, bool served, const char *token)
+{
+    if (!m)
+        return 0;
+    char *copy = token && *token ? strdup(token) : NULL;
+    if (token && *token && !copy)
+        return -1;
+    free(m->token);
+    m->token = copy;
+    m->served = served || copy;
+    return 0;
+}
+
+/* Does the Authorization header carry "Bearer <token>"? Compared in constant time. */
+static bool bearer_ok(const char *auth, const char *token)
+{
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+        return false;
+    const char *given = auth + 7;
+    size_t n = strlen(token);
+    return strlen(given) == n && sodium_memcmp(given, token, n) == 0;
+}
+
 void metrics_handler(const http_request *req, http_response *res)
 {
     const metrics *m = req->app ? req->app->metrics : NULL;
-    if (!m) {
-        http_problem(res, 503, NULL, "metrics are not enabled in this process");
+    if (!m || !m->served) {
+        http_problem(res, 404, NULL, "no such resource");
+        return;
+    }
+    if (m->token && !bearer_ok(http_header(req, "Authorization"), m->token)) {
+        http_problem(res, 401, NULL, "GET /metrics needs the metrics bearer token");
+        http_set_header(res, "WWW-Authenticate", "Bearer realm=\"metrics\"");
         return;
     }
     size_t len = 0;

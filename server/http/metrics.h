@@ -14,6 +14,7 @@
 
 #include "http.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct metrics;
@@ -36,7 +37,13 @@ void metrics_connection_closed(metrics *m);
 /* The exposition text, malloc'ed (caller frees), length in *len. NULL on out of memory. */
 char *metrics_render(const metrics *m, size_t *len);
 
-/* GET /metrics handler (uses req->app->metrics). */
+/* Who may read GET /metrics: with served false and no token nobody (404, the state after
+ * metrics_new); with a token (copied; NULL or "" for none) only requests carrying
+ * "Authorization: Bearer <token>" (others 401); else everyone. 0, or -1 when out of
+ * memory (the access is then unchanged). */
+int metrics_set_access(metrics *m, bool served, const char *token);
+
+/* GET /metrics handler (uses req->app->metrics and its access, metrics_set_access). */
 void metrics_handler(const http_request *req, http_response *res);
 
 #endif

@@ -11,13 +11,18 @@
 #include "response.h"
 
 #include "gzip.h"
-#include "server.h"
+#include "request.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* Content-Security-Policy sent with every HTML response (docs/dom.md). */
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 struct http_prepared {
     struct MHD_Response *mhd;
@@ -91,8 +96,10 @@ struct MHD_Response *response_to_mhd(http_response *res, const char *allow, bool
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (http_public_https())
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (res->content_type && !strncasecmp(res->content_type, "text/html", 9))
-        MHD_add_response_header(r, "Content-Security-Policy", server_csp);
+        MHD_add_response_header(r, "Content-Security-Policy", csp);
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (close)

@@ -9,7 +9,7 @@
  * deadlines against slowloris (env TCPLAB_HEADER_TIMEOUT, default 10 s, and
  * TCPLAB_BODY_TIMEOUT, default 30 s; seconds, 0: off), deferred responses (http_defer: the
  * connection is suspended until another thread finishes the answer), and graceful
- * shutdown. Also the http.h accessors that need MHD (query, header, cookie).
+ * shutdown, and the public-URL Host check (request.h).
  *
  * Does not: know what any route means; open the store or any other service.
  *
@@ -46,10 +46,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-const char server_csp[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 static const char PROBLEM_TYPE[] = "application/problem+json";
 
@@ -128,23 +124,6 @@ typedef struct req_ctx {
     size_t bytes;
     struct http_deferred defer;
 } req_ctx;
-
-/* ---- http.h accessors ---------------------------------------------------------------- */
-
-const char *http_query(const http_request *req, const char *name)
-{
-    return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
-}
-
-const char *http_header(const http_request *req, const char *name)
-{
-    return req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name) : NULL;
-}
-
-const char *http_cookie(const http_request *req, const char *name)
-{
-    return req->conn ? MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name) : NULL;
-}
 
 /* ---- deferred responses (http.h) ---------------------------------------------------------
  * MHD 0.9.75 allows MHD_resume_connection only on a connection that IS suspended, and
@@ -439,7 +418,9 @@ static enum MHD_Result send_status(server *srv, struct MHD_Connection *conn, req
 typedef struct cl_scan {
     const char *first;
     int conflict;
-    int te_lines; /* Transfer-Encoding header lines */
+    int te_lines;   /* Transfer-Encoding header lines */
+    int host_lines; /* Host header lines */
+    int spaced;     /* a field name with whitespace in it (before the colon) */
 } cl_scan;
 
 static size_t trimmed_len(const char *s, const char **start)
@@ -458,8 +439,12 @@ static enum MHD_Result scan_content_length(void *cls, enum MHD_ValueKind kind, c
 {
     (void)kind;
     cl_scan *sc = cls;
+    if (key && key[strcspn(key, " \t")])
+        sc->spaced = 1;
     if (key && !strcasecmp(key, "Transfer-Encoding"))
         sc->te_lines++;
+    if (key && !strcasecmp(key, "Host"))
+        sc->host_lines++;
 
     if (!key || strcasecmp(key, "Content-Length") != 0 || !value)
         return MHD_YES;
@@ -622,8 +607,20 @@ static int timeout_from_env(const char *name, long long dflt_ms, long long *ms, 
 static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                   const char *method, const char *url, const char *version)
 {
-    cl_scan sc = {NULL, 0, 0};
+    cl_scan sc = {NULL, 0, 0, 0, 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
+    /* MHD 0.9.75 keeps the whitespace of "Content-Length : 5" in the field name and then
+     * frames the request without it; RFC 9112 §5.1 requires a 400 (closed at once, so the
+     * unread body is never taken as a next request). */
+    if (sc.spaced)
+        return send_problem(srv, conn, ctx, 400,
+                            "whitespace between a header field name and its colon", method, url);
+    /* RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host header */
+    if (version && !strcmp(version, MHD_HTTP_VERSION_1_1) && sc.host_lines != 1)
+        return send_problem(srv, conn, ctx, 400,
+                            sc.host_lines ? "more than one Host header"
+                                          : "an HTTP/1.1 request needs a Host header",
+                            method, url);
     /* Framing a proxy in front could read differently is refused, and (answered at once)
      * the connection is closed, so nothing after it is taken as a next request (request
      * smuggling; RFC 9112 §6.1, §6.3): a second Transfer-Encoding line (MHD reads only the
@@ -710,6 +707,15 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
 static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                    const char *url, const char *method)
 {
+    /* with a public URL only its Host is served (DNS rebinding); /healthz answers any Host
+     * so that probes by address keep working */
+    if (!http_host_allowed(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host")) &&
+        strcmp(url, "/healthz") != 0) {
+        char detail[320];
+        snprintf(detail, sizeof detail, "this server answers only for Host %s",
+                 http_public_authority());
+        return send_problem(srv, conn, ctx, 421, detail, method, url);
+    }
     if (ctx->body_expected && srv->body_timeout_ms)
         watch_set_due(watch_of(conn), 0, WATCH_BODY, false); /* the whole body is in */
     if (ctx->early_status)

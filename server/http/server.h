@@ -43,7 +43,4 @@ void server_stop(server *s, unsigned grace_ms);
 /* Core route handlers. */
 void server_healthz(const http_request *req, http_response *res);
 
-/* Content-Security-Policy sent with every HTML response (docs/dom.md). */
-extern const char server_csp[];
-
 #endif

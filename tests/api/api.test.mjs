@@ -28,7 +28,7 @@ const HANDSHAKE = {
 };
 
 let srv;
-before(async () => { srv = await startServer(); });
+before(async () => { srv = await startServer({ args: ['--metrics'] }); });
 after(async () => { if (srv) assert.equal(await srv.stop(), 0); });
 
 const url = (p) => `${srv.base}${p}`;

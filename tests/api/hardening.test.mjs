@@ -80,3 +80,77 @@ test('a chunked body counts against the budget as it grows', async () => {
     await srv.stop();
   }
 });
+
+test('whitespace before a header colon, a missing or second Host: 400 and the connection closed', async () => {
+  const srv = await startServer();
+  try {
+    const cases = [
+      ['Transfer-Encoding : chunked with a length',
+        'POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n'],
+      ['Content-Length : 5 with a request as body',
+        'POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nGET /nothing HTTP/1.1\r\nHost: x\r\n\r\n'],
+      ['HTTP/1.1 without Host', 'GET /healthz HTTP/1.1\r\n\r\n'],
+      ['two Host headers', 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'],
+    ];
+    for (const [what, bytes] of cases) {
+      const t0 = Date.now();
+      const text = await rawRequest(srv.port, bytes, { timeoutMs: 3000 });
+      assert.equal(rawStatus(text), 400, `${what}: ${JSON.stringify(text.slice(0, 60))}`);
+      assert.equal(text.match(/HTTP\/1\.1 \d{3} /g).length, 1, `${what}: one answer`);
+      assert.match(text, /application\/problem\+json/, what);
+      assert.ok(Date.now() - t0 < 2500, `${what}: the server closed the connection`);
+    }
+    // HTTP/1.0 needs no Host
+    const ok = await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n', { timeoutMs: 3000 });
+    assert.equal(rawStatus(ok), 200);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('/metrics is off by default, public with --metrics, and needs the bearer token when one is set', async () => {
+  let srv = await startServer();
+  try {
+    assert.equal((await fetch(`${srv.base}/metrics`)).status, 404);
+  } finally { await srv.stop(); }
+  srv = await startServer({ args: ['--metrics'] });
+  try {
+    assert.equal((await fetch(`${srv.base}/metrics`)).status, 200);
+  } finally { await srv.stop(); }
+  srv = await startServer({ env: { TCPLAB_METRICS_TOKEN: 's3cret-token' } });
+  try {
+    const none = await fetch(`${srv.base}/metrics`);
+    assert.equal(none.status, 401);
+    assert.match(none.headers.get('www-authenticate'), /^Bearer/);
+    const wrong = await fetch(`${srv.base}/metrics`, { headers: { Authorization: 'Bearer s3cret-tokex' } });
+    assert.equal(wrong.status, 401);
+    const right = await fetch(`${srv.base}/metrics`, { headers: { Authorization: 'Bearer s3cret-token' } });
+    assert.equal(right.status, 200);
+    assert.match(await right.text(), /tcplab_/);
+  } finally { await srv.stop(); }
+});
+
+test('--public-url: only its Host is served (421 otherwise), HSTS when it is https', async () => {
+  let srv = await startServer({ args: ['--public-url', 'https://tcplab.example:8443/'] });
+  try {
+    const get = (host) => rawRequest(srv.port,
+      `GET /api/v1/scenarios HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, { timeoutMs: 5000 });
+    const other = await get('rebound.attacker.example');
+    assert.equal(rawStatus(other), 421);
+    assert.match(other, /application\/problem\+json/);
+    const own = await get('TCPLab.example:8443');
+    assert.equal(rawStatus(own), 200);
+    assert.match(own, /\r\nStrict-Transport-Security: max-age=\d+/i);
+    assert.match(await get(`127.0.0.1:${srv.port}`), /^HTTP\/1\.1 421/);
+    // health probes by address still work
+    assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+  } finally { await srv.stop(); }
+  srv = await startServer({ env: { TCPLAB_PUBLIC_URL: 'http://tcplab.example' } });
+  try {
+    const own = await rawRequest(srv.port, 'GET /api/v1/scenarios HTTP/1.1\r\nHost: tcplab.example:80\r\nConnection: close\r\n\r\n',
+      { timeoutMs: 5000 });
+    assert.equal(rawStatus(own), 200);
+    assert.doesNotMatch(own, /Strict-Transport-Security/i);
+  } finally { await srv.stop(); }
+  await assert.rejects(startServer({ args: ['--public-url', 'ftp://x'], startTimeoutMs: 5000 }), /http:\/\/ or https:\/\//);
+});

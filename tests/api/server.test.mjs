@@ -39,7 +39,7 @@ before(async () => {
   writeFileSync(path.join(outsideDir, 'secret.txt'), 'outside\n');
   symlinkSync(path.join(outsideDir, 'secret.txt'), path.join(staticDir, 'escape.txt'));
   symlinkSync(path.join(staticDir, 'notes.txt'), path.join(staticDir, 'alias.txt'));
-  srv = await startServer({ args: ['--static', staticDir] });
+  srv = await startServer({ args: ['--static', staticDir, '--metrics'] });
 });
 
 after(async () => {

@@ -1,0 +1,44 @@
+/*
+ * request.h — reading a received request (contract for handlers; http.h includes it):
+ * query arguments, headers and cookies, and the process-wide public URL that says
+ * whether requests arrive over HTTPS and which Host they must name.
+ *
+ * Owns: the accessors of http_request and the public-URL setting (TCPLAB_PUBLIC_URL).
+ * Does not: fill responses (http.c), queue them or police framing (server.c).
+ */
+#ifndef TCPLAB_REQUEST_H
+#define TCPLAB_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct http_request;
+
+/* Query-string argument / request header / cookie value; NULL if absent. Borrowed, valid
+ * for the duration of the handler. Header names are case-insensitive. */
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
+
+/* Sets the public URL the service is reached at, "http[s]://host[:port]" with an optional
+ * "/" at the end (NULL or "": none, the default). Process-wide; call it before any
+ * response is prepared and before the server starts. Returns 0, or -1 with a reason in err
+ * (another scheme, a path, userinfo, an empty or over-long host). */
+int http_set_public_url(const char *url, char *err, size_t err_size);
+
+/* Is the public URL https? (Then every response carries Strict-Transport-Security.) */
+bool http_public_https(void);
+
+/* Did `req` reach the service over HTTPS, so that cookies must be Secure? With a public
+ * URL: whether it is https. Without one: whether a proxy sent "X-Forwarded-Proto: https". */
+bool http_request_is_secure(const struct http_request *req);
+
+/* May a request name `host` (its Host header, NULL when absent)? True when no public URL is
+ * set; else only its host[:port], case-insensitively, the port optional when it is the
+ * scheme's default. */
+bool http_host_allowed(const char *host);
+
+/* The public URL's host[:port], or NULL when none is set. */
+const char *http_public_authority(void);
+
+#endif
