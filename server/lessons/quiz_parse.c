@@ -518,6 +518,55 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
     return 0;
 }
 
+/* Bounds on a block's YAML (docs/lessons.md); the schema needs depth 4 and about 30 nodes
+ * per question. libyaml's loader slows down with every open flow level, so the bounds are
+ * checked on its event stream, stopped at the first node past one, before loading. */
+#define QUIZ_YAML_MAX_DEPTH 16    /* nested lists/mappings, the top list included */
+#define QUIZ_YAML_MAX_NODES 10000 /* scalars, aliases, lists and mappings */
+
+/* 0, or -1 with "line N: ..." in err when the YAML passes a bound. Syntax errors are left
+ * to the loader, which reports them the same way. */
+static int check_yaml_bounds(const char *yaml, size_t len, char *err, size_t err_size)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        snprintf(err, err_size, "line 1: out of memory");
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+    int depth = 0, nodes = 0, rc = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev))
+            break;
+        yaml_event_type_t t = ev.type;
+        int line = (int)ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+        if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+            depth--;
+        if (t != YAML_SEQUENCE_START_EVENT && t != YAML_MAPPING_START_EVENT &&
+            t != YAML_SCALAR_EVENT && t != YAML_ALIAS_EVENT)
+            continue;
+        bool deep = (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) &&
+                    ++depth > QUIZ_YAML_MAX_DEPTH;
+        if (deep || ++nodes > QUIZ_YAML_MAX_NODES) {
+            if (deep)
+                snprintf(err, err_size,
+                         "line %d: lists and mappings nested deeper than %d levels (the limit)",
+                         line, QUIZ_YAML_MAX_DEPTH);
+            else
+                snprintf(err, err_size, "line %d: more than %d YAML nodes (the limit)", line,
+                         QUIZ_YAML_MAX_NODES);
+            rc = -1;
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int quiz_parse_block(const char *yaml, size_t len, quiz_set *set, char *err, size_t err_size)
 {
     yaml_parser_t parser;
@@ -525,6 +574,8 @@ int quiz_parse_block(const char *yaml, size_t len, quiz_set *set, char *err, siz
     pctx c = {.doc = &doc, .err = err, .err_size = err_size};
     if (err && err_size)
         err[0] = '\0';
+    if (check_yaml_bounds(yaml, len, err, err_size) != 0)
+        return -1;
     if (!yaml_parser_initialize(&parser)) {
         snprintf(err, err_size, "line 1: out of memory");
         return -1;
