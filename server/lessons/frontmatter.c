@@ -20,6 +20,8 @@ typedef struct fm_ctx {
     int first_line; /* file line of the YAML text's first line */
     int errors;
     bool syntax_error; /* missing keys are not reported after one */
+    int depth;         /* open lists and mappings */
+    int nodes;         /* scalars, lists and mappings read so far */
 } fm_ctx;
 
 static void fail(fm_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -80,11 +82,33 @@ static const char *ev_name(yaml_event_type_t t)
     }
 }
 
-/* Next event; on a parser error reports it and returns false. */
+/* Next event; on a parser error, or past FRONTMATTER_MAX_DEPTH / FRONTMATTER_MAX_NODES,
+ * reports it and returns false (then `ev` holds nothing to delete). */
 static bool next(fm_ctx *c, yaml_parser_t *p, yaml_event_t *ev)
 {
-    if (yaml_parser_parse(p, ev))
-        return true;
+    if (yaml_parser_parse(p, ev)) {
+        yaml_event_type_t t = ev->type;
+        if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+            c->depth--;
+        if (t != YAML_SEQUENCE_START_EVENT && t != YAML_MAPPING_START_EVENT &&
+            t != YAML_SCALAR_EVENT && t != YAML_ALIAS_EVENT)
+            return true;
+        bool deep =
+            t != YAML_SCALAR_EVENT && t != YAML_ALIAS_EVENT && ++c->depth > FRONTMATTER_MAX_DEPTH;
+        bool many = ++c->nodes > FRONTMATTER_MAX_NODES;
+        if (!deep && !many)
+            return true;
+        c->syntax_error = true;
+        if (deep)
+            fail(c, ev_line(c, ev),
+                 "front matter: lists and mappings nested deeper than %d levels (the limit)",
+                 FRONTMATTER_MAX_DEPTH);
+        else
+            fail(c, ev_line(c, ev), "front matter: more than %d YAML nodes (the limit)",
+                 FRONTMATTER_MAX_NODES);
+        yaml_event_delete(ev);
+        return false;
+    }
     c->syntax_error = true;
     fail(c, c->first_line + (int)p->problem_mark.line, "front matter: YAML: %s%s%s",
          p->problem ? p->problem : "syntax error", p->context ? " " : "",
@@ -451,7 +475,7 @@ int frontmatter_parse(const char *text, size_t len, frontmatter *fm, size_t *bod
                       int *body_line, frontmatter_report_fn report, void *ctx)
 {
     memset(fm, 0, sizeof *fm);
-    fm_ctx c = {fm, report, ctx, 2, 0, false};
+    fm_ctx c = {fm, report, ctx, 2, 0, false, 0, 0};
     size_t pos;
     if (len == 0 || !is_delim(text, len, 0, &pos)) {
         fail(&c, 1, "front matter: the file must start with a line \"---\"");

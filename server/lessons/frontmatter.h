@@ -23,6 +23,12 @@ typedef enum frontmatter_quiz_mode {
     FRONTMATTER_QUIZ_EXAM          /* one variant per student, attempt limit, decay */
 } frontmatter_quiz_mode;
 
+/* Bounds on the YAML itself (the schema needs depth 2 and a few hundred nodes): past
+ * either, parsing stops with a problem naming the limit and the line. They keep libyaml's
+ * work per lesson small (its scanner slows down with every open flow level). */
+#define FRONTMATTER_MAX_DEPTH 16   /* nested lists/mappings, the top mapping included */
+#define FRONTMATTER_MAX_NODES 4096 /* scalars, lists and mappings */
+
 #define FRONTMATTER_EXAM_ATTEMPTS 3
 #define FRONTMATTER_EXAM_DECAY    0.25
 

@@ -25,6 +25,13 @@
 #include "i18n.h"
 #include "markdown.h"
 
+/* Per-lesson bounds on the fenced blocks (docs/lessons.md); a lesson past one is refused
+ * with a problem naming the limit and the block's line. The bundled lessons have at most 5
+ * figures, 1 quiz block and ~160 KB of block HTML each. */
+#define LESSON_MAX_FIGURES     32                   /* ```scenario blocks */
+#define LESSON_MAX_QUIZ_BLOCKS 16                   /* ```quiz blocks */
+#define LESSON_MAX_BLOCK_HTML  (4u * 1024u * 1024u) /* HTML of all those blocks together */
+
 typedef struct lesson_priv {
     lesson pub; /* first: a lesson* is a lesson_priv* */
     char *path;
@@ -140,6 +147,8 @@ typedef struct parse_ctx {
     bool fatal;
     lesson_priv *l;
     int figure_no;
+    int quiz_blocks;
+    size_t block_html; /* bytes of HTML the fenced blocks produced so far */
     char dir[512];
     struct anchor {
         char *frag;
@@ -283,13 +292,21 @@ static void link_cb(void *ctx, const char *url, int line, bool is_image)
             what, url);
 }
 
-static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len, int body_line)
+/* The HTML of one ```scenario / ```quiz block, or NULL after reporting why (see fence_cb). */
+static char *fence_block(parse_ctx *c, const char *lang, const char *body, size_t len,
+                         int body_line, char *err, size_t err_size)
 {
-    parse_ctx *c = ctx;
     lesson_priv *l = c->l;
-    char err[512] = "";
     if (!strcmp(lang, "scenario")) {
-        c->figure_no++;
+        if (++c->figure_no > LESSON_MAX_FIGURES) {
+            if (c->figure_no == LESSON_MAX_FIGURES + 1)
+                problem(c, body_line - 1,
+                        "scenario block: more than %d scenario figures in one lesson (the "
+                        "limit)",
+                        LESSON_MAX_FIGURES);
+            c->fatal = true;
+            return NULL;
+        }
         size_t b = 0, e = len;
         while (b < e && (body[b] == ' ' || body[b] == '\n' || body[b] == '\t' || body[b] == '\r'))
             b++;
@@ -309,7 +326,7 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
                 l->scenario_src_count++;
         }
         char *html =
-            figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err, sizeof err);
+            figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err, err_size);
         if (!html) {
             problem(c, body_line - 1, "scenario block: %s", err[0] ? err : "cannot be rendered");
             c->fatal = true;
@@ -317,8 +334,16 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
         return html;
     }
     /* quiz */
+    if (++c->quiz_blocks > LESSON_MAX_QUIZ_BLOCKS) {
+        if (c->quiz_blocks == LESSON_MAX_QUIZ_BLOCKS + 1)
+            problem(c, body_line - 1,
+                    "quiz block: more than %d quiz blocks in one lesson (the limit)",
+                    LESSON_MAX_QUIZ_BLOCKS);
+        c->fatal = true;
+        return NULL;
+    }
     size_t before = l->pub.quiz.count;
-    if (quiz_parse_block(body, len, &l->pub.quiz, err, sizeof err) != 0) {
+    if (quiz_parse_block(body, len, &l->pub.quiz, err, err_size) != 0) {
         int rel = 0, consumed = 0;
         const char *msg = err;
         if (sscanf(err, "line %d: %n", &rel, &consumed) == 1 && consumed > 0) {
@@ -342,7 +367,7 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
                 c->fatal = true;
             }
         int qline = body_line + quiz_question_line(q) - 1;
-        if (c->opt && c->opt->check_quiz && quiz_check_question(q, err, sizeof err) != 0)
+        if (c->opt && c->opt->check_quiz && quiz_check_question(q, err, err_size) != 0)
             problem(c, qline, "quiz question \"%s\": %s", id, err);
         char gid[160];
         snprintf(gid, sizeof gid, "%s.%s", l->slug, id);
@@ -357,6 +382,28 @@ static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len,
     }
     strbuf_put(&out, "</section>");
     return strbuf_take(&out);
+}
+
+static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len, int body_line)
+{
+    parse_ctx *c = ctx;
+    char err[512] = "";
+    if (c->block_html > LESSON_MAX_BLOCK_HTML)
+        return NULL; /* reported when it was passed */
+    char *html = fence_block(c, lang, body, len, body_line, err, sizeof err);
+    if (html) {
+        c->block_html += strlen(html);
+        if (c->block_html > LESSON_MAX_BLOCK_HTML) {
+            problem(c, body_line - 1,
+                    "%s block: the scenario figures and quizzes of one lesson make more than "
+                    "%u MiB of HTML (the limit) by this block",
+                    lang, LESSON_MAX_BLOCK_HTML / (1024u * 1024u));
+            c->fatal = true;
+            free(html);
+            html = NULL;
+        }
+    }
+    return html;
 }
 
 static char *read_file(parse_ctx *c, size_t *len_out, const char *mem, size_t mem_len)

@@ -92,8 +92,8 @@ typedef struct renderer {
     unsigned h_level;
     size_t h_pos;
     strbuf htext;
-    char **ids;
-    size_t id_count;
+    struct id_entry *ids; /* open-addressing hash table, id_cap slots (a power of 2) */
+    size_t id_count, id_cap;
 
     /* spans */
     bool link_emitted[MAX_NEST];
@@ -290,6 +290,94 @@ static bool probe_finish(renderer *r, bool continues)
     return true;
 }
 
+/* ---- heading ids ---- */
+
+/* The ids given so far and, for each slug that was a base, the last suffix tried. A
+ * heading's id is the first of "slug", "slug-2", "slug-3", ... not given before; since
+ * ids are only added, the search for a slug resumes after its last result, which makes
+ * the ids of n headings O(n) expected work instead of O(n^2) string compares per heading. */
+typedef struct id_entry {
+    char *key;
+    bool used;       /* given to a heading */
+    int next_suffix; /* 0: never a base slug; else the next suffix to try */
+} id_entry;
+
+static uint64_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The slot of `key` in the table (its entry, or the empty slot where it belongs). */
+static id_entry *id_find(renderer *r, const char *key)
+{
+    size_t j = (size_t)id_hash(key) & (r->id_cap - 1);
+    while (r->ids[j].key && strcmp(r->ids[j].key, key))
+        j = (j + 1) & (r->id_cap - 1);
+    return &r->ids[j];
+}
+
+/* The entry for `key`, created when missing; NULL when out of memory. Only creating an
+ * entry moves the table (so pointers to entries stay valid across finding existing keys). */
+static id_entry *id_slot(renderer *r, const char *key)
+{
+    if (r->id_cap) {
+        id_entry *e = id_find(r, key);
+        if (e->key)
+            return e;
+    }
+    if ((r->id_count + 1) * 2 > r->id_cap) {
+        size_t old_cap = r->id_cap, cap = old_cap ? old_cap * 2 : 64;
+        id_entry *old = r->ids, *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        r->ids = t;
+        r->id_cap = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].key)
+                *id_find(r, old[i].key) = old[i];
+        free(old);
+    }
+    id_entry *e = id_find(r, key);
+    e->key = strdup(key);
+    if (!e->key)
+        return NULL;
+    e->used = false;
+    e->next_suffix = 0;
+    r->id_count++;
+    return e;
+}
+
+/* Writes the heading id for `slug` into id (see id_entry) and records it as given. When
+ * out of memory the id is still written, but may repeat an earlier one. */
+static void heading_unique_id(renderer *r, const char *slug, char *id, size_t id_size)
+{
+    snprintf(id, id_size, "%s", slug);
+    id_entry *base = id_slot(r, slug);
+    if (!base)
+        return;
+    if (!base->used) {
+        base->used = true;
+        return;
+    }
+    int k = base->next_suffix ? base->next_suffix : 2;
+    for (;; k++) {
+        snprintf(id, id_size, "%s-%d", slug, k);
+        id_entry *e = id_slot(r, id);
+        if (!e)
+            return;
+        if (!e->used) {
+            e->used = true;
+            break;
+        }
+    }
+    base = id_slot(r, slug); /* exists: found without moving the table */
+    if (base)
+        base->next_suffix = k + 1;
+}
+
 /* ---- headings ---- */
 
 static void heading_finish(renderer *r)
@@ -331,23 +419,7 @@ static void heading_finish(renderer *r)
     if (n == 0)
         snprintf(slug, sizeof slug, "section");
     char id[160];
-    snprintf(id, sizeof id, "%s", slug);
-    for (int k = 2;; k++) {
-        bool used = false;
-        for (size_t i = 0; i < r->id_count; i++)
-            if (!strcmp(r->ids[i], id))
-                used = true;
-        if (!used)
-            break;
-        snprintf(id, sizeof id, "%s-%d", slug, k);
-    }
-    char **grown = realloc(r->ids, (r->id_count + 1) * sizeof *grown);
-    if (grown) {
-        r->ids = grown;
-        r->ids[r->id_count] = strdup(id);
-        if (r->ids[r->id_count])
-            r->id_count++;
-    }
+    heading_unique_id(r, slug, id, sizeof id);
     strbuf open = {0};
     strbuf_printf(&open, "<h%u id=\"", r->h_level);
     strbuf_escape_n(&open, id, strlen(id));
@@ -948,8 +1020,8 @@ char *markdown_render(const char *text, size_t len, const markdown_options *opt,
     strbuf_cleanup(&r.code);
     strbuf_cleanup(&r.htext);
     strbuf_cleanup(&r.probe);
-    for (size_t i = 0; i < r.id_count; i++)
-        free(r.ids[i]);
+    for (size_t i = 0; i < r.id_cap; i++)
+        free(r.ids[i].key);
     free(r.ids);
     free(r.fences);
     free(r.line_starts);

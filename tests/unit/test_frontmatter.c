@@ -166,3 +166,45 @@ TEST(frontmatter_alias_and_not_a_mapping)
     CHECK(strstr(log.all, "3: front matter: \"summary\" must be a string, not an alias") != NULL);
     frontmatter_cleanup(&fm);
 }
+
+TEST(frontmatter_nesting_and_size_limits)
+{
+    /* 5,000 nested flow lists: parsing stops at level 17 with the limit and the line */
+    static char t[40000];
+    size_t n = (size_t)snprintf(t, sizeof t, "---\ntitle: T\nsummary: S\norder: 1\ntags: ");
+    for (int i = 0; i < 5000; i++)
+        t[n++] = '[';
+    for (int i = 0; i < 5000; i++)
+        t[n++] = ']';
+    n += (size_t)snprintf(t + n, sizeof t - n, "\nlocale: en\n---\nbody\n");
+    frontmatter fm;
+    fm_log log;
+    size_t off;
+    int line;
+    CHECK_EQ_INT(fm_run(t, &fm, &log, &off, &line), -1);
+    CHECK_EQ_INT(log.count, 2); /* the item that is not a string, then the limit */
+    CHECK(strstr(log.all, "5: front matter: lists and mappings nested deeper than 16 levels "
+                          "(the limit)\n") != NULL);
+    frontmatter_cleanup(&fm);
+
+    /* 16 levels (the top mapping and 15 lists) are within the limit */
+    n = (size_t)snprintf(t, sizeof t, "---\nx: ");
+    for (int i = 0; i < 15; i++)
+        t[n++] = '[';
+    for (int i = 0; i < 15; i++)
+        t[n++] = ']';
+    snprintf(t + n, sizeof t - n, "\n---\n");
+    fm_run(t, &fm, &log, &off, &line);
+    CHECK(strstr(log.all, "unknown key \"x\"") != NULL);
+    CHECK(strstr(log.all, "nested deeper") == NULL);
+    frontmatter_cleanup(&fm);
+
+    /* 5,000 items in one list: refused past 4,096 nodes */
+    n = (size_t)snprintf(t, sizeof t, "---\ntitle: T\nsummary: S\norder: 1\nx: [");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(t + n, sizeof t - n, "%s1", i ? "," : "");
+    snprintf(t + n, sizeof t - n, "]\n---\n");
+    CHECK_EQ_INT(fm_run(t, &fm, &log, &off, &line), -1);
+    CHECK(strstr(log.all, "5: front matter: more than 4096 YAML nodes (the limit)") != NULL);
+    frontmatter_cleanup(&fm);
+}

@@ -9,6 +9,7 @@
 #include "../../server/lessons/lessons.h"
 #include "../../server/web/pages.h"
 #include "../../server/lessons/quiz.h"
+#include "../../server/util/strbuf.h"
 #include "testlib.h"
 
 #define FIXTURES "tests/fixtures/lessons"
@@ -300,4 +301,48 @@ TEST(lessons_compare_locales_and_anchors)
     unlink(p1);
     unlink(p2);
     rmdir(dir);
+}
+
+/* A lesson text of `n` copies of `block` after a valid front matter (8 lines). */
+static lesson *parse_blocks(const char *block, int n, err_log *log, int *problems)
+{
+    strbuf t = {0};
+    strbuf_put(&t, "---\ntitle: T\nsummary: S\norder: 1\ntags: []\nlocale: en\n---\n\n");
+    for (int i = 0; i < n; i++)
+        strbuf_printf(&t, block, i);
+    memset(log, 0, sizeof *log);
+    lessons_parse_options opt = {NULL, false, false};
+    lesson *l = lessons_parse_text("many.md", t.data, t.len, &opt, log_report, log, problems);
+    strbuf_cleanup(&t);
+    return l;
+}
+
+TEST(lessons_fenced_block_limits)
+{
+    err_log log;
+    int problems;
+    /* 32 figures are fine; the 33rd (its fence on line 9 + 4 * 32) is refused, once */
+    const char *fig = "```scenario\nconnection-refused\n```\n\n";
+    lesson *l = parse_blocks(fig, 32, &log, &problems);
+    CHECK(l != NULL);
+    CHECK_EQ_INT(problems, 0);
+    lessons_lesson_free(l);
+    l = parse_blocks(fig, 2000, &log, &problems);
+    CHECK(l == NULL);
+    CHECK_EQ_INT(problems, 1);
+    CHECK(strstr(log.all, "many.md:137: scenario block: more than 32 scenario figures in one "
+                          "lesson (the limit)\n") != NULL);
+
+    /* 16 quiz blocks are fine; the 17th is refused */
+    const char *quiz = "```quiz\n- id: q%d\n  type: number\n  prompt: P\n  answer: 1\n"
+                       "  explanation: E\n```\n\n";
+    l = parse_blocks(quiz, 16, &log, &problems);
+    CHECK(l != NULL);
+    CHECK_EQ_INT(problems, 0);
+    lessons_lesson_free(l);
+    l = parse_blocks(quiz, 40, &log, &problems);
+    CHECK(l == NULL);
+    CHECK_EQ_INT(problems, 1);
+    CHECK(strstr(log.all, "many.md:137: quiz block: more than 16 quiz blocks in one lesson (the "
+                          "limit)\n") != NULL);
 }

@@ -338,3 +338,35 @@ TEST(markdown_deep_block_quotes_degrade_with_a_problem)
         free(s);
     }
 }
+
+TEST(markdown_duplicate_heading_ids_get_first_free_suffix)
+{
+    md_log log;
+    int p;
+    char *h = mds("# a\n# a\n# a-2\n# a\n# a-2\n# A\n# a-3\n# !!\n# ??\n# section\n", &log, &p);
+    CHECK(h != NULL);
+    const char *want[] = {"<h1 id=\"a\">",        "<h1 id=\"a-2\">",     "<h1 id=\"a-2-2\">",
+                          "<h1 id=\"a-3\">",      "<h1 id=\"a-2-3\">",   "<h1 id=\"a-4\">",
+                          "<h1 id=\"a-3-2\">",    "<h1 id=\"section\">", "<h1 id=\"section-2\">",
+                          "<h1 id=\"section-3\">"};
+    const char *at = h;
+    for (size_t i = 0; at && i < sizeof want / sizeof want[0]; i++) {
+        at = strstr(at, want[i]);
+        CHECK(at != NULL);
+        if (!at)
+            fprintf(stderr, "missing %s in order\n", want[i]);
+    }
+    free(h);
+
+    /* 4,000 equal headings: each id is the next suffix (a, a-2, ..., a-4000) */
+    strbuf in = {0};
+    for (int i = 0; i < 4000; i++)
+        strbuf_put(&in, "## a\n\n");
+    h = md(in.data, in.len, "en", &log, &p);
+    CHECK(h != NULL);
+    CHECK(h && strstr(h, "<h2 id=\"a-4000\">") != NULL);
+    CHECK(h && strstr(h, "<h2 id=\"a-4001\">") == NULL);
+    CHECK(h && strstr(h, "<h2 id=\"a-1\">") == NULL);
+    free(h);
+    strbuf_cleanup(&in);
+}

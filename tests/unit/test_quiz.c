@@ -536,3 +536,30 @@ TEST(quiz_check_covers_parameter_bounds)
     CHECK(strstr(err, "latency_ms=1000") != NULL);
     quiz_set_cleanup(&s);
 }
+
+TEST(quiz_yaml_nesting_and_size_limits)
+{
+    static char t[60000];
+    char err[256];
+    quiz_set set = {0};
+    /* 5,000 nested flow lists as a prompt: stopped at level 17, on the prompt's line */
+    size_t n = (size_t)snprintf(t, sizeof t, "- id: q1\n  type: number\n  prompt: ");
+    for (int i = 0; i < 5000; i++)
+        t[n++] = '[';
+    for (int i = 0; i < 5000; i++)
+        t[n++] = ']';
+    n += (size_t)snprintf(t + n, sizeof t - n, "\n  answer: 1\n  explanation: E\n");
+    CHECK_EQ_INT(quiz_parse_block(t, n, &set, err, sizeof err), -1);
+    CHECK_EQ_STR(err, "line 3: lists and mappings nested deeper than 16 levels (the limit)");
+    CHECK_EQ_INT(set.count, 0);
+
+    /* 12,000 choices: stopped past 10,000 nodes */
+    n = (size_t)snprintf(t, sizeof t, "- id: q1\n  type: single\n  prompt: P\n  choices: [");
+    for (int i = 0; i < 12000; i++)
+        n += (size_t)snprintf(t + n, sizeof t - n, "%sa", i ? "," : "");
+    n += (size_t)snprintf(t + n, sizeof t - n, "]\n  answer: 1\n  explanation: E\n");
+    CHECK_EQ_INT(quiz_parse_block(t, n, &set, err, sizeof err), -1);
+    CHECK_EQ_STR(err, "line 4: more than 10000 YAML nodes (the limit)");
+    CHECK_EQ_INT(set.count, 0);
+    quiz_set_cleanup(&set);
+}
