@@ -17,6 +17,17 @@
 #define APP_SIM_MAX_STEPS       2000
 #define APP_SIM_MAX_TRACE_BYTES (1024u * 1024)
 
+/* Saving without signing in (POST /api/v1/simulations?save=true): at most
+ * APP_ANON_SAVES_PER_WINDOW saves per client address per APP_ANON_SAVE_WINDOW_S seconds
+ * (429, Retry-After), a saved scenario of at most APP_ANON_SAVE_MAX_BYTES (422), at most
+ * APP_ANON_SAVES_MAX anonymous saves in all (507), each kept APP_ANON_SAVE_DAYS days
+ * (older ones are purged as new anonymous saves come in). Signed-in saves are kept. */
+#define APP_ANON_SAVES_PER_WINDOW 10
+#define APP_ANON_SAVE_WINDOW_S    60
+#define APP_ANON_SAVE_MAX_BYTES   (32u * 1024)
+#define APP_ANON_SAVES_MAX        10000
+#define APP_ANON_SAVE_DAYS        30
+
 struct store;
 struct lessons_set;
 struct sim_cache;

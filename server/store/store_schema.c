@@ -101,6 +101,9 @@ const store_migration store_migrations[] = {
      "          CAST(strftime('%s', 'now') AS INTEGER));\n"},
     {6, "student tokens act as a user",
      "ALTER TABLE api_tokens ADD COLUMN user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;\n"},
+    {7, "anonymous saved simulations",
+     "ALTER TABLE simulations ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;\n"
+     "CREATE INDEX simulations_anonymous ON simulations (anonymous, created_at);\n"},
     /* Append migration 7 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -1,7 +1,8 @@
 /*
  * store_simulations.c — the `simulations` table (see store_simulations.h).
  *
- * Owns: random id generation (getrandom(2), base64url) and the two queries.
+ * Owns: random id generation (getrandom(2), base64url), the insert (with the anonymous
+ * quota), the lookup and the purge of old anonymous saves.
  * Does not: interpret the stored JSON.
  */
 #include "store_simulations.h"
@@ -15,7 +16,10 @@
 #include "store_internal.h"
 
 static const char SQL_INSERT[] =
-    "INSERT INTO simulations (id, scenario_json, created_at) VALUES (?1, ?2, ?3)";
+    "INSERT INTO simulations (id, scenario_json, created_at, anonymous) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_COUNT_ANON[] = "SELECT COUNT(*) FROM simulations WHERE anonymous = 1";
+static const char SQL_PURGE_ANON[] =
+    "DELETE FROM simulations WHERE anonymous = 1 AND created_at < ?1";
 static const char SQL_SELECT[] = "SELECT scenario_json FROM simulations WHERE id = ?1";
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -65,8 +69,9 @@ static int new_id(char out[STORE_SIMULATION_ID_SIZE])
     return 0;
 }
 
-store_status store_simulation_put(store *s, const char *scenario_json,
-                                  char id_out[STORE_SIMULATION_ID_SIZE])
+/* The insert; anonymous with max_rows > 0: only below that many anonymous rows. */
+static store_status put(store *s, const char *scenario_json, bool anonymous, int64_t max_rows,
+                        char id_out[STORE_SIMULATION_ID_SIZE])
 {
     id_out[0] = '\0';
     if (!scenario_json)
@@ -77,14 +82,21 @@ store_status store_simulation_put(store *s, const char *scenario_json,
     store_conn *c = store_write_begin(s, true); /* its id is shared as a link: never lost */
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_INSERT);
     store_status rc = STORE_OK;
-    if (!st)
+    if (anonymous && max_rows > 0) {
+        int64_t n = 0;
+        rc = store_count(c, store_stmt(c, SQL_COUNT_ANON), &n, "counting anonymous saves");
+        if (rc == STORE_OK && n >= max_rows)
+            rc = STORE_CONFLICT;
+    }
+    sqlite3_stmt *st = rc == STORE_OK ? store_stmt(c, SQL_INSERT) : NULL;
+    if (rc == STORE_OK && !st)
         rc = STORE_ERROR;
-    else {
+    else if (st) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, scenario_json, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+        sqlite3_bind_int(st, 4, anonymous ? 1 : 0);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = store_sqlite_error(c, "saving the simulation");
     }
@@ -96,6 +108,38 @@ store_status store_simulation_put(store *s, const char *scenario_json,
         return end;
     memcpy(id_out, id, strlen(id) + 1);
     return STORE_OK;
+}
+
+store_status store_simulation_put(store *s, const char *scenario_json,
+                                  char id_out[STORE_SIMULATION_ID_SIZE])
+{
+    return put(s, scenario_json, false, 0, id_out);
+}
+
+store_status store_simulation_put_anonymous(store *s, const char *scenario_json, int64_t max_rows,
+                                            char id_out[STORE_SIMULATION_ID_SIZE])
+{
+    return put(s, scenario_json, true, max_rows, id_out);
+}
+
+store_status store_simulation_purge_anonymous(store *s, int64_t before, int64_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    store_conn *c = store_write_begin(s, false);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_PURGE_ANON);
+    if (st)
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
+    int changes = 0;
+    store_status rc = store_exec(c, st, "purging old anonymous saves", &changes, NULL);
+    store_status end = store_write_end(s, c, rc == STORE_OK);
+    if (rc != STORE_OK)
+        return rc;
+    if (end == STORE_OK && deleted)
+        *deleted = changes;
+    return end;
 }
 
 typedef struct sim_json_out {

@@ -31,13 +31,16 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../app.h"
 #include "../engine/sim.h"
+#include "../grading/auth.h"
 #include "../scenario/catalog.h"
 #include "../scenario/scenario_json.h"
 #include "../scenario/trace_writer.h"
@@ -350,6 +353,65 @@ static json_t *resolve(json_t *root, http_response *res)
     return base;
 }
 
+/* ---- anonymous saves: the per-address rate limit ------------------------------------------ */
+
+/* A fixed table of per-address windows (no allocation; bounded whatever the number of
+ * addresses): an address probes ANON_PROBE slots from its hash; a new one takes a free or
+ * expired slot, else evicts the one whose window began first. */
+#define ANON_SLOTS 512
+#define ANON_PROBE 8
+typedef struct anon_slot {
+    char ip[64];
+    int64_t start; /* window start, Unix seconds; 0: free */
+    int count;
+} anon_slot;
+static anon_slot anon_slots[ANON_SLOTS];
+static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Counts one anonymous save from `ip` at `now`. 0 if allowed, else the seconds to wait. */
+static int64_t anon_save_admit(const char *ip, int64_t now)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s", ip ? ip : "");
+    uint64_t h = fnv1a64(key, strlen(key));
+    int64_t wait = 0;
+    pthread_mutex_lock(&anon_lock);
+    anon_slot *hit = NULL, *spare = NULL;
+    for (size_t i = 0; i < ANON_PROBE && !hit; i++) {
+        anon_slot *sl = &anon_slots[(h + i) % ANON_SLOTS];
+        bool expired = sl->start == 0 || now - sl->start >= APP_ANON_SAVE_WINDOW_S;
+        if (sl->start != 0 && !strcmp(sl->ip, key))
+            hit = sl;
+        else if (!spare ||
+                 (expired && spare->start != 0 && now - spare->start < APP_ANON_SAVE_WINDOW_S) ||
+                 (!expired && sl->start < spare->start))
+            spare = sl;
+    }
+    if (!hit) {
+        hit = spare;
+        snprintf(hit->ip, sizeof hit->ip, "%s", key);
+        hit->start = 0;
+    }
+    if (hit->start == 0 || now - hit->start >= APP_ANON_SAVE_WINDOW_S) {
+        hit->start = now;
+        hit->count = 0;
+    }
+    if (hit->count >= APP_ANON_SAVES_PER_WINDOW)
+        wait = hit->start + APP_ANON_SAVE_WINDOW_S - now;
+    else
+        hit->count++;
+    pthread_mutex_unlock(&anon_lock);
+    return wait > 0 ? wait : 0;
+}
+
+/* True when the sender of `req` is signed in (a session or a token); anything else,
+ * including a bad token, saves as anonymous. */
+static bool signed_in(const http_request *req)
+{
+    grading_principal p;
+    return grading_auth(req, &p) == GRADING_AUTH_OK && p.role != GRADING_ANONYMOUS;
+}
+
 /* "true"/"1" → 1, absent/"false"/"0" → 0, anything else → -1. */
 static int query_bool(const char *v)
 {
@@ -358,6 +420,43 @@ static int query_bool(const char *v)
     if (!strcmp(v, "true") || !strcmp(v, "1") || !v[0])
         return 1;
     return -1;
+}
+
+/* The checks of an anonymous save of `text`, in order: the size cap (422), the address's
+ * rate (429 with Retry-After); then old anonymous saves are purged. True if it may go on;
+ * else `res` is filled. */
+static bool anon_save_ok(const http_request *req, http_response *res, store *db, const char *text,
+                         int64_t now)
+{
+    if (strlen(text) > APP_ANON_SAVE_MAX_BYTES) {
+        char detail[300];
+        snprintf(detail, sizeof detail,
+                 "the scenario is %zu bytes as saved; without sign-in at most "
+                 "max_saved_scenario_bytes = %u are saved (running it needs no save)",
+                 strlen(text), APP_ANON_SAVE_MAX_BYTES);
+        problem_limit(res, "/api/v1/openapi.json#anonymous-saves", "Scenario too large to save",
+                      "max_saved_scenario_bytes", APP_ANON_SAVE_MAX_BYTES, detail);
+        return false;
+    }
+    int64_t wait = anon_save_admit(req->client_ip, now);
+    if (wait > 0) {
+        char detail[200], ra[24];
+        snprintf(detail, sizeof detail,
+                 "at most %d saves without sign-in per %d seconds from one address "
+                 "(anonymous_saves_per_minute); try again in %lld s",
+                 APP_ANON_SAVES_PER_WINDOW, APP_ANON_SAVE_WINDOW_S, (long long)wait);
+        problem_limit(res, "/api/v1/openapi.json#anonymous-saves", "Too many saves",
+                      "anonymous_saves_per_minute", APP_ANON_SAVES_PER_WINDOW, detail);
+        res->status = 429;
+        snprintf(ra, sizeof ra, "%lld", (long long)wait);
+        http_set_header(res, "Retry-After", ra);
+        return false;
+    }
+    int64_t purged = 0;
+    if (store_simulation_purge_anonymous(db, now - (int64_t)APP_ANON_SAVE_DAYS * 86400, &purged) !=
+        STORE_OK)
+        fprintf(stderr, "tcplab: purging old anonymous saves: %s\n", store_last_error());
+    return true;
 }
 
 void api_simulations_post(const http_request *req, http_response *res)
@@ -436,8 +535,28 @@ void api_simulations_post(const http_request *req, http_response *res)
     json_decref(canonical);
     char id[STORE_SIMULATION_ID_SIZE];
     bool have_text = text != NULL;
-    store_status ss = have_text ? store_simulation_put(db, text, id) : STORE_ERROR;
+    bool anonymous = !signed_in(req);
+    int64_t now = (int64_t)time(NULL);
+    if (have_text && anonymous && !anon_save_ok(req, res, db, text, now)) {
+        free(text);
+        free(trace_text);
+        run_ctx_free(ctx);
+        return;
+    }
+    store_status ss = !have_text  ? STORE_ERROR
+                      : anonymous ? store_simulation_put_anonymous(db, text, APP_ANON_SAVES_MAX, id)
+                                  : store_simulation_put(db, text, id);
     free(text);
+    if (ss == STORE_CONFLICT) {
+        free(trace_text);
+        run_ctx_free(ctx);
+        problem_limit(res, "/api/v1/openapi.json#anonymous-saves", "Saved simulations are full",
+                      "max_anonymous_saves", APP_ANON_SAVES_MAX,
+                      "the server holds as many saves without sign-in as it keeps "
+                      "(max_anonymous_saves); sign in to save, or try again later");
+        res->status = 507;
+        return;
+    }
     if (ss != STORE_OK) {
         free(trace_text);
         run_ctx_free(ctx);

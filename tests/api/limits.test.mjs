@@ -1,6 +1,6 @@
 // tests/api/limits.test.mjs — what one anonymous request may cost: the simulation answers'
 // step limit (max_steps) and trace size limit (max_trace_bytes), each a 422 problem naming
-// the limit; the saving quota of anonymous simulations; CSV formula defusing in the
+// the limit; anonymous saves (size cap, per-address rate); CSV formula defusing in the
 // gradebook export; Cache-Control: no-store on per-user answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,6 +127,43 @@ describe('per-user answers and the gradebook export', () => {
       assert.ok(csv.includes(`"'${title} (`) || csv.includes(`'${title} (`), JSON.stringify(title));
     }
     assert.ok(!/(^|,)"?[ ]*[\n\r\t]?[ ]*[=+\-@]1/.test(csv), csv.split('\r\n')[0]);
+  });
+
+  test('anonymous saves: a size cap (422) and a per-address rate (429, Retry-After); signed-in saves are not limited', async () => {
+    const small = { events: [{ at_ms: 0, endpoint: 'server', call: 'listen' }] };
+    // 1,000 events: well over 32 KiB once saved
+    const big = { events: Array.from({ length: 1000 }, (_, i) => ({ at_ms: i, endpoint: 'server', call: 'listen' })) };
+    const tooBig = await call('POST', '/api/v1/simulations?save=true', { body: big });
+    assert.equal(tooBig.status, 422);
+    const tb = await tooBig.json();
+    assert.equal(tb.limit, 'max_saved_scenario_bytes');
+    assert.equal(tb.max, 32768);
+    // signed in, the same scenario is saved
+    const bigSigned = await call('POST', '/api/v1/simulations?save=true', { role: 'student', body: big });
+    assert.equal(bigSigned.status, 201);
+    await bigSigned.arrayBuffer();
+    const statuses = [];
+    let limited;
+    for (let i = 0; i < 11; i++) {
+      const r = await call('POST', '/api/v1/simulations?save=true', { body: small });
+      statuses.push(r.status);
+      if (r.status === 429) limited = r;
+      else await r.arrayBuffer();
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
+    assert.equal(limited.headers.get('content-type'), 'application/problem+json');
+    const ra = Number(limited.headers.get('retry-after'));
+    assert.ok(ra >= 1 && ra <= 60, `Retry-After ${ra}`);
+    assert.equal((await limited.json()).limit, 'anonymous_saves_per_minute');
+    // running without saving is not limited, nor are signed-in saves
+    const run = await call('POST', '/api/v1/simulations', { body: small });
+    assert.equal(run.status, 200);
+    await run.arrayBuffer();
+    for (let i = 0; i < 12; i++) {
+      const r = await call('POST', '/api/v1/simulations?save=true', { role: 'student', body: small });
+      assert.equal(r.status, 201);
+      await r.arrayBuffer();
+    }
   });
 
   test('per-user answers carry Cache-Control: no-store', async () => {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../server/store/store.h"
@@ -210,5 +211,42 @@ TEST(store_durable_write)
             CHECK_EQ_INT(store_write_end(s, c, false), STORE_ERROR);
         store_close(s);
     }
+    test_db_remove(&t);
+}
+
+/* Anonymous saves: a quota on their number (STORE_CONFLICT, nothing stored) and a purge by
+ * age that leaves signed-in saves alone. */
+TEST(store_simulations_anonymous_quota_and_purge)
+{
+    test_db t;
+    store *s = tmp_open(&t);
+    if (!s) {
+        test_db_remove(&t);
+        return;
+    }
+    char kept[STORE_SIMULATION_ID_SIZE], a[STORE_SIMULATION_ID_SIZE], b[STORE_SIMULATION_ID_SIZE],
+        c[STORE_SIMULATION_ID_SIZE];
+    CHECK_EQ_INT(store_simulation_put(s, "{\"k\":1}", kept), STORE_OK);
+    CHECK_EQ_INT(store_simulation_put_anonymous(s, "{\"a\":1}", 2, a), STORE_OK);
+    CHECK_EQ_INT(store_simulation_put_anonymous(s, "{\"b\":1}", 2, b), STORE_OK);
+    CHECK_EQ_INT(store_simulation_put_anonymous(s, "{\"c\":1}", 2, c), STORE_CONFLICT);
+    CHECK_EQ_STR(c, "");
+    /* signed-in saves do not count against the anonymous quota */
+    char d[STORE_SIMULATION_ID_SIZE];
+    CHECK_EQ_INT(store_simulation_put(s, "{\"d\":1}", d), STORE_OK);
+    int64_t gone = -1;
+    CHECK_EQ_INT(store_simulation_purge_anonymous(s, 0, &gone), STORE_OK);
+    CHECK_EQ_INT(gone, 0); /* none older than 1970 */
+    CHECK_EQ_INT(store_simulation_purge_anonymous(s, (int64_t)time(NULL) + 10, &gone), STORE_OK);
+    CHECK_EQ_INT(gone, 2);
+    char *json = NULL;
+    CHECK_EQ_INT(store_simulation_get(s, a, &json), STORE_NOT_FOUND);
+    CHECK_EQ_INT(store_simulation_get(s, kept, &json), STORE_OK);
+    CHECK_EQ_STR(json, "{\"k\":1}");
+    free(json);
+    CHECK_EQ_INT(store_simulation_get(s, d, &json), STORE_OK);
+    free(json);
+    CHECK_EQ_INT(store_simulation_put_anonymous(s, "{\"c\":1}", 2, c), STORE_OK);
+    store_close(s);
     test_db_remove(&t);
 }
