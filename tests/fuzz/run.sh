@@ -26,6 +26,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-brief}
+# UBSan reports carry a stack (first_frame below reads it); both sanitizers abort at once.
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
 CC_FUZZ=${FUZZ_CC:-clang}
 out=build/fuzz
 mkdir -p "$out/artifacts"
