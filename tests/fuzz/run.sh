@@ -26,6 +26,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mode=${1:-brief}
+# UBSan reports carry a stack (first_frame below reads it); both sanitizers abort at once.
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
 CC_FUZZ=${FUZZ_CC:-clang}
 out=build/fuzz
 mkdir -p "$out/artifacts"
@@ -84,7 +86,7 @@ if [ "$mode" = long ]; then
     nice build/fuzz/fuzz_"$t" "$work" -max_total_time="$secs" -timeout=30 -print_final_stats=1 \
       -artifact_prefix="$out/artifacts/$t-" >"$log" 2>&1
     r=$?
-    grep -E '^#[0-9]+ +DONE' "$log" | tail -1
+    grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log"
     echo "corpus: $(ls "$work" | wc -l) files"
     if [ "$r" != 0 ]; then
@@ -126,7 +128,7 @@ for t in $targets; do
       grep -E '^==[0-9]+==ERROR|^SUMMARY|FUZZ_CHECK|runtime error|Test unit written' "$log" | head -4 | sed 's/^/    /'
     fi
   fi
-  stats=$(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)
+  stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
   if [ $ok = 1 ]; then
     pass=$((pass+1)); echo "ok   fuzz_$t (${#files[@]} replayed; ${stats:-no DONE line})"
   else
