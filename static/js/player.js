@@ -246,9 +246,7 @@ class Player {
       }
     }
     this.setView('ladder');
-    if (typeof ResizeObserver === 'function') {
-      new ResizeObserver(() => this.figure.style.setProperty('--tl-player-h', `${Math.ceil(host.getBoundingClientRect().height)}px`)).observe(host);
-    }
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.measure()).observe(host);
 
     // Tag ladder steps and table rows with their endpoint (colours per side in the CSS).
     for (const node of this.figure.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
@@ -319,6 +317,12 @@ class Player {
     });
   }
 
+  /** The player's height, which the ladder frame's max-height leaves room for. */
+  measure() {
+    const h = `${Math.ceil(this.host.getBoundingClientRect().height)}px`;
+    if (this.figure.style.getPropertyValue('--tl-player-h') !== h) this.figure.style.setProperty('--tl-player-h', h);
+  }
+
   /** Narrow screens show one of the ladder, the state diagram and the variables at a time. */
   setView(v) {
     this.figure.setAttribute('data-view', v);
@@ -341,11 +345,12 @@ class Player {
    * then on the page, below the sticky player.
    */
   reveal() {
+    this.measure(); // the rule line just changed: the frame's height follows the player's
     const frame = this.ladderFrame;
     if (!frame || this.k <= 0) return;
     const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
     if (!node || !node.getClientRects().length) return;
-    const shape = node.querySelector('line, .tl-clock, circle, path') || node;
+    const shape = ['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => node.querySelector(q)).find(Boolean) || node;
     const r = shape.getBoundingClientRect();
     const fr = frame.getBoundingClientRect();
     const pad = 24;

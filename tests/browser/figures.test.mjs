@@ -93,7 +93,7 @@ async function stepAllInPage(figId) {
     const c = controls.getBoundingClientRect();
     if (c.top < -0.5 || c.bottom > vh + 0.5 || c.left < -0.5 || c.right > vw + 0.5) bad.push(`step ${k}: controls at ${Math.round(c.top)}..${Math.round(c.bottom)}`);
     const g = fig.querySelector(`.tl-ladder .tl-step[data-step="${k}"]`);
-    const shape = g && (g.querySelector('line, .tl-clock, circle, path') || g);
+    const shape = g && (['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => g.querySelector(q)).find(Boolean) || g);
     if (!shape) continue;
     const r = shape.getBoundingClientRect();
     const fr = fig.querySelector('.tl-ladder').getBoundingClientRect();
