@@ -135,6 +135,15 @@ for (const viewport of VIEWPORTS) {
               if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
               await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
             }
+            if (figures === 1) {
+              // A state's description is reachable from the keyboard (and by a tap), not only on hover.
+              if (viewport.width < 480) await page.locator(`#${id} .tl-view-states`).click();
+              await page.locator(`#${id} .tl-diagram .tl-state[data-state="LISTEN"]`).first().focus();
+              const info = await page.locator(`#${id} .tl-state-info`).textContent();
+              const title = await page.locator(`#${id} .tl-diagram .tl-state[data-state="LISTEN"] title`).first().textContent();
+              assert.ok(info.includes('LISTEN') && info.includes(title), `${where}: expected focusing LISTEN to show “${title}”, got “${info}”`);
+              if (viewport.width < 480) await page.locator(`#${id} .tl-view-ladder`).click();
+            }
             // Start with the figure's top at the top of the window, as a reader arriving at it.
             await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
             steps += Number(await page.getAttribute(`#${id}`, 'data-steps'));
