@@ -267,7 +267,7 @@ static void legend(strbuf *b, const char *locale)
         {"client", "Client", "客户端"},
         {"server", "Server", "服务器"},
         {"injected", "Injected segment", "注入的报文段"},
-        {"rtx", "Retransmission", "重传"},
+        {"rtx", "Retransmission (↻)", "重传（↻）"},
         {"lost", "Lost segment", "丢失的报文段"},
         {"timer", "Timer expires", "计时器到期"},
         {"rto", "Retransmission timeout (RTO)", "重传超时间隔（RTO）"},

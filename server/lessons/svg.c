@@ -104,11 +104,9 @@ static void arrowhead(strbuf *b, double x1, double y1, double x2, double y2, con
                   cls, x2, y2, bx - uy * 4, by + ux * 4, bx + uy * 4, by - ux * 4);
 }
 
-/* A label along the line (x1,y1)→(x2,y2) at fraction f, kept upright, 4 px above it. */
-static void line_label(strbuf *b, double x1, double y1, double x2, double y2, double f,
-                       const char *cls, const char *text)
+/* The upright angle (degrees) of the line (x1,y1)→(x2,y2). */
+static double upright_deg(double x1, double y1, double x2, double y2)
 {
-    double mx = x1 + (x2 - x1) * f, my = y1 + (y2 - y1) * f;
     double deg = atan2(y2 - y1, x2 - x1) * 180.0 / M_PI;
     if (deg > 90.0)
         deg -= 180.0;
@@ -116,15 +114,144 @@ static void line_label(strbuf *b, double x1, double y1, double x2, double y2, do
         deg += 180.0;
     if (fabs(deg) < 0.05)
         deg = 0.0;
+    return deg;
+}
+
+/* A 12 px label along the line (x1,y1)→(x2,y2) at fraction f, kept upright, 4 px above it
+ * (side -1) or below it (side +1). */
+static void line_label_at(strbuf *b, double x1, double y1, double x2, double y2, double f, int side,
+                          const char *cls, const char *text)
+{
+    double mx = x1 + (x2 - x1) * f, my = y1 + (y2 - y1) * f;
+    double deg = upright_deg(x1, y1, x2, y2);
     strbuf_printf(b,
                   "<text class=\"%s\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
                   "transform=\"rotate(%.1f %.0f %.0f)\">",
-                  cls, mx, my - 4, deg, mx, my);
+                  cls, mx, side > 0 ? my + 14 : my - 4, deg, mx, my);
     strbuf_escape(b, text);
     strbuf_put(b, "</text>");
 }
 
+static void line_label(strbuf *b, double x1, double y1, double x2, double y2, double f,
+                       const char *cls, const char *text)
+{
+    line_label_at(b, x1, y1, x2, y2, f, -1, cls, text);
+}
+
+/* ---------------------------------------------------------------- label boxes */
+
+/* A rotated rectangle: centre, half extents along its own axes, and its direction. */
+typedef struct obox {
+    double cx, cy, hw, hh, c, s;
+} obox;
+
+/* Estimated advance of `text` at `size` px: ASCII 0.62 em (monospace 0.6 em), a character
+ * of three or more UTF-8 bytes (CJK, full-width punctuation) 1 em. Generous on purpose. */
+static double text_width(const char *text, double size)
+{
+    double w = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p < 0x80)
+            w += 0.62;
+        else if (*p >= 0xE0)
+            w += 1.0;
+        else if (*p >= 0xC0)
+            w += 0.62;
+    }
+    return w * size;
+}
+
+static bool obox_hit(const obox *a, const obox *b)
+{
+    const obox *bx[2] = {a, b};
+    for (int i = 0; i < 2; i++)
+        for (int ax = 0; ax < 2; ax++) {
+            double ux = ax ? -bx[i]->s : bx[i]->c, uy = ax ? bx[i]->c : bx[i]->s;
+            double d = fabs((b->cx - a->cx) * ux + (b->cy - a->cy) * uy);
+            double ra =
+                fabs(a->hw * (a->c * ux + a->s * uy)) + fabs(a->hh * (-a->s * ux + a->c * uy));
+            double rb =
+                fabs(b->hw * (b->c * ux + b->s * uy)) + fabs(b->hh * (-b->s * ux + b->c * uy));
+            if (d >= ra + rb)
+                return false;
+        }
+    return true;
+}
+
+/* A growable list of boxes; `failed` once an allocation failed (the list is then partial). */
+typedef struct boxes {
+    obox *v;
+    size_t n, cap;
+    bool failed;
+} boxes;
+
+static void boxes_add(boxes *bs, obox o)
+{
+    if (bs->n == bs->cap) {
+        size_t cap = bs->cap ? bs->cap * 2 : 64;
+        obox *v = realloc(bs->v, cap * sizeof *v);
+        if (!v) {
+            bs->failed = true;
+            return;
+        }
+        bs->v = v;
+        bs->cap = cap;
+    }
+    bs->v[bs->n++] = o;
+}
+
+static bool boxes_hit(const boxes *bs, const obox *o)
+{
+    for (size_t i = 0; i < bs->n; i++)
+        if (obox_hit(&bs->v[i], o))
+            return true;
+    return false;
+}
+
+/* The box of an unrotated <text> whose baseline starts (anchor start), ends (end) or is
+ * centred (middle) at (x, y). */
+static obox text_box(double x, double y, const char *anchor, double size, const char *text)
+{
+    double w = text_width(text, size);
+    double cx = !strcmp(anchor, "start") ? x + w / 2 : !strcmp(anchor, "end") ? x - w / 2 : x;
+    return (obox){cx, y - size * 0.35, w / 2 + 1, size * 0.6, 1, 0};
+}
+
+/* The box of that label. */
+static obox line_label_box(double x1, double y1, double x2, double y2, double f, int side, double w)
+{
+    double mx = x1 + (x2 - x1) * f, my = y1 + (y2 - y1) * f;
+    double a = upright_deg(x1, y1, x2, y2) * M_PI / 180.0, c = cos(a), sn = sin(a);
+    double off = side > 0 ? 10 : -8.5; /* centre of the glyphs, across the line */
+    return (obox){mx - sn * off, my + c * off, w / 2 + 1, 7, c, sn};
+}
+
 /* ---------------------------------------------------------------- ladder */
+
+typedef struct ladder_layout {
+    double *y;                 /* per step */
+    int *match;                /* send step → receive step index, or -1 */
+    bool *matched;             /* receive step already has an arrow */
+    bool *crossing;            /* send step whose arrow crosses one going the other way */
+    double *gap_from, *gap_to; /* break zones, where the lifelines are interrupted */
+    size_t gaps;
+    double bottom;
+    /* Segment labels are placed in two passes: the first (placing == true) draws into a
+     * scratch buffer, collecting the boxes of every other text and mark (fixed) and the
+     * label requests in drawing order; the placement then gives each label, in that
+     * order, the first position along its arrow that touches no fixed box and no label
+     * placed before it (pos, side); the second pass draws with them. */
+    bool placing;
+    boxes fixed;
+    struct label_req {
+        double x1, y1, x2, y2, f, w, w_short;
+        double pos;
+        int side;       /* -1 above the line, +1 below */
+        bool use_short; /* the short form of the text fits where the long one does not */
+    } * req;
+    size_t nreq, capreq, next_req;
+    bool failed;
+} ladder_layout;
 
 enum {
     L_W = 680,
@@ -137,6 +264,79 @@ enum {
     L_BREAK_MS = 5000,
     L_BREAK_GAP = 80,
 };
+
+/* A segment label on the ladder: in the first pass a request (and nothing drawn that
+ * matters), in the second the placed label. */
+static void seg_text(strbuf *b, ladder_layout *L, double x1, double y1, double x2, double y2,
+                     double f, const char *text, const char *short_text)
+{
+    if (L->placing) {
+        if (L->nreq == L->capreq) {
+            size_t cap = L->capreq ? L->capreq * 2 : 32;
+            struct label_req *v = realloc(L->req, cap * sizeof *v);
+            if (!v) {
+                L->failed = true;
+                return;
+            }
+            L->req = v;
+            L->capreq = cap;
+        }
+        double ws = short_text ? text_width(short_text, 12) : 0;
+        L->req[L->nreq++] =
+            (struct label_req){x1, y1, x2, y2, f, text_width(text, 12), ws, f, -1, false};
+        return;
+    }
+    if (L->next_req < L->nreq) {
+        const struct label_req *r = &L->req[L->next_req++];
+        line_label_at(b, x1, y1, x2, y2, r->pos, r->side, "tl-seg-label",
+                      r->use_short && short_text ? short_text : text);
+    } else {
+        line_label(b, x1, y1, x2, y2, f, "tl-seg-label", text);
+    }
+}
+
+/* Places every requested label (see ladder_layout). Candidates: the preferred fraction,
+ * then others spreading out from the middle, above the line before below it, keeping the
+ * label between the lifelines where it fits; then the same with the short form of the text
+ * if it has one; the preferred one if none is free. */
+static void place_labels(ladder_layout *L)
+{
+    static const double fr[] = {0, 0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85};
+    boxes placed = {0};
+    for (size_t i = 0; i < L->nreq; i++) {
+        struct label_req *r = &L->req[i];
+        double len = hypot(r->x2 - r->x1, r->y2 - r->y1);
+        bool done = false;
+        for (int pass = 0; pass < 4 && !done; pass++) {
+            bool sh = pass >= 2;
+            double w = sh ? r->w_short : r->w;
+            if (sh && r->w_short <= 0)
+                break;
+            for (size_t c = 0; c < sizeof fr / sizeof fr[0] && !done; c++)
+                for (int side = -1; side <= 1 && !done; side += 2) {
+                    double f = c == 0 ? r->f : fr[c];
+                    double lo = f * len - w / 2, hi = f * len + w / 2;
+                    if (pass % 2 == 0 && (lo < 16 || hi > len - 16))
+                        continue; /* first try only positions clear of both lifelines */
+                    obox o = line_label_box(r->x1, r->y1, r->x2, r->y2, f, side, w);
+                    if (!boxes_hit(&L->fixed, &o) && !boxes_hit(&placed, &o)) {
+                        r->pos = f;
+                        r->side = side;
+                        r->use_short = sh;
+                        done = true;
+                    }
+                }
+        }
+        boxes_add(&placed, line_label_box(r->x1, r->y1, r->x2, r->y2, r->pos, r->side,
+                                          r->use_short ? r->w_short : r->w));
+    }
+    if (placed.failed)
+        L->failed = true;
+    free(placed.v);
+}
+
+/* How far towards the peer a lost (or never received) segment's arrow goes. */
+#define L_LOST_F 0.7
 
 static double slot_gap(int64_t d)
 {
@@ -170,39 +370,46 @@ static double lifeline_x(int endpoint)
     return endpoint == SIM_SERVER ? L_XS : L_XC;
 }
 
-/* A <text> at (x, y) with `anchor`; `small` ones (notes) get font-size 10. */
-static void text_at(strbuf *b, const char *cls, int x, double y, bool end, bool small,
-                    const char *text)
+/* A <text> at (x, y) with `anchor`; `small` ones (notes) get font-size 11. */
+static void text_at(strbuf *b, ladder_layout *L, const char *cls, int x, double y, bool end,
+                    bool small, const char *text)
 {
+    if (L->placing)
+        boxes_add(&L->fixed, text_box(x, y, end ? "end" : "start", small ? 11 : 12, text));
     strbuf_printf(b, "<text class=\"%s\" x=\"%d\" y=\"%.0f\" text-anchor=\"%s\" %s>", cls, x, y,
-                  end ? "end" : "start", small ? "font-size=\"10\"" : "");
+                  end ? "end" : "start", small ? "font-size=\"11\"" : "");
     strbuf_escape(b, text);
     strbuf_put(b, "</text>");
 }
 
 /* The outside column where an endpoint's states are written. */
-static void state_text(strbuf *b, int ep, double y, const char *cls, const char *state)
+static void state_text(strbuf *b, ladder_layout *L, int ep, double y, const char *cls,
+                       const char *state)
 {
     bool server = ep == SIM_SERVER;
-    text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 4, !server, false, state);
+    text_at(b, L, cls, server ? L_XS + 10 : L_XC - 10, y + 4, !server, false, state);
 }
 
 /* A note just inside the lifeline, above the step's row (calls, timers, signals). */
-static void inside_note(strbuf *b, int ep, double y, const char *cls, const char *text)
+static void inside_note(strbuf *b, ladder_layout *L, int ep, double y, const char *cls,
+                        const char *text)
 {
     bool server = ep == SIM_SERVER;
-    text_at(b, cls, server ? L_XS - 6 : L_XC + 6, y - 3, server, true, text);
+    text_at(b, L, cls, server ? L_XS - 6 : L_XC + 6, y - 3, server, true, text);
 }
 
 /* A small note in the outside column, under the state label. */
-static void outside_note(strbuf *b, int ep, double y, const char *cls, const char *text)
+static void outside_note(strbuf *b, ladder_layout *L, int ep, double y, const char *cls,
+                         const char *text)
 {
     bool server = ep == SIM_SERVER;
-    text_at(b, cls, server ? L_XS + 10 : L_XC - 10, y + 3, !server, true, text);
+    text_at(b, L, cls, server ? L_XS + 10 : L_XC - 10, y + 3, !server, true, text);
 }
 
-static void clock_glyph(strbuf *b, double x, double y)
+static void clock_glyph(strbuf *b, ladder_layout *L, double x, double y)
 {
+    if (L->placing)
+        boxes_add(&L->fixed, (obox){x, y, 8, 8, 1, 0});
     strbuf_printf(b,
                   "<g class=\"tl-clock\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"6\" "
                   "fill=\"none\" stroke=\"currentColor\"/><path d=\"M %.0f %.0f V %.0f H %.0f\" "
@@ -210,16 +417,6 @@ static void clock_glyph(strbuf *b, double x, double y)
                   x, y, x, y, y - 4, x + 3);
     /* the path draws the hands from the centre: up, then right */
 }
-
-typedef struct ladder_layout {
-    double *y;                 /* per step */
-    int *match;                /* send step → receive step index, or -1 */
-    bool *matched;             /* receive step already has an arrow */
-    bool *crossing;            /* send step whose arrow crosses one going the other way */
-    double *gap_from, *gap_to; /* break zones, where the lifelines are interrupted */
-    size_t gaps;
-    double bottom;
-} ladder_layout;
 
 static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, const char *locale)
 {
@@ -250,6 +447,8 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, 
                 continue; /* placed with the receive that follows */
             L->y[j] = base + rows[ep] * L_ROW;
             rows[ep]++;
+            if (s->error || s->signal)
+                rows[ep]++; /* its note hangs below, in the row the next step would take */
         }
         for (size_t k = i; k < j; k++)
             if (t->steps[k].kind == SIM_STEP_INJECT)
@@ -284,6 +483,8 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, 
                               (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
                 char label[96];
                 snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s 之后 ……"), dur);
+                boxes_add(&L->fixed,
+                          text_box((L_XC + L_XS) / 2.0, (y0 + y1) / 2 + 4, "middle", 12, label));
                 strbuf_escape(breaks, label);
                 strbuf_put(breaks, "</text></g>");
                 base = next + L_BREAK_GAP;
@@ -339,6 +540,8 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, 
 
 static void layout_free(ladder_layout *L)
 {
+    free(L->fixed.v);
+    free(L->req);
     free(L->y);
     free(L->match);
     free(L->matched);
@@ -392,16 +595,18 @@ static tcp_state initial_state(const sim_trace *t, int ep)
     return t->final[ep].state;
 }
 
-static void draw_send(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
-                      const char *locale)
+static void draw_send(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k, const char *locale)
 {
     const sim_step *s = &t->steps[k];
     char lab[160], seg[128];
     seg_label(&s->seg, seg, sizeof seg);
+    char short_lab[160];
+    snprintf(short_lab, sizeof short_lab, "%s ↻", seg);
     if (s->retransmission)
         snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(retransmission)", "（重传）"));
     else
         snprintf(lab, sizeof lab, "%s", seg);
+    const char *alt = s->retransmission ? short_lab : NULL;
     int from = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
     double x1 = lifeline_x(from), y1 = L->y[k], x2, y2;
     bool dropped = k + 1 < t->count && t->steps[k + 1].kind == SIM_STEP_DROP &&
@@ -412,7 +617,7 @@ static void draw_send(strbuf *b, const sim_trace *t, const ladder_layout *L, siz
         x2 = lifeline_x(1 - from);
         y2 = L->y[L->match[k]];
     } else {
-        x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55;
+        x2 = x1 + (lifeline_x(1 - from) - x1) * L_LOST_F;
         y2 = y1 + 26;
     }
     strbuf_printf(
@@ -424,31 +629,40 @@ static void draw_send(strbuf *b, const sim_trace *t, const ladder_layout *L, siz
     if (!dropped)
         arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
     /* long (delayed) arrows cross others near their middle: label them nearer the sender */
-    line_label(b, x1, y1, x2, y2, L->crossing[k] ? 0.23 : (y2 - y1 > 90 ? 0.3 : 0.5),
-               "tl-seg-label", lab);
+    if (L->match[k] >= 0) {
+        seg_text(b, L, x1, y1, x2, y2, L->crossing[k] ? 0.23 : (y2 - y1 > 90 ? 0.3 : 0.5), lab,
+                 alt);
+    } else {
+        /* a short (lost) arrow: its label may run on along the same line towards the peer */
+        double xf = lifeline_x(1 - from), yf = y1 + (y2 - y1) / L_LOST_F;
+        seg_text(b, L, x1, y1, xf, yf, 0.3, lab, alt);
+    }
     strbuf_put(b, "</g>");
 }
 
-static void draw_drop(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
-                      const char *locale)
+static void draw_drop(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k, const char *locale)
 {
     const sim_step *s = &t->steps[k];
     int from = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
     double x1 = lifeline_x(from), y1 = L->y[k];
-    double x2 = x1 + (lifeline_x(1 - from) - x1) * 0.55, y2 = y1 + 26;
+    double x2 = x1 + (lifeline_x(1 - from) - x1) * L_LOST_F, y2 = y1 + 26;
     strbuf_printf(b,
                   "<g class=\"tl-cross\"><path d=\"M %.0f %.0f l 10 10 M %.0f %.0f l -10 10\" "
                   "fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/>",
                   x2 - 5, y2 - 5, x2 + 5, y2 - 5);
     strbuf_printf(b,
                   "<text class=\"tl-lost-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                  "font-size=\"10\">",
+                  "font-size=\"11\">",
                   x2, y2 + 18);
+    if (L->placing) {
+        boxes_add(&L->fixed, (obox){x2, y2, 7, 7, 1, 0});
+        boxes_add(&L->fixed, text_box(x2, y2 + 18, "middle", 11, tr(locale, "lost", "丢失")));
+    }
     strbuf_escape(b, tr(locale, "lost", "丢失"));
     strbuf_put(b, "</text></g>");
 }
 
-static void draw_inject(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_inject(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k,
                         const char *locale)
 {
     const sim_step *s = &t->steps[k];
@@ -464,11 +678,11 @@ static void draw_inject(strbuf *b, const sim_trace *t, const ladder_layout *L, s
                   "stroke=\"currentColor\" stroke-dasharray=\"2 3\"/>",
                   x1, y1, x1, y1, x2, y2);
     arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
-    line_label(b, x1, y1, x2, y2, 0.5, "tl-seg-label", lab);
+    seg_text(b, L, x1, y1, x2, y2, 0.5, lab, NULL);
     strbuf_put(b, "</g>");
 }
 
-static void draw_duplicate(strbuf *b, const sim_trace *t, const ladder_layout *L, size_t k,
+static void draw_duplicate(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k,
                            const char *locale)
 {
     /* The copy made by a duplicate fault: an extra arrow from the latest matching send. */
@@ -487,11 +701,63 @@ static void draw_duplicate(strbuf *b, const sim_trace *t, const ladder_layout *L
                           "stroke-dasharray=\"1 3\"/>",
                           x1, y1, x2, y2);
             arrowhead(b, x1, y1, x2, y2, "tl-arrowhead");
-            line_label(b, x1, y1, x2, y2, 0.7, "tl-seg-label", lab);
+            seg_text(b, L, x1, y1, x2, y2, 0.7, lab, NULL);
             strbuf_put(b, "</g>");
             return;
         }
     }
+}
+
+/* The retransmission timeout that just expired, as a bracket in the endpoint's outside
+ * column from the latest send of the segment retransmitted next to this expiry, with its
+ * length ("RTO 2 s"). Nothing when the trace does not show that send. */
+static void rto_bracket(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k,
+                        const char *locale)
+{
+    const sim_step *s = &t->steps[k];
+    const sim_step *rtx = NULL;
+    for (size_t m = k + 1; m < t->count && t->steps[m].t_ms == s->t_ms; m++)
+        if (t->steps[m].kind == SIM_STEP_SEND && t->steps[m].endpoint == s->endpoint &&
+            t->steps[m].retransmission && t->steps[m].has_segment) {
+            rtx = &t->steps[m];
+            break;
+        }
+    if (!rtx)
+        return;
+    size_t from = k;
+    for (size_t m = k; m-- > 0;)
+        if (t->steps[m].kind == SIM_STEP_SEND && t->steps[m].endpoint == s->endpoint &&
+            t->steps[m].has_segment && t->steps[m].seg.seq == rtx->seg.seq &&
+            (t->steps[m].seg.flags & (TCP_SYN | TCP_FIN)) ==
+                (rtx->seg.flags & (TCP_SYN | TCP_FIN))) {
+            from = m;
+            break;
+        }
+    if (from == k)
+        return;
+    bool server = s->endpoint == SIM_SERVER;
+    double y0 = L->y[from] + 8, y1 = L->y[k] - 2;
+    if (y1 - y0 < 16)
+        return;
+    double x = server ? L_XS + 16 : L_XC - 16, tick = server ? -6 : 6;
+    char dur[48], label[64];
+    duration_text(s->t_ms - t->steps[from].t_ms, locale, dur, sizeof dur);
+    snprintf(label, sizeof label, "RTO %s", dur);
+    strbuf_printf(
+        b,
+        "<g class=\"tl-rto\" data-ms=\"%lld\"><path d=\"M %.0f %.0f h %.0f V %.0f h %.0f\" "
+        "fill=\"none\" stroke=\"currentColor\"/>",
+        (long long)(s->t_ms - t->steps[from].t_ms), x + tick, y0, -tick, y1, tick);
+    double ly = (y0 + y1) / 2 + 4;
+    int lx = (int)(server ? x + 5 : x - 5);
+    if (L->placing)
+        boxes_add(&L->fixed, text_box(lx, ly, server ? "start" : "end", 11, label));
+    strbuf_printf(b,
+                  "<text class=\"tl-rto-label\" x=\"%d\" y=\"%.0f\" text-anchor=\"%s\" "
+                  "font-size=\"11\">",
+                  lx, ly, server ? "start" : "end");
+    strbuf_escape(b, label);
+    strbuf_put(b, "</text></g>");
 }
 
 static const char *call_text(const sim_step *s, const char *locale, char *buf, size_t n)
@@ -501,6 +767,76 @@ static const char *call_text(const sim_step *s, const char *locale, char *buf, s
     else
         snprintf(buf, n, "%s()", tcp_call_name(s->call));
     return buf;
+}
+
+/* The steps of the ladder, one <g class="tl-step"> each. */
+static void ladder_steps(strbuf *b, const sim_trace *t, ladder_layout *L, const char *locale)
+{
+    int64_t last_t = INT64_MIN;
+    for (size_t k = 0; k < t->count; k++) {
+        const sim_step *s = &t->steps[k];
+        int ep = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
+        double y = L->y[k];
+        strbuf_printf(b, "<g class=\"tl-step tl-step-%s\" data-step=\"%zu\">",
+                      sim_step_kind_name(s->kind), k + 1);
+        if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
+            char dur[48];
+            duration_text(s->t_ms, locale, dur, sizeof dur);
+            strbuf_printf(b,
+                          "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"11\" "
+                          ">",
+                          y + 4);
+            if (L->placing)
+                boxes_add(&L->fixed, text_box(4, y + 4, "start", 11, dur));
+            strbuf_escape(b, dur);
+            strbuf_put(b, "</text>");
+            last_t = s->t_ms;
+        }
+        char note[160];
+        switch (s->kind) {
+        case SIM_STEP_CALL:
+            call_text(s, locale, note, sizeof note);
+            inside_note(b, L, ep, y, "tl-call", note);
+            strbuf_printf(b,
+                          "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
+                          "/>",
+                          lifeline_x(ep), y);
+            break;
+        case SIM_STEP_SEND:
+            draw_send(b, t, L, k, locale);
+            break;
+        case SIM_STEP_DROP:
+            draw_drop(b, t, L, k, locale);
+            break;
+        case SIM_STEP_INJECT:
+            draw_inject(b, t, L, k, locale);
+            break;
+        case SIM_STEP_RECEIVE:
+            if (s->duplicate)
+                draw_duplicate(b, t, L, k, locale);
+            strbuf_printf(b,
+                          "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
+                          "/>",
+                          lifeline_x(ep), y);
+            break;
+        case SIM_STEP_TIMEOUT:
+            if (s->timer != SIM_TIMER_TIME_WAIT)
+                rto_bracket(b, t, L, k, locale);
+            clock_glyph(b, L, lifeline_x(ep), y);
+            inside_note(b, L, ep, y - 4, "tl-timer",
+                        s->timer == SIM_TIMER_TIME_WAIT
+                            ? tr(locale, "2MSL timer expires", "2MSL 计时器到期")
+                            : tr(locale, "retransmission timeout", "重传超时"));
+            break;
+        }
+        if (s->error || s->signal) {
+            snprintf(note, sizeof note, "“%s”", s->error ? s->error : s->signal);
+            outside_note(b, L, ep, y + 16, s->error ? "tl-error" : "tl-signal", note);
+        }
+        if (s->state_after != s->state_before && s->kind != SIM_STEP_DROP)
+            state_text(b, L, ep, y, "tl-state-label", tcp_state_name(s->state_after));
+        strbuf_put(b, "</g>");
+    }
 }
 
 void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char *id_prefix,
@@ -515,6 +851,19 @@ void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char 
         b->failed = true;
         return;
     }
+    /* first pass: the boxes of every fixed text and mark, and the label requests */
+    strbuf scratch;
+    strbuf_init(&scratch);
+    L.placing = true;
+    for (int ep = 0; ep < SIM_ENDPOINTS; ep++)
+        state_text(&scratch, &L, ep, L_INIT, "", tcp_state_name(initial_state(t, ep)));
+    ladder_steps(&scratch, t, &L, locale);
+    strbuf_cleanup(&scratch);
+    L.placing = false;
+    place_labels(&L);
+    if (L.fixed.failed)
+        L.failed = true;
+
     const char *pre = id_prefix ? id_prefix : "tl";
     double h = L.bottom;
     svg_open(b, "ladder", L_W, h, pre);
@@ -543,7 +892,7 @@ void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char 
             strbuf_printf(b, " V %.0f M %.0f %.0f", L.gap_from[g], x, L.gap_to[g]);
         strbuf_printf(b, " V %.0f\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"/>",
                       h - 10);
-        state_text(b, ep, L_INIT, "tl-state-label tl-initial",
+        state_text(b, &L, ep, L_INIT, "tl-state-label tl-initial",
                    tcp_state_name(initial_state(t, ep)));
         strbuf_put(b, "</g>");
     }
@@ -553,67 +902,9 @@ void svg_ladder_to(strbuf *b, const sim_trace *t, const char *title, const char 
         b->failed = true;
     strbuf_cleanup(&breaks);
 
-    int64_t last_t = INT64_MIN;
-    for (size_t k = 0; k < t->count; k++) {
-        const sim_step *s = &t->steps[k];
-        int ep = s->endpoint == SIM_SERVER ? SIM_SERVER : SIM_CLIENT;
-        double y = L.y[k];
-        strbuf_printf(b, "<g class=\"tl-step tl-step-%s\" data-step=\"%zu\">",
-                      sim_step_kind_name(s->kind), k + 1);
-        if (s->t_ms != last_t && s->kind != SIM_STEP_INJECT) {
-            char dur[48];
-            duration_text(s->t_ms, locale, dur, sizeof dur);
-            strbuf_printf(b,
-                          "<text class=\"tl-time\" x=\"4\" y=\"%.0f\" font-size=\"10\" "
-                          ">",
-                          y + 4);
-            strbuf_escape(b, dur);
-            strbuf_put(b, "</text>");
-            last_t = s->t_ms;
-        }
-        char note[160];
-        switch (s->kind) {
-        case SIM_STEP_CALL:
-            call_text(s, locale, note, sizeof note);
-            inside_note(b, ep, y, "tl-call", note);
-            strbuf_printf(b,
-                          "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
-                          "/>",
-                          lifeline_x(ep), y);
-            break;
-        case SIM_STEP_SEND:
-            draw_send(b, t, &L, k, locale);
-            break;
-        case SIM_STEP_DROP:
-            draw_drop(b, t, &L, k, locale);
-            break;
-        case SIM_STEP_INJECT:
-            draw_inject(b, t, &L, k, locale);
-            break;
-        case SIM_STEP_RECEIVE:
-            if (s->duplicate)
-                draw_duplicate(b, t, &L, k, locale);
-            strbuf_printf(b,
-                          "<circle class=\"tl-arrival\" cx=\"%.0f\" cy=\"%.0f\" r=\"2.5\" "
-                          "/>",
-                          lifeline_x(ep), y);
-            break;
-        case SIM_STEP_TIMEOUT:
-            clock_glyph(b, lifeline_x(ep), y);
-            inside_note(b, ep, y - 4, "tl-timer",
-                        s->timer == SIM_TIMER_TIME_WAIT
-                            ? tr(locale, "2MSL timer expires", "2MSL 计时器到期")
-                            : tr(locale, "retransmission timeout", "重传超时"));
-            break;
-        }
-        if (s->error || s->signal) {
-            snprintf(note, sizeof note, "“%s”", s->error ? s->error : s->signal);
-            outside_note(b, ep, y + 13, s->error ? "tl-error" : "tl-signal", note);
-        }
-        if (s->state_after != s->state_before && s->kind != SIM_STEP_DROP)
-            state_text(b, ep, y, "tl-state-label", tcp_state_name(s->state_after));
-        strbuf_put(b, "</g>");
-    }
+    ladder_steps(b, t, &L, locale);
+    if (L.failed)
+        b->failed = true;
     strbuf_put(b, "</svg>");
     layout_free(&L);
 }
@@ -706,7 +997,34 @@ static const struct {
     {TCP_FIN_WAIT_1, TCP_TIME_WAIT, 0.38, -1},
 };
 
-static void draw_edge(strbuf *b, tcp_state from, tcp_state to, const char *event,
+/* Where an edge label goes for fraction lt along the curve and side ±1; its box. */
+static void edge_label_pos(double sx, double sy, double cx, double cy, double ex, double ey,
+                           double nx, double ny, double lt, double side, bool two_lines,
+                           const char *event, const char *action, double *lx, double *ly,
+                           const char **anchor, obox *box)
+{
+    double u = 1 - lt;
+    *lx = u * u * sx + 2 * u * lt * cx + lt * lt * ex + nx * 8 * side;
+    *ly = u * u * sy + 2 * u * lt * cy + lt * lt * ey + ny * 8 * side;
+    if (ny * side < -0.7 && two_lines)
+        *ly -= 12; /* a two-line label above a flat edge: keep its second line off the edge */
+    else if (ny * side > 0.7)
+        *ly += 8;
+    *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
+    double w = text_width(event, 11), wa = two_lines ? text_width(action, 11) : 0;
+    if (wa > w)
+        w = wa;
+    double top = *ly - 2 - 11, bottom = *ly - 2 + (two_lines ? 13 : 0) + 4;
+    double cxb = !strcmp(*anchor, "start") ? *lx + w / 2
+                 : !strcmp(*anchor, "end") ? *lx - w / 2
+                                           : *lx;
+    *box = (obox){cxb, (top + bottom) / 2, w / 2 + 1, (bottom - top) / 2, 1, 0};
+}
+
+/* An edge of the diagram, its label at the hand-placed or default position unless that
+ * touches a state box or a label placed before (`placed`), then at the first free one of
+ * a few others along the curve, on either side. */
+static void draw_edge(strbuf *b, boxes *placed, tcp_state from, tcp_state to, const char *event,
                       const char *action, double bend, const char *cls, bool dashed)
 {
     double lt = 0.5;
@@ -736,25 +1054,35 @@ static void draw_edge(strbuf *b, tcp_state from, tcp_state to, const char *event
                   sx, sy, cx, cy, ex, ey, dashed ? " stroke-dasharray=\"5 4\"" : "",
                   visited ? " stroke-width=\"2.5\"" : "");
     arrowhead(b, cx, cy, ex, ey, "tl-arrowhead");
-    /* label at the curve's midpoint, pushed a little further along the normal */
-    double u = 1 - lt;
-    double lx = u * u * sx + 2 * u * lt * cx + lt * lt * ex;
-    double ly = u * u * sy + 2 * u * lt * cy + lt * lt * ey;
-    lx += nx * 8 * side;
-    ly += ny * 8 * side;
-    if (ny * side < -0.7 && action && *action)
-        ly -= 12; /* a two-line label above a flat edge: keep its second line off the edge */
-    else if (ny * side > 0.7)
-        ly += 8;
-    const char *anchor = fabs(nx) < 0.3 ? "middle" : ((nx * side) > 0 ? "start" : "end");
+    /* label near the curve, pushed a little further along the normal */
+    static const double alt[] = {0, 0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75};
+    bool two = action && *action;
+    double lx, ly;
+    const char *anchor;
+    obox box;
+    edge_label_pos(sx, sy, cx, cy, ex, ey, nx, ny, lt, side, two, event, action, &lx, &ly, &anchor,
+                   &box);
+    bool free_here = !boxes_hit(placed, &box);
+    for (size_t i = 1; !free_here && i < 2 * (sizeof alt / sizeof alt[0]); i++) {
+        double lx2, ly2;
+        const char *anchor2;
+        obox box2;
+        edge_label_pos(sx, sy, cx, cy, ex, ey, nx, ny, i % 8 ? alt[i % 8] : lt,
+                       i < 8 ? side : -side, two, event, action, &lx2, &ly2, &anchor2, &box2);
+        if (!boxes_hit(placed, &box2)) {
+            lx = lx2, ly = ly2, anchor = anchor2, box = box2;
+            free_here = true;
+        }
+    }
+    boxes_add(placed, box);
     strbuf_printf(b,
                   "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
-                  "font-size=\"10\"><tspan class=\"tl-event\">",
+                  "font-size=\"11\"><tspan class=\"tl-event\">",
                   lx, ly - 2, anchor);
     strbuf_escape(b, event);
     strbuf_put(b, "</tspan>");
     if (action && *action) {
-        strbuf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"12\">", lx);
+        strbuf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"13\">", lx);
         strbuf_escape(b, action);
         strbuf_put(b, "</tspan>");
     }
@@ -793,6 +1121,10 @@ void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, 
         strbuf_put(b, "-");
     strbuf_put(b, ".</desc>");
 
+    /* the state boxes are fixed; edge labels avoid them and each other */
+    boxes placed = {0};
+    for (size_t i = 0; i < FIG_NODE_COUNT; i++)
+        boxes_add(&placed, (obox){fig_nodes[i].x, fig_nodes[i].y, F_HW + 2, F_HH + 2, 1, 0});
     /* edges first, so nodes are drawn over their ends */
     for (size_t i = 0; i < tcp_fig5_edge_count; i++) {
         const tcp_fig5_edge *e = &tcp_fig5_edges[i];
@@ -801,23 +1133,26 @@ void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, 
             if (tcp_fig5_edges[j].from == e->to && tcp_fig5_edges[j].to == e->from)
                 bend = 22;
         bool vis = v.edge[e->from][e->to];
-        draw_edge(b, e->from, e->to, e->event, e->action, bend,
+        draw_edge(b, &placed, e->from, e->to, e->event, e->action, bend,
                   vis ? "tl-edge tl-visited" : "tl-edge", false);
     }
     for (size_t i = 0; i < tcp_fig5_note_edge_count; i++) {
         const tcp_fig5_edge *e = &tcp_fig5_note_edges[i];
         bool vis = v.edge[e->from][e->to];
-        draw_edge(b, e->from, e->to, e->event, e->action, -30,
+        draw_edge(b, &placed, e->from, e->to, e->event, e->action, -30,
                   vis ? "tl-edge tl-note-edge tl-visited" : "tl-edge tl-note-edge", true);
     }
     /* transitions the trace made that Figure 5 does not draw (RST, abort, timeouts …) */
     for (int f = 0; f < TCP_STATE_COUNT; f++)
         for (int to = 0; to < TCP_STATE_COUNT; to++)
             if (v.edge[f][to] && !fig5_has((tcp_state)f, (tcp_state)to))
-                draw_edge(b, (tcp_state)f, (tcp_state)to,
+                draw_edge(b, &placed, (tcp_state)f, (tcp_state)to,
                           tr(locale, "(not in Figure 5)", "（图 5 未画出）"), "", 36,
                           "tl-edge tl-offdiagram tl-visited", true);
 
+    if (placed.failed)
+        b->failed = true;
+    free(placed.v);
     for (size_t i = 0; i < FIG_NODE_COUNT; i++) {
         const fnode *n = &fig_nodes[i];
         strbuf_printf(b, "<g class=\"tl-state%s\" data-state=\"%s\">",

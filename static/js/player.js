@@ -217,7 +217,8 @@ class Player {
       body.append(tr);
     }
     table.append(body);
-    host.append(controls, views, this.rule);
+    controls.insertBefore(views, controls.querySelector('.tl-keys'));
+    host.append(controls, this.rule);
     // The player goes to the top of the figure (sticky there), the TCB table to a panel of
     // its own after the state diagram.
     const cap = this.figure.querySelector(':scope > figcaption');
@@ -246,9 +247,7 @@ class Player {
       }
     }
     this.setView('ladder');
-    if (typeof ResizeObserver === 'function') {
-      new ResizeObserver(() => this.figure.style.setProperty('--tl-player-h', `${Math.ceil(host.getBoundingClientRect().height)}px`)).observe(host);
-    }
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.measure()).observe(host);
 
     // Tag ladder steps and table rows with their endpoint (colours per side in the CSS).
     for (const node of this.figure.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
@@ -319,11 +318,29 @@ class Player {
     });
   }
 
+  /** Where the state diagram scrolls (phones), the client's current state in view. */
+  revealState() {
+    const d = this.diagram;
+    if (!d || d.scrollWidth <= d.clientWidth + 1 && d.scrollHeight <= d.clientHeight + 1) return;
+    const node = d.querySelector('.tl-state.tl-current-client') || d.querySelector('.tl-state.tl-current-server');
+    if (!node || !node.getClientRects().length) return;
+    const r = node.getBoundingClientRect();
+    const fr = d.getBoundingClientRect();
+    d.scrollLeft += (r.left + r.right) / 2 - (fr.left + fr.right) / 2;
+    d.scrollTop += (r.top + r.bottom) / 2 - (fr.top + fr.bottom) / 2;
+  }
+
+  /** The player's height, which the ladder frame's max-height leaves room for. */
+  measure() {
+    const h = `${Math.ceil(this.host.getBoundingClientRect().height)}px`;
+    if (this.figure.style.getPropertyValue('--tl-player-h') !== h) this.figure.style.setProperty('--tl-player-h', h);
+  }
+
   /** Narrow screens show one of the ladder, the state diagram and the variables at a time. */
   setView(v) {
     this.figure.setAttribute('data-view', v);
     for (const w of VIEWS) this.viewButtons[w].setAttribute('aria-pressed', w === v ? 'true' : 'false');
-    if (v === 'ladder') this.reveal();
+    this.reveal();
   }
 
   /** Writes the description of a state (the <title> of its group) under the diagram. */
@@ -341,11 +358,13 @@ class Player {
    * then on the page, below the sticky player.
    */
   reveal() {
+    this.measure(); // the rule line just changed: the frame's height follows the player's
+    this.revealState();
     const frame = this.ladderFrame;
     if (!frame || this.k <= 0) return;
     const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
     if (!node || !node.getClientRects().length) return;
-    const shape = node.querySelector('line, .tl-clock, circle, path') || node;
+    const shape = ['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => node.querySelector(q)).find(Boolean) || node;
     const r = shape.getBoundingClientRect();
     const fr = frame.getBoundingClientRect();
     const pad = 24;
@@ -356,8 +375,9 @@ class Player {
       if (r.left < fr.left || r.right > fr.right) frame.scrollLeft += cx - (fr.left + fr.right) / 2;
     }
     const r2 = shape.getBoundingClientRect();
-    const top = this.host.getBoundingClientRect().bottom + 8;
-    const bottom = window.innerHeight - 8;
+    const margin = Math.min(48, window.innerHeight / 10);
+    const top = this.host.getBoundingClientRect().bottom + margin;
+    const bottom = window.innerHeight - margin;
     if (r2.top < top) window.scrollBy(0, r2.top - top);
     else if (r2.bottom > bottom) window.scrollBy(0, r2.bottom - bottom);
   }

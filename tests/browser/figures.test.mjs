@@ -93,7 +93,7 @@ async function stepAllInPage(figId) {
     const c = controls.getBoundingClientRect();
     if (c.top < -0.5 || c.bottom > vh + 0.5 || c.left < -0.5 || c.right > vw + 0.5) bad.push(`step ${k}: controls at ${Math.round(c.top)}..${Math.round(c.bottom)}`);
     const g = fig.querySelector(`.tl-ladder .tl-step[data-step="${k}"]`);
-    const shape = g && (g.querySelector('line, .tl-clock, circle, path') || g);
+    const shape = g && (['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => g.querySelector(q)).find(Boolean) || g);
     if (!shape) continue;
     const r = shape.getBoundingClientRect();
     const fr = fig.querySelector('.tl-ladder').getBoundingClientRect();
@@ -134,6 +134,15 @@ for (const viewport of VIEWPORTS) {
               const dia = await page.evaluate(smallestTextInPage, [id, '.tl-diagram svg']);
               if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
               await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
+            }
+            if (figures === 1) {
+              // A state's description is reachable from the keyboard (and by a tap), not only on hover.
+              if (viewport.width < 480) await page.locator(`#${id} .tl-view-states`).click();
+              await page.locator(`#${id} .tl-diagram .tl-state[data-state="LISTEN"]`).first().focus();
+              const info = await page.locator(`#${id} .tl-state-info`).textContent();
+              const title = await page.locator(`#${id} .tl-diagram .tl-state[data-state="LISTEN"] title`).first().textContent();
+              assert.ok(info.includes('LISTEN') && info.includes(title), `${where}: expected focusing LISTEN to show “${title}”, got “${info}”`);
+              if (viewport.width < 480) await page.locator(`#${id} .tl-view-ladder`).click();
             }
             // Start with the figure's top at the top of the window, as a reader arriving at it.
             await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));

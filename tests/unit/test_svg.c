@@ -110,6 +110,10 @@ TEST(svg_ladder_lost_syn)
     CHECK(strstr(svg, ">SYN-SENT</text>") != NULL);
     CHECK(strstr(svg, ">ESTABLISHED</text>") != NULL);
     CHECK(strstr(svg, "class=\"tl-break\"") == NULL); /* 1 s RTO: no break */
+    /* the RTO interval as a bracket with its length; no text smaller than 11 px */
+    CHECK(strstr(svg, "<g class=\"tl-rto\" data-ms=\"1000\">") != NULL);
+    CHECK(strstr(svg, ">RTO 1 s</text>") != NULL);
+    CHECK(strstr(svg, "font-size=\"10\"") == NULL);
     /* deterministic */
     char *again = svg_ladder(&t, "Lost <SYN> & co", "scn-1", "en");
     CHECK(again && strcmp(svg, again) == 0);
