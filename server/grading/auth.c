@@ -2,17 +2,21 @@
  * auth.c — roles, user names, secrets, password hashing and the login throttle (see auth.h
  * for the rules).
  *
- * Owns: the hashing semaphore and threads, the dummy hash (no user enumeration by timing), and the
- * in-memory login-failure table (a fixed hash table keyed by client IP + name; lost on
- * restart, which only gives an attacker one fresh window per restart).
+ * Owns: the hashing semaphore, threads and queue (fair between client addresses), the dummy
+ * hash (no user enumeration by timing), and the in-memory login throttle tables (fixed hash
+ * tables keyed by a keyed hash of client IP + name, of name, and of IP; lost on restart,
+ * which only gives an attacker one fresh window per restart).
  * Does not: read requests or look credentials up (server/web/guard.c), run SQL, or set
  * cookies (server/web/api_accounts.c).
  */
 #include "auth.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,47 +141,126 @@ bool grading_password_verify(const char *password, const char *hash)
     return real && rc == 0;
 }
 
+/* ---- keyed hashes (the throttle's and the hashing queue's keys) ----------------------------- */
+
+/* A per-process random key, so that nobody outside can choose names or addresses that
+ * collide in the tables below. */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static unsigned char key_secret[crypto_generichash_KEYBYTES];
+
+static void key_setup(void)
+{
+    grading_crypto_init();
+    randombytes_buf(key_secret, sizeof key_secret);
+}
+
+/* 64-bit keyed BLAKE2b of `kind` and the length-prefixed byte strings a (na) and b (nb);
+ * never 0 (0 marks a free slot). */
+static uint64_t keyed(char kind, const void *a, size_t na, const void *b, size_t nb)
+{
+    pthread_once(&key_once, key_setup);
+    crypto_generichash_state st;
+    uint64_t k = 0, len = na;
+    crypto_generichash_init(&st, key_secret, sizeof key_secret, sizeof k);
+    crypto_generichash_update(&st, (const unsigned char *)&kind, 1);
+    crypto_generichash_update(&st, (const unsigned char *)&len, sizeof len);
+    crypto_generichash_update(&st, a, na);
+    crypto_generichash_update(&st, b, nb);
+    crypto_generichash_final(&st, (unsigned char *)&k, sizeof k);
+    return k ? k : 1;
+}
+
+/* The key of a client address for per-address limits: an IPv6 address counts by its /64
+ * (one subscriber usually holds a whole /64), any other text as it is. */
+static uint64_t ip_key(char kind, const char *ip)
+{
+    unsigned char a6[16];
+    ip = ip ? ip : "";
+    if (inet_pton(AF_INET6, ip, a6) == 1 && !IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a6)) {
+        memset(a6 + 8, 0, 8);
+        return keyed(kind, a6, sizeof a6, "", 0);
+    }
+    return keyed(kind, ip, strlen(ip), "", 0);
+}
+
 /* ---- hashing threads (grading_hash_run) ----------------------------------------------------- */
 
 typedef struct hash_job {
     void (*fn)(void *);
     void *arg;
+    uint64_t owner; /* 0: no owner (no share limit) */
 } hash_job;
 
 static pthread_mutex_t hq_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hq_cond = PTHREAD_COND_INITIALIZER;
-static hash_job hq[GRADING_HASH_QUEUE]; /* ring buffer */
-static size_t hq_head, hq_count;
+static hash_job hq[GRADING_HASH_QUEUE]; /* waiting jobs, oldest first */
+static size_t hq_count;
+static uint64_t hq_running[GRADING_HASH_CONCURRENCY]; /* owner of each thread's job, 0: none */
 static int hq_threads; /* started so far; 0 until first use, -1 if none could start */
 
-/* A hashing thread: runs queued jobs for the life of the process. */
-static void *hash_main(void *unused)
+/* Jobs of `owner` waiting or running. Lock held. */
+static int owner_jobs(uint64_t owner)
 {
-    (void)unused;
+    int n = 0;
+    for (size_t i = 0; i < hq_count; i++)
+        n += hq[i].owner == owner;
+    for (size_t i = 0; i < GRADING_HASH_CONCURRENCY; i++)
+        n += hq_running[i] == owner;
+    return n;
+}
+
+/* The next job to run: the oldest whose owner has no job running, else the oldest, so one
+ * owner's backlog never stands in front of another owner's single job. Lock held, queue
+ * not empty. */
+static hash_job take_job(void)
+{
+    size_t pick = 0;
+    for (size_t i = 0; i < hq_count; i++) {
+        bool busy = false;
+        for (size_t t = 0; t < GRADING_HASH_CONCURRENCY && hq[i].owner; t++)
+            busy |= hq_running[t] == hq[i].owner;
+        if (!busy) {
+            pick = i;
+            break;
+        }
+    }
+    hash_job j = hq[pick];
+    memmove(&hq[pick], &hq[pick + 1], (hq_count - pick - 1) * sizeof hq[0]);
+    hq_count--;
+    return j;
+}
+
+/* A hashing thread: runs queued jobs for the life of the process. `idx` is its slot in
+ * hq_running. */
+static void *hash_main(void *idx)
+{
+    size_t me = (size_t)(uintptr_t)idx;
+    pthread_mutex_lock(&hq_lock);
     for (;;) {
-        pthread_mutex_lock(&hq_lock);
         while (hq_count == 0)
             pthread_cond_wait(&hq_cond, &hq_lock);
-        hash_job j = hq[hq_head];
-        hq_head = (hq_head + 1) % GRADING_HASH_QUEUE;
-        hq_count--;
+        hash_job j = take_job();
+        hq_running[me] = j.owner;
         pthread_mutex_unlock(&hq_lock);
         j.fn(j.arg);
+        pthread_mutex_lock(&hq_lock);
+        hq_running[me] = 0;
     }
     return NULL;
 }
 
-int grading_hash_run(void (*fn)(void *arg), void *arg)
+int grading_hash_run_for(const char *owner, void (*fn)(void *arg), void *arg)
 {
     if (!fn || grading_crypto_init())
         return -1;
+    uint64_t key = owner ? ip_key('q', owner) : 0;
     pthread_mutex_lock(&hq_lock);
     while (hq_threads >= 0 && hq_threads < GRADING_HASH_CONCURRENCY) {
         pthread_t t;
         pthread_attr_t at;
         pthread_attr_init(&at);
         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-        int rc = pthread_create(&t, &at, hash_main, NULL);
+        int rc = pthread_create(&t, &at, hash_main, (void *)(uintptr_t)hq_threads);
         pthread_attr_destroy(&at);
         if (rc != 0) {
             if (hq_threads == 0)
@@ -186,127 +269,210 @@ int grading_hash_run(void (*fn)(void *arg), void *arg)
         }
         hq_threads++;
     }
-    int ok = hq_threads > 0 && hq_count < GRADING_HASH_QUEUE;
-    if (ok) {
-        hq[(hq_head + hq_count) % GRADING_HASH_QUEUE] = (hash_job){fn, arg};
-        hq_count++;
+    int rc = hq_threads > 0 && hq_count < GRADING_HASH_QUEUE ? 0 : -1;
+    if (rc == 0 && key && owner_jobs(key) >= GRADING_HASH_PER_OWNER)
+        rc = -2;
+    if (rc == 0) {
+        hq[hq_count++] = (hash_job){fn, arg, key};
         pthread_cond_signal(&hq_cond);
     }
     pthread_mutex_unlock(&hq_lock);
-    return ok ? 0 : -1;
+    return rc;
+}
+
+int grading_hash_run(void (*fn)(void *arg), void *arg)
+{
+    return grading_hash_run_for(NULL, fn, arg);
 }
 
 /* ---- login throttle ------------------------------------------------------------------------ */
 
-#define SLOTS 4096
+/*
+ * Three tables of SLOTS slots, each probed over PROBE slots from the key's home slot:
+ *   pairs     failures per client IP + name: GRADING_LOGIN_MAX_FAILURES per window;
+ *   accounts  failures per name from any address: GRADING_LOGIN_ACCOUNT_FAILURES per window;
+ *   buckets   attempts per client address (IPv6: /64), a token bucket kept as the time its
+ *             debt is paid off (GCRA): each attempt adds BUCKET_COST seconds, an attempt that
+ *             would take the debt past BUCKET_DEPTH seconds is refused, a success gives its
+ *             cost back.
+ * A slot whose `until` has passed is free. A locked slot (one that refuses attempts) is never
+ * given to another key before it expires: when a key's whole probe run is locked, attempts for
+ * that key are refused until the first of them expires.
+ */
+#define SLOTS        4096
+#define PROBE        8
+#define BUCKET_COST  (GRADING_LOGIN_IP_REFILL_SECONDS)
+#define BUCKET_DEPTH (GRADING_LOGIN_IP_BURST * BUCKET_COST)
 
 typedef struct slot {
     uint64_t key;
-    int64_t window_start;
-    int failures;
+    int64_t until; /* end of the window (pairs, accounts), or when the debt is paid (buckets) */
+    int failures;  /* pairs and accounts */
 } slot;
 
-static slot slots[SLOTS];
+typedef struct table {
+    slot s[SLOTS];
+    int limit; /* failures per window that lock a slot; 0 for a bucket */
+} table;
+
+static table pairs = {.limit = GRADING_LOGIN_MAX_FAILURES};
+static table accounts = {.limit = GRADING_LOGIN_ACCOUNT_FAILURES};
+static table buckets = {.limit = 0};
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t login_key(const char *ip, const char *name)
+static uint64_t pair_key(const char *ip, const char *name)
 {
-    crypto_generichash_state st;
-    uint64_t k = 0;
-    grading_crypto_init();
-    crypto_generichash_init(&st, NULL, 0, sizeof k);
-    crypto_generichash_update(&st, (const unsigned char *)(ip ? ip : ""), strlen(ip ? ip : ""));
-    crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
-    crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
-    crypto_generichash_final(&st, (unsigned char *)&k, sizeof k);
-    return k ? k : 1;
+    ip = ip ? ip : "";
+    return keyed('p', ip, strlen(ip), name, strlen(name));
 }
 
-/* The slot for `key` (caller holds the lock): its own, else a free or stale one, else the
- * one with the oldest window in its probe run. */
-static slot *find_slot(uint64_t key, int64_t now, bool create)
+static uint64_t account_key(const char *name)
+{
+    return keyed('a', name, strlen(name), "", 0);
+}
+
+/* Seconds `s` (NULL: no record) of table `t` refuses attempts from `now`; 0 when it takes
+ * one. Lock held. */
+static int wait_of(const table *t, const slot *s, int64_t now)
+{
+    if (!s || s->until <= now)
+        return 0;
+    int64_t left;
+    if (t->limit)
+        left = s->failures >= t->limit ? s->until - now : 0;
+    else
+        left = s->until + BUCKET_COST - now > BUCKET_DEPTH
+                   ? s->until + BUCKET_COST - now - BUCKET_DEPTH
+                   : 0;
+    return left > 0 ? (int)(left < INT32_MAX ? left : INT32_MAX) : 0;
+}
+
+/* The slot of `key` in `t` (lock held): its own; else, with `create`, a free one, else the
+ * unlocked one that expires first, reset for `key`. NULL when it has none and (with
+ * `create`) every slot of its probe run is locked. */
+static slot *find_slot(table *t, uint64_t key, int64_t now, bool create)
 {
     size_t base = (size_t)(key % SLOTS);
-    slot *victim = NULL;
-    for (size_t i = 0; i < 8; i++) {
-        slot *s = &slots[(base + i) % SLOTS];
+    slot *own = NULL, *free_slot = NULL, *unlocked = NULL;
+    for (size_t i = 0; i < PROBE && !own; i++) {
+        slot *s = &t->s[(base + i) % SLOTS];
         if (s->key == key)
-            return s;
-        if (!create)
-            continue;
-        bool stale = s->key == 0 || now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS;
-        if (stale && !victim)
-            victim = s;
+            own = s;
+        else if (s->key == 0 || s->until <= now) {
+            if (!free_slot)
+                free_slot = s;
+        } else if (!wait_of(t, s, now) && (!unlocked || s->until < unlocked->until))
+            unlocked = s;
     }
-    if (!create)
-        return NULL;
-    if (!victim) {
-        victim = &slots[base];
-        for (size_t i = 1; i < 8; i++)
-            if (slots[(base + i) % SLOTS].window_start < victim->window_start)
-                victim = &slots[(base + i) % SLOTS];
-    }
-    victim->key = key;
-    victim->window_start = now;
-    victim->failures = 0;
-    return victim;
+    if (own || !create)
+        return own;
+    slot *v = free_slot ? free_slot : unlocked;
+    if (v)
+        *v = (slot){.key = key, .until = now, .failures = 0};
+    return v;
 }
 
-/* Seconds `s` (NULL: no record) must still wait at `now`; 0 when it may try. Lock held. */
-static int wait_of(const slot *s, int64_t now)
+/* Seconds until the first locked slot of `key`'s probe run in `t` expires (for a key that
+ * found no slot). Lock held. */
+static int run_wait(const table *t, uint64_t key, int64_t now)
 {
-    if (!s || s->failures < GRADING_LOGIN_MAX_FAILURES)
-        return 0;
-    int64_t left = s->window_start + GRADING_LOGIN_WINDOW_SECONDS - now;
-    return left > 0 ? (int)left : 0;
+    size_t base = (size_t)(key % SLOTS);
+    int64_t first = INT64_MAX;
+    for (size_t i = 0; i < PROBE; i++) {
+        const slot *s = &t->s[(base + i) % SLOTS];
+        if (s->until < first)
+            first = s->until;
+    }
+    int64_t left = first - now;
+    return left > 0 ? (int)(left < INT32_MAX ? left : INT32_MAX) : 1;
 }
 
-/* Counts one failure for `key` at `now`, in a fresh window when the last one is over. Lock
- * held. */
-static void count_failure(uint64_t key, int64_t now)
+/* Counts one failure (pairs, accounts) or one attempt (buckets) on `s` at `now`. Lock held. */
+static void count_failure(const table *t, slot *s, int64_t now)
 {
-    slot *s = find_slot(key, now, true);
-    if (now - s->window_start >= GRADING_LOGIN_WINDOW_SECONDS) {
-        s->window_start = now;
+    if (!t->limit) {
+        s->until = (s->until > now ? s->until : now) + BUCKET_COST;
+        return;
+    }
+    if (s->until <= now) {
+        s->until = now + GRADING_LOGIN_WINDOW_SECONDS;
         s->failures = 0;
     }
     s->failures++;
 }
 
+static int max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* The wait for `name` from `ip` at `now` over the three tables (bucket only with
+ * `with_bucket`); fills the slots found. Lock held. */
+static int login_wait(const char *ip, const char *name, int64_t now, bool create, bool with_bucket,
+                      slot *out[3])
+{
+    uint64_t keys[3] = {pair_key(ip, name), account_key(name), ip_key('b', ip)};
+    table *tabs[3] = {&pairs, &accounts, &buckets};
+    int wait = 0;
+    for (int i = 0; i < 3; i++) {
+        out[i] = NULL;
+        if (i == 2 && !with_bucket)
+            continue;
+        out[i] = find_slot(tabs[i], keys[i], now, create);
+        if (create && !out[i])
+            wait = max_int(wait, run_wait(tabs[i], keys[i], now));
+        else
+            wait = max_int(wait, wait_of(tabs[i], out[i], now));
+    }
+    return wait;
+}
+
 int grading_login_blocked(const char *ip, const char *name, int64_t now)
 {
-    uint64_t key = login_key(ip, name);
+    slot *s[3];
     pthread_mutex_lock(&slots_lock);
-    int wait = wait_of(find_slot(key, now, false), now);
+    int wait = login_wait(ip, name, now, false, true, s);
     pthread_mutex_unlock(&slots_lock);
     return wait;
 }
 
 void grading_login_failed(const char *ip, const char *name, int64_t now)
 {
-    uint64_t key = login_key(ip, name);
+    slot *s[3];
     pthread_mutex_lock(&slots_lock);
-    count_failure(key, now);
+    login_wait(ip, name, now, true, false, s);
+    if (s[0])
+        count_failure(&pairs, s[0], now);
+    if (s[1])
+        count_failure(&accounts, s[1], now);
     pthread_mutex_unlock(&slots_lock);
 }
 
 int grading_login_begin(const char *ip, const char *name, int64_t now)
 {
-    uint64_t key = login_key(ip, name);
+    slot *s[3];
     pthread_mutex_lock(&slots_lock);
-    int wait = wait_of(find_slot(key, now, false), now);
-    if (!wait)
-        count_failure(key, now);
+    int wait = login_wait(ip, name, now, true, true, s);
+    if (!wait) {
+        count_failure(&pairs, s[0], now);
+        count_failure(&accounts, s[1], now);
+        count_failure(&buckets, s[2], now);
+    }
     pthread_mutex_unlock(&slots_lock);
     return wait;
 }
 
 void grading_login_succeeded(const char *ip, const char *name)
 {
-    uint64_t key = login_key(ip, name);
     pthread_mutex_lock(&slots_lock);
-    slot *s = find_slot(key, 0, false);
+    slot *s = find_slot(&pairs, pair_key(ip, name), 0, false);
     if (s)
         memset(s, 0, sizeof *s);
+    s = find_slot(&accounts, account_key(name), 0, false);
+    if (s && s->failures > 0)
+        s->failures--;
+    s = find_slot(&buckets, ip_key('b', ip), 0, false);
+    if (s)
+        s->until -= BUCKET_COST;
     pthread_mutex_unlock(&slots_lock);
 }

@@ -16,13 +16,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GRADING_HASH_CONCURRENCY     2
-#define GRADING_HASH_QUEUE           256 /* logins waiting for a hashing thread */
-#define GRADING_SESSION_COOKIE       "tcplab_session"
-#define GRADING_CSRF_COOKIE          "tcplab_csrf"
-#define GRADING_SESSION_SECONDS      (12 * 3600)
-#define GRADING_LOGIN_MAX_FAILURES   5   /* per client IP + user name ... */
-#define GRADING_LOGIN_WINDOW_SECONDS 300 /* ... in this window, then 429 */
+#define GRADING_HASH_CONCURRENCY       2
+#define GRADING_HASH_QUEUE             256 /* logins waiting for a hashing thread */
+#define GRADING_SESSION_COOKIE         "tcplab_session"
+#define GRADING_CSRF_COOKIE            "tcplab_csrf"
+#define GRADING_SESSION_SECONDS        (12 * 3600)
+#define GRADING_HASH_PER_OWNER         32  /* queued + running logins of one client address */
+#define GRADING_LOGIN_MAX_FAILURES     5   /* per client IP + user name ... */
+#define GRADING_LOGIN_ACCOUNT_FAILURES 20  /* ... and per user name from any address ... */
+#define GRADING_LOGIN_WINDOW_SECONDS   300 /* ... in this window, then 429 */
+#define GRADING_LOGIN_IP_BURST         60  /* attempts per client address at once, ... */
+#define GRADING_LOGIN_IP_REFILL_SECONDS                                                            \
+    2 /* ... then one per this many seconds (a success                                             \
+       * gives its attempt back) */
 
 typedef enum grading_role {
     GRADING_ANONYMOUS = 0,
@@ -80,20 +86,34 @@ bool grading_password_verify(const char *password, const char *hash);
  * (fn will run exactly once), or -1 when GRADING_HASH_QUEUE jobs are already waiting or
  * the threads cannot start (fn will not run: the caller answers 503). */
 int grading_hash_run(void (*fn)(void *arg), void *arg);
+/* grading_hash_run for a job of client address `owner` (IPv6: its /64; NULL: none): -2 (fn
+ * will not run) when that address already has GRADING_HASH_PER_OWNER jobs waiting or running.
+ * A thread takes the oldest job whose owner has none running before any other, so one
+ * address's backlog does not delay another address's login. */
+int grading_hash_run_for(const char *owner, void (*fn)(void *arg), void *arg);
 
 /* User names: 1..63 characters of [A-Za-z0-9._@-]. */
 bool grading_name_valid(const char *name);
 
 /* ---- login throttling ---------------------------------------------------------------------- */
 
-/* Seconds until `ip`+`name` may try again (0: go ahead). */
+/* The limits: GRADING_LOGIN_MAX_FAILURES failures per `ip`+`name` and
+ * GRADING_LOGIN_ACCOUNT_FAILURES per `name` from any address in GRADING_LOGIN_WINDOW_SECONDS,
+ * and a token bucket of GRADING_LOGIN_IP_BURST attempts per address (refilled one per
+ * GRADING_LOGIN_IP_REFILL_SECONDS). The tables are keyed by a hash with a per-process random
+ * key and never drop a record that is refusing attempts to make room for another: a key that
+ * finds no room is refused (its wait is until room frees up).
+ *
+ * Seconds until `ip`+`name` may try again (0: go ahead). */
 int grading_login_blocked(const char *ip, const char *name, int64_t now);
-/* Added (audit). One step, under the table's lock: the seconds to wait when `ip`+`name` is
- * blocked (nothing counted), else 0 with this attempt already counted as a failure, so
+/* One step, under the tables' lock: the seconds to wait when `ip`+`name` is blocked by any
+ * limit (nothing counted), else 0 with this attempt already counted as a failure, so
  * concurrent attempts cannot all pass the check before any has failed. The caller then
  * calls grading_login_succeeded on success and nothing more on failure. */
 int grading_login_begin(const char *ip, const char *name, int64_t now);
+/* Counts a failure for `ip`+`name` and for `name` (not the address's bucket). */
 void grading_login_failed(const char *ip, const char *name, int64_t now);
+/* Clears `ip`+`name`, and gives back the attempt counted against `name` and `ip`. */
 void grading_login_succeeded(const char *ip, const char *name);
 
 #endif

@@ -164,10 +164,14 @@ void grading_login(const http_request *req, http_response *res)
         free(j);
         return;
     }
-    if (grading_hash_run(login_deferred, j) != 0) {
+    int queued = grading_hash_run_for(j->ip, login_deferred, j);
+    if (queued != 0) {
         sodium_memzero(j->pw, sizeof j->pw);
         http_response *dr = http_deferred_response(j->d);
-        http_problem(dr, 503, NULL, "too many sign-ins at once; try again in a moment");
+        if (queued == -2)
+            http_problem(dr, 429, NULL, "too many sign-ins from this address at once");
+        else
+            http_problem(dr, 503, NULL, "too many sign-ins at once; try again in a moment");
         http_set_header(dr, "Retry-After", "1");
         http_deferred_finish(j->d);
         free(j);

@@ -1,5 +1,9 @@
 /* test_accounts.c — store_accounts (users, sessions, tokens) and auth.c (secrets, passwords,
  * names, roles, the login throttle). */
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,4 +161,164 @@ TEST(accounts_login_throttle)
     CHECK_EQ_INT(grading_login_blocked(ip, "throttled", now + GRADING_LOGIN_WINDOW_SECONDS), 0);
     grading_login_succeeded(ip, "throttled");
     CHECK_EQ_INT(grading_login_blocked(ip, "throttled", now + 10), 0);
+}
+
+/* The home slot an unkeyed 64-bit BLAKE2b of ip "\n" name would give in a 4096-slot table. */
+static unsigned unkeyed_home(const char *ip, const char *name)
+{
+    crypto_generichash_state st;
+    uint64_t k = 0;
+    crypto_generichash_init(&st, NULL, 0, sizeof k);
+    crypto_generichash_update(&st, (const unsigned char *)ip, strlen(ip));
+    crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+    crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
+    crypto_generichash_final(&st, (unsigned char *)&k, sizeof k);
+    return (unsigned)((k ? k : 1) % 4096);
+}
+
+TEST(accounts_login_throttle_survives_names_chosen_to_collide)
+{
+    int64_t now = 5000000;
+    const char *ip = "203.0.113.9";
+    CHECK_EQ_INT(grading_crypto_init(), 0);
+    for (int i = 0; i < GRADING_LOGIN_MAX_FAILURES; i++)
+        grading_login_failed(ip, "victim", now);
+    CHECK(grading_login_blocked(ip, "victim", now) > 0);
+    /* eight names that would share the victim's home slot under an unkeyed hash */
+    unsigned home = unkeyed_home(ip, "victim");
+    char name[32];
+    int found = 0;
+    for (long i = 0; found < 8 && i < 10000000; i++) {
+        snprintf(name, sizeof name, "c%ld", i);
+        if (unkeyed_home(ip, name) != home)
+            continue;
+        found++;
+        grading_login_failed(ip, name, now + 1);
+    }
+    CHECK_EQ_INT(found, 8);
+    CHECK(grading_login_blocked(ip, "victim", now + 2) > 0);
+}
+
+TEST(accounts_login_throttle_never_evicts_a_locked_entry)
+{
+    int64_t now = 1000; /* before every other test's times: these entries are stale there */
+    const char *ip = "203.0.113.10";
+    for (int i = 0; i < GRADING_LOGIN_MAX_FAILURES; i++)
+        grading_login_failed(ip, "fill-target", now);
+    char name[32];
+    /* four times as many locked keys as slots: after the first 4096 or so, each 8-slot run
+     * gets about 24 more, which also evict the other tests' unlocked entries */
+    for (int i = 0; i < 4 * 4096; i++) {
+        snprintf(name, sizeof name, "f%d", i);
+        for (int k = 0; k < GRADING_LOGIN_MAX_FAILURES; k++)
+            grading_login_failed(ip, name, now);
+    }
+    CHECK_EQ_INT(grading_login_blocked(ip, "fill-target", now + 1),
+                 GRADING_LOGIN_WINDOW_SECONDS - 1);
+    /* no room for a new key: refused until a locked entry expires */
+    int refused = 0;
+    for (int i = 0; i < 16; i++) {
+        snprintf(name, sizeof name, "new%d", i);
+        char ipn[32];
+        snprintf(ipn, sizeof ipn, "198.18.0.%d", i);
+        refused += grading_login_begin(ipn, name, now + 1) > 0;
+    }
+    CHECK_EQ_INT(refused, 16);
+    CHECK_EQ_INT(grading_login_begin("198.18.1.1", "later", now + GRADING_LOGIN_WINDOW_SECONDS), 0);
+}
+
+TEST(accounts_login_limit_per_account_across_addresses)
+{
+    int64_t now = 3000000;
+    char ip[32];
+    for (int i = 0; i < GRADING_LOGIN_ACCOUNT_FAILURES; i++) {
+        snprintf(ip, sizeof ip, "10.0.%d.1", i);
+        CHECK_EQ_INT(grading_login_begin(ip, "shared-victim", now), 0);
+    }
+    CHECK_EQ_INT(grading_login_begin("10.1.0.1", "shared-victim", now + 5),
+                 GRADING_LOGIN_WINDOW_SECONDS - 5);
+    CHECK(grading_login_blocked("10.1.0.2", "shared-victim", now + 5) > 0);
+    CHECK_EQ_INT(grading_login_begin("10.1.0.1", "someone-else", now + 5), 0);
+    CHECK_EQ_INT(
+        grading_login_begin("10.1.0.1", "shared-victim", now + GRADING_LOGIN_WINDOW_SECONDS), 0);
+    /* a success gives back its own attempt: signing in often is not a failure */
+    for (int i = 0; i < 3 * GRADING_LOGIN_ACCOUNT_FAILURES; i++) {
+        snprintf(ip, sizeof ip, "10.2.%d.1", i % 4);
+        CHECK_EQ_INT(grading_login_begin(ip, "busy-user", now + i), 0);
+        grading_login_succeeded(ip, "busy-user");
+    }
+}
+
+TEST(accounts_login_bucket_per_address)
+{
+    int64_t now = 4000000;
+    char name[32];
+    for (int i = 0; i < GRADING_LOGIN_IP_BURST; i++) {
+        snprintf(name, sizeof name, "b%d", i);
+        CHECK_EQ_INT(grading_login_begin("192.0.2.50", name, now), 0);
+    }
+    CHECK_EQ_INT(grading_login_begin("192.0.2.50", "one-more", now),
+                 GRADING_LOGIN_IP_REFILL_SECONDS);
+    CHECK_EQ_INT(grading_login_begin("192.0.2.51", "one-more", now), 0);
+    CHECK_EQ_INT(
+        grading_login_begin("192.0.2.50", "one-more", now + GRADING_LOGIN_IP_REFILL_SECONDS), 0);
+    CHECK(grading_login_begin("192.0.2.50", "again", now + GRADING_LOGIN_IP_REFILL_SECONDS) > 0);
+    /* a success gives its attempt back */
+    grading_login_succeeded("192.0.2.50", "one-more");
+    CHECK_EQ_INT(grading_login_begin("192.0.2.50", "again", now + GRADING_LOGIN_IP_REFILL_SECONDS),
+                 0);
+    /* IPv6: one /64 is one address */
+    for (int i = 0; i < GRADING_LOGIN_IP_BURST; i++) {
+        snprintf(name, sizeof name, "v%d", i);
+        CHECK_EQ_INT(grading_login_begin("2001:db8::1", name, now), 0);
+    }
+    CHECK(grading_login_begin("2001:db8::2", "v6-more", now) > 0);
+    CHECK_EQ_INT(grading_login_begin("2001:db8:0:1::1", "v6-more", now), 0);
+}
+
+static sem_t share_gate, share_started_sem, share_done;
+static pthread_mutex_t share_lock = PTHREAD_MUTEX_INITIALIZER;
+static int share_started, share_other_at;
+
+static void share_job(void *arg)
+{
+    pthread_mutex_lock(&share_lock);
+    share_started++;
+    if (arg)
+        share_other_at = share_started;
+    pthread_mutex_unlock(&share_lock);
+    sem_post(&share_started_sem);
+    if (!arg)
+        while (sem_wait(&share_gate) != 0) {
+        }
+    sem_post(&share_done);
+}
+
+static void sem_take(sem_t *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        while (sem_wait(s) != 0) {
+        }
+}
+
+TEST(accounts_hash_queue_share_per_address)
+{
+    sem_init(&share_gate, 0, 0);
+    sem_init(&share_started_sem, 0, 0);
+    sem_init(&share_done, 0, 0);
+    for (int i = 0; i < GRADING_HASH_PER_OWNER; i++)
+        CHECK_EQ_INT(grading_hash_run_for("192.0.2.77", share_job, NULL), 0);
+    CHECK_EQ_INT(grading_hash_run_for("192.0.2.77", share_job, NULL), -2);
+    /* every hashing thread holds one of .77's jobs, the rest of them wait */
+    sem_take(&share_started_sem, GRADING_HASH_CONCURRENCY);
+    int other = 1;
+    CHECK_EQ_INT(grading_hash_run_for("192.0.2.78", share_job, &other), 0);
+    /* one thread comes free: it takes .78's job before .77's backlog */
+    sem_post(&share_gate);
+    sem_take(&share_done, 2);
+    CHECK_EQ_INT(share_other_at, GRADING_HASH_CONCURRENCY + 1);
+    for (int i = 1; i < GRADING_HASH_PER_OWNER; i++)
+        sem_post(&share_gate);
+    sem_take(&share_done, GRADING_HASH_PER_OWNER - 1);
+    CHECK_EQ_INT(share_started, GRADING_HASH_PER_OWNER + 1);
 }
