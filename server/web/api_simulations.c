@@ -47,6 +47,7 @@
 #include "../util/fnv.h"
 #include "../store/store_simulations.h"
 #include "api.h"
+#include "guard.h"
 #include "../http/json_body.h"
 #include "../http/gzip.h"
 #include "../http/metrics.h"
