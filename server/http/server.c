@@ -3,13 +3,15 @@
  *
  * Owns: the listening socket, MHD options (epoll thread pool, limits, idle timeout),
  * request policing before any handler runs (Transfer-Encoding, duplicate Content-Length,
- * body size, path validation), routing, queueing the wire response (built by response.c)
+ * whitespace before a colon, Host, body size, the body memory budget, path validation),
+ * routing, queueing the wire response (built by response.c)
  * after the per-request steps (problem `instance`, gzip content coding with Vary and
  * per-coding ETags), the access log, request metrics, the request-head and request-body
  * deadlines against slowloris (env TCPLAB_HEADER_TIMEOUT, default 10 s, and
- * TCPLAB_BODY_TIMEOUT, default 30 s; seconds, 0: off), deferred responses (http_defer: the
- * connection is suspended until another thread finishes the answer), and graceful
- * shutdown, and the public-URL Host check (request.h).
+ * TCPLAB_BODY_TIMEOUT, default 30 s; seconds, 0: off; the pipeline sets each connection's
+ * deadline, watchdog.c enforces it), deferred responses (http_defer: the connection is
+ * suspended until another thread finishes the answer), graceful shutdown, and the
+ * public-URL Host check (request.h).
  *
  * Does not: know what any route means; open the store or any other service.
  *
@@ -27,6 +29,7 @@
 #include "metrics.h"
 #include "response.h"
 #include "router.h"
+#include "watchdog.h"
 #include "static_files.h"
 
 #include <arpa/inet.h>
@@ -51,22 +54,6 @@ static const char PROBLEM_TYPE[] = "application/problem+json";
 
 /* A declared body this many times over the limit is refused without reading it. */
 #define DISCARD_FACTOR 16
-
-/* One open connection: its peer address (looked up once, not per request) and what the
- * deadline watchdog sees of it (see "request-head and request-body deadlines" below). The
- * connection's socket_context points to it from MHD's NOTIFY_STARTED to its NOTIFY_CLOSED; while
- * the deadline is on it is also linked into server.watch_head under watch_lock. */
-typedef struct conn_watch {
-    struct conn_watch *prev, *next;
-    int fd;                    /* the connection's socket; valid while linked (see below) */
-    atomic_llong due_ms;       /* monotonic ms by which the head or body is due; 0: none */
-    atomic_int due_what;       /* WATCH_HEAD or WATCH_BODY: what is due (for the log line) */
-    bool cut;                  /* the watchdog has shut it down */
-    bool linked;               /* in the watch list (the deadline is on) */
-    char ip[INET6_ADDRSTRLEN]; /* the peer's address, for http_request.client_ip */
-} conn_watch;
-
-enum { WATCH_HEAD, WATCH_BODY };
 
 /* A deferred response (http_defer), one per request context. `state` goes
  * NONE → PENDING (http_defer, in the handler) → SUSPENDED (on_complete has suspended the
@@ -99,12 +86,7 @@ struct server {
     long long head_timeout_ms; /* 0: off */
     long long body_timeout_ms; /* request-body deadline; 0: off */
     bool watching;             /* either deadline is on: watches are linked, watchdog runs */
-    pthread_mutex_t watch_lock;
-    pthread_cond_t watch_cv;
-    conn_watch *watch_head;
-    bool watch_stop;
-    bool watchdog_running;
-    pthread_t watchdog;
+    watchdog wd;               /* the deadline watchdog (watchdog.h) */
 };
 
 typedef struct req_ctx {
@@ -476,110 +458,12 @@ static const char *client_ip(struct MHD_Connection *conn, char *buf, size_t size
     return buf;
 }
 
-/* ---- request-head and request-body deadlines (slowloris) ----------------------------------
- *
- * MHD 0.9.75 has only an idle timeout, and every byte received restarts it, so a client
- * that trickles its request head or body (1 byte/s) holds a connection and its 16 KiB pool
- * for hours. Here each connection gets a deadline for a complete request head
- * (TCPLAB_HEADER_TIMEOUT) and, for a request with a body, one for the complete body
- * (TCPLAB_BODY_TIMEOUT, counted from the end of the head):
- *   - accepted (NOTIFY_STARTED): due = now + head timeout;
- *   - request line seen (URI log callback, also for later requests on a kept-alive
- *     connection): due = now + head timeout, unless an earlier deadline runs;
- *   - head complete (first access-handler call): due = now + body timeout when a body is
- *     announced (Content-Length > 0, or chunked), else none;
- *   - whole request received (final access-handler call): none while it is served;
- *   - request done (NOTIFY_COMPLETED): due = now + idle timeout + head timeout, so an idle
- *     keep-alive connection is left to MHD's idle timeout, but one that trickles the next
- *     request line is cut at most a head timeout later.
- * A watchdog thread scans the list a few times a second and calls shutdown(fd, SHUT_RDWR)
- * on connections past their deadline. It never closes or frees anything: MHD sees the
- * socket's end of file on its own thread and closes the connection the normal way
- * (callbacks, metrics, per-IP counts).
- * Why shutdown on the fd is safe with MHD 0.9.75: MHD calls NOTIFY_CLOSED on the
- * connection's thread before it close()s the socket (MHD_cleanup_connections and the
- * new-connection error path), and connection_notify unlinks the watch under watch_lock.
- * The watchdog holds watch_lock while it calls shutdown, so a linked watch's fd is still
- * that connection's open socket — it cannot have been closed and reused for another
- * connection. MHD's struct MHD_Connection itself is never touched from the watchdog. */
-
-static long long ms_of(const struct timespec *ts)
-{
-    return (long long)ts->tv_sec * 1000LL + ts->tv_nsec / 1000000L;
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ms_of(&ts);
-}
-
+/* The deadline watch of a connection (watchdog.h), NULL when it has none. */
 static conn_watch *watch_of(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return ci ? ci->socket_context : NULL;
-}
-
-/* Sets the deadline (0: none) for `what` (WATCH_HEAD/WATCH_BODY); with `earlier_only`,
- * only when none runs or it is later. Only the log line reads `what`, so the two stores
- * need not be one atomic step. */
-static void watch_set_due(conn_watch *w, long long due, int what, bool earlier_only)
-{
-    if (!w || !w->linked)
-        return;
-    if (!earlier_only) {
-        atomic_store_explicit(&w->due_what, what, memory_order_relaxed);
-        atomic_store_explicit(&w->due_ms, due, memory_order_relaxed);
-        return;
-    }
-    long long cur = atomic_load_explicit(&w->due_ms, memory_order_relaxed);
-    while (cur == 0 || cur > due) {
-        if (atomic_compare_exchange_weak(&w->due_ms, &cur, due)) {
-            atomic_store_explicit(&w->due_what, what, memory_order_relaxed);
-            break;
-        }
-    }
-}
-
-static void *watchdog_main(void *arg)
-{
-    server *srv = arg;
-    long long shortest = srv->head_timeout_ms;
-    if (srv->body_timeout_ms && (!shortest || srv->body_timeout_ms < shortest))
-        shortest = srv->body_timeout_ms;
-    long long tick = shortest / 8;
-    if (tick < 50)
-        tick = 50;
-    if (tick > 250)
-        tick = 250;
-    pthread_mutex_lock(&srv->watch_lock);
-    while (!srv->watch_stop) {
-        long long now = now_ms();
-        for (conn_watch *w = srv->watch_head; w; w = w->next) {
-            long long due = atomic_load_explicit(&w->due_ms, memory_order_relaxed);
-            if (w->cut || due == 0 || now < due)
-                continue;
-            w->cut = true;
-            shutdown(w->fd, SHUT_RDWR);
-            bool body = atomic_load_explicit(&w->due_what, memory_order_relaxed) == WATCH_BODY;
-            if (!srv->opt.quiet)
-                fprintf(stderr,
-                        "tcplab: http: closed a connection from %s: no complete request %s "
-                        "within %lld ms\n",
-                        w->ip, body ? "body" : "head",
-                        body ? srv->body_timeout_ms : srv->head_timeout_ms);
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += (long)(tick * 1000000LL);
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&srv->watch_cv, &srv->watch_lock, &until);
-    }
-    pthread_mutex_unlock(&srv->watch_lock);
-    return NULL;
 }
 
 /* Reads the deadline in environment variable `name` (seconds, decimals allowed; 0 turns
@@ -804,7 +688,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         if (srv->watching) /* the head is complete: now the body, if one is announced */
             watch_set_due(watch_of(conn),
                           ctx->body_expected && !ctx->answered && srv->body_timeout_ms
-                              ? now_ms() + srv->body_timeout_ms
+                              ? watch_now_ms() + srv->body_timeout_ms
                               : 0,
                           WATCH_BODY, false);
         return r;
@@ -837,7 +721,7 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (srv->head_timeout_ms)
-        watch_set_due(watch_of(conn), ms_of(&t0) + srv->head_timeout_ms, WATCH_HEAD, true);
+        watch_set_due(watch_of(conn), watch_ms_of(&t0) + srv->head_timeout_ms, WATCH_HEAD, true);
     req_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;
@@ -861,7 +745,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     if (srv->watching)
         watch_set_due(watch_of(conn),
                       srv->head_timeout_ms
-                          ? (ctx && ctx->answered ? ms_of(&ctx->t1) : now_ms()) +
+                          ? (ctx && ctx->answered ? watch_ms_of(&ctx->t1) : watch_now_ms()) +
                                 (long long)srv->opt.idle_timeout_s * 1000LL + srv->head_timeout_ms
                           : 0,
                       WATCH_HEAD, false);
@@ -892,31 +776,14 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
         *socket_context = w;
         if (!srv->watching)
             return; /* off: the watch only carries the address */
-        atomic_init(&w->due_what, WATCH_HEAD);
-        atomic_init(&w->due_ms, srv->head_timeout_ms ? now_ms() + srv->head_timeout_ms : 0);
-        pthread_mutex_lock(&srv->watch_lock);
-        w->next = srv->watch_head;
-        if (w->next)
-            w->next->prev = w;
-        srv->watch_head = w;
-        w->linked = true;
-        pthread_mutex_unlock(&srv->watch_lock);
+        watchdog_link(&srv->wd, w);
     } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
         metrics_connection_closed(srv->app->metrics);
         conn_watch *w = *socket_context;
         if (!w)
             return;
-        /* MHD closes the socket only after this returns (see the deadline notes above) */
-        if (w->linked) {
-            pthread_mutex_lock(&srv->watch_lock);
-            if (w->prev)
-                w->prev->next = w->next;
-            else
-                srv->watch_head = w->next;
-            if (w->next)
-                w->next->prev = w->prev;
-            pthread_mutex_unlock(&srv->watch_lock);
-        }
+        /* MHD closes the socket only after this returns (see watchdog.h) */
+        watchdog_unlink(&srv->wd, w);
         *socket_context = NULL;
         free(w);
     }
@@ -990,8 +857,7 @@ static int open_listener(const char *bind_addr, uint16_t port, bool *ipv6, char 
 /* Frees the server's lock, condition variable and itself (the watchdog has stopped). */
 static void server_free_sync(server *srv)
 {
-    pthread_cond_destroy(&srv->watch_cv);
-    pthread_mutex_destroy(&srv->watch_lock);
+    watchdog_destroy(&srv->wd);
     free(srv);
 }
 
@@ -1056,12 +922,7 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         return NULL;
     }
     srv->watching = srv->head_timeout_ms || srv->body_timeout_ms;
-    pthread_mutex_init(&srv->watch_lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&srv->watch_cv, &ca);
-    pthread_condattr_destroy(&ca);
+    watchdog_init(&srv->wd, srv->head_timeout_ms, srv->body_timeout_ms, srv->opt.quiet);
 
     bool ipv6 = false;
     srv->listen_fd = open_listener(srv->opt.bind, srv->opt.port, &ipv6, err, err_size);
@@ -1096,14 +957,11 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
         server_free_sync(srv);
         return NULL;
     }
-    if (srv->watching) {
-        if (pthread_create(&srv->watchdog, NULL, watchdog_main, srv) != 0) {
-            snprintf(err, err_size, "cannot start the request deadline watchdog thread");
-            MHD_stop_daemon(srv->daemon);
-            server_free_sync(srv);
-            return NULL;
-        }
-        srv->watchdog_running = true;
+    if (watchdog_start(&srv->wd) != 0) {
+        snprintf(err, err_size, "cannot start the request deadline watchdog thread");
+        MHD_stop_daemon(srv->daemon);
+        server_free_sync(srv);
+        return NULL;
     }
     return srv;
 }
@@ -1138,13 +996,7 @@ void server_stop(server *s, unsigned grace_ms)
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    if (s->watchdog_running) {
-        pthread_mutex_lock(&s->watch_lock);
-        s->watch_stop = true;
-        pthread_cond_signal(&s->watch_cv);
-        pthread_mutex_unlock(&s->watch_lock);
-        pthread_join(s->watchdog, NULL);
-    }
+    watchdog_stop(&s->wd);
     MHD_stop_daemon(s->daemon); /* NOTIFY_CLOSED frees the remaining watches */
     server_free_sync(s);
 }

@@ -40,7 +40,7 @@ test('two addresses holding half-sent heads cannot take every connection', async
 
 test('a per-address limit above half the connection limit is refused at start', async () => {
   await assert.rejects(
-    startServer({ env: { TCPLAB_CONN_LIMIT: '32', TCPLAB_PER_IP_LIMIT: '20' }, startTimeoutMs: 5000 }),
+    startServer({ env: { TCPLAB_CONN_LIMIT: '32', TCPLAB_PER_IP_LIMIT: '20' }, startTimeoutMs: 60000 }),
     /more than half the connection limit/);
 });
 
@@ -152,5 +152,5 @@ test('--public-url: only its Host is served (421 otherwise), HSTS when it is htt
     assert.equal(rawStatus(own), 200);
     assert.doesNotMatch(own, /Strict-Transport-Security/i);
   } finally { await srv.stop(); }
-  await assert.rejects(startServer({ args: ['--public-url', 'ftp://x'], startTimeoutMs: 5000 }), /http:\/\/ or https:\/\//);
+  await assert.rejects(startServer({ args: ['--public-url', 'ftp://x'], startTimeoutMs: 60000 }), /http:\/\/ or https:\/\//);
 });
