@@ -2,7 +2,8 @@
  * api_accounts.c — POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me.
  *
  * Owns: the session cookie (tcplab_session: HttpOnly, SameSite=Lax, Path=/, Max-Age,
- * Secure when X-Forwarded-Proto is https) and the readable CSRF cookie (tcplab_csrf), and
+ * Secure when http_request_is_secure: the public URL is https, or without one a proxy
+ * sent X-Forwarded-Proto: https) and the readable CSRF cookie (tcplab_csrf), and
  * the login flow: throttle check, then the same work and the same answer for an unknown
  * user and a wrong password; the password check runs on a hashing thread (auth.h,
  * grading_hash_run) while the request waits deferred, so logins never hold an HTTP worker.
@@ -22,12 +23,6 @@
 #include "../http/json_body.h"
 #include "guard.h"
 #include "grading.h"
-
-static bool secure_request(const http_request *req)
-{
-    const char *p = http_header(req, "X-Forwarded-Proto");
-    return p && !strcasecmp(p, "https");
-}
 
 static void set_cookies(http_response *res, bool secure, const char *session, const char *csrf,
                         int max_age)
@@ -142,7 +137,7 @@ void grading_login(const http_request *req, http_response *res)
         return;
     }
     j->st = st;
-    j->secure = secure_request(req);
+    j->secure = http_request_is_secure(req);
     j->now = now;
     snprintf(j->ip, sizeof j->ip, "%s", req->client_ip ? req->client_ip : "");
     snprintf(j->name, sizeof j->name, "%s", name);
@@ -192,7 +187,7 @@ void grading_logout(const http_request *req, http_response *res)
         }
     }
     http_text(res, 204, NULL, "", 0);
-    set_cookies(res, secure_request(req), "", "", 0);
+    set_cookies(res, http_request_is_secure(req), "", "", 0);
 }
 
 void grading_me(const http_request *req, http_response *res)

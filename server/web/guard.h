@@ -10,7 +10,7 @@
  * GET /api/v1/me, and also set as the readable cookie `tcplab_csrf` for scripts in our own
  * pages: a synchronizer token delivered double-submit style). In addition an `Origin`
  * header, when present, must name the request's own Host. Either failing is a 403.
- * The cookie is SameSite=Lax, HttpOnly, Secure when X-Forwarded-Proto is https.
+ * The cookie is SameSite=Lax, HttpOnly, Secure when http_request_is_secure.
  */
 #ifndef TCPLAB_WEB_GUARD_H
 #define TCPLAB_WEB_GUARD_H
