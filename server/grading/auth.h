@@ -16,19 +16,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GRADING_HASH_CONCURRENCY       2
-#define GRADING_HASH_QUEUE             256 /* logins waiting for a hashing thread */
-#define GRADING_SESSION_COOKIE         "tcplab_session"
-#define GRADING_CSRF_COOKIE            "tcplab_csrf"
-#define GRADING_SESSION_SECONDS        (12 * 3600)
-#define GRADING_HASH_PER_OWNER         32  /* queued + running logins of one client address */
-#define GRADING_LOGIN_MAX_FAILURES     5   /* per client IP + user name ... */
-#define GRADING_LOGIN_ACCOUNT_FAILURES 20  /* ... and per user name from any address ... */
-#define GRADING_LOGIN_WINDOW_SECONDS   300 /* ... in this window, then 429 */
-#define GRADING_LOGIN_IP_BURST         60  /* attempts per client address at once, ... */
-#define GRADING_LOGIN_IP_REFILL_SECONDS                                                            \
-    2 /* ... then one per this many seconds (a success                                             \
-       * gives its attempt back) */
+#define GRADING_HASH_CONCURRENCY     2
+#define GRADING_HASH_QUEUE           256 /* logins waiting for a hashing thread */
+#define GRADING_SESSION_COOKIE       "tcplab_session"
+#define GRADING_CSRF_COOKIE          "tcplab_csrf"
+#define GRADING_SESSION_SECONDS      (12 * 3600)
+#define GRADING_LOGIN_MAX_FAILURES   5   /* per client IP + user name ... */
+#define GRADING_LOGIN_WINDOW_SECONDS 300 /* ... in this window, then 429 */
+
+/* Also per login window: failures per user name from any address. */
+#define GRADING_LOGIN_ACCOUNT_FAILURES 20
+/* Attempts per client address at once, then one per GRADING_LOGIN_IP_REFILL_SECONDS (a
+ * success gives its attempt back). */
+#define GRADING_LOGIN_IP_BURST          60
+#define GRADING_LOGIN_IP_REFILL_SECONDS 2
+/* Logins of one client address waiting for or in a password check. */
+#define GRADING_HASH_PER_OWNER 32
 
 typedef enum grading_role {
     GRADING_ANONYMOUS = 0,
