@@ -34,14 +34,14 @@
 
 #include "../../server/app.h"
 #include "../../server/grading/auth.h"
-#include "../../server/http/api.h"
+#include "../../server/web/api.h"
 #include "../../server/http/http.h"
 #include "../../server/http/metrics.h"
 #include "../../server/http/response.h"
 #include "../../server/http/router.h"
 #include "../../server/http/static_files.h"
 #include "../../server/lessons/lessons.h"
-#include "../../server/lessons/lessons_db.h"
+#include "../../server/web/lessons_db.h"
 #include "../../server/store/store.h"
 #include "../../server/store/store_accounts.h"
 
