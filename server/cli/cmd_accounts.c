@@ -1,5 +1,5 @@
 /*
- * cmd_accounts.c — `tcplab user ...`, `tcplab token ...` (issue #5 bootstrap) and
+ * cmd_accounts.c — `tcplab user ...`, `tcplab token ...` (bootstrap) and
  * `tcplab lessons export DIR` (current lesson revisions back to files, lessons_db.h).
  *
  * Owns: parsing these verbs' arguments and printing their results. The database is

@@ -219,7 +219,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "tcplab serve: cannot precompute the built-in traces: %s\n", err);
         goto out;
     }
-    /* HOOK(lessons): lessons live in the database (issue #5, lessons_db.h). On first start
+    /* HOOK(lessons): lessons live in the database (lessons_db.h). On first start
      * (no lesson rows yet) the files of --lessons are imported as revision 1; then the set
      * is built from the current revisions (files with errors are skipped with a warning).
      * An unreadable folder is fatal. Saves through the API swap a rebuilt set in. */

@@ -1,6 +1,6 @@
 /*
- * auth.h — roles, the principal type, secrets, password hashing and login throttling
- * (issue #5), with no HTTP: server/web/guard.h decides who sent a request.
+ * auth.h — roles, the principal type, secrets, password hashing and login throttling,
+ * with no HTTP: server/web/guard.h decides who sent a request.
  *
  * Owns: the roles and the principal every handler is given (grading_principal), password
  * hashing (libsodium crypto_pwhash_str, argon2id, at most GRADING_HASH_CONCURRENCY hashes at

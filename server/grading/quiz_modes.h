@@ -1,5 +1,5 @@
 /*
- * quiz_modes.h — the exam side of quiz modes (issue #5, added by X): a student's one
+ * quiz_modes.h — the exam side of quiz modes: a student's one
  * variant per exam question, and exam attempts with a limit and decreasing points.
  *
  * Owns: the exam seed, a keyed BLAKE2b of (user, question id) under the server secret

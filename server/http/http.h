@@ -33,7 +33,7 @@ typedef struct http_request {
     void *conn;            /* opaque: for http_query / http_header / http_cookie */
     const char *client_ip; /* textual peer address (the server computes it once per
                             * connection, not per request) */
-    void *deferral;        /* Added (T). opaque, for http_defer; NULL: cannot defer */
+    void *deferral;        /* opaque, for http_defer; NULL: cannot defer */
 } http_request;
 
 /* http_query, http_header, http_cookie, http_request_is_secure: request.h */
@@ -47,11 +47,11 @@ typedef struct http_response {
     char *header_names[HTTP_MAX_HEADERS]; /* malloc'ed copies */
     char *header_values[HTTP_MAX_HEADERS];
     size_t header_count;
-    /* Added (H): instead of `body`, a borrowed body that lives until the server stops
+    /* instead of `body`, a borrowed body that lives until the server stops
      * (in-memory static files, precomputed caches): served without a copy. Set it with
      * http_static_body; when non-NULL `body` must be NULL. */
     const char *static_body;
-    /* Added (P): a prepared response (http_send_prepared) sent as it is; status,
+    /* a prepared response (http_send_prepared) sent as it is; status,
      * content_type, static_body and body_len mirror it for the access log and metrics. */
     const struct http_prepared *prepared;
 } http_response;
@@ -77,17 +77,17 @@ void http_problem(http_response *res, int status, const char *title, const char 
 void http_problem_json(http_response *res, int status, const char *type, const char *title,
                        const char *detail, json_t *extra);
 
-/* Added (D). The 400 for a body jansson could not parse: title "Malformed JSON", detail
+/* The 400 for a body jansson could not parse: title "Malformed JSON", detail
  * "line L, column C: <jansson's text>", members line, column and position; `type` as
  * for http_problem_json. Every handler that parses a JSON body answers its errors so. */
 void http_problem_malformed_json(http_response *res, const json_error_t *jerr, const char *type);
 
-/* Added (H). Borrowed body: `body` must stay valid and unchanged until the server has
+/* Borrowed body: `body` must stay valid and unchanged until the server has
  * stopped (e.g. memory owned by app services). No copy is made. */
 void http_static_body(http_response *res, int status, const char *content_type, const char *body,
                       size_t len);
 
-/* Added (P). Prepared responses: a fixed status (200..399), Content-Type, borrowed body and
+/* Prepared responses: a fixed status (200..399), Content-Type, borrowed body and
  * headers, turned into a wire response once (security headers, Vary included) and then
  * sent by every request that uses it without per-request allocation or header building —
  * for bodies that never change while the server runs (static files, built-in traces).
@@ -126,20 +126,20 @@ int http_variants_init(http_variants *v, const char *content_type, const char *c
 void http_variants_send(const http_request *req, http_response *res, const http_variants *v);
 void http_variants_cleanup(http_variants *v);
 
-/* Added (P). Does an If-None-Match header value list `etag` (RFC 9110 §13.1.2: "*" or a
+/* Does an If-None-Match header value list `etag` (RFC 9110 §13.1.2: "*" or a
  * comma-separated list of entity tags, compared weakly)? NULL header → false. */
 bool http_etag_listed(const char *if_none_match, const char *etag);
 
-/* Added (H). For handlers that take a JSON body: returns true when the request's
+/* For handlers that take a JSON body: returns true when the request's
  * Content-Type is application/json or application/<x>+json (parameters such as
  * charset allowed; an absent Content-Type is accepted only with an empty body).
  * Otherwise fills `res` with a 415 problem and returns false. */
 bool http_require_json(const http_request *req, http_response *res);
 
-/* Added (H). Short reason phrase for a status ("Not Found"); "Unknown" if unknown. */
+/* Short reason phrase for a status ("Not Found"); "Unknown" if unknown. */
 const char *http_status_phrase(int status);
 
-/* Added (T). Deferred responses, for a handler whose answer waits on work done on another
+/* Deferred responses, for a handler whose answer waits on work done on another
  * thread (a durable group commit) and which should not hold an HTTP worker meanwhile.
  *   - In the handler: d = http_defer(req). NULL: this request cannot be deferred (no
  *     server behind it, e.g. a unit test calling the handler, or already deferred):

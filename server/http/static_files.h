@@ -24,13 +24,13 @@ typedef struct static_file {
     const char *mime; /* static string */
     char etag[40];    /* "\"<hex>\"" */
     const char *cache_control;
-    /* Added (Z): the gzip variant, compressed once at load (gzip.h) for compressible types
+    /* the gzip variant, compressed once at load (gzip.h) for compressible types
      * of at least GZIP_MIN_SIZE bytes, kept only when smaller; NULL otherwise. Its ETag is
      * `etag` with "-gz" inside the quotes. */
     char *gz;
     size_t gz_size;
     char etag_gz[44];
-    /* Added (P): the prepared responses (200 and 304, identity and gzip) */
+    /* the prepared responses (200 and 304, identity and gzip) */
     http_variants answers;
 } static_file;
 
@@ -52,7 +52,7 @@ size_t static_files_count(const static_files *sf);
  * get Vary: Accept-Encoding, on 304 too. */
 void static_files_handler(const http_request *req, http_response *res);
 
-/* Added (P). Answers `req` with file `f` exactly as static_files_handler does (variant by
+/* Answers `req` with file `f` exactly as static_files_handler does (variant by
  * Accept-Encoding, 304 by If-None-Match), for routes that serve one known file. */
 void static_files_send(const http_request *req, http_response *res, const static_file *f);
 

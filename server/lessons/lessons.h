@@ -44,7 +44,7 @@ typedef struct lesson {
 lessons_set *lessons_load(const char *dir, char *err, size_t err_size);
 void lessons_free(lessons_set *s); /* NULL is a no-op */
 
-/* Added (D). Is s[0..n) a lesson slug: 1-63 of a-z 0-9 and '-'? (the one rule for file
+/* Is s[0..n) a lesson slug: 1-63 of a-z 0-9 and '-'? (the one rule for file
  * names, the authoring API and the render endpoint) */
 bool lessons_slug_valid(const char *s, size_t n);
 
@@ -59,7 +59,7 @@ const lesson *lessons_at(const lessons_set *s, const char *locale, size_t i);
 const quiz_question *lessons_find_question(const lessons_set *s, const char *global_id,
                                            const char *locale);
 
-/* Added (X). Like lessons_find_question, and also the lesson holding the question (its
+/* Like lessons_find_question, and also the lesson holding the question (its
  * quiz_mode, quiz_attempts, quiz_decay) in *lesson_out. NULL if unknown. */
 const quiz_question *lessons_find_question_in(const lessons_set *s, const char *global_id,
                                               const char *locale, const lesson **lesson_out);
@@ -126,7 +126,7 @@ lessons_set *lessons_from_texts(const lessons_text *texts, size_t n, const lesso
  * call; the old lessons are freed once no pin taken before the swap is held. */
 void lessons_swap(lessons_set *live, lessons_set *fresh);
 
-/* Added (G). Pins. A reader of a set that lessons_swap may change (the server's) calls
+/* Pins. A reader of a set that lessons_swap may change (the server's) calls
  * lessons_pin_take before its look-ups and lessons_pin_drop(set, pin) when it no longer
  * uses anything it got (e.g. at the end of a request handler); pins nest. take returns
  * NULL only for a NULL (or emptied) set; drop(NULL) is a no-op. Cost: one mutex
@@ -135,7 +135,7 @@ typedef struct lessons_pin lessons_pin;
 const lessons_pin *lessons_pin_take(const lessons_set *s);
 void lessons_pin_drop(const lessons_set *s, const lessons_pin *pin);
 
-/* Added (G). Retired generations not yet freed (held by pins); for tests. */
+/* Retired generations not yet freed (held by pins); for tests. */
 size_t lessons_retired_count(const lessons_set *s);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * api.h — the engine REST API under /api/v1 (issue #3): handlers and the trace cache.
+ * api.h — the engine REST API under /api/v1: handlers and the trace cache.
  *
  * Owns: the handlers of api_scenarios.c (the built-in catalog), api_simulations.c (running,
  * saving and replaying simulations; the cache of built-in traces), api_states.c (RFC 9293

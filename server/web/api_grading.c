@@ -618,7 +618,7 @@ out:
     store_challenge_cleanup(&c);
 }
 
-/* ---- quiz attempts (issue #4's endpoints call this)
+/* ---- quiz attempts (the quiz endpoints call this)
  * ---------------------------------------------- */
 
 int64_t grading_record_quiz_attempt(store *st, const grading_principal *p, const char *question_id,

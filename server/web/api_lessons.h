@@ -1,5 +1,5 @@
 /*
- * api_lessons.h — the authoring API (issue #5, "Authoring"): lessons in the database with
+ * api_lessons.h — the authoring API: lessons in the database with
  * revisions. Every route is instructor/admin only (grading_guard, GRADING_STAFF; CSRF for
  * cookie-authenticated unsafe methods); rows in routes.c; documented in static/openapi.json.
  *

@@ -1,5 +1,5 @@
 /*
- * api_quiz.h — the quiz API: variants of a question and graded submissions (issue #4).
+ * api_quiz.h — the quiz API: variants of a question and graded submissions.
  *
  *   POST /api/v1/questions/{id}/variants       body optional {"seed": n}
  *        → 201 {"variant_id": "v<seed>-<id>", "params": {...}, "prompt": "...", "type": "..."}

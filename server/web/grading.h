@@ -1,10 +1,10 @@
 /*
- * grading.h — the HTTP face of issue #5: accounts, trace checking, challenges, submissions
+ * grading.h — the HTTP face of grading: accounts, trace checking, challenges, submissions
  * and grade exports. Routes are rows of server/web/routes.c; documented in
  * static/openapi.json.
  *
  * Owns: the handlers below (api_accounts.c, api_grading.c, api_exports.c) and
- * grading_record_quiz_attempt for the quiz endpoints of issue #4.
+ * grading_record_quiz_attempt for the quiz endpoints.
  * Does not: decide who is asking (auth.h), grade by itself (check.h), or run SQL
  * (store_accounts.h, store_grading.h).
  *

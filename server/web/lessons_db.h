@@ -1,5 +1,5 @@
 /*
- * lessons_db.h — lessons kept in the database (issue #5, "Authoring"): the bridge between
+ * lessons_db.h — lessons kept in the database: the bridge between
  * the lesson files, the store (server/store/store_lessons.h) and the in-memory set.
  *
  * Owns: the first-start import of lessons/ into the database, building a lessons_set from

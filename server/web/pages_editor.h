@@ -1,6 +1,6 @@
 /*
  * pages_editor.h — the server-rendered sign-in page and the instructors' lesson editor
- * (issue #5, "Authoring"): GET /login and GET /editor.
+ * pages: GET /login and GET /editor.
  *
  * Owns: the two pages' HTML (in the site chrome of pages_render, localised en/zh-CN with
  * their own small string table), who may see /editor (instructor and admin; anonymous →

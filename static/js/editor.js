@@ -1,5 +1,5 @@
 /*
- * editor.js — the instructors' lesson editor on /editor (issue #5, "Authoring").
+ * editor.js — the instructors' lesson editor on /editor.
  *
  * Owns: the lesson picker (GET /api/v1/lessons; slug + locale, kept in ?slug=&locale= of
  * the address), loading a lesson's text and ETag, the live preview (POST /api/v1/render,

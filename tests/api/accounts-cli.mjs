@@ -1,4 +1,4 @@
-// tests/api/accounts-cli.mjs — run `tcplab user|token ...` against a test database (issue #5
+// tests/api/accounts-cli.mjs — run `tcplab user|token ...` against a test database (the
 // bootstrap commands) for the API tests that need users and tokens.
 import { execFileSync } from 'node:child_process';
 import { repoRoot, serverBin } from './helpers.mjs';

@@ -1,4 +1,4 @@
-// tests/api/accounts.test.mjs — issue #5 identities: CLI bootstrap (user add, token
+// tests/api/accounts.test.mjs — identities: CLI bootstrap (user add, token
 // create/list/revoke), login cookies, no user enumeration, login throttle, CSRF on cookie
 // sessions, logout server-side, bearer tokens (unknown, revoked, last used).
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// tests/api/authoring.test.mjs — issue #5 "Authoring": lessons in the database with revisions.
+// tests/api/authoring.test.mjs — authoring: lessons in the database with revisions.
 // Role checks (a student token gets 403 on every authoring endpoint, anonymous 401; cookie
 // auth needs CSRF), create (409 when it exists, 422 with FILE:LINE problems), the If-Match
 // path with two instructors (428 without, 412 with the current text and ETag when stale),

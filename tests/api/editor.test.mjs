@@ -1,4 +1,4 @@
-// editor.test.mjs — GET /login and GET /editor over HTTP (issue #5 "Authoring"): anonymous
+// editor.test.mjs — GET /login and GET /editor over HTTP: anonymous
 // visitors are sent to /login?next=/editor (303), a student gets a 403 HTML page, an
 // instructor the editor; ?next= is kept only when it is a path on this site; both pages are
 // never cached. The browser journey is tests/browser/editor.test.mjs.

@@ -1,4 +1,4 @@
-// tests/api/grading.test.mjs — issue #5 grading: role × endpoint (a student token gets 403
+// tests/api/grading.test.mjs — grading: role × endpoint (a student token gets 403
 // on every instructor/grader endpoint, anonymous 401), trace checking, challenges, CSRF on
 // cookie submissions, Idempotency-Key replay and misuse, exports (Canvas CSV, Gradescope,
 // LTI), statistics, and kill -9 durability (every 2xx submission survives).

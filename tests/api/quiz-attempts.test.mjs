@@ -1,4 +1,4 @@
-// tests/api/quiz-attempts.test.mjs — issue #4's quiz endpoints with issue #5's accounts: a
+// tests/api/quiz-attempts.test.mjs — the quiz endpoints with accounts: a
 // signed-in student's graded answer is stored (and shows in the instructor's statistics);
 // an anonymous answer is graded but not stored; a malformed answer costs no attempt; a bad
 // bearer token is refused.

@@ -1,4 +1,4 @@
-// tests/api/quiz-modes.test.mjs — issue #5 quiz modes, on the fixture lessons of
+// tests/api/quiz-modes.test.mjs — quiz modes, on the fixture lessons of
 // tests/fixtures/quiz-modes (served with --lessons): practice answers a wrong answer with
 // next_variant; exam gives a signed-in student one variant per question, a limited number
 // of attempts (counted race-free by the store's writer) and decreasing points.

@@ -1,4 +1,4 @@
-// editor.test.mjs — issue #5 "Authoring" in a real browser: an instructor signs in through
+// editor.test.mjs — authoring in a real browser: an instructor signs in through
 // /login, opens /editor, edits a lesson and sees the preview (the same HTML as the lesson
 // page, with a working scenario player) follow the text, sees a FILE:LINE problem for broken
 // front matter, saves, and the public lesson page shows the change; a save over a revision
