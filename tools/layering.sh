@@ -11,7 +11,7 @@ allowed() {
     engine) echo "engine util" ;;
     scenario) echo "scenario engine util" ;;
     lessons) echo "lessons scenario engine util" ;;
-    grading) echo "grading lessons scenario engine util store" ;;
+    grading) echo "grading lessons scenario engine util" ;;
     store) echo "store util" ;;
     http) echo "http util app" ;;
     web) echo "web http grading lessons scenario engine store util app" ;;

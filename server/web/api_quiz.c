@@ -31,7 +31,7 @@
 #include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
-#include "../grading/quiz_modes.h"
+#include "quiz_modes.h"
 #include "../lessons/i18n.h"
 #include "../lessons/lessons.h"
 #include "../lessons/quiz.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../server/grading/quiz_modes.h"
+#include "../../server/web/quiz_modes.h"
 #include "../../server/lessons/frontmatter.h"
 #include "../../server/store/store_quiz.h"
 #include "test_store_fixture.h"

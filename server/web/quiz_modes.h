@@ -6,17 +6,18 @@
  * "quiz-exam-seed" (migration 5), and turning a graded result into an exam attempt:
  * points = max_points × max(0, 1 − decay × (attempt − 1)) × score, plus the members
  * `mode`, `attempt`, `attempts_left`, all decided inside the store's writer transaction
- * (store_quiz.h) so parallel submissions cannot exceed the limit.
+ * (store_quiz.h) so parallel submissions cannot exceed the limit. It lives in web/ because
+ * it joins grading to the store; its names keep the grading_ prefix of the rules they apply.
  * Does not: grade (quiz.h), know lessons or front matter (api_quiz.c passes the limits),
  * or write HTTP responses.
  */
-#ifndef TCPLAB_GRADING_QUIZ_MODES_H
-#define TCPLAB_GRADING_QUIZ_MODES_H
+#ifndef TCPLAB_WEB_QUIZ_MODES_H
+#define TCPLAB_WEB_QUIZ_MODES_H
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "auth.h"
+#include "../grading/auth.h"
 
 struct store;
 
