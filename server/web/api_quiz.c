@@ -7,7 +7,7 @@
  * graded answer with `next_variant`, a fresh variant to try again; exam gives a signed-in
  * user (a session, or a student token acting as a user; never another token) one variant
  * per question (seed derived from user, question and a server secret)
- * and a limited number of graded attempts with decreasing points (grading/quiz_modes.h);
+ * and a limited number of graded attempts with decreasing points (quiz_modes.h);
  * an exam answer's explanation is shown only once it is fully right or the last attempt
  * is used (it would give the answer of the student's fixed variant away).
  * Idempotency-Key (as on the grading endpoints, grading_util.h): a recorded answer (a

@@ -1,6 +1,6 @@
 /* test_quiz_modes.c — quiz modes: the front matter's `quiz:` key
  * (server/lessons/frontmatter.h), the exam attempt limit and server secret
- * (server/store/store_quiz.h) and the exam seed (server/grading/quiz_modes.h). */
+ * (server/store/store_quiz.h) and the exam seed (server/web/quiz_modes.h). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
