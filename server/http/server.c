@@ -320,6 +320,7 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
     return ok;
 }
 
+/* A problem answer; a 503 carries Retry-After: 1. */
 static enum MHD_Result send_problem(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                     int status, const char *detail, const char *method,
                                     const char *path)
@@ -327,6 +328,8 @@ static enum MHD_Result send_problem(server *srv, struct MHD_Connection *conn, re
     http_response res;
     memset(&res, 0, sizeof res);
     http_problem(&res, status, NULL, detail);
+    if (status == 503)
+        http_set_header(&res, "Retry-After", "1");
     return send_response(srv, conn, ctx, &res, method, path, NULL);
 }
 
@@ -381,19 +384,6 @@ static void body_release(server *srv, req_ctx *ctx)
 
 static const char BUSY_DETAIL[] =
     "the server is buffering too many request bodies; retry in a moment";
-
-/* A problem answer; a 503 carries Retry-After: 1. */
-static enum MHD_Result send_status(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
-                                   int status, const char *detail, const char *method,
-                                   const char *path)
-{
-    http_response res;
-    memset(&res, 0, sizeof res);
-    http_problem(&res, status, NULL, detail);
-    if (status == 503)
-        http_set_header(&res, "Retry-After", "1");
-    return send_response(srv, conn, ctx, &res, method, path, NULL);
-}
 
 /* ---- request policing ---------------------------------------------------------------- */
 
@@ -542,7 +532,7 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
             ctx->early_status = 413;
             ctx->early_detail = "request body is larger than the limit";
         } else if (errno == 0 && declared > 0 && body_reserve(srv, ctx, declared + 1) != 0) {
-            return send_status(srv, conn, ctx, 503, BUSY_DETAIL, method, url);
+            return send_problem(srv, conn, ctx, 503, BUSY_DETAIL, method, url);
         }
     }
     return MHD_YES;
@@ -603,7 +593,7 @@ static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req
     if (ctx->body_expected && srv->body_timeout_ms)
         watch_set_due(watch_of(conn), 0, WATCH_BODY, false); /* the whole body is in */
     if (ctx->early_status)
-        return send_status(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
+        return send_problem(srv, conn, ctx, ctx->early_status, ctx->early_detail, method, url);
     if (ctx->raw_nul || !router_path_ok(url))
         return send_problem(srv, conn, ctx, 404, "no such resource", method, url);
 
