@@ -160,15 +160,21 @@ size_t quiz_send_count(const sim_trace *t)
 
 /* ---------------------------------------------------------------- placeholders */
 
+const char *quiz_placeholder_end(const char *p)
+{
+    if (*p != '{')
+        return NULL;
+    const char *e = p + 1;
+    while (*e == '_' || islower((unsigned char)*e) || isdigit((unsigned char)*e))
+        e++;
+    return *e == '}' && e > p + 1 ? e : NULL;
+}
+
 int quiz_each_placeholder(const char *text, quiz_ph_fn fn, void *ctx)
 {
     for (const char *p = text; p && *p; p++) {
-        if (*p != '{')
-            continue;
-        const char *q = p + 1;
-        while (*q == '_' || islower((unsigned char)*q) || isdigit((unsigned char)*q))
-            q++;
-        if (*q == '}' && q > p + 1) {
+        const char *q = quiz_placeholder_end(p);
+        if (q) {
             int r = fn(ctx, p + 1, (size_t)(q - p - 1));
             if (r)
                 return r;
@@ -200,12 +206,8 @@ char *quiz_fill(const quiz_question *q, const char *text, const char *const name
     strbuf_init(&b);
     const char *run = text;
     for (const char *p = text; *p; p++) {
-        if (*p != '{')
-            continue;
-        const char *e = p + 1;
-        while (*e == '_' || islower((unsigned char)*e) || isdigit((unsigned char)*e))
-            e++;
-        if (*e != '}' || e == p + 1)
+        const char *e = quiz_placeholder_end(p);
+        if (!e)
             continue;
         size_t len = (size_t)(e - p - 1);
         char val[64];

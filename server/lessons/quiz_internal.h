@@ -64,6 +64,10 @@ const sim_step *quiz_nth_send(const sim_trace *t, size_t n);
 /* The number of send steps of t. */
 size_t quiz_send_count(const sim_trace *t);
 
+/* When p starts a placeholder "{name}" (name: one or more of a-z 0-9 _), the address of its
+ * closing brace; otherwise NULL. The one scanner for quiz_each_placeholder, quiz_fill and
+ * the prompt renderer. */
+const char *quiz_placeholder_end(const char *p);
 /* Calls fn for each "{name}" in text; returns the first nonzero result. */
 typedef int (*quiz_ph_fn)(void *ctx, const char *name, size_t len);
 int quiz_each_placeholder(const char *text, quiz_ph_fn fn, void *ctx);

@@ -23,12 +23,8 @@ static void render_prompt(strbuf *b, const quiz_question *q)
     /* parameters stay as named <var>s; the browser asks for a variant and replaces them */
     const char *run = q->prompt;
     for (const char *p = q->prompt; *p; p++) {
-        if (*p != '{')
-            continue;
-        const char *e = p + 1;
-        while (*e == '_' || islower((unsigned char)*e) || isdigit((unsigned char)*e))
-            e++;
-        if (*e != '}' || e == p + 1)
+        const char *e = quiz_placeholder_end(p);
+        if (!e)
             continue;
         char name[48];
         snprintf(name, sizeof name, "%.*s", (int)(e - p - 1 > 40 ? 40 : e - p - 1), p + 1);
