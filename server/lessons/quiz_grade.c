@@ -131,6 +131,16 @@ static void grade_single(grade *g)
     snprintf(g->answer_text, sizeof g->answer_text, "%s", q->choices[q->answer_int]);
 }
 
+/* The worked answer: the first n choices of the answer list, joined by sep. */
+static void answer_choices(grade *g, size_t n, const char *sep)
+{
+    for (size_t j = 0; j < n; j++) {
+        size_t l = strlen(g->answer_text);
+        snprintf(g->answer_text + l, sizeof g->answer_text - l, "%s%s", j ? sep : "",
+                 g->q->choices[g->q->answer_list[j]]);
+    }
+}
+
 static void grade_multiple(grade *g)
 {
     const quiz_question *q = g->q;
@@ -154,11 +164,7 @@ static void grade_multiple(grade *g)
                          "选中了 %d 个正确选项（共 %zu 个），%d 个错误选项。"),
                  right, q->answer_count, wrong);
     }
-    for (size_t j = 0; j < q->answer_count; j++) {
-        size_t l = strlen(g->answer_text);
-        snprintf(g->answer_text + l, sizeof g->answer_text - l, "%s%s", j ? "; " : "",
-                 q->choices[q->answer_list[j]]);
-    }
+    answer_choices(g, q->answer_count, "; ");
 }
 
 static void grade_number(grade *g)
@@ -204,11 +210,7 @@ static void grade_order(grade *g)
                      good, k - 1);
         }
     }
-    for (size_t j = 0; j < k; j++) {
-        size_t l = strlen(g->answer_text);
-        snprintf(g->answer_text + l, sizeof g->answer_text - l, "%s%s", j ? " → " : "",
-                 q->choices[q->answer_list[j]]);
-    }
+    answer_choices(g, k, " → ");
 }
 
 static void grade_state(grade *g)
