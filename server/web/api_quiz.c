@@ -336,6 +336,8 @@ static void submission_post(const http_request *req, http_response *res)
         http_problem(res, 500, NULL, "could not grade the answer");
         return;
     }
+    /* the variant answered, also in the stored attempt: a reload restores the answer on it */
+    json_object_set_new(result, "variant_id", json_string(vid));
     /* A signed-in student's graded answer is an attempt: it is committed durably before the
      * 200 (nothing acknowledged is lost). Anonymous answers are graded and not stored;
      * malformed ones (gradable: false) cost no attempt. */

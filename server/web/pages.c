@@ -19,6 +19,7 @@
 #include "../lessons/i18n.h"
 #include "../lessons/lessons.h"
 #include "../lessons/markdown.h"
+#include "pages_progress.h"
 
 #define HTML_TYPE   "text/html; charset=utf-8"
 #define MAX_LESSONS 256
@@ -82,7 +83,9 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
     esc(&b, sq);
     strbuf_printf(&b, "lang=%s\">", other);
     esc(&b, i18n_text(loc, I18N_LANG_SWITCH_LABEL));
-    strbuf_put(&b, "</a>\n</nav>\n</header>\n<main id=\"main\" class=\"tl-main\">\n");
+    strbuf_put(&b, "</a>\n");
+    pages_progress_account(&b, loc, path, sq); /* Sign in / Sign out */
+    strbuf_put(&b, "</nav>\n</header>\n<main id=\"main\" class=\"tl-main\">\n");
     strbuf_put(&b, main_html ? main_html : "");
     strbuf_put(&b, "\n</main>\n<footer class=\"tl-footer\"><p>");
     esc(&b, i18n_text(loc, I18N_FOOTER));

@@ -36,6 +36,7 @@ typedef enum ed_key {
     E_SIGNED_IN_AS,
     E_SIGN_OUT,
     E_EDITOR_LINK,
+    E_PROGRESS_LINK,
     E_NEEDS_JS,
     E_EDITOR_TITLE,
     E_EDITOR_INTRO,
@@ -72,9 +73,11 @@ typedef enum ed_key {
 /* [key][0] English, [key][1] Simplified Chinese. {name} marks what editor.js fills in. */
 static const char *const ED_TEXT[E_KEY_COUNT][2] = {
     [E_LOGIN_TITLE] = {"Sign in", "登录"},
-    [E_LOGIN_INTRO] = {"Instructors sign in here to edit lessons. Students can read the lessons "
-                       "and use the playground without an account.",
-                       "教师在此登录以编辑课程。学生无需账号即可阅读课程和使用实验场。"},
+    [E_LOGIN_INTRO] = {"Students: sign in to keep your quiz answers and see your progress. "
+                       "Instructors: sign in to edit lessons. Reading the lessons and using the "
+                       "playground need no account.",
+                       "学生登录后，测验答案会保存下来，还能查看学习进度；教师登录后可以编辑课程。"
+                       "阅读课程和使用实验场无需账号。"},
     [E_NAME] = {"Name", "用户名"},
     [E_PASSWORD] = {"Password", "密码"},
     [E_SIGN_IN] = {"Sign in", "登录"},
@@ -86,6 +89,7 @@ static const char *const ED_TEXT[E_KEY_COUNT][2] = {
     [E_SIGNED_IN_AS] = {"Signed in as", "已登录："},
     [E_SIGN_OUT] = {"Sign out", "退出登录"},
     [E_EDITOR_LINK] = {"Open the lesson editor", "打开课程编辑器"},
+    [E_PROGRESS_LINK] = {"See my progress", "查看我的学习进度"},
     [E_NEEDS_JS] = {"This page needs JavaScript.", "此页面需要启用 JavaScript。"},
     [E_EDITOR_TITLE] = {"Lesson editor", "课程编辑器"},
     [E_EDITOR_INTRO] = {"Edit a lesson's file on the left. The preview on the right shows it "
@@ -156,14 +160,14 @@ static void msg_attr(strbuf *b, const char *loc, const char *name, ed_key k)
 
 const char *pages_editor_safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > NEXT_MAX)
-        return "/editor";
+    if (!next || next[0] != '/' || strstr(next, "//") || strlen(next) > NEXT_MAX)
+        return NULL;
     for (const char *p = next; *p; p++) {
         char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   strchr("/._~?=&%-", c) != NULL;
         if (!ok)
-            return "/editor";
+            return NULL;
     }
     return next;
 }
@@ -232,17 +236,24 @@ void pages_login(const http_request *req, http_response *res)
     strbuf_put(&b, "</h1>\n");
     if (signed_in) {
         who_line(&b, loc, &p);
+        strbuf_put(&b, "<p class=\"tl-actions\">");
         if (p.role == GRADING_INSTRUCTOR || p.role == GRADING_ADMIN) {
-            strbuf_put(&b, "<p><a class=\"tl-button\" href=\"/editor\">");
+            strbuf_put(&b, "<a class=\"tl-button\" href=\"/editor\">");
             put_text(&b, loc, E_EDITOR_LINK);
-            strbuf_put(&b, "</a></p>\n");
+            strbuf_put(&b, "</a> ");
         }
+        if (p.user_id) {
+            strbuf_put(&b, "<a class=\"tl-button tl-secondary\" href=\"/progress\">");
+            put_text(&b, loc, E_PROGRESS_LINK);
+            strbuf_put(&b, "</a>");
+        }
+        strbuf_put(&b, "</p>\n");
     }
     strbuf_put(&b, "<p>");
     put_text(&b, loc, E_LOGIN_INTRO);
     strbuf_put(&b, "</p>\n<form class=\"tl-login-form\" method=\"post\" "
                    "action=\"/api/v1/login\" data-next=\"");
-    esc(&b, next);
+    esc(&b, next ? next : "");
     strbuf_put(&b, "\"");
     msg_attr(&b, loc, "bad", E_BAD_LOGIN);
     msg_attr(&b, loc, "throttled", E_THROTTLED);
@@ -265,7 +276,7 @@ void pages_login(const http_request *req, http_response *res)
     strbuf_put(&b, "</p></noscript>\n</form>\n</section>");
 
     char sq[NEXT_MAX * 3 + 16] = "";
-    if (strcmp(next, "/editor")) {
+    if (next) {
         /* keep ?next= across the language switch (percent-encode what a query needs) */
         size_t o = 0;
         o += (size_t)snprintf(sq, sizeof sq, "next=");
@@ -278,8 +289,6 @@ void pages_login(const http_request *req, http_response *res)
         sq[o] = '\0';
         if (o + 2 < sizeof sq)
             strcat(sq, "&");
-    } else {
-        snprintf(sq, sizeof sq, "next=/editor&");
     }
     send(req, res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", sq, strbuf_take(&b));
 }

@@ -21,8 +21,10 @@ void pages_login(const http_request *req, http_response *res);  /* GET /login */
 void pages_editor(const http_request *req, http_response *res); /* GET /editor */
 
 /* The safe local path of a ?next= value: `next` itself when it is a path on this site
- * ("/" followed by [A-Za-z0-9/._~?=&%-], not "//", at most 200 bytes), else "/editor".
- * Never NULL. */
+ * ("/" followed by [A-Za-z0-9/._~?=&%-], no "//" anywhere, at most 200 bytes: no scheme,
+ * no other host, no backslash), else NULL. Where a sign-in without a next goes is decided
+ * by role (static/js/login.js): an instructor or admin to /editor, anyone else to /lessons;
+ * a student is never sent to /editor. */
 const char *pages_editor_safe_next(const char *next);
 
 #endif

@@ -16,6 +16,8 @@
 #include "grading.h"
 #include "api_quiz.h"
 #include "api_lessons.h"
+#include "api_progress.h"
+#include "pages_progress.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -68,6 +70,10 @@ const http_route http_routes[] = {
     /* sign-in page and the lesson editor (server/web/pages_editor.c) */
     {"GET", "/login", pages_login, "login_page"},
     {"GET", "/editor", pages_editor, "editor_page"},
+    /* a student's progress (server/web/api_progress.c, pages_progress.c) */
+    {"GET", "/api/v1/progress", api_progress_list, "progress_list"},
+    {"GET", "/api/v1/progress/{slug}", api_progress_lesson, "progress_lesson"},
+    {"GET", "/progress", pages_progress, "progress_page"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

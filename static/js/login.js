@@ -2,9 +2,11 @@
  * login.js — the sign-in form of /login and the "Sign out" buttons.
  *
  * Owns: turning form.tl-login-form into POST /api/v1/login (JSON {name, password}), showing
- * the server-rendered, localised message for a failure (data-msg-* on the form), and opening
- * the form's data-next (a path on this site only) after success; button.tl-logout → POST
- * /api/v1/logout with the CSRF token, then /login.
+ * the server-rendered, localised message for a failure (data-msg-* on the form), and where
+ * a successful sign-in goes (landingFor): the form's data-next when it is a path on this
+ * site, else by role: an instructor or admin to /editor, anyone else to /lessons; a
+ * student is never sent to /editor (its 403 page). button.tl-logout → POST /api/v1/logout
+ * with the CSRF token, then /login.
  * Does not: keep the password anywhere, or read the session cookie (HttpOnly): only the
  * readable tcplab_csrf cookie.
  */
@@ -13,9 +15,29 @@ import { csrfToken } from './net.js';
 
 export { csrfToken };
 
-/** A path on this site, or '/editor'. */
+/** `next` when it is a path on this site ("/" then [A-Za-z0-9/._~?=&%-], no "//", no
+ *  scheme, no backslash, at most 200 characters; as pages_editor_safe_next), else ''. */
 export function safeNext(next) {
-  return typeof next === 'string' && /^\/(?!\/)[A-Za-z0-9/._~?=&%-]*$/.test(next) ? next : '/editor';
+  return typeof next === 'string' && next.length <= 200 && /^\/[A-Za-z0-9/._~?=&%-]*$/.test(next)
+    && !next.includes('//') ? next : '';
+}
+
+/** Is the path (of a safe next) the lesson editor? Percent-escapes are decoded first. */
+function isEditor(path) {
+  let p = path.split('?')[0];
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    return true; // a malformed escape: not worth the risk
+  }
+  return /^\/editor(?:\/|$)/.test(p);
+}
+
+/** Where a signed-in `role` goes after signing in from a page that asked for `next`. */
+export function landingFor(role, next) {
+  const n = safeNext(next);
+  if (role === 'instructor' || role === 'admin') return n || '/editor';
+  return n && !isEditor(n) ? n : '/lessons';
 }
 
 function fill(template, values) {
@@ -48,7 +70,11 @@ function setupForm(form) {
         credentials: 'same-origin',
       });
       if (res.ok) {
-        const next = safeNext(form.dataset.next);
+        let role = '';
+        try {
+          role = (await res.json()).role || '';
+        } catch { /* no body: treated as a student */ }
+        const next = landingFor(role, form.dataset.next);
         say(fill(form.dataset.msgDone, { next }), false);
         window.location.assign(next);
         return;

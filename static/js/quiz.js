@@ -12,12 +12,15 @@
  * Each answer goes with an Idempotency-Key; when a submission gets no answer (network
  * error) or a 5xx, sending the same answer again reuses the key, so a recorded attempt
  * (an exam's are limited) is counted once even if the first request did reach the server.
+ * A signed-in student's last answer to each question comes back on load (progress.js
+ * savedAnswer): on the variant it was given for, in the inputs, with its stored result.
  * Does not: know any answer (answers never reach the page), grade anything, or use inline
  * styles.
  */
 
 import { problemText, request } from './net.js';
 import { t } from './i18n.js';
+import { fillAnswer, savedAnswer } from './progress.js';
 
 const SEED_KEY = (qid) => `tcplab:seed:${qid}`;
 
@@ -93,11 +96,32 @@ class Question {
     this.pending = null;
     this.unanswered = null; // {variant, body, key} of a submission with no final answer yet
     if (this.type === 'order') this.setupOrder();
-    if (form.getAttribute('data-params') === '1') this.pending = this.loadVariant();
+    this.pending = this.prepare(form.getAttribute('data-params') === '1');
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.submit();
     });
+  }
+
+  /** Loads the variant of a question with numbers (`params`) and puts back a signed-in
+   *  student's last answer and its result, on the variant it was given for. Resolves to
+   *  whether the question can be answered. */
+  async prepare(params) {
+    const saved = await savedAnswer(this.qid);
+    const m = saved && /^v(\d+)-/.exec(String(saved.variant_id || ''));
+    if (params && m) storeSeed(this.qid, m[1]);
+    const ok = params ? await this.loadVariant() : true;
+    if (ok && saved && saved.variant_id === this.variant) this.restore(saved);
+    return ok;
+  }
+
+  /** Shows a stored attempt {answer, result}: the answer in the inputs, the result below. */
+  restore(saved) {
+    fillAnswer(this.form, this.type, saved.answer);
+    const list = this.form.querySelector('ol.tl-order');
+    if (list) this.refreshOrder(list);
+    this.showResult(saved.result);
+    this.form.setAttribute('data-restored', '1');
   }
 
   async loadVariant() {

@@ -9,9 +9,11 @@
 //     StateDiagram, problems against Problem (a small JSON Schema subset validator below).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, startServer } from './helpers.mjs';
+import { roleTokens } from './accounts-cli.mjs';
 
 const doc = JSON.parse(readFileSync(path.join(repoRoot, 'static/openapi.json'), 'utf8'));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
@@ -205,5 +207,31 @@ describe('openapi document versus the running server', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events":',
     });
     assertValid('Problem', await mal.json(), '400 problem');
+  });
+});
+
+describe('openapi document versus the progress endpoints', () => {
+  let dir, srv, auth;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-openapi-progress-'));
+    const db = path.join(dir, 't.db');
+    auth = { authorization: `Bearer ${roleTokens(db).student}` }; // a student token acting as a user
+    srv = await startServer({ db });
+  });
+  after(async () => {
+    if (srv) assert.equal(await srv.stop(), 0);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('graded answers and progress match GradeResult, Progress and LessonProgress', async () => {
+    const r = await fetch(`${srv.base}/api/v1/variants/v0-three-way-handshake.q1/submissions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"choice":0}',
+    });
+    assertValid('GradeResult', await r.json(), 'a graded answer');
+    const list = await (await fetch(`${srv.base}/api/v1/progress`, { headers: auth })).json();
+    assertValid('Progress', list, 'GET /api/v1/progress');
+    const one = await (await fetch(`${srv.base}/api/v1/progress/three-way-handshake`, { headers: auth })).json();
+    assertValid('LessonProgress', one, 'GET /api/v1/progress/three-way-handshake');
+    assert.ok(one.questions[0].latest, 'the answer is in it');
   });
 });
