@@ -37,7 +37,7 @@ typedef enum pr_key {
     P_SOLVED_LABEL, /* {solved} {total}: the accessible name of the bar */
     P_TITLE,
     P_INTRO,
-    P_WHO,
+    P_WHO,   /* {name}, shown in bold */
     P_TOTAL, /* {solved} {total} {lessons} */
     P_NOTHING_YET,
     P_SCORE,
@@ -74,7 +74,7 @@ static const char *const PR_TEXT[P_KEY_COUNT][2] = {
                  "and how many answers you have sent. Open a lesson to see your last answers.",
                  "这里汇总了你在各课测验中的作答情况：答对的题数、得分和作答次数。打开课程即可看到"
                  "你上次的答案。"},
-    [P_WHO] = {"Signed in as", "当前账号："},
+    [P_WHO] = {"Signed in as {name}.", "当前账号：{name}"},
     [P_TOTAL] = {"You have solved {solved} of the {total} questions in {lessons} lessons.",
                  "{lessons} 课共 {total} 道题，你已答对 {solved} 道。"},
     [P_NOTHING_YET] = {"No answers yet. Start with the first lesson's quiz.",
@@ -88,7 +88,7 @@ static const char *const PR_TEXT[P_KEY_COUNT][2] = {
     [P_QUESTIONS] = {"Questions", "各题情况"},
     [P_QUESTION_N] = {"Question {n}", "第 {n} 题"},
     [P_Q_SOLVED] = {"solved", "已答对"},
-    [P_Q_BEST] = {"best score {pct} %", "最高得分 {pct}%"},
+    [P_Q_BEST] = {"best score {pct}%", "最高得分 {pct}%"},
     [P_Q_UNANSWERED] = {"not answered yet", "尚未作答"},
     [P_ONE_ATTEMPT] = {"1 answer", "作答 1 次"},
     [P_N_ATTEMPTS] = {"{n} answers", "作答 {n} 次"},
@@ -289,11 +289,11 @@ static void lesson_item(strbuf *b, const char *loc, const json_t *l)
     }
     strbuf_printf(b, "<div lang=\"%s\">", loc);
     solved_bar(b, loc, solved, total);
-    strbuf_put(b, "<dl class=\"tl-progress-facts\">");
     char v[96];
     if (attempts) {
+        strbuf_put(b, "<dl class=\"tl-progress-facts\">");
         double score = json_number_value(json_object_get(l, "score"));
-        snprintf(v, sizeof v, "%d %%", (int)(score * 100 + 0.5));
+        snprintf(v, sizeof v, "%d%%", (int)(score * 100 + 0.5));
         fact(b, loc, P_SCORE, v);
         snprintf(v, sizeof v, "%lld", (long long)attempts);
         fact(b, loc, P_ATTEMPTS, v);
@@ -306,14 +306,12 @@ static void lesson_item(strbuf *b, const char *loc, const json_t *l)
         }
         snprintf(v, sizeof v, "<time datetime=\"%s\">%s</time>", iso, day);
         fact(b, loc, P_LAST, v);
+        strbuf_put(b, "</dl>\n");
     } else {
-        strbuf_put(b, "<div><dt class=\"tl-sr-only\">");
-        esc(b, tx(loc, P_SCORE));
-        strbuf_put(b, "</dt><dd>");
+        strbuf_put(b, "<p class=\"tl-progress-none\">");
         esc(b, tx(loc, P_NOT_STARTED));
-        strbuf_put(b, "</dd></div>");
+        strbuf_put(b, "</p>\n");
     }
-    strbuf_put(b, "</dl>\n");
     const json_t *qs = json_object_get(l, "questions");
     if (attempts && json_array_size(qs)) {
         strbuf_put(b, "<details class=\"tl-progress-details\"><summary>");
@@ -332,10 +330,15 @@ static void progress_main(strbuf *b, const char *loc, const grading_principal *p
     strbuf_put(b, "<section class=\"tl-progress\">\n<h1>");
     esc(b, tx(loc, P_TITLE));
     strbuf_put(b, "</h1>\n<p class=\"tl-progress-who\">");
-    esc(b, tx(loc, P_WHO));
-    strbuf_put(b, " <strong>");
+    const char *who = tx(loc, P_WHO);
+    const char *at = strstr(who, "{name}");
+    strbuf_escape_n(b, who, at ? (size_t)(at - who) : strlen(who));
+    strbuf_put(b, "<strong>");
     esc(b, p->name);
-    strbuf_put(b, "</strong></p>\n<p>");
+    strbuf_put(b, "</strong>");
+    if (at)
+        esc(b, at + strlen("{name}"));
+    strbuf_put(b, "</p>\n<p>");
     esc(b, tx(loc, P_INTRO));
     strbuf_put(b, "</p>\n<p class=\"tl-progress-total\">");
     const json_t *lessons = json_object_get(overview, "lessons");
