@@ -62,10 +62,11 @@ const lessonOnce = new Map();
 function lessonProgress(slug) {
   if (!lessonOnce.has(slug)) {
     const lang = document.documentElement.getAttribute('lang') || 'en';
-    lessonOnce.set(slug, !maybeSignedIn() ? Promise.resolve(null)
+    // only once /me has confirmed the session: a stale cookie costs no 401
+    lessonOnce.set(slug, whoAmI().then((me) => (!me ? null
       : request('GET', `/api/v1/progress/${encodeURIComponent(slug)}?lang=${encodeURIComponent(lang)}`)
-        .then((r) => (r.ok && r.body && Array.isArray(r.body.questions) ? r.body : null))
-        .catch(() => null));
+        .then((r) => (r.ok && r.body && Array.isArray(r.body.questions) ? r.body : null))))
+      .catch(() => null));
   }
   return lessonOnce.get(slug);
 }
