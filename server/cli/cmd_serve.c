@@ -17,6 +17,7 @@
 #include "../lessons/lessons.h"
 #include "../web/lessons_db.h"
 #include "../store/store.h"
+#include "../util/tempdir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -171,6 +172,12 @@ int cmd_serve(int argc, char **argv)
         static_dir = "static";
     if (!lessons_dir && is_dir("lessons"))
         lessons_dir = "lessons";
+
+    /* folders a crashed or killed server left (its previews and lesson checks) */
+    int swept = tempdir_sweep("tcplab-render") + tempdir_sweep("tcplab-lessons");
+    if (swept && !quiet)
+        fprintf(stderr, "tcplab serve: removed %d temporary folders left by stopped servers\n",
+                swept);
 
     char err[512] = "";
     /* before any response is prepared: HSTS is part of every prepared response */
