@@ -34,9 +34,14 @@
 static void serve_usage(FILE *f)
 {
     fprintf(f, "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
-               "                    [--lessons DIR] [--public-url URL] [--metrics] [--quiet]\n"
+               "                    [--lessons DIR] [--public-url URL] [--allowed-hosts LIST]\n"
+               "                    [--metrics] [--quiet]\n"
                "  --public-url https://HOST[:PORT] (TCPLAB_PUBLIC_URL): only that Host is served\n"
                "  (421 otherwise; /healthz answers any), cookies Secure and HSTS when https;\n"
+               "  --allowed-hosts LIST (TCPLAB_ALLOWED_HOSTS): the Host names served besides the\n"
+               "  public URL's, comma-separated: tcplab.example.org,*.example.org,10.0.0.5 or *\n"
+               "  (any); without either only IP addresses, localhost, *.localhost and names\n"
+               "  without a dot are served (others get 421: DNS rebinding);\n"
                "  --metrics (TCPLAB_METRICS=1): serve GET /metrics to everyone (default: 404);\n"
                "  TCPLAB_METRICS_TOKEN: serve it only with \"Authorization: Bearer TOKEN\"\n"
                "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
@@ -111,6 +116,7 @@ int cmd_serve(int argc, char **argv)
     const char *quiet_env = getenv("TCPLAB_QUIET");
     const char *metrics_env = getenv("TCPLAB_METRICS");
     const char *public_url = env_or("TCPLAB_PUBLIC_URL", NULL);
+    const char *allowed_hosts = env_or("TCPLAB_ALLOWED_HOSTS", NULL);
     const char *metrics_token = env_or("TCPLAB_METRICS_TOKEN", NULL);
     int metrics_on = metrics_env && *metrics_env && strcmp(metrics_env, "0") != 0;
     int quiet = quiet_env && *quiet_env && strcmp(quiet_env, "0") != 0;
@@ -160,6 +166,8 @@ int cmd_serve(int argc, char **argv)
             lessons_dir = next;
         } else if (!strcmp(arg, "--public-url")) {
             public_url = next;
+        } else if (!strcmp(arg, "--allowed-hosts")) {
+            allowed_hosts = next;
         } else {
             fprintf(stderr, "tcplab serve: unknown option \"%s\"\n", arg);
             serve_usage(stderr);
@@ -181,7 +189,8 @@ int cmd_serve(int argc, char **argv)
 
     char err[512] = "";
     /* before any response is prepared: HSTS is part of every prepared response */
-    if (http_set_public_url(public_url, err, sizeof err) != 0) {
+    if (http_set_public_url(public_url, err, sizeof err) != 0 ||
+        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0) {
         fprintf(stderr, "tcplab serve: %s\n", err);
         return 2;
     }

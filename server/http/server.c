@@ -599,13 +599,13 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
 static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                    const char *url, const char *method)
 {
-    /* with a public URL only its Host is served (DNS rebinding); /healthz answers any Host
-     * so that probes by address keep working */
-    if (!http_host_allowed(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host")) &&
-        strcmp(url, "/healthz") != 0) {
-        char detail[320];
-        snprintf(detail, sizeof detail, "this server answers only for Host %s",
-                 http_public_authority());
+    /* only allowed Hosts are served (request.h: the public URL's, the allowed hosts, by
+     * default addresses and local names), against DNS rebinding; /healthz answers any
+     * Host so that probes by address keep working */
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    if (!http_host_allowed(host) && strcmp(url, "/healthz") != 0) {
+        char detail[400];
+        http_host_refusal(host, detail, sizeof detail);
         return send_problem(srv, conn, ctx, 421, detail, method, url);
     }
     if (ctx->body_expected && srv->body_timeout_ms)
