@@ -47,6 +47,9 @@ static void serve_usage(FILE *f)
                "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
                "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
                "  TCPLAB_BODY_BUDGET (bytes of bodies buffered at once, default 64 x MAX_BODY),\n"
+               "  TCPLAB_RESPONSE_BUDGET (bytes of answers queued and unread, all connections;\n"
+               "  past it answers over 16 KiB get 503, default 134217728), TCPLAB_SNDBUF (bytes\n"
+               "  of kernel send buffer per connection, default: the system's),\n"
                "  TCPLAB_PER_IP_LIMIT (default CONN_LIMIT/16), TCPLAB_CONN_LIMIT (default 4096),\n"
                "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
                "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
@@ -108,7 +111,8 @@ static const char *route_names[256];
 int cmd_serve(int argc, char **argv)
 {
     unsigned long long port = 8080, max_body = 1024 * 1024, per_ip = 0, conn_limit = 4096,
-                       threads = 0, idle = 30, conn_memory = 16384, body_budget = 0, tmp;
+                       threads = 0, idle = 30, conn_memory = 16384, body_budget = 0,
+                       response_budget = 128ULL * 1024 * 1024, sndbuf = 0, tmp;
     const char *bind_addr = env_or("TCPLAB_BIND", "127.0.0.1");
     const char *db = env_or("TCPLAB_DB", "var/tcplab.db");
     const char *static_dir = env_or("TCPLAB_STATIC", NULL);
@@ -124,6 +128,8 @@ int cmd_serve(int argc, char **argv)
     if (env_uint("TCPLAB_PORT", 0, 65535, &port) ||
         env_uint("TCPLAB_MAX_BODY", 1, 1ULL << 30, &max_body) ||
         env_uint("TCPLAB_BODY_BUDGET", 1, 1ULL << 40, &body_budget) ||
+        env_uint("TCPLAB_RESPONSE_BUDGET", 1, 1ULL << 40, &response_budget) ||
+        env_uint("TCPLAB_SNDBUF", 1024, 1 << 26, &sndbuf) ||
         env_uint("TCPLAB_PER_IP_LIMIT", 1, 1000000, &per_ip) ||
         env_uint("TCPLAB_CONN_LIMIT", 1, 1000000, &conn_limit) ||
         env_uint("TCPLAB_THREADS", 1, 256, &threads) ||
@@ -271,6 +277,8 @@ int cmd_serve(int argc, char **argv)
     opt.port = (uint16_t)port;
     opt.max_body = (size_t)max_body;
     opt.body_budget = (size_t)body_budget;
+    opt.response_budget = (size_t)response_budget;
+    opt.sndbuf = (int)sndbuf;
     opt.threads = (unsigned)threads;
     opt.connection_limit = (unsigned)conn_limit;
     opt.per_ip_limit = (unsigned)per_ip;

@@ -5,6 +5,7 @@
  * the check of each connection's first request before MHD reads it (early_reject.h),
  * request policing before any handler runs (Transfer-Encoding, duplicate Content-Length,
  * whitespace before a colon, Host, body size, the body memory budget, path validation),
+ * the memory budget of queued and unread response bodies (TCPLAB_RESPONSE_BUDGET),
  * routing, queueing the wire response (built by response.c)
  * after the per-request steps (problem `instance`, gzip content coding with Vary and
  * per-coding ETags), the access log, request metrics, the request-head and request-body
@@ -89,6 +90,7 @@ struct server {
     atomic_long deferred;     /* deferred requests not yet answered (server_stop waits) */
     atomic_int draining;      /* set by server_stop: answers close their connection */
     atomic_size_t body_bytes; /* request-body bytes reserved by all connections (budget) */
+    atomic_size_t resp_bytes; /* response-body bytes queued and not yet sent (budget) */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
     long long body_timeout_ms; /* request-body deadline; 0: off */
@@ -103,6 +105,7 @@ typedef struct req_ctx {
     char *body;
     size_t len, cap;
     size_t reserved;  /* bytes of srv->body_bytes this request holds (>= cap) */
+    size_t resp_held; /* bytes of srv->resp_bytes its queued response holds */
     int early_status; /* 413/400/...: answer on the final callback, body discarded */
     const char *early_detail;
     bool answered;
@@ -294,6 +297,33 @@ static void access_log(const char *method, const char *path, int status, size_t 
     access_log_n(method, strlen(method), path, strlen(path), status, bytes, micros);
 }
 
+/* ---- response memory budget ---------------------------------------------------------------
+ * A queued response's own body (res->body; not a borrowed static body or a prepared
+ * response, which are shared) stays in memory until the client has read it all, and a
+ * client that never reads keeps it until the idle timeout. All such bodies together hold
+ * srv->resp_bytes, counted from queueing to the request's completion (request_completed):
+ * an answer larger than RESPONSE_SMALL that does not fit in opt.response_budget becomes a
+ * 503 with Retry-After; smaller answers always go (and are counted). */
+#define RESPONSE_SMALL (16 * 1024)
+static const char RESPONSE_BUSY_DETAIL[] =
+    "the server is holding too many unread answers; retry in a moment";
+
+/* Counts res's own body against the budget for ctx. 0, or -1 when it is larger than
+ * RESPONSE_SMALL and does not fit (nothing counted then). */
+static int response_hold(server *srv, req_ctx *ctx, const http_response *res)
+{
+    if (!res->body || !res->body_len)
+        return 0;
+    size_t n = res->body_len;
+    size_t before = atomic_fetch_add(&srv->resp_bytes, n);
+    if (n > RESPONSE_SMALL && before + n > srv->opt.response_budget) {
+        atomic_fetch_sub(&srv->resp_bytes, n);
+        return -1;
+    }
+    ctx->resp_held += n;
+    return 0;
+}
+
 static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                      http_response *res, const char *method, const char *path,
                                      const char *allow)
@@ -314,6 +344,14 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
         if (response_find_header(res, "Content-Encoding") < 0 &&
             gzip_compressible_type(res->content_type))
             maybe_gzip(conn, res, method);
+        if (response_hold(srv, ctx, res) != 0) {
+            response_cleanup(res);
+            http_problem(res, 503, NULL, RESPONSE_BUSY_DETAIL);
+            http_set_header(res, "Retry-After", "1");
+            add_instance(res, path);
+            allow = NULL;
+            response_hold(srv, ctx, res); /* a small answer: always held */
+        }
         r = response_to_mhd(res, allow, close);
         if (!r) {
             response_cleanup(res);
@@ -764,6 +802,8 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
         atomic_fetch_sub(&srv->deferred, 1);
     response_cleanup(&ctx->defer.res);
     body_release(srv, ctx);
+    if (ctx->resp_held) /* sent, or the connection is gone */
+        atomic_fetch_sub(&srv->resp_bytes, ctx->resp_held);
     free(ctx);
     atomic_fetch_sub_explicit(&srv->in_flight[stripe_of_thread()].n, 1, memory_order_relaxed);
 }
@@ -801,6 +841,8 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
         if (!w) /* out of memory: no deadline, and the address is looked up per request */
             return;
         w->fd = ci->connect_fd;
+        if (srv->opt.sndbuf)
+            setsockopt(w->fd, SOL_SOCKET, SO_SNDBUF, &srv->opt.sndbuf, sizeof srv->opt.sndbuf);
         client_ip(conn, w->ip, sizeof w->ip);
         *socket_context = w;
         if (answer_malformed(srv, w->fd))
@@ -945,6 +987,9 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
     atomic_init(&srv->body_bytes, 0);
+    atomic_init(&srv->resp_bytes, 0);
+    if (!srv->opt.response_budget)
+        srv->opt.response_budget = 128 * 1024 * 1024;
     /* Bodies and responses of 128 KiB and more get their own mappings, returned to the
      * system on free. Without a fixed threshold glibc raises it after the first such free,
      * and later bodies then stay in the heap arenas once freed. */
