@@ -213,9 +213,10 @@ static void grade_multiple(grade *g)
             mark(g, i, picked[i], picked[i] == key[i]);
         }
         g->points = g->max_points * (double)same / (double)q->choice_count;
-        snprintf(g->extra_fb, sizeof g->extra_fb,
-                 tr(g, " %zu of %zu choices marked right.", "%zu 个选项中有 %zu 个判断正确。"),
-                 same, q->choice_count);
+        snprintf(
+            g->extra_fb, sizeof g->extra_fb,
+            tr(g, " %zu of %zu choices marked right.", "判断正确的选项有 %zu 个（共 %zu 个）。"),
+            same, q->choice_count);
         if (same < q->choice_count)
             snprintf(
                 g->gen_hint, sizeof g->gen_hint, "%s",
@@ -571,10 +572,11 @@ static char *make_hint(const grade *g, const char *const names[], const int64_t 
         return authored;
     size_t n = strlen(g->gen_hint) + (authored ? strlen(authored) : 0) + 2;
     char *h = malloc(n);
+    /* English sentences are joined by a space; Chinese ones end in "。" and need none */
+    bool zh = g->locale && strcmp(g->locale, "zh-CN") == 0;
+    bool space = authored && !zh && g->gen_hint[strlen(g->gen_hint) - 1] != ' ';
     if (h)
-        snprintf(h, n, "%s%s%s", g->gen_hint,
-                 authored && g->gen_hint[strlen(g->gen_hint) - 1] != ' ' ? " " : "",
-                 authored ? authored : "");
+        snprintf(h, n, "%s%s%s", g->gen_hint, space ? " " : "", authored ? authored : "");
     free(authored);
     /* a generated hint may end in a space before the authored one; trim it when alone */
     if (h && !authored && h[0] && h[strlen(h) - 1] == ' ')

@@ -121,7 +121,7 @@ TEST(quiz_feedback_multiple_per_choice_credit_and_marks)
     r = fb_grade(m, 0, "{\"choices\": [2, 0]}", "zh-CN");
     CHECK(fb_num(r, "score") == 1.0);
     CHECK(json_is_null(json_object_get(r, "hint")));
-    CHECK_EQ_STR(fb_str(r, "feedback_detail"), "4 个选项中有 4 个判断正确。");
+    CHECK_EQ_STR(fb_str(r, "feedback_detail"), "判断正确的选项有 4 个（共 4 个）。");
     json_decref(r);
     /* malformed: no marks, no hint */
     r = fb_grade(m, 0, "{\"choices\": [9]}", "en");
@@ -289,5 +289,23 @@ TEST(quiz_feedback_hint_parse_and_order_button_names)
     html = quiz_render_question(fb_find(&s, "m"), "l.m", "en");
     CHECK(html && !strstr(html, "Two of them"));
     free(html);
+    quiz_set_cleanup(&s);
+}
+
+TEST(quiz_feedback_hint_joins_generated_and_authored)
+{
+    quiz_set s = fb_load();
+    const quiz_question *q = fb_find(&s, "s");
+    json_t *r = fb_grade(q, 0, "{\"state\": \"CLOSED\"}", "zh-CN");
+    const char *h = fb_str(r, "hint");
+    CHECK(h && strstr(h, "。Which segment") != NULL); /* no space after a Chinese full stop */
+    json_decref(r);
+    r = fb_grade(q, 0, "{\"state\": \"CLOSED\"}", "en");
+    h = fb_str(r, "hint");
+    CHECK(h && strstr(h, ". Which segment") != NULL && h[strlen(h) - 1] != ' ');
+    json_decref(r);
+    r = fb_grade(fb_find(&s, "n"), 0, "{\"value\": 1}", "en");
+    CHECK_EQ_STR(fb_str(r, "hint"), "Your number is too low.");
+    json_decref(r);
     quiz_set_cleanup(&s);
 }
