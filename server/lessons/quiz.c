@@ -53,6 +53,7 @@ void quiz_question_free(quiz_question *q)
     free(q->id);
     free(q->prompt);
     free(q->explanation);
+    free(q->hint);
     for (size_t i = 0; i < q->choice_count; i++)
         free(q->choices[i]);
     free(q->scenario_name);

@@ -77,12 +77,24 @@ size_t quiz_draw_params(const quiz_question *q, uint64_t seed, const char *names
 
 /* Grades an answer payload (see quiz.md: {"choice": 1}, {"segments": [...]}, ...) for the
  * variant `seed`. Returns a new JSON object {gradable, score (0..1), points, max_points,
- * feedback, explanation, format_errors: [{"field", "detail"}], parts: [{name, points,
- * max_points, feedback}]}. A malformed payload gives gradable false, score 0, and
- * format_errors naming each bad field (JSON pointer); the explanation is then null so the
- * student can try again. NULL only on allocation/engine failure. `answer` may be NULL
- * (treated as malformed). */
+ * feedback, feedback_detail, explanation, hint, format_errors: [{"field", "detail",
+ * "message", "row"?, "column"?}], parts: [{name, points, max_points, feedback, "row"?,
+ * "column"?}], choice_marks?: [{index, picked, right}]} (docs/dom.md).
+ * `field` is a JSON pointer and `detail` its API wording; `message` says the same in plain
+ * words in `locale`, counting table rows from 1 ("Row 1, SEQ: …"); `row` (1-based) and
+ * `column` ("seq" or "ack") locate a ladder cell. `feedback_detail` is the feedback without
+ * its verdict (NULL when there is nothing to add). `hint` (NULL when right) is the authored
+ * hint after a generated one naming what is wrong without its value: the ladder cells, the
+ * step that changes the state, whether a number is too high or too low. The explanation is
+ * always present when gradable (the caller decides when to show it). A malformed payload
+ * gives gradable false, score 0, explanation and hint null. NULL only on allocation/engine
+ * failure. `answer` may be NULL (treated as malformed). */
 json_t *quiz_grade(const quiz_question *q, uint64_t seed, const json_t *answer, const char *locale);
+
+/* The worked answer of the variant `seed` without grading anything: a new JSON object
+ * {"explanation": text with placeholders filled, "answer": the key as text}. NULL on
+ * allocation or engine failure. */
+json_t *quiz_explain(const quiz_question *q, uint64_t seed, const char *locale);
 
 /* Variant ids: "v<seed>-<global id>". Parses one; returns 0 and the parts (global id
  * copied into id_out) or -1 when malformed. */

@@ -23,6 +23,7 @@ struct quiz_question {
     quiz_type type;
     int line;
     char *prompt, *explanation;
+    char *hint; /* optional `hint:`, shown after a wrong answer; NULL when absent */
     char *choices[QUIZ_MAX_CHOICES];
     size_t choice_count;
     int64_t answer_int;                   /* single: index; number: value */

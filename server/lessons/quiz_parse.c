@@ -128,6 +128,7 @@ enum {
     K_STEP = 1 << 10,
     K_PARAMS = 1 << 11,
     K_SEGS = 1 << 12,
+    K_HINT = 1 << 13,
 };
 static const struct {
     const char *name;
@@ -137,7 +138,7 @@ static const struct {
     {"choices", K_CHOICES}, {"answer", K_ANSWER}, {"explanation", K_EXPL},
     {"tolerance", K_TOL},   {"scenario", K_SCEN}, {"scenario_json", K_SJSON},
     {"endpoint", K_EP},     {"step", K_STEP},     {"params", K_PARAMS},
-    {"segments", K_SEGS},
+    {"segments", K_SEGS},   {"hint", K_HINT},
 };
 static const unsigned allowed_keys[] = {
     [QUIZ_SINGLE] = K_CHOICES | K_ANSWER,
@@ -147,7 +148,7 @@ static const unsigned allowed_keys[] = {
     [QUIZ_STATE] = K_SCEN | K_SJSON | K_EP | K_STEP | K_PARAMS | K_ANSWER,
     [QUIZ_LADDER] = K_SCEN | K_SJSON | K_PARAMS | K_SEGS,
 };
-#define COMMON_KEYS (K_ID | K_TYPE | K_PROMPT | K_EXPL)
+#define COMMON_KEYS (K_ID | K_TYPE | K_PROMPT | K_EXPL | K_HINT)
 
 static bool id_ok(const char *s)
 {
@@ -400,6 +401,10 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
             if (get_string(c, v, "explanation", &q->explanation) != 0)
                 return -1;
             break;
+        case K_HINT:
+            if (get_string(c, v, "hint", &q->hint) != 0)
+                return -1;
+            break;
         case K_CHOICES:
             if (parse_choices(c, v, q) != 0)
                 return -1;
@@ -512,6 +517,9 @@ static int parse_question(pctx *c, yaml_node_t *item, quiz_question *q, const qu
     quiz_ph_check k = {.q = q, .allow_answer = false};
     if (quiz_each_placeholder(q->prompt, quiz_ph_known, &k))
         return fail(c, item, "prompt has unknown placeholder {%s}", k.bad);
+    if (q->hint && quiz_each_placeholder(q->hint, quiz_ph_known, &k))
+        return fail(c, item, "hint has unknown placeholder {%s} ({answer} is for explanations)",
+                    k.bad);
     k.allow_answer = true;
     if (quiz_each_placeholder(q->explanation, quiz_ph_known, &k))
         return fail(c, item, "explanation has unknown placeholder {%s}", k.bad);

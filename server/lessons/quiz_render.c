@@ -110,11 +110,17 @@ char *quiz_render_question(const quiz_question *q, const char *global_id, const 
         for (size_t i = 0; i < n; i++) {
             strbuf_printf(&b, "<li data-index=\"%zu\"><span class=\"tl-order-text\">", perm[i]);
             strbuf_escape(&b, q->choices[perm[i]]);
-            strbuf_put(&b, "</span> <button type=\"button\" class=\"tl-up\" aria-label=\"");
-            strbuf_escape(&b, quiz_tr(locale, "Move up", "上移"));
-            strbuf_put(&b, "\">↑</button> <button type=\"button\" class=\"tl-down\" aria-label=\"");
-            strbuf_escape(&b, quiz_tr(locale, "Move down", "下移"));
-            strbuf_put(&b, "\">↓</button></li>");
+            /* each button names its item: "Move SYN-SENT up" */
+            for (int up = 1; up >= 0; up--) {
+                strbuf_printf(&b, "%s<button type=\"button\" class=\"%s\" aria-label=\"",
+                              up ? "</span> " : " ", up ? "tl-up" : "tl-down");
+                strbuf_escape(&b, quiz_tr(locale, "Move ", "将 "));
+                strbuf_escape(&b, q->choices[perm[i]]);
+                strbuf_escape(&b, up ? quiz_tr(locale, " up", " 上移")
+                                     : quiz_tr(locale, " down", " 下移"));
+                strbuf_printf(&b, "\">%s</button>", up ? "↑" : "↓");
+            }
+            strbuf_put(&b, "</li>");
         }
         strbuf_put(&b, "</ol>");
         break;

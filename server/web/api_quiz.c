@@ -9,7 +9,10 @@
  * per question (seed derived from user, question and a server secret)
  * and a limited number of graded attempts with decreasing points (quiz_modes.h);
  * an exam answer's explanation is shown only once it is fully right or the last attempt
- * is used (it would give the answer of the student's fixed variant away).
+ * is used (it would give the answer of the student's fixed variant away). A practice
+ * answer's explanation comes only with a fully right answer; a wrong one has the hint and
+ * `answer_available`, and POST /api/v1/variants/{id}/answer (no attempt recorded, no exam)
+ * gives the worked answer when the student asks for it.
  * Idempotency-Key (as on the grading endpoints, grading_util.h): a recorded answer (a
  * signed-in student's graded answer, practice or exam) is stored with the key, and a
  * repeat of the same request with the same key is answered from the store instead of
@@ -403,6 +406,11 @@ static void submission_post(const http_request *req, http_response *res)
         http_json_steal(res, 200, result);
         return;
     }
+    if (gradable && json_number_value(json_object_get(result, "score")) < 1) {
+        /* practice: the worked answer waits for a right answer or "Show answer" */
+        json_object_set_new(result, "explanation", json_null());
+        json_object_set_new(result, "answer_available", json_true());
+    }
     if (gradable) {
         double score = json_number_value(json_object_get(result, "score"));
         int64_t id = grading_record_quiz_attempt(req->app ? req->app->store : NULL, &who, gid,
@@ -435,4 +443,63 @@ static void submission_post(const http_request *req, http_response *res)
 void api_quiz_submission_post(const http_request *req, http_response *res)
 {
     pinned(req, res, submission_post);
+}
+
+/* POST /api/v1/variants/{id}/answer: the worked answer of a practice variant, on the
+ * student's request; nothing is graded or recorded. An exam question's answer is a 403 (it
+ * comes with the exam result once right or after the last attempt). */
+static void answer_post(const http_request *req, http_response *res)
+{
+    const char *vid = req->param_count ? req->params[0] : "";
+    uint64_t seed;
+    char gid[160];
+    if (quiz_parse_variant_id(vid, &seed, gid, sizeof gid) != 0) {
+        unprocessable(res, "",
+                      "variant id must look like v<seed>-<lesson>.<question>, e.g. "
+                      "v0-three-way-handshake.q1");
+        return;
+    }
+    const lesson *les = NULL;
+    const quiz_question *q = find_question(req, gid, &les);
+    if (!q) {
+        not_found(res, "question", gid);
+        return;
+    }
+    if (req->body_len) {
+        if (!http_require_json(req, res))
+            return;
+        json_t *body = parse_body(req, res);
+        if (!body)
+            return;
+        bool empty = json_is_object(body) && json_object_size(body) == 0;
+        json_decref(body);
+        if (!empty) {
+            unprocessable(res, "", "the body must be empty or {}");
+            return;
+        }
+    }
+    if (is_exam(les)) {
+        http_problem(res, 403, NULL,
+                     "this question is part of an exam: its worked answer comes with your result "
+                     "once the answer is right or your last attempt is used");
+        return;
+    }
+    if (!quiz_question_has_params(q) && seed != 0) {
+        unprocessable(res, "", "a question without parameters has only the variant v0-<id>");
+        return;
+    }
+    json_t *out = quiz_explain(q, seed, req_locale(req));
+    if (!out || json_object_set_new(out, "variant_id", json_string(vid)) != 0 ||
+        json_object_set_new(out, "mode", json_string("practice")) != 0 ||
+        (quiz_question_has_params(q) && !add_next_variant(out, q, gid, seed))) {
+        json_decref(out);
+        http_problem(res, 500, NULL, "could not work out the answer");
+        return;
+    }
+    http_json_steal(res, 200, out);
+}
+
+void api_quiz_answer_post(const http_request *req, http_response *res)
+{
+    pinned(req, res, answer_post);
 }

@@ -4,12 +4,15 @@
  *   POST /api/v1/questions/{id}/variants       body optional {"seed": n}
  *        → 201 {"variant_id": "v<seed>-<id>", "params": {...}, "prompt": "...", "type": "..."}
  *   POST /api/v1/variants/{id}/submissions     body = the answer payload of quiz.md
- *        → 200 {gradable, score, points, max_points, feedback, explanation,
- *               format_errors, parts}
+ *        → 200 {gradable, score, points, max_points, feedback, feedback_detail, explanation,
+ *               hint, format_errors, parts, choice_marks?, answer_available?}
+ *   POST /api/v1/variants/{id}/answer          body empty or {}
+ *        → 200 {"variant_id", "explanation", "answer", "mode", "next_variant"?}; records
+ *          nothing; 403 for an exam question
  * Errors (application/problem+json): 404 unknown question/variant, 400 malformed JSON,
  * 415 non-JSON body, 422 an unparseable variant id or a bad variants body.
  *
- * Owns: those two handlers. Does not: store attempts (stateless: the seed is in the
+ * Owns: those three handlers. Does not: store attempts (stateless: the seed is in the
  * variant id) or know the question format (quiz.h).
  */
 #ifndef TCPLAB_LESSONS_API_QUIZ_H
@@ -22,5 +25,6 @@
 
 void api_quiz_variant_post(const http_request *req, http_response *res);
 void api_quiz_submission_post(const http_request *req, http_response *res);
+void api_quiz_answer_post(const http_request *req, http_response *res);
 
 #endif

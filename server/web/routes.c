@@ -40,6 +40,7 @@ const http_route http_routes[] = {
     /* quiz API (server/web/api_quiz.c) */
     {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
     {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},
+    {"POST", "/api/v1/variants/{id}/answer", api_quiz_answer_post, "quiz_answer_post"},
     /* accounts and grading (server/grading/) */
     {"POST", "/api/v1/login", grading_login, "login"},
     {"POST", "/api/v1/logout", grading_logout, "logout"},

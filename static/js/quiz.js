@@ -5,10 +5,15 @@
  * data-params="1" ask POST /api/v1/questions/{id}/variants, keeping the seed in localStorage
  * per question so a reload shows the same numbers), turning the inputs into the answer
  * payload of quiz.md, POSTing it to /api/v1/variants/{variant}/submissions and showing the
- * result (verdict, score, feedback, per-part results, explanation, format errors) in
- * .tl-feedback; making order questions operable by keyboard (↑/↓ buttons keep focus).
- * In practice mode a wrong answer to a question with drawn numbers offers the server's
- * next_variant ("Try again with new numbers").
+ * result in .tl-feedback: one verdict with the score, what is wrong (marks on each choice,
+ * ✓/✗ on each ladder cell), the hint, and "Try again" / "Show answer" buttons; the worked
+ * explanation only when the answer is right, when the student asks for it (POST
+ * /api/v1/variants/{variant}/answer, which records nothing; practice only) or when the
+ * server sends it (an exam's last attempt). Format errors are listed in plain words with
+ * the offending ladder cells marked (aria-invalid). Order questions are operable by
+ * keyboard (↑/↓ buttons named after their item keep focus).
+ * In practice mode a question with drawn numbers offers the server's next_variant ("Try
+ * again with new numbers") once the answer has been shown.
  * Each answer goes with an Idempotency-Key; when a submission gets no answer (network
  * error) or a 5xx, sending the same answer again reuses the key, so a recorded attempt
  * (an exam's are limited) is counted once even if the first request did reach the server.
@@ -19,8 +24,40 @@
  */
 
 import { problemText, request } from './net.js';
-import { t } from './i18n.js';
+import { locale, t } from './i18n.js';
 import { fillAnswer, savedAnswer } from './progress.js';
+
+/** Strings of the feedback that teaches (kept here, beside the code that uses them). */
+const FEEDBACK = {
+  en: {
+    hint: 'Hint:',
+    tryAgain: 'Try again',
+    showAnswer: 'Show answer',
+    answerTitle: 'Answer',
+    markRight: 'right', markWrong: 'wrong',
+    cellRight: 'correct', cellWrong: 'not right',
+    cellMissing: (row, col) => `Row ${row}, ${col}: fill in this cell.`,
+    attemptsLeft: (n) => (n === 1 ? '1 attempt left.' : `${n} attempts left.`),
+    noAttemptsLeft: 'No attempts left.',
+    moveItem: (item, up) => `Move ${item} ${up ? 'up' : 'down'}`,
+  },
+  'zh-CN': {
+    hint: '提示：',
+    tryAgain: '再试一次',
+    showAnswer: '查看答案',
+    answerTitle: '答案',
+    markRight: '正确', markWrong: '有误',
+    cellRight: '正确', cellWrong: '不对',
+    cellMissing: (row, col) => `第 ${row} 行 ${col}：请填写这一格。`,
+    attemptsLeft: (n) => `还剩 ${n} 次机会。`,
+    noAttemptsLeft: '机会已用完。',
+    moveItem: (item, up) => `将 ${item} ${up ? '上移' : '下移'}`,
+  },
+};
+
+function tf() {
+  return FEEDBACK[locale()];
+}
 
 const SEED_KEY = (qid) => `tcplab:seed:${qid}`;
 
@@ -97,6 +134,21 @@ class Question {
     this.unanswered = null; // {variant, body, key} of a submission with no final answer yet
     if (this.type === 'order') this.setupOrder();
     this.pending = this.prepare(form.getAttribute('data-params') === '1');
+    // A mark describes the answer it was given for: editing a field takes its marks away.
+    form.addEventListener('input', (ev) => {
+      const x = ev.target instanceof Element ? ev.target : null;
+      if (!x) return;
+      if (x.closest('.tl-choices')) {
+        for (const m of form.querySelectorAll('.tl-choices .tl-mark')) m.remove();
+        for (const li of form.querySelectorAll('.tl-mark-ok, .tl-mark-bad')) li.classList.remove('tl-mark-ok', 'tl-mark-bad');
+      }
+      const td = x.closest('table.tl-ladder-answer td');
+      if (td) {
+        for (const m of td.querySelectorAll('.tl-cell-mark')) m.remove();
+        td.classList.remove('tl-cell-ok', 'tl-cell-bad', 'tl-cell-error');
+        x.removeAttribute('aria-invalid');
+      }
+    });
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.submit();
@@ -166,6 +218,7 @@ class Question {
   tryNewNumbers(v) {
     this.useVariant(v, true);
     this.unanswered = null;
+    this.clearMarks();
     for (const x of this.form.querySelectorAll('input[type="text"]')) x.value = '';
     this.feedback.replaceChildren();
     this.feedback.className = 'tl-feedback';
@@ -190,16 +243,19 @@ class Question {
 
   setupOrder() {
     const L = t();
+    const F = tf();
     const list = this.form.querySelector('ol.tl-order');
     if (!list) return;
     this.status = el('p', { class: 'tl-sr-only', 'aria-live': 'polite' });
     list.after(this.status);
     for (const li of list.querySelectorAll('li[data-index]')) {
+      // each button names its item ("Move SYN-SENT up"); the server renders them so
+      const name = itemText(li);
       if (!li.querySelector('.tl-up')) {
-        li.append(el('button', { type: 'button', class: 'tl-up', 'aria-label': L.moveUp }, '↑'));
+        li.append(el('button', { type: 'button', class: 'tl-up', 'aria-label': name ? F.moveItem(name, true) : L.moveUp }, '↑'));
       }
       if (!li.querySelector('.tl-down')) {
-        li.append(el('button', { type: 'button', class: 'tl-down', 'aria-label': L.moveDown }, '↓'));
+        li.append(el('button', { type: 'button', class: 'tl-down', 'aria-label': name ? F.moveItem(name, false) : L.moveDown }, '↓'));
       }
     }
     this.refreshOrder(list);
@@ -264,21 +320,22 @@ class Question {
       case 'order':
         return { order: Array.from(f.querySelectorAll('ol.tl-order li[data-index]')).map((li) => Number(li.getAttribute('data-index'))) };
       case 'ladder': {
+        const F = tf();
         const rows = Array.from(f.querySelectorAll('input[name^="seq-"]'))
           .map((i) => ({ j: Number(i.name.slice(4)), seq: i }))
           .filter((r) => Number.isInteger(r.j))
           .sort((a, b) => a.j - b.j);
         const segments = [];
-        const missing = [];
+        const missing = []; // {message, row, column}, as the server's format errors
         for (const r of rows) {
           const ackInput = f.querySelector(`input[name="ack-${r.j}"]`);
           const seq = Question.num(r.seq);
           const ack = Question.num(ackInput);
-          if (seq === null) missing.push(r.seq.getAttribute('aria-label') || r.seq.name);
-          if (ack === null) missing.push((ackInput && ackInput.getAttribute('aria-label')) || `ack-${r.j}`);
+          if (seq === null) missing.push({ message: F.cellMissing(r.j, 'SEQ'), row: r.j, column: 'seq' });
+          if (ack === null) missing.push({ message: F.cellMissing(r.j, 'ACK'), row: r.j, column: 'ack' });
           segments.push({ seq, ack });
         }
-        return missing.length ? { error: L.fillAll(missing.join(', ')) } : { segments };
+        return missing.length ? { error: L.formatErrors, errors: missing } : { segments };
       }
       default:
         return { error: `unknown question type "${this.type}"` };
@@ -305,9 +362,11 @@ class Question {
       this.showMessage(L.network('no variant'), 'tl-bad');
       return;
     }
+    this.clearMarks();
     const answer = this.payload();
     if (answer.error) {
-      this.showMessage(answer.error, 'tl-bad tl-format');
+      if (answer.errors) this.showFormatErrors(answer.errors);
+      else this.showMessage(answer.error, 'tl-bad tl-format');
       return;
     }
     // The same answer to the same variant after a failure that may have reached the server
@@ -335,21 +394,93 @@ class Question {
     }
   }
 
-  showResult(res) {
+  /** Removes the marks of the last result: choice marks, ladder cell marks, aria-invalid. */
+  clearMarks() {
+    for (const m of this.form.querySelectorAll('.tl-mark, .tl-cell-mark')) m.remove();
+    for (const x of this.form.querySelectorAll('.tl-mark-ok, .tl-mark-bad, .tl-cell-ok, .tl-cell-bad, .tl-cell-error')) {
+      x.classList.remove('tl-mark-ok', 'tl-mark-bad', 'tl-cell-ok', 'tl-cell-bad', 'tl-cell-error');
+    }
+    for (const x of this.form.querySelectorAll('[aria-invalid]')) {
+      x.removeAttribute('aria-invalid');
+      x.removeAttribute('aria-describedby');
+    }
+  }
+
+  /** The ladder input of (row, column "seq"/"ack"), or null. */
+  cell(row, column) {
+    if (!Number.isInteger(row) || (column !== 'seq' && column !== 'ack')) return null;
+    return this.form.querySelector(`input[name="${column}-${row}"]`);
+  }
+
+  /** A list of format errors in plain words; the cells they name are marked invalid and
+   *  described by their error. errs: the server's [{message, detail, field, row, column}]. */
+  showFormatErrors(errs) {
     const L = t();
     const fb = this.feedback;
     fb.replaceChildren();
-    if (res.gradable === false) {
-      fb.className = 'tl-feedback tl-bad tl-format';
-      fb.append(el('p', { class: 'tl-verdict' }, L.notGradable));
-      const errs = Array.isArray(res.format_errors) ? res.format_errors : [];
-      if (errs.length) {
-        fb.append(el('p', {}, L.formatErrors));
-        const ul = el('ul', { class: 'tl-format-errors' });
-        for (const e of errs) ul.append(el('li', {}, formatErrorText(e)));
-        fb.append(ul);
+    fb.className = 'tl-feedback tl-bad tl-format';
+    fb.append(el('p', { class: 'tl-verdict' }, L.formatErrors));
+    const ul = el('ul', { class: 'tl-format-errors' });
+    const base = `${this.qid.replace(/[^a-z0-9-]/gi, '-')}-err`;
+    errs.forEach((e, i) => {
+      const li = el('li', { id: `${base}-${i}` }, e && e.message ? e.message : formatErrorText(e));
+      ul.append(li);
+      const input = e ? this.cell(e.row, e.column) : null;
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', li.id);
+        const td = input.closest('td');
+        if (td) td.classList.add('tl-cell-error');
       }
-      if (res.feedback) fb.append(el('p', { class: 'tl-feedback-text' }, res.feedback));
+    });
+    fb.append(ul);
+    const first = this.form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+  }
+
+  /** Marks each choice after grading: ✓/✗ with a text ("right"/"wrong"), not colour alone. */
+  markChoices(marks) {
+    const F = tf();
+    for (const m of marks) {
+      if (!m || !Number.isInteger(m.index)) continue;
+      const input = this.form.querySelector(`.tl-choices input[value="${m.index}"]`);
+      const li = input ? input.closest('li') : null;
+      if (!li) continue;
+      li.classList.add(m.right ? 'tl-mark-ok' : 'tl-mark-bad');
+      const mark = el('span', { class: 'tl-mark' });
+      mark.append(el('span', { 'aria-hidden': 'true' }, m.right ? '✓ ' : '✗ '), m.right ? F.markRight : F.markWrong);
+      // inside the label: read with the choice, beside its text
+      (input.closest('label') || li).append(mark);
+    }
+  }
+
+  /** Marks each ladder cell the server graded: ✓/✗ beside it, aria-invalid when wrong. */
+  markCells(parts) {
+    const F = tf();
+    for (const p of parts) {
+      const input = p ? this.cell(p.row, p.column) : null;
+      if (!input) continue;
+      const ok = p.points >= p.max_points;
+      const td = input.closest('td');
+      if (td) td.classList.add(ok ? 'tl-cell-ok' : 'tl-cell-bad');
+      if (!ok) input.setAttribute('aria-invalid', 'true');
+      const mark = el('span', { class: 'tl-cell-mark' });
+      mark.append(el('span', { 'aria-hidden': 'true' }, ok ? '✓' : '✗'), el('span', { class: 'tl-sr-only' }, ok ? F.cellRight : F.cellWrong));
+      input.after(mark);
+    }
+  }
+
+  /** Shows a graded result (or a stored one on reload: old results lack the newer fields). */
+  showResult(res) {
+    const L = t();
+    const F = tf();
+    const fb = this.feedback;
+    this.clearMarks();
+    fb.replaceChildren();
+    if (res.gradable === false) {
+      const errs = Array.isArray(res.format_errors) && res.format_errors.length
+        ? res.format_errors : [{ message: L.notGradable }];
+      this.showFormatErrors(errs);
       return;
     }
     const score = typeof res.score === 'number' ? res.score : 0;
@@ -362,9 +493,14 @@ class Question {
       v.append(' ', el('span', { class: 'tl-score' }, L.score(round(res.points), round(res.max_points))));
     }
     fb.append(v);
-    if (res.feedback) fb.append(el('p', { class: 'tl-feedback-text' }, res.feedback));
+    // One verdict: the server's feedback repeats it, so only what it adds is shown.
+    const detail = 'feedback_detail' in res ? res.feedback_detail : res.feedback;
+    if (detail) fb.append(el('p', { class: 'tl-feedback-text' }, detail));
+    if (Array.isArray(res.choice_marks)) this.markChoices(res.choice_marks);
     const parts = Array.isArray(res.parts) ? res.parts : [];
-    if (parts.length > 1 || (parts.length === 1 && parts[0].feedback)) {
+    if (parts.some((p) => p && Number.isInteger(p.row))) {
+      this.markCells(parts);
+    } else if (parts.length > 1 || (parts.length === 1 && parts[0].feedback)) {
       const ul = el('ul', { class: 'tl-parts' });
       for (const p of parts) {
         const li = el('li', { class: p.points >= p.max_points ? 'tl-ok' : p.points > 0 ? 'tl-partial' : 'tl-bad' });
@@ -375,26 +511,93 @@ class Question {
       }
       fb.append(ul);
     }
-    const errs = Array.isArray(res.format_errors) ? res.format_errors : [];
-    if (errs.length) {
-      const ul = el('ul', { class: 'tl-format-errors' });
-      for (const e of errs) ul.append(el('li', {}, formatErrorText(e)));
-      fb.append(el('p', {}, L.formatErrors), ul);
+    if (score < 1 && res.hint) {
+      const h = el('p', { class: 'tl-hint' });
+      h.append(el('strong', {}, F.hint), F.hint.endsWith('：') ? '' : ' ', res.hint);
+      fb.append(h);
     }
-    if (res.explanation) {
-      const d = el('div', { class: 'tl-explanation' });
-      d.append(el('p', { class: 'tl-explanation-title' }, L.explanation), el('p', {}, res.explanation));
-      fb.append(d);
+    const exam = res.mode === 'exam';
+    if (exam && Number.isInteger(res.attempts_left) && score < 1) {
+      fb.append(el('p', { class: 'tl-attempts' }, res.attempts_left > 0 ? F.attemptsLeft(res.attempts_left) : F.noAttemptsLeft));
     }
-    // Practice mode: a wrong answer to a question with drawn numbers comes with a fresh
-    // variant; the explanation above worked out these numbers, so offer new ones.
+    if (res.explanation) this.showExplanation(res.explanation);
     const nv = res.next_variant;
-    if (score < 1 && nv && typeof nv.variant_id === 'string' && this.form.getAttribute('data-params') === '1') {
-      const b = el('button', { type: 'button', class: 'tl-new-variant' }, L.newNumbers);
-      b.addEventListener('click', () => this.tryNewNumbers(nv));
-      const line = el('p', { class: 'tl-next' });
-      line.append(b);
-      fb.append(line);
+    this.nextVariant = nv && typeof nv.variant_id === 'string' ? nv : null;
+    const actions = el('p', { class: 'tl-actions' });
+    if (score < 1 && !res.explanation && (!exam || res.attempts_left > 0)) {
+      const again = el('button', { type: 'button', class: 'tl-try-again' }, F.tryAgain);
+      again.addEventListener('click', () => this.tryAgain());
+      actions.append(again);
+      if (!exam && res.answer_available) {
+        const show = el('button', { type: 'button', class: 'tl-show-answer' }, F.showAnswer);
+        show.addEventListener('click', () => this.showAnswer(show));
+        actions.append(' ', show);
+      }
+    } else if (score < 1 && res.explanation) {
+      this.offerNewNumbers(actions);
+    }
+    if (actions.childNodes.length) fb.append(actions);
+  }
+
+  /** Appends the worked explanation (once). */
+  showExplanation(text) {
+    const L = t();
+    if (this.feedback.querySelector('.tl-explanation')) return;
+    const d = el('div', { class: 'tl-explanation' });
+    d.append(el('p', { class: 'tl-explanation-title' }, L.explanation), el('p', {}, text));
+    this.feedback.append(d);
+  }
+
+  /** Practice, once the answer has been shown: a question with drawn numbers offers the
+   *  server's next variant, so the student works it out again with new numbers. */
+  offerNewNumbers(line) {
+    const L = t();
+    const nv = this.nextVariant;
+    if (!nv || this.form.getAttribute('data-params') !== '1') return;
+    const b = el('button', { type: 'button', class: 'tl-new-variant' }, L.newNumbers);
+    b.addEventListener('click', () => this.tryNewNumbers(nv));
+    line.append(b);
+    line.classList.add('tl-next');
+  }
+
+  /** After a wrong answer: the same question again, answers kept, feedback cleared; the
+   *  focus goes to the first wrong cell (or the first field). */
+  tryAgain() {
+    const wrong = this.form.querySelector('[aria-invalid="true"]');
+    this.clearMarks();
+    this.feedback.replaceChildren();
+    this.feedback.className = 'tl-feedback';
+    const first = wrong || this.form.querySelector('input, select, ol.tl-order button');
+    if (first) first.focus();
+  }
+
+  /** "Show answer": asks the server for the worked answer (nothing is recorded). */
+  async showAnswer(button) {
+    const L = t();
+    if (!this.variant) return;
+    button.setAttribute('aria-disabled', 'true');
+    try {
+      const r = await request('POST', `/api/v1/variants/${encodeURIComponent(this.variant)}/answer`, { body: {} });
+      if (!r.ok || !r.body || typeof r.body.explanation !== 'string') {
+        this.feedback.append(el('p', { class: 'tl-bad' }, problemText(r)));
+        return;
+      }
+      const actions = this.feedback.querySelector('.tl-actions');
+      if (actions) actions.remove();
+      this.showExplanation(r.body.explanation);
+      if (r.body.next_variant && typeof r.body.next_variant.variant_id === 'string') this.nextVariant = r.body.next_variant;
+      const line = el('p', { class: 'tl-actions' });
+      this.offerNewNumbers(line);
+      if (line.childNodes.length) this.feedback.append(line);
+      const title = this.feedback.querySelector('.tl-explanation-title');
+      if (title) {
+        title.setAttribute('tabindex', '-1');
+        title.focus();
+      }
+    } catch (e) {
+      this.feedback.append(el('p', { class: 'tl-bad' }, L.network(e.message)));
+    } finally {
+      button.removeAttribute('aria-disabled');
     }
   }
 }

@@ -1,9 +1,9 @@
 // quiz-practice.test.mjs — practice mode in the browser: a wrong answer to a question with
-// drawn numbers (three-way-handshake.q4, the ISN ladder) offers "Try again with new numbers";
-// it switches to the server's next_variant — new ISNs in the prompt, the next answer goes to
+// drawn numbers (three-way-handshake.q4, the ISN ladder) offers "Try again" and "Show answer";
+// once the answer is shown, "Try again with new numbers" switches to the server's next_variant — new ISNs in the prompt, the next answer goes to
 // the new variant, a reload keeps the new numbers — and clears the typed answers and the
-// feedback (static/js/quiz.js, server/web/api_quiz.c). The explanation shown with the
-// wrong answer works out the old numbers, so copying it cannot answer the new ones.
+// feedback (static/js/quiz.js, server/web/api_quiz.c). The explanation shown on request
+// works out the old numbers, so copying it cannot answer the new ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, screenshot, withLessonServer } from './helpers.mjs';
@@ -15,7 +15,7 @@ const isns = async (q) => ({
   server: (await q.locator('var.tl-param[data-param="server_iss"]').textContent()).trim(),
 });
 
-test('practice: a wrong ladder answer offers new numbers, and they replace the old ones', async () => {
+test('practice: a wrong ladder answer, then Show answer, offers new numbers, and they replace the old ones', async () => {
   const { context, page } = await newPage(env.browser);
   try {
     await page.goto(`${env.srv.base}/lessons/three-way-handshake?lang=en`);
@@ -27,6 +27,12 @@ test('practice: a wrong ladder answer offers new numbers, and they replace the o
 
     for (const n of ['seq-1', 'ack-1', 'seq-2', 'ack-2', 'seq-3', 'ack-3']) await q.locator(`input[name="${n}"]`).fill('7');
     await q.locator('button[type="submit"]').click();
+    await q.locator('.tl-feedback button.tl-show-answer').waitFor();
+    assert.equal(await q.locator('.tl-feedback button.tl-new-variant').count(), 0, 'new numbers only once the answer is shown');
+    assert.equal(await q.locator('.tl-feedback .tl-explanation').count(), 0);
+    await q.locator('.tl-feedback button.tl-show-answer').click();
+    await q.locator('.tl-feedback .tl-explanation').waitFor();
+    assert.ok((await q.locator('.tl-feedback .tl-explanation').textContent()).includes(first.client), 'the explanation works out these numbers');
     const again = q.locator('.tl-feedback button.tl-new-variant');
     await again.waitFor();
     assert.equal((await again.textContent()).trim(), 'Try again with new numbers');

@@ -7,7 +7,8 @@
  * question of the bundled lessons with right, wrong and malformed answers.
  * For each question parsed: the question HTML (both locales), the parameters and variant
  * for two seeds, the grade of the answer for those seeds, and the deeper check `tcplab
- * check` runs (engine runs over several seeds) for the first question. Oracles besides the
+ * check` runs (engine runs over several seeds) for the first question, and the worked answer
+ * alone (quiz_explain). Oracles besides the
  * sanitizers: a grade is an object whose score lies in 0..1; a set is equivalent to itself.
  * Does not: reach lesson files, HTTP or the store.
  */
@@ -31,8 +32,14 @@ static void grade_one(const quiz_question *q, const char *gid, uint64_t seed, co
     FUZZ_CHECK(json_is_number(score), "grade without a numeric score");
     double s = json_number_value(score);
     FUZZ_CHECK(s >= 0.0 && s <= 1.0 && !isnan(s), "grade score outside 0..1");
+    json_t *h = json_object_get(g, "hint");
+    FUZZ_CHECK(json_is_null(h) || json_is_string(h), "hint neither null nor a string");
     json_decref(g);
     json_decref(quiz_variant_json(q, gid, seed));
+    json_t *x = quiz_explain(q, seed, locale);
+    FUZZ_CHECK(!x || json_is_string(json_object_get(x, "explanation")),
+               "quiz_explain without an explanation");
+    json_decref(x);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

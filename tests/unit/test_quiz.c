@@ -343,13 +343,14 @@ TEST(quiz_grade_multiple_order_partial)
     json_t *r = grade(m, 0, "{\"choices\": [2, 0]}");
     CHECK(gradable(r) && num(r, "score") == 1.0 && num(r, "max_points") == 2.0);
     json_decref(r);
-    r = grade(m, 0, "{\"choices\": [0]}");
+    /* every choice counts, ticked or not (key {0, 2} of 4): points = 2 × same / 4 */
+    r = grade(m, 0, "{\"choices\": [0]}"); /* 0 ✓, 1 ✓, 2 ✗, 3 ✓ */
+    CHECK(gradable(r) && num(r, "score") == 0.75);
+    json_decref(r);
+    r = grade(m, 0, "{\"choices\": [0, 1]}"); /* one right and one wrong tick: 2 of 4 */
     CHECK(gradable(r) && num(r, "score") == 0.5);
     json_decref(r);
-    r = grade(m, 0, "{\"choices\": [0, 1]}"); /* right 1 − wrong 1 */
-    CHECK(gradable(r) && num(r, "score") == 0.0);
-    json_decref(r);
-    r = grade(m, 0, "{\"choices\": [0, 1, 3]}"); /* floor 0 */
+    r = grade(m, 0, "{\"choices\": [1, 3]}"); /* every choice marked the other way */
     CHECK(gradable(r) && num(r, "points") == 0.0);
     json_decref(r);
     r = grade(m, 0, "{\"choices\": [0, 0]}");
