@@ -192,7 +192,8 @@ export function plainDetail(detail) {
 
 /** "Event 3: time must be between 0 and 9007199254740992 (it is -5)." */
 export function plainError(pointer, detail) {
-  return `${fieldName(pointer)} ${plainDetail(detail)}`.replace(/^(\S)/, (c) => c.toUpperCase());
+  const gap = locale() === 'zh-CN' ? '' : ' ';
+  return `${fieldName(pointer)}${gap}${plainDetail(detail)}`.replace(/^(\S)/, (c) => c.toUpperCase());
 }
 
 /** Line and column (1-based) of a character offset in text. */
@@ -293,10 +294,6 @@ class Playground {
     this.players = [];
     if (this.select) {
       this.select.removeAttribute('name'); // the editor, not the GET form, now says what runs
-      const first = this.select.querySelector('option[value=""]');
-      if (first) first.textContent = S.scratch;
-      const label = form.querySelector('label[for="pg-scenario"]');
-      if (label) label.textContent = S.startFrom;
       this.select.addEventListener('change', () => this.choose(this.select.value));
     }
 
@@ -354,9 +351,8 @@ class Playground {
         const r = await fetch(`/api/v1/simulations/${encodeURIComponent(sim)}`, { headers: { Accept: 'application/json' } });
         const b = r.ok ? await readJson(r) : null;
         if (b && b.scenario && typeof b.scenario === 'object') {
-          this.sc = b.scenario;
+          this.sc = b.scenario; // the URL stays ?sim=ID until the scenario is edited
           this.render();
-          this.saveUrl(false);
           return;
         }
       } catch {
@@ -541,7 +537,8 @@ class Playground {
       const list = this.errorItems(b, r.status);
       this.markFields(b);
       if (this.view === 'json') {
-        if (r.ok && b && b.trace) this.jsonStatusText([S.valid(b.trace.steps.length)], false);
+        const trace = b && (b.trace || b);
+        if (r.ok && trace && Array.isArray(trace.steps)) this.jsonStatusText([S.valid(trace.steps.length)], false);
         else this.jsonStatusText(list.length ? list : [`HTTP ${r.status}`], true);
       }
     } catch (e) {
@@ -855,11 +852,10 @@ class Playground {
       let node = null;
       while (p && !(node = this.fields.querySelector(`[data-ptr="${CSS.escape(p)}"]`))) p = p.replace(/\/[^/]*$/, '');
       if (!node) continue;
-      const text = plainDetail(e.detail);
       if (node.tagName === 'FIELDSET') {
         const msg = node.querySelector(':scope > .tl-field-error');
-        if (msg) msg.textContent = `${fieldName(e.pointer)} ${text}`;
-      } else this.setFieldError(node, text);
+        if (msg) msg.textContent = plainError(e.pointer, e.detail);
+      } else this.setFieldError(node, plainDetail(e.detail));
     }
   }
 
@@ -935,6 +931,8 @@ class Playground {
       this.form.after(this.result);
     }
     this.result.removeAttribute('data-sim');
+    this.runs = (this.runs || 0) + 1;
+    this.result.setAttribute('data-runs', String(this.runs));
     const h = el('h2', {}, S.result);
     const share = el('p', { class: 'tl-share-line' });
     share.append(el('a', { class: 'tl-share', href: window.location.href }, S.share));

@@ -9,8 +9,6 @@
 import { locale } from './i18n.js';
 
 const EN = {
-  scratch: 'Start from scratch',
-  startFrom: 'Start from',
   loading: 'Loading the scenario…',
   viewForm: 'Form', viewJson: 'JSON (advanced)', views: 'Edit as',
   title: 'Title',
@@ -106,8 +104,6 @@ const EN = {
 };
 
 const ZH = {
-  scratch: '从零开始',
-  startFrom: '从这里开始',
   loading: '正在载入场景…',
   viewForm: '表单', viewJson: 'JSON（高级）', views: '编辑方式',
   title: '标题',

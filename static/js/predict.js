@@ -49,7 +49,8 @@ function setup(player) {
     const step = player.steps[k - 1];
     const now = player.states[player.k] || {};
     const q = el('p', { class: 'tl-predict-q' });
-    q.append(el('strong', {}, P.question(k)), ' ', describeStep(step));
+    // The event, without the state change it causes (that is the question).
+    q.append(el('strong', {}, P.question(k)), ' ', describeStep({ ...step, state_after: step.state_before }));
     const row = el('p', { class: 'tl-predict-row' });
     row.append(P.ask, ' ');
     const pick = {};
