@@ -6,7 +6,8 @@
  * which state the client and the server will be in after it; "Check my guess" marks each
  * guess right or wrong, counts them and then shows the step; "Just show it" shows it without
  * a guess. A step already guessed is not asked again; jumps (First, Last, a click further
- * on) are not stopped.
+ * on) are not stopped. While the mode is on, the ladder's steps and table rows after the
+ * current one are hidden (class tl-unseen), since they would give the answer away.
  * Does not: draw or change the trace; it wraps the player's go() (player.js sets
  * figure.tlPlayer) and reads its steps and states.
  */
@@ -27,7 +28,11 @@ function el(tag, attrs = {}, text) {
 }
 
 function setup(player) {
-  const go = player.go.bind(player);
+  const goPlayer = player.go.bind(player);
+  const go = (k) => {
+    goPlayer(k);
+    st.veil();
+  };
   const st = { on: false, done: new Set(), right: 0, total: 0, asking: 0 };
   const panel = el('div', { class: 'tl-predict', 'aria-live': 'polite' });
   panel.hidden = true;
@@ -101,6 +106,12 @@ function setup(player) {
     if (st.asking) idle();
     go(k);
   };
+  // While predicting, the steps not yet shown are hidden (the ladder would give them away).
+  st.veil = () => {
+    for (const node of player.figure.querySelectorAll('.tl-step[data-step], table.tl-steps tr[data-step]')) {
+      node.classList.toggle('tl-unseen', st.on && parseInt(node.getAttribute('data-step'), 10) > player.k);
+    }
+  };
   st.idle = idle;
   st.panel = panel;
   return st;
@@ -114,5 +125,6 @@ export function attachPredict(player, on) {
   st.on = Boolean(on);
   st.panel.hidden = !st.on;
   if (st.on) st.idle();
+  st.veil();
   player.figure.classList.toggle('tl-predicting', st.on);
 }

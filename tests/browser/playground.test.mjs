@@ -206,6 +206,9 @@ test('predict mode asks for the next state of each side, then shows the truth', 
     assert.match(await panel.locator('li[data-endpoint="client"]').textContent(), /✓/);
     assert.match(await panel.locator('li[data-endpoint="server"]').textContent(), /✗ no, it is LISTEN/);
     assert.match(await panel.textContent(), /1 of 2/);
+    // The ladder does not give the next steps away while predicting.
+    assert.equal(await fig.locator('.tl-step[data-step="1"]').getAttribute('class').then((c) => /tl-unseen/.test(c)), false);
+    assert.match(await fig.locator('.tl-step[data-step="2"]').getAttribute('class'), /tl-unseen/, 'expected step 2 hidden on the ladder');
     // The keyboard asks too; "Just show it" moves on without a guess.
     await fig.focus();
     await page.keyboard.press('ArrowRight');
@@ -218,6 +221,7 @@ test('predict mode asks for the next state of each side, then shows the truth', 
     await page.locator('.tl-pg-predict input[type="checkbox"]').uncheck();
     await fig.locator('.tl-player .tl-next').click();
     assert.equal(await fig.getAttribute('data-current-step'), '3');
+    assert.equal(await fig.locator('.tl-unseen').count(), 0, 'expected every step visible again');
     await clean(log);
   } finally {
     await context.close();
