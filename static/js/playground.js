@@ -746,7 +746,7 @@ class Playground {
     this.field(body, { label: S.at, obj: ev, key: 'at_ms', ptr: `${ptr}/at_ms`, limit: LIMITS.at_ms });
     const kind = ev.inject ? 'inject' : ev.call;
     this.choice(body, {
-      label: S.what, value: CALLS.includes(kind) ? kind : 'listen', ptr: `${ptr}/call`,
+      label: S.what, value: CALLS.includes(kind) ? kind : 'listen', ptr: `${ptr}/call`, cls: 'tl-pg-what',
       options: CALLS.map((c) => [c, S.calls[c]]),
       onChange: (v) => {
         const at = ev.at_ms;
