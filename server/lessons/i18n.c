@@ -183,20 +183,14 @@ static const i18n_pair strings[I18N_KEY_COUNT] = {
                              "本课暂无中文版，下面显示的是英文原文。"},
     [I18N_PLAYGROUND_TITLE] = {"Playground", "实验场"},
     [I18N_PLAYGROUND_INTRO] =
-        {"Pick a built-in scenario, or set the initial sequence numbers, the latency and which "
-         "segments get lost, then run it and step through the result.",
-         "选一个内置场景，或者自己设定初始序列号、链路时延以及要丢弃的报文段，然后运行，"
-         "一步一步查看结果。"},
-    [I18N_PG_SCENARIO] = {"Scenario", "场景"},
-    [I18N_PG_CUSTOM] = {"Custom (use the fields below)", "自定义（使用下面的参数）"},
-    [I18N_PG_CLIENT_ISS] = {"Client ISN", "客户端初始序列号"},
-    [I18N_PG_SERVER_ISS] = {"Server ISN", "服务器初始序列号"},
-    [I18N_PG_LATENCY] = {"One-way latency (ms)", "单向时延（毫秒）"},
-    [I18N_PG_DROPS] = {"Drop the first", "丢弃第一个"},
-    [I18N_PG_FIRST_CLOSE] = {"Who closes first", "谁先关闭"},
-    [I18N_PG_CLIENT] = {"Client", "客户端"},
-    [I18N_PG_SERVER] = {"Server", "服务器"},
-    [I18N_PG_CLOSE_AT] = {"Close at (ms)", "关闭时刻（毫秒）"},
+        {"Start from a built-in scenario or from scratch and change anything: who opens and "
+         "closes and when, ISNs, latency, timers, lost, delayed or duplicated segments, injected "
+         "segments, aborts and crashes. Then run it and step through the result.",
+         "从一个内置场景或从零开始，任意修改：谁在什么时候打开、关闭连接，初始序列号，时延，定时器"
+         "，"
+         "丢失、延迟或重复的报文段，注入的报文段，异常终止和崩溃。然后运行，一步一步查看结果。"},
+    [I18N_PG_SCENARIO] = {"Start from", "从这里开始"},
+    [I18N_PG_CUSTOM] = {"Start from scratch", "从零开始"},
     [I18N_PG_RUN] = {"Run", "运行"},
     [I18N_PG_SHARE] = {"Link to this simulation", "本次模拟的分享链接"},
     [I18N_PG_RESULT] = {"Result", "运行结果"},

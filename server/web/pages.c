@@ -14,6 +14,7 @@
 
 #include "../app.h"
 #include "../scenario/catalog.h"
+#include "../scenario/scenario_json.h"
 #include "../store/store_simulations.h"
 #include "../lessons/figure.h"
 #include "../lessons/i18n.h"
@@ -361,22 +362,14 @@ static bool token_ok(const char *s, size_t max)
     return true;
 }
 
-static void number_field(strbuf *b, const char *id, const char *name, i18n_key label,
-                         const char *loc, const char *value, const char *min, const char *max)
-{
-    strbuf_printf(b, "<p class=\"tl-field\"><label for=\"%s\">", id);
-    esc(b, i18n_text(loc, label));
-    strbuf_printf(b,
-                  "</label> <input type=\"number\" id=\"%s\" name=\"%s\" value=\"%s\" "
-                  "min=\"%s\" max=\"%s\" step=\"1\" inputmode=\"numeric\"></p>\n",
-                  id, name, value, min, max);
-}
-
+/* The form: a built-in to start from and Run. Without JavaScript it is a plain GET form
+ * (?scenario=NAME shows that built-in); playground.js loads the chosen built-in into an
+ * editor of every member of the scenario contract (div.tl-pg-editor) and runs it in place. */
 static void playground_form(strbuf *b, const char *loc, const char *selected)
 {
     strbuf_put(b,
                "<form class=\"tl-playground\" method=\"get\" action=\"/playground\" novalidate>\n"
-               "<p class=\"tl-field\"><label for=\"pg-scenario\">");
+               "<p class=\"tl-field tl-pg-start\"><label for=\"pg-scenario\">");
     esc(b, i18n_text(loc, I18N_PG_SCENARIO));
     strbuf_put(b, "</label> <select id=\"pg-scenario\" name=\"scenario\">\n<option value=\"\">");
     esc(b, i18n_text(loc, I18N_PG_CUSTOM));
@@ -396,35 +389,8 @@ static void playground_form(strbuf *b, const char *loc, const char *selected)
         esc(b, catalog_title(e, loc));
         strbuf_put(b, "</option>\n");
     }
-    strbuf_put(b, "</select></p>\n<fieldset class=\"tl-custom\">\n<legend>");
-    esc(b, i18n_text(loc, I18N_PG_CUSTOM));
-    strbuf_put(b, "</legend>\n");
-    number_field(b, "pg-client-iss", "client_iss", I18N_PG_CLIENT_ISS, loc, "100", "0",
-                 "4294967295");
-    number_field(b, "pg-server-iss", "server_iss", I18N_PG_SERVER_ISS, loc, "300", "0",
-                 "4294967295");
-    number_field(b, "pg-latency", "latency_ms", I18N_PG_LATENCY, loc, "50", "0", "60000");
-    strbuf_put(b, "<fieldset class=\"tl-drops\">\n<legend>");
-    esc(b, i18n_text(loc, I18N_PG_DROPS));
-    strbuf_put(b, "</legend>\n");
-    static const char *const drops[] = {"client:SYN",     "server:SYN,ACK", "client:ACK",
-                                        "client:FIN,ACK", "server:ACK",     "server:FIN,ACK"};
-    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
-        strbuf_printf(b,
-                      "<label><input type=\"checkbox\" name=\"drop\" value=\"%s\"> "
-                      "<code>%s</code></label>\n",
-                      drops[i], drops[i]);
-    strbuf_put(b, "</fieldset>\n<fieldset class=\"tl-first-close\">\n<legend>");
-    esc(b, i18n_text(loc, I18N_PG_FIRST_CLOSE));
-    strbuf_put(b, "</legend>\n<label><input type=\"radio\" name=\"first_close\" "
-                  "value=\"client\" checked> ");
-    esc(b, i18n_text(loc, I18N_PG_CLIENT));
-    strbuf_put(b, "</label>\n<label><input type=\"radio\" name=\"first_close\" "
-                  "value=\"server\"> ");
-    esc(b, i18n_text(loc, I18N_PG_SERVER));
-    strbuf_put(b, "</label>\n</fieldset>\n");
-    number_field(b, "pg-close-at", "close_at_ms", I18N_PG_CLOSE_AT, loc, "5000", "0", "3600000");
-    strbuf_put(b, "</fieldset>\n<p><button type=\"submit\">");
+    strbuf_put(b, "</select></p>\n<div class=\"tl-pg-editor\"></div>\n"
+                  "<p class=\"tl-pg-actions\"><button type=\"submit\">");
     esc(b, i18n_text(loc, I18N_PG_RUN));
     strbuf_put(b, "</button></p>\n</form>\n");
 }
@@ -465,13 +431,13 @@ void pages_playground(const http_request *req, http_response *res)
             snprintf(switch_query, sizeof switch_query, "sim=%s&", sim_id);
             char *fig = figure_render_block(json, strlen(json), 1, loc, err, sizeof err);
             if (fig) {
-                strbuf_put(&result, fig);
-                strbuf_put(&result, "\n<p class=\"tl-share-line\">");
+                strbuf_put(&result, "<p class=\"tl-share-line\">");
                 esc(&result, i18n_text(loc, I18N_PG_SHARE));
                 strbuf_printf(&result,
                               ": <a class=\"tl-share\" href=\"/playground?sim=%s\">"
                               "/playground?sim=%s</a></p>\n",
                               sim_id, sim_id);
+                strbuf_put(&result, fig);
                 free(fig);
             } else {
                 status = 422;
@@ -510,7 +476,11 @@ void pages_playground(const http_request *req, http_response *res)
     esc(&b, i18n_text(loc, I18N_PLAYGROUND_INTRO));
     strbuf_put(&b, "</p>\n");
     playground_form(&b, loc, selected);
-    strbuf_put(&b, "<section class=\"tl-playground-result\" aria-live=\"polite\">\n");
+    /* a saved simulation names itself, so that playground.js can load its scenario */
+    strbuf_put(&b, "<section class=\"tl-playground-result\" aria-live=\"polite\"");
+    if (sim_id && status == 200)
+        strbuf_printf(&b, " data-sim=\"%s\"", sim_id); /* token_ok: [A-Za-z0-9_-] */
+    strbuf_put(&b, ">\n");
     if (result.len) {
         strbuf_put(&b, "<h2>");
         esc(&b, i18n_text(loc, I18N_PG_RESULT));
@@ -525,4 +495,45 @@ void pages_playground(const http_request *req, http_response *res)
                            : NULL;
     free(main_html);
     send_page(req, res, status, page, loc, remember);
+}
+
+void pages_playground_figure(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = req_locale(req, &remember);
+    if (!http_require_json(req, res))
+        return;
+    sim_scenario *sc = malloc(sizeof *sc);
+    scenario_errors *errs = malloc(sizeof *errs);
+    if (!sc || !errs) {
+        free(sc);
+        free(errs);
+        http_problem(res, 500, NULL, "out of memory");
+        return;
+    }
+    /* first the contract's own errors, each at its JSON pointer, as the API gives them */
+    int rc = scenario_parse(req->body, req->body_len, sc, errs);
+    json_t *list = rc != 0 ? scenario_errors_to_json(errs) : NULL;
+    bool malformed = errs->malformed;
+    free(sc);
+    free(errs);
+    if (rc != 0) {
+        http_problem_json(res, malformed ? 400 : 422, NULL,
+                          malformed ? "Malformed JSON" : "Invalid scenario",
+                          "the scenario does not follow the contract (see errors)",
+                          list ? json_pack("{s:o}", "errors", list) : NULL);
+        return;
+    }
+    char err[512] = "";
+    char *fig = figure_render_block(req->body, req->body_len, 1, loc, err, sizeof err);
+    if (!fig) {
+        http_problem_json(res, 422, NULL, "Scenario cannot be shown", err,
+                          json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "", "detail", err));
+        return;
+    }
+    http_text(res, 200, HTML_TYPE, fig, strlen(fig));
+    free(fig);
+    http_set_header(res, "Cache-Control", "no-store");
+    http_set_header(res, "Content-Language", loc);
+    (void)remember;
 }

@@ -24,6 +24,11 @@ void pages_home(const http_request *req, http_response *res);       /* GET / */
 void pages_lessons(const http_request *req, http_response *res);    /* GET /lessons */
 void pages_lesson(const http_request *req, http_response *res);     /* GET /lessons/{slug} */
 void pages_playground(const http_request *req, http_response *res); /* GET /playground */
+/* POST /playground/figure: the body is scenario JSON (docs/scenario.md); the answer is the
+ * playground's result figure as an HTML fragment (?lang= as on the pages), or 422
+ * problem+json with errors [{pointer, detail}] (as POST /api/v1/simulations) when the
+ * scenario is invalid, does not run, or has more steps than a figure shows. */
+void pages_playground_figure(const http_request *req, http_response *res);
 /* An HTML 404 page in the request's language (for HTML routes). */
 void pages_not_found(const http_request *req, http_response *res);
 

@@ -37,6 +37,7 @@ const http_route http_routes[] = {
     {"GET", "/lessons", pages_lessons, "lessons_index"},
     {"GET", "/lessons/{slug}", pages_lesson, "lesson_page"},
     {"GET", "/playground", pages_playground, "playground"},
+    {"POST", "/playground/figure", pages_playground_figure, "playground_figure"},
     /* quiz API (server/web/api_quiz.c) */
     {"POST", "/api/v1/questions/{id}/variants", api_quiz_variant_post, "quiz_variant_post"},
     {"POST", "/api/v1/variants/{id}/submissions", api_quiz_submission_post, "quiz_submission_post"},

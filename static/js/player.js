@@ -127,6 +127,7 @@ class Player {
     this.n = this.steps.length;
     this.k = -1;
     this.timer = null;
+    figure.tlPlayer = this; // for predict.js (the playground's predict mode)
     this.initial = this.initialStates();
     this.states = this.computeStates();
     this.build();
@@ -506,7 +507,7 @@ export function initPlayers(root = document) {
   const players = [];
   for (const figure of root.querySelectorAll('figure.tl-scenario')) {
     const script = figure.querySelector('script.tl-trace[type="application/json"]');
-    if (!script) continue;
+    if (!script || figure.tlPlayer) continue;
     let trace;
     try {
       trace = JSON.parse(script.textContent);

@@ -1,6 +1,6 @@
 // tests/api/catalog_i18n.test.mjs — Chinese text that comes from C data, seen over HTTP:
 // GET /api/v1/scenarios?lang=zh-CN (and /{name}), zh-CN figure captions and state-diagram
-// tooltips on a lesson page, the playground's scenario list and default "close at", the
+// tooltips on a lesson page, the playground's scenario list and its "start from" labels, the
 // favicon link in every page head, and the rules in Chinese: "rule_zh" in the traces of
 // GET/POST /api/v1/simulations…?lang=zh-CN and of zh-CN figures (server/scenario/rules_zh.c).
 // One server (TCPLAB_BIN, default build/asan/tcplab); it must exit 0 on SIGTERM.
@@ -59,13 +59,14 @@ test('a zh-CN lesson figure has a Chinese caption and Chinese state tooltips', a
   assert.match(en, /<title>Waiting for a matching connection request/);
 });
 
-test('playground: Chinese scenario names in zh-CN, close at defaults to 5000 ms', async () => {
+test('playground: Chinese scenario names in zh-CN; "start from" and the scratch option in both languages', async () => {
   const zh = await (await fetch(url('/playground?lang=zh-CN'))).text();
   assert.match(zh, /<option value="lost-syn">lost-syn — SYN 丢失<\/option>/);
-  assert.match(zh, /name="close_at_ms" value="5000"/);
+  assert.match(zh, /<label for="pg-scenario">从这里开始<\/label>/);
+  assert.match(zh, /<option value="">从零开始<\/option>/);
   const en = await (await fetch(url('/playground?lang=en&scenario=lost-syn'))).text();
   assert.match(en, /<option value="lost-syn" selected>lost-syn — Lost SYN<\/option>/);
-  assert.match(en, /name="close_at_ms" value="5000"/);
+  assert.match(en, /<option value="">Start from scratch<\/option>/);
 });
 
 test('every page head links the SVG favicon', async () => {

@@ -168,34 +168,29 @@ test('fixture: quiz right, wrong, params seed kept, order by keyboard', async ()
   }
 });
 
-test('fixture: playground builds a scenario, shows errors, follows the share link', async () => {
+test('fixture: the playground editor sends the scenario it shows, and names a refused field in words', async () => {
   const { context, page, log } = await newPage(browser);
   try {
     await page.goto(`${fx.base}/playground`);
+    await page.locator('html[data-tl-playground="ready"]').waitFor({ state: 'attached' });
     const form = page.locator('form.tl-playground');
-    await form.locator('input[name="client_iss"]').fill('1000');
-    await form.locator('input[name="server_iss"]').fill('5000');
-    await form.locator('input[value="client:SYN"]').check();
-    await form.locator('input[name="first_close"][value="server"]').check();
-    await Promise.all([page.waitForURL(/\/playground\?sim=/), form.locator('button[type="submit"]').click()]);
-    const sent = fx.posted.filter((p) => p.q === 'simulation').at(-1).a;
+    await form.locator('input[data-ptr="/client/iss"]').fill('1000');
+    await form.locator('input[data-ptr="/server/iss"]').fill('5000');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('.tl-playground-result figure.tl-scenario .tl-next').waitFor();
+    const sent = fx.posted.filter((p) => p.q === 'figure').at(-1).a;
     assert.equal(sent.client.iss, 1000);
     assert.equal(sent.server.iss, 5000);
-    assert.deepEqual(sent.network.faults, [{ action: 'drop', from: 'client', flags: ['SYN'], nth: 1 }]);
-    assert.deepEqual(sent.events.slice(0, 3).map((e) => `${e.endpoint}:${e.call}`), ['server:listen', 'client:connect', 'server:close'],
-      'expected listen, connect, then the server closing first');
-    const share = await page.locator('a.tl-share').getAttribute('href');
-    assert.match(share, /^\/playground\?sim=/, 'expected a share link /playground?sim=ID');
-    await page.goto(`${fx.base}${share}`);
-    await page.locator('figure.tl-scenario .tl-next').waitFor();
+    assert.deepEqual(sent.events.map((e) => `${e.endpoint}:${e.call}`), ['server:listen', 'client:connect'],
+      'expected the scratch scenario: the server listens, the client connects');
+    assert.match(page.url(), /#s=[A-Za-z0-9_-]+/, 'expected the scenario in the URL');
 
-    // A value the server refuses: the problem+json errors appear next to the form.
-    await page.goto(`${fx.base}/playground`);
-    await page.locator('input[name="client_iss"]').evaluate((i) => { i.value = '1e3'; });
-    await page.locator('form.tl-playground button[type="submit"]').click();
+    // A value the server refuses: the error names the field in words, beside the form.
+    await form.locator('input[data-ptr="/client/iss"]').fill('1e3');
+    await form.locator('button[type="submit"]').click();
     await page.locator('.tl-errors:not([hidden])').waitFor();
-    assert.match(await page.locator('.tl-errors').textContent(), /\/client\/iss: expected an integer/,
-      'expected the error naming /client/iss next to the form');
+    assert.match(await page.locator('.tl-errors').textContent(), /Client ISN must be a whole number/,
+      'expected "Client ISN must be a whole number" next to the form');
     await screenshot(page, 'fixture-playground-error');
     await noLeaks(log, [/status of 422/]);
   } finally {
