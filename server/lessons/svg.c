@@ -842,7 +842,7 @@ static void ladder_steps(strbuf *b, const sim_trace *t, ladder_layout *L, const 
                         s->timer == SIM_TIMER_TIME_WAIT
                             ? tr(locale, "2MSL timer expires", "2MSL 计时器到期")
                         : s->state_after == TCP_CLOSED && s->state_before != TCP_CLOSED
-                            ? tr(locale, "retransmission timeout: give up", "重传超时：放弃连接")
+                            ? tr(locale, "timeout: give up", "超时：放弃连接")
                             : tr(locale, "retransmission timeout", "重传超时"));
             break;
         }
