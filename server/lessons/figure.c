@@ -192,10 +192,11 @@ static void put_sentence(strbuf *b, const char *text)
 
 /* The steps as a table, in a frame of its own that scrolls sideways on a narrow screen (it
  * takes the keyboard focus, with a name, so that scrolling needs no mouse). */
-static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
+static void steps_table(strbuf *b, const sim_trace *t, const char *title, const char *locale)
 {
     strbuf_put(b, "<div class=\"tl-steps-frame\" tabindex=\"0\" role=\"region\" aria-label=\"");
-    strbuf_escape(b, tr(locale, "Steps of this trace (scrolls)", "本轨迹的各个步骤（可滚动）"));
+    strbuf_escape(b, title);
+    strbuf_escape(b, tr(locale, ": steps as a table (scrolls)", "：步骤表（可滚动）"));
     strbuf_put(b, "\"><table class=\"tl-steps\"><caption>");
     strbuf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
     strbuf_put(b, "</caption><thead><tr>");
@@ -360,7 +361,7 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     strbuf_put(&b, "<details class=\"tl-steps-details\"><summary>");
     strbuf_printf(&b, tr(locale, "Steps as a table (%zu)", "步骤表（%zu 步）"), t->count);
     strbuf_put(&b, "</summary>");
-    steps_table(&b, t, locale);
+    steps_table(&b, t, cap, locale);
     strbuf_put(&b, "</details>");
     trace_script(&b, t, locale);
     strbuf_put(&b, "</figure>\n");

@@ -33,12 +33,12 @@ const VIEWS = ['ladder', 'states', 'vars'];
 const VIEW_LABELS = {
   en: {
     ladder: 'Ladder', states: 'States', vars: 'Variables', views: 'Show', stateInfo: 'Tap or focus a state to read what it means.',
-    ladderFrame: 'Sequence diagram (scrolls)', diagramFrame: 'State diagram (scrolls)',
+    ladderFrame: 'Sequence diagram (scrolls)', diagramFrame: 'State diagram (scrolls)', varsFrame: 'TCB variables (scrolls)',
     enlarge: 'Enlarge the state diagram', shrink: 'State diagram beside the ladder',
   },
   'zh-CN': {
     ladder: '时序图', states: '状态图', vars: '变量', views: '显示', stateInfo: '点按或用 Tab 键选中一个状态，查看它的含义。',
-    ladderFrame: '时序图（可滚动）', diagramFrame: '状态图（可滚动）',
+    ladderFrame: '时序图（可滚动）', diagramFrame: '状态图（可滚动）', varsFrame: 'TCB 变量（可滚动）',
     enlarge: '放大状态图', shrink: '状态图放回时序图旁边',
   },
 };
@@ -227,7 +227,8 @@ class Player {
       views.append(b);
     }
 
-    this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite' });
+    // focusable: on a phone a long rule scrolls inside its few lines
+    this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite', tabindex: '0' });
 
     const table = el('table', { class: 'tl-tcb' });
     table.append(el('caption', {}, L.tcb));
@@ -272,12 +273,14 @@ class Player {
     vars.append(table);
     side.append(vars);
     // Frames that scroll are reachable from the keyboard, with a name (WCAG 2.1.1).
-    const frames = [[this.ladderFrame, V.ladderFrame], [this.diagram, V.diagramFrame]];
+    const frames = [[this.ladderFrame, V.ladderFrame], [this.diagram, V.diagramFrame], [vars, V.varsFrame]];
+    const title = cap ? cap.textContent.trim() : '';
     for (const [frame, label] of frames) {
       if (!frame) continue;
       frame.setAttribute('tabindex', '0');
       frame.setAttribute('role', 'region');
-      frame.setAttribute('aria-label', label);
+      // unique per figure (a page has several): "Lost SYN: Sequence diagram (scrolls)"
+      frame.setAttribute('aria-label', title ? `${title}: ${label}` : label);
     }
     if (this.diagram) {
       this.stateInfo = el('p', { class: 'tl-state-info', 'aria-live': 'polite' }, V.stateInfo);
@@ -285,6 +288,8 @@ class Player {
       const bar = el('div', { class: 'tl-diagram-bar' });
       bar.append(this.stateInfo, this.bZoom);
       this.diagram.after(bar);
+      // Its states take the focus, so the drawing is a group of them rather than one image.
+      for (const svg of this.diagram.querySelectorAll('svg[role="img"]')) svg.setAttribute('role', 'group');
       for (const g of this.diagram.querySelectorAll('.tl-state[data-state]')) {
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
