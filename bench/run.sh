@@ -16,3 +16,8 @@ make --no-print-directory build/tcplab >/dev/null && bench/http.sh
 # --- grading: acknowledged durable challenge submissions/s, 32 clients, p99 (bench/grading.sh)
 echo "=== grading"
 make --no-print-directory build/tcplab >/dev/null && bench/grading.sh
+
+# --- page weight: the heaviest lesson page's first-visit transfer size, target <= 150 KB
+# (bench/page_weight.mjs; Debian's chromium through playwright-core)
+echo "=== page weight"
+make --no-print-directory build/tcplab >/dev/null && node bench/page_weight.mjs | tail -1

@@ -176,9 +176,28 @@ static const char *kind_text(sim_step_kind k, const char *locale)
     return is_zh(locale) ? zh[k] : en[k];
 }
 
-static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
+/* `text` escaped, its first letter capitalised as the start of a sentence ("retransmission
+ * timeout …" → "Retransmission timeout …"); NULL writes nothing. */
+static void put_sentence(strbuf *b, const char *text)
 {
-    strbuf_put(b, "<table class=\"tl-steps\"><caption>");
+    if (!text || !*text)
+        return;
+    if (*text >= 'a' && *text <= 'z') {
+        char first[2] = {(char)(*text - 'a' + 'A'), '\0'};
+        strbuf_put(b, first);
+        text++;
+    }
+    strbuf_escape(b, text);
+}
+
+/* The steps as a table, in a frame of its own that scrolls sideways on a narrow screen (it
+ * takes the keyboard focus, with a name, so that scrolling needs no mouse). */
+static void steps_table(strbuf *b, const sim_trace *t, const char *title, const char *locale)
+{
+    strbuf_put(b, "<div class=\"tl-steps-frame\" tabindex=\"0\" role=\"region\" aria-label=\"");
+    strbuf_escape(b, title);
+    strbuf_escape(b, tr(locale, ": steps as a table (scrolls)", "：步骤表（可滚动）"));
+    strbuf_put(b, "\"><table class=\"tl-steps\"><caption>");
     strbuf_escape(b, tr(locale, "Steps of this trace", "本轨迹的各个步骤"));
     strbuf_put(b, "</caption><thead><tr>");
     const char *cols_en[] = {"#",   "Time (ms)", "Endpoint", "Kind",  "Flags",
@@ -247,17 +266,17 @@ static void steps_table(strbuf *b, const sim_trace *t, const char *locale)
         strbuf_put(b, "</td><td>");
         const char *zh = is_zh(locale) ? rules_zh_lookup(s->rule) : NULL;
         if (zh) {
-            strbuf_escape(b, zh);
+            put_sentence(b, zh);
         } else if (is_zh(locale) && s->rule && *s->rule) {
             strbuf_put(b, "<span lang=\"en\">");
-            strbuf_escape(b, s->rule);
+            put_sentence(b, s->rule);
             strbuf_put(b, "</span>");
         } else {
-            strbuf_escape(b, s->rule);
+            put_sentence(b, s->rule);
         }
         strbuf_put(b, "</td></tr>");
     }
-    strbuf_put(b, "</tbody></table>");
+    strbuf_put(b, "</tbody></table></div>");
 }
 
 /* The key to the colours and marks of both diagrams (swatches drawn by app.css). */
@@ -342,7 +361,7 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     strbuf_put(&b, "<details class=\"tl-steps-details\"><summary>");
     strbuf_printf(&b, tr(locale, "Steps as a table (%zu)", "步骤表（%zu 步）"), t->count);
     strbuf_put(&b, "</summary>");
-    steps_table(&b, t, locale);
+    steps_table(&b, t, cap, locale);
     strbuf_put(&b, "</details>");
     trace_script(&b, t, locale);
     strbuf_put(&b, "</figure>\n");

@@ -708,9 +708,20 @@ static void draw_duplicate(strbuf *b, const sim_trace *t, ladder_layout *L, size
     }
 }
 
+/* Whether send step `m` carries something the retransmission timer guards (SYN, FIN or
+ * data: RFC 9293 §3.8.1). */
+static bool guarded_send(const sim_trace *t, size_t m, int endpoint)
+{
+    const sim_step *s = &t->steps[m];
+    return s->kind == SIM_STEP_SEND && s->endpoint == endpoint && s->has_segment &&
+           ((s->seg.flags & (TCP_SYN | TCP_FIN)) || s->seg.len > 0);
+}
+
 /* The retransmission timeout that just expired, as a bracket in the endpoint's outside
- * column from the latest send of the segment retransmitted next to this expiry, with its
- * length ("RTO 2 s"). Nothing when the trace does not show that send. */
+ * column with its length ("RTO 2 s"): from the latest send of the segment retransmitted
+ * next to this expiry, or, when the expiry gives up instead (nothing retransmitted, the
+ * endpoint leaves for CLOSED), from the endpoint's latest send of a SYN, FIN or data.
+ * Nothing when the trace does not show that send. */
 static void rto_bracket(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k,
                         const char *locale)
 {
@@ -722,17 +733,20 @@ static void rto_bracket(strbuf *b, const sim_trace *t, ladder_layout *L, size_t 
             rtx = &t->steps[m];
             break;
         }
-    if (!rtx)
+    bool give_up = !rtx && s->state_after == TCP_CLOSED && s->state_before != TCP_CLOSED;
+    if (!rtx && !give_up)
         return;
     size_t from = k;
-    for (size_t m = k; m-- > 0;)
-        if (t->steps[m].kind == SIM_STEP_SEND && t->steps[m].endpoint == s->endpoint &&
-            t->steps[m].has_segment && t->steps[m].seg.seq == rtx->seg.seq &&
-            (t->steps[m].seg.flags & (TCP_SYN | TCP_FIN)) ==
-                (rtx->seg.flags & (TCP_SYN | TCP_FIN))) {
+    for (size_t m = k; m-- > 0;) {
+        if (give_up ? guarded_send(t, m, s->endpoint)
+                    : t->steps[m].kind == SIM_STEP_SEND && t->steps[m].endpoint == s->endpoint &&
+                          t->steps[m].has_segment && t->steps[m].seg.seq == rtx->seg.seq &&
+                          (t->steps[m].seg.flags & (TCP_SYN | TCP_FIN)) ==
+                              (rtx->seg.flags & (TCP_SYN | TCP_FIN))) {
             from = m;
             break;
         }
+    }
     if (from == k)
         return;
     bool server = s->endpoint == SIM_SERVER;
@@ -745,9 +759,10 @@ static void rto_bracket(strbuf *b, const sim_trace *t, ladder_layout *L, size_t 
     snprintf(label, sizeof label, "RTO %s", dur);
     strbuf_printf(
         b,
-        "<g class=\"tl-rto\" data-ms=\"%lld\"><path d=\"M %.0f %.0f h %.0f V %.0f h %.0f\" "
+        "<g class=\"tl-rto%s\" data-ms=\"%lld\"><path d=\"M %.0f %.0f h %.0f V %.0f h %.0f\" "
         "fill=\"none\" stroke=\"currentColor\"/>",
-        (long long)(s->t_ms - t->steps[from].t_ms), x + tick, y0, -tick, y1, tick);
+        give_up ? " tl-rto-give-up" : "", (long long)(s->t_ms - t->steps[from].t_ms), x + tick, y0,
+        -tick, y1, tick);
     double ly = (y0 + y1) / 2 + 4;
     int lx = (int)(server ? x + 5 : x - 5);
     if (L->placing)
@@ -826,6 +841,8 @@ static void ladder_steps(strbuf *b, const sim_trace *t, ladder_layout *L, const 
             inside_note(b, L, ep, y - 4, "tl-timer",
                         s->timer == SIM_TIMER_TIME_WAIT
                             ? tr(locale, "2MSL timer expires", "2MSL 计时器到期")
+                        : s->state_after == TCP_CLOSED && s->state_before != TCP_CLOSED
+                            ? tr(locale, "timeout: give up", "超时：放弃连接")
                             : tr(locale, "retransmission timeout", "重传超时"));
             break;
         }

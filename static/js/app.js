@@ -18,8 +18,33 @@ const PARTS = [
   ['.tl-account', './progress.js', 'initProgress'],
 ];
 
+/** Each table of a lesson's text in a frame that scrolls sideways on a narrow screen and
+ * takes the keyboard focus (with a name), so that its hidden columns need no mouse. */
+function frameTables(root) {
+  const zh = document.documentElement.lang === 'zh-CN';
+  const used = new Set();
+  let n = 0;
+  for (const table of root.querySelectorAll('.tl-lesson-body > table, main > table')) {
+    n++;
+    const frame = document.createElement('div');
+    frame.className = 'tl-table-frame';
+    frame.setAttribute('tabindex', '0');
+    frame.setAttribute('role', 'region');
+    const cap = table.querySelector('caption');
+    const head = cap || table.querySelector('th');
+    const what = head ? head.textContent.trim().slice(0, 60) : '';
+    let label = zh ? `表格${what ? `：${what}` : ''}（可滚动）` : `Table${what ? `: ${what}` : ''} (scrolls)`;
+    if (used.has(label)) label = zh ? `表格 ${n}${what ? `：${what}` : ''}（可滚动）` : `Table ${n}${what ? `: ${what}` : ''} (scrolls)`;
+    used.add(label);
+    frame.setAttribute('aria-label', label);
+    table.before(frame);
+    frame.append(table);
+  }
+}
+
 async function start() {
   document.documentElement.classList.add('tl-has-js');
+  frameTables(document);
   await Promise.all(PARTS.map(async ([selector, module, init]) => {
     if (!document.querySelector(selector)) return;
     try {

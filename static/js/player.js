@@ -31,8 +31,16 @@ const TCB_ROWS = [
 const AUTOPLAY_MS = 1200;
 const VIEWS = ['ladder', 'states', 'vars'];
 const VIEW_LABELS = {
-  en: { ladder: 'Ladder', states: 'States', vars: 'Variables', views: 'Show', stateInfo: 'Tap or focus a state to read what it means.' },
-  'zh-CN': { ladder: '时序图', states: '状态图', vars: '变量', views: '显示', stateInfo: '点按或用 Tab 键选中一个状态，查看它的含义。' },
+  en: {
+    ladder: 'Ladder', states: 'States', vars: 'Variables', views: 'Show', stateInfo: 'Tap or focus a state to read what it means.',
+    ladderFrame: 'Sequence diagram (scrolls)', diagramFrame: 'State diagram (scrolls)', varsFrame: 'TCB variables (scrolls)',
+    enlarge: 'Enlarge the state diagram', shrink: 'State diagram beside the ladder',
+  },
+  'zh-CN': {
+    ladder: '时序图', states: '状态图', vars: '变量', views: '显示', stateInfo: '点按或用 Tab 键选中一个状态，查看它的含义。',
+    ladderFrame: '时序图（可滚动）', diagramFrame: '状态图（可滚动）', varsFrame: 'TCB 变量（可滚动）',
+    enlarge: '放大状态图', shrink: '状态图放回时序图旁边',
+  },
 };
 function viewLabels() {
   return VIEW_LABELS[locale() === 'zh-CN' ? 'zh-CN' : 'en'];
@@ -76,6 +84,12 @@ function el(tag, attrs = {}, text) {
   return e;
 }
 
+/** The text with its first letter capitalised ("retransmission timeout …" → "Retransmission …"). */
+export function sentenceCase(text) {
+  const s = String(text || '');
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}
+
 /**
  * The rule line of a step. On a zh-CN page a step with `rule_zh` (docs/dom.md) shows the
  * Chinese text, with the English original kept below it in a small lang="en" line (read by
@@ -84,12 +98,13 @@ function el(tag, attrs = {}, text) {
 export function ruleText(step) {
   if (locale() === 'zh-CN' && typeof step.rule_zh === 'string' && step.rule_zh) {
     const span = el('span', { class: 'tl-rule-text', lang: 'zh-CN' }, step.rule_zh);
-    span.append(el('br'), el('small', { class: 'tl-rule-en', lang: 'en' }, step.rule));
+    span.textContent = sentenceCase(step.rule_zh);
+    span.append(el('br'), el('small', { class: 'tl-rule-en', lang: 'en' }, sentenceCase(step.rule)));
     return span;
   }
   const attrs = { class: 'tl-rule-text' };
   if (locale() === 'zh-CN') attrs.lang = 'en';
-  return el('span', attrs, step.rule);
+  return el('span', attrs, sentenceCase(step.rule));
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -118,6 +133,25 @@ function button(cls, label, iconName) {
   if (iconName) b.append(icon(iconName));
   else b.textContent = label;
   return b;
+}
+
+/** The mark of a ladder step: its arrow, clock, cross or dot. */
+export function stepShape(node) {
+  return ['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => node.querySelector(q)).find(Boolean) || node;
+}
+
+/** The screen box of a ladder step's mark and labels: its time stamp (at the left edge) and
+ * the RTO bracket (reaching back to an earlier send) left out. */
+export function stepBox(node) {
+  let box = null;
+  for (const c of node.children) {
+    if (c.matches('.tl-time, .tl-rto') || !c.getClientRects().length) continue;
+    const r = c.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    box = box ? { left: Math.min(box.left, r.left), right: Math.max(box.right, r.right), top: Math.min(box.top, r.top), bottom: Math.max(box.bottom, r.bottom) }
+      : { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  }
+  return box || stepShape(node).getBoundingClientRect();
 }
 
 class Player {
@@ -194,7 +228,8 @@ class Player {
       views.append(b);
     }
 
-    this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite' });
+    // focusable: on a phone a long rule scrolls inside its few lines
+    this.rule = el('p', { class: 'tl-rule', 'aria-live': 'polite', tabindex: '0' });
 
     const table = el('table', { class: 'tl-tcb' });
     table.append(el('caption', {}, L.tcb));
@@ -238,15 +273,33 @@ class Player {
     const vars = el('div', { class: 'tl-vars' });
     vars.append(table);
     side.append(vars);
+    // Frames that scroll are reachable from the keyboard, with a name (WCAG 2.1.1).
+    const frames = [[this.ladderFrame, V.ladderFrame], [this.diagram, V.diagramFrame], [vars, V.varsFrame]];
+    const title = cap ? cap.textContent.trim() : '';
+    for (const [frame, label] of frames) {
+      if (!frame) continue;
+      frame.setAttribute('tabindex', '0');
+      frame.setAttribute('role', 'region');
+      // unique per figure (a page has several): "Lost SYN: Sequence diagram (scrolls)"
+      frame.setAttribute('aria-label', title ? `${title}: ${label}` : label);
+    }
     if (this.diagram) {
       this.stateInfo = el('p', { class: 'tl-state-info', 'aria-live': 'polite' }, V.stateInfo);
-      this.diagram.append(this.stateInfo);
+      this.bZoom = el('button', { type: 'button', class: 'tl-zoom', 'aria-pressed': 'false' }, V.enlarge);
+      const bar = el('div', { class: 'tl-diagram-bar' });
+      bar.append(this.stateInfo, this.bZoom);
+      this.diagram.after(bar);
+      // Its states take the focus, so the drawing is a group of them rather than one image.
+      for (const svg of this.diagram.querySelectorAll('svg[role="img"]')) svg.setAttribute('role', 'group');
       for (const g of this.diagram.querySelectorAll('.tl-state[data-state]')) {
         g.setAttribute('tabindex', '0');
         g.setAttribute('role', 'button');
         g.setAttribute('aria-label', g.getAttribute('data-state'));
       }
     }
+    // The legend goes below the diagrams: the ladder starts right under the player.
+    const legend = this.figure.querySelector(':scope > .tl-legend');
+    if (legend) side.after(legend);
     this.setView('ladder');
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.measure()).observe(host);
 
@@ -271,6 +324,7 @@ class Player {
     act(this.bNext, () => this.go(this.k + 1));
     act(this.bLast, () => this.go(this.n));
     for (const v of VIEWS) this.viewButtons[v].addEventListener('click', () => this.setView(v));
+    if (this.bZoom) this.bZoom.addEventListener('click', () => this.setLarge(this.figure.getAttribute('data-diagram') !== 'large'));
     if (this.diagram) {
       const show = (ev) => {
         const g = ev.target instanceof Element ? ev.target.closest('.tl-state[data-state]') : null;
@@ -323,10 +377,21 @@ class Player {
   revealState() {
     const d = this.diagram;
     if (!d || d.scrollWidth <= d.clientWidth + 1 && d.scrollHeight <= d.clientHeight + 1) return;
-    const node = d.querySelector('.tl-state.tl-current-client') || d.querySelector('.tl-state.tl-current-server');
-    if (!node || !node.getClientRects().length) return;
-    const r = node.getBoundingClientRect();
+    const step = this.k > 0 ? this.steps[this.k - 1] : null;
+    const mover = step && step.endpoint === 'server' ? 'server' : 'client';
+    const other = mover === 'server' ? 'client' : 'server';
+    const nodes = [d.querySelector(`.tl-state.tl-current-${mover}`), d.querySelector('.tl-edge.tl-current'),
+      d.querySelector(`.tl-state.tl-current-${other}`)].filter((n) => n && n.getClientRects().length);
+    if (!nodes.length) return;
     const fr = d.getBoundingClientRect();
+    // The moving side's state first; the edge just taken and the other side's state too, if
+    // all of them fit in the frame.
+    let r = nodes[0].getBoundingClientRect();
+    for (const n of nodes.slice(1)) {
+      const q = n.getBoundingClientRect();
+      const u = { left: Math.min(r.left, q.left), right: Math.max(r.right, q.right), top: Math.min(r.top, q.top), bottom: Math.max(r.bottom, q.bottom) };
+      if (u.right - u.left <= d.clientWidth - 16 && u.bottom - u.top <= d.clientHeight - 16) r = u;
+    }
     d.scrollLeft += (r.left + r.right) / 2 - (fr.left + fr.right) / 2;
     d.scrollTop += (r.top + r.bottom) / 2 - (fr.top + fr.bottom) / 2;
   }
@@ -335,6 +400,16 @@ class Player {
   measure() {
     const h = `${Math.ceil(this.host.getBoundingClientRect().height)}px`;
     if (this.figure.style.getPropertyValue('--tl-player-h') !== h) this.figure.style.setProperty('--tl-player-h', h);
+  }
+
+  /** The state diagram large (full width, below the ladder) or beside the ladder. */
+  setLarge(on) {
+    const V = viewLabels();
+    if (on) this.figure.setAttribute('data-diagram', 'large');
+    else this.figure.removeAttribute('data-diagram');
+    this.bZoom.setAttribute('aria-pressed', on ? 'true' : 'false');
+    this.bZoom.textContent = on ? V.shrink : V.enlarge;
+    this.revealState();
   }
 
   /** Narrow screens show one of the ladder, the state diagram and the variables at a time. */
@@ -365,15 +440,21 @@ class Player {
     if (!frame || this.k <= 0) return;
     const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
     if (!node || !node.getClientRects().length) return;
-    const shape = ['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => node.querySelector(q)).find(Boolean) || node;
-    const r = shape.getBoundingClientRect();
+    const shape = stepShape(node);
+    const sr = shape.getBoundingClientRect();
     const fr = frame.getBoundingClientRect();
-    const pad = 24;
-    if (r.top < fr.top + pad) frame.scrollTop -= fr.top + pad - r.top;
-    else if (r.bottom > fr.bottom - pad) frame.scrollTop += r.bottom - fr.bottom + pad;
+    const pad = 16;
+    // The whole step (its arrow and its labels) when it fits in the frame, else its arrow.
+    const box = stepBox(node);
+    const fitsV = box.bottom - box.top <= frame.clientHeight - 2 * pad;
+    const fitsH = box.right - box.left <= frame.clientWidth - 2 * pad;
+    const v = fitsV ? box : sr;
+    const h = fitsH ? box : sr;
+    if (v.top < fr.top + pad) frame.scrollTop -= fr.top + pad - v.top;
+    else if (v.bottom > fr.bottom - pad) frame.scrollTop += v.bottom - fr.bottom + pad;
     if (frame.scrollWidth > frame.clientWidth + 1) {
-      const cx = (r.left + r.right) / 2;
-      if (r.left < fr.left || r.right > fr.right) frame.scrollLeft += cx - (fr.left + fr.right) / 2;
+      if (h.left < fr.left + pad) frame.scrollLeft -= fr.left + pad - h.left;
+      else if (h.right > fr.left + frame.clientWidth - pad) frame.scrollLeft += h.right - (fr.left + frame.clientWidth - pad);
     }
     const r2 = shape.getBoundingClientRect();
     const margin = Math.min(48, window.innerHeight / 10);

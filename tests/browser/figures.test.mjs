@@ -1,10 +1,14 @@
 // figures.test.mjs — every scenario figure of every bundled lesson, in English and Chinese,
 // on a 390×844 phone and a 1280×800 desktop: stepping with the Next control keeps the
-// current arrow and the controls inside the viewport; at 390 px no SVG text is smaller than
-// 11 CSS px (ladder and, after the States switch, the state diagram); no two text labels of
-// a ladder or a state diagram overlap (checked once per figure at step 0, on the desktop,
-// with the labels' rotated boxes); the step table is folded. Screenshots of the
-// retransmission lesson go to tests/out/screenshots/figures-*.png.
+// current step (its arrow and its labels, or its arrow alone when the step is wider than
+// the frame) inside the ladder's frame and the viewport, and the controls in the viewport;
+// on the desktop the state diagram (the current state of the side that moved) and the
+// variables stay in view beside the ladder at every step; no SVG text is smaller than
+// 11 CSS px (ladder and state diagram, both viewports); no two text labels of a ladder or a
+// state diagram overlap (with the labels' rotated boxes: every pair at step 0, and at every
+// step the current step's bold labels and the current edge's against the rest); the step
+// table is folded. Screenshots of the retransmission lesson go to
+// tests/out/screenshots/figures-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,9 +23,13 @@ const SLUGS = fs.readdirSync(path.join(repoRoot, 'lessons'))
 const VIEWPORTS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
 const LOCALES = ['en', 'zh-CN'];
 
-/** In the page: the figure's text boxes as rotated rectangles (4 corners in screen px),
- * and the pairs of them that intersect (separating-axis test, 0.5 px tolerance). */
-function overlapsInPage(figId) {
+/** In the page: installs window.__tlOverlaps(figId, currentOnly): the figure's text boxes as
+ * rotated rectangles (4 corners in screen px), and the pairs of them that intersect
+ * (separating-axis test, 0.5 px tolerance); with currentOnly, only the pairs with a text of
+ * the current step or the current state-diagram edge in them. */
+function installOverlaps() {
+  window.__tlOverlaps = overlapsInPage;
+  function overlapsInPage(figId, currentOnly) {
   const fig = document.getElementById(figId);
   const out = [];
   for (const svg of fig.querySelectorAll('.tl-ladder svg, .tl-diagram svg')) {
@@ -32,7 +40,8 @@ function overlapsInPage(figId) {
       if (!b.width || !b.height) continue;
       const m = t.getScreenCTM();
       const pt = (x, y) => ({ x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f });
-      boxes.push({ text: t.textContent, c: [pt(b.x, b.y), pt(b.x + b.width, b.y), pt(b.x + b.width, b.y + b.height), pt(b.x, b.y + b.height)] });
+      const cur = !!t.closest('.tl-step.tl-current, .tl-edge.tl-current');
+      boxes.push({ text: t.textContent, cur, c: [pt(b.x, b.y), pt(b.x + b.width, b.y), pt(b.x + b.width, b.y + b.height), pt(b.x, b.y + b.height)] });
     }
     const axes = (c) => [[c[1].x - c[0].x, c[1].y - c[0].y], [c[3].x - c[0].x, c[3].y - c[0].y]];
     const proj = (c, a) => {
@@ -50,11 +59,13 @@ function overlapsInPage(figId) {
     };
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
+        if (currentOnly && !boxes[i].cur && !boxes[j].cur) continue;
         if (hit(boxes[i], boxes[j])) out.push(`${svg.getAttribute('class')}: “${boxes[i].text}” × “${boxes[j].text}”`);
       }
     }
   }
   return out;
+  }
 }
 
 /** In the page: the smallest rendered font size (CSS px) of the visible text of `sel`. */
@@ -75,9 +86,12 @@ function smallestTextInPage([figId, sel]) {
 }
 
 /** In the page: presses Next (a real click event on the button, no scrolling by the test)
- * through every step; after each, the current arrow must be vertically inside the viewport
- * and horizontally at least partly, and the controls wholly inside. Returns the failures. */
-async function stepAllInPage(figId) {
+ * through every step; after each, the current step (arrow and labels; the arrow alone when
+ * the step does not fit in the frame) must be inside the ladder's frame and the viewport,
+ * the controls wholly inside the viewport, and with `wide` the current state of the side
+ * that moved and the variables table too; with `overlaps`, the current step's labels must
+ * not overlap another text. Returns the failures. */
+async function stepAllInPage([figId, wide, overlaps]) {
   const fig = document.getElementById(figId);
   const next = fig.querySelector('.tl-player .tl-next');
   const controls = fig.querySelector('.tl-player .tl-controls');
@@ -95,12 +109,49 @@ async function stepAllInPage(figId) {
     const g = fig.querySelector(`.tl-ladder .tl-step[data-step="${k}"]`);
     const shape = g && (['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => g.querySelector(q)).find(Boolean) || g);
     if (!shape) continue;
-    const r = shape.getBoundingClientRect();
-    const fr = fig.querySelector('.tl-ladder').getBoundingClientRect();
+    const frameEl = fig.querySelector('.tl-ladder');
+    const fr = frameEl.getBoundingClientRect();
+    // The whole step (mark and labels, without its time stamp and RTO bracket) when it fits.
+    let box = null;
+    for (const c of g.children) {
+      if (c.matches('.tl-time, .tl-rto') || !c.getClientRects().length) continue;
+      const q = c.getBoundingClientRect();
+      if (!q.width && !q.height) continue;
+      box = box ? { left: Math.min(box.left, q.left), right: Math.max(box.right, q.right), top: Math.min(box.top, q.top), bottom: Math.max(box.bottom, q.bottom) } : q;
+    }
+    const sr = shape.getBoundingClientRect();
+    const fitsV = box && box.bottom - box.top <= frameEl.clientHeight - 32;
+    const fitsH = box && box.right - box.left <= frameEl.clientWidth - 32;
+    const rv = fitsV ? box : sr;
+    const rh = fitsH ? box : sr;
+    const r = { top: rv.top, bottom: rv.bottom, left: rh.left, right: rh.right };
+    const what = (fitsV && fitsH) ? 'step' : 'arrow';
     const visTop = Math.max(0, fr.top);
-    const visBottom = Math.min(vh, fr.bottom);
-    if (r.top < visTop - 0.5 || r.bottom > visBottom + 0.5) bad.push(`step ${k}: arrow at y ${Math.round(r.top)}..${Math.round(r.bottom)}, visible ${Math.round(visTop)}..${Math.round(visBottom)}`);
-    if (r.right < Math.max(0, fr.left) || r.left > Math.min(vw, fr.right)) bad.push(`step ${k}: arrow at x ${Math.round(r.left)}..${Math.round(r.right)} outside the frame`);
+    const visBottom = Math.min(vh, fr.top + frameEl.clientHeight + frameEl.clientTop);
+    const visLeft = Math.max(0, fr.left);
+    const visRight = Math.min(vw, fr.left + frameEl.clientLeft + frameEl.clientWidth);
+    if (r.top < visTop - 0.5 || r.bottom > visBottom + 0.5) bad.push(`step ${k}: ${what} at y ${Math.round(r.top)}..${Math.round(r.bottom)}, visible ${Math.round(visTop)}..${Math.round(visBottom)}`);
+    if (r.left < visLeft - 0.5 || r.right > visRight + 0.5) bad.push(`step ${k}: ${what} at x ${Math.round(r.left)}..${Math.round(r.right)}, visible ${Math.round(visLeft)}..${Math.round(visRight)}`);
+    if (wide) {
+      const step = JSON.parse(fig.querySelector('script.tl-trace').textContent).steps[k - 1];
+      const ep = step.endpoint === 'server' ? 'server' : 'client';
+      const d = fig.querySelector('.tl-side .tl-diagram');
+      const node = d && d.querySelector(`.tl-state.tl-current-${ep}`);
+      if (node) {
+        const n = node.getBoundingClientRect();
+        const dr = d.getBoundingClientRect();
+        const top = Math.max(0, dr.top);
+        const bottom = Math.min(vh, dr.top + d.clientTop + d.clientHeight);
+        const left = Math.max(0, dr.left);
+        const right = Math.min(vw, dr.left + d.clientLeft + d.clientWidth);
+        if (n.top < top - 0.5 || n.bottom > bottom + 0.5 || n.left < left - 0.5 || n.right > right + 0.5) {
+          bad.push(`step ${k}: state ${node.getAttribute('data-state')} (${ep}) at ${Math.round(n.left)},${Math.round(n.top)}..${Math.round(n.right)},${Math.round(n.bottom)}, diagram visible ${Math.round(left)},${Math.round(top)}..${Math.round(right)},${Math.round(bottom)}`);
+        }
+      }
+      const v = fig.querySelector('.tl-vars').getBoundingClientRect();
+      if (v.top < -0.5 || v.bottom > vh + 0.5) bad.push(`step ${k}: variables at y ${Math.round(v.top)}..${Math.round(v.bottom)}`);
+    }
+    if (overlaps) for (const o of window.__tlOverlaps(figId, true)) bad.push(`step ${k}: overlap ${o}`);
     const cb = fig.querySelector('.tl-player').getBoundingClientRect();
     if (r.bottom > cb.top && r.top < cb.bottom && r.right > cb.left && r.left < cb.right && cb.bottom > r.bottom) bad.push(`step ${k}: arrow under the sticky player`);
   }
@@ -111,6 +162,7 @@ for (const viewport of VIEWPORTS) {
   for (const lang of LOCALES) {
     test(`every figure at ${viewport.width}×${viewport.height}, ${lang}`, async () => {
       const { context, page, log } = await newPage(env.browser, { viewport });
+      const wide = viewport.width >= 1088;
       const failures = [];
       let figures = 0;
       let steps = 0;
@@ -118,6 +170,7 @@ for (const viewport of VIEWPORTS) {
         for (const slug of SLUGS) {
           await page.goto(`${env.srv.base}/lessons/${slug}?lang=${lang}`, { waitUntil: 'load' });
           await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
+          await page.evaluate(installOverlaps);
           const ids = await page.$$eval('figure.tl-scenario', (fs) => fs.map((f) => f.id));
           for (const id of ids) {
             figures++;
@@ -125,16 +178,15 @@ for (const viewport of VIEWPORTS) {
             await page.locator(`#${id} .tl-player .tl-next`).waitFor();
             assert.equal(await page.locator(`#${id} details.tl-steps-details`).evaluate((d) => d.open), false,
               `${where}: expected the step table folded`);
-            if (viewport.width === 1280) {
-              for (const o of await page.evaluate(overlapsInPage, id)) failures.push(`${where}: overlap ${o}`);
-            } else {
-              const lad = await page.evaluate(smallestTextInPage, [id, '.tl-ladder svg']);
-              if (lad.min < 11) failures.push(`${where}: ladder text “${lad.what}” at ${lad.min.toFixed(1)} px`);
-              await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
-              const dia = await page.evaluate(smallestTextInPage, [id, '.tl-diagram svg']);
-              if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
-              await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
+            if (wide) {
+              for (const o of await page.evaluate(([f]) => window.__tlOverlaps(f, false), [id])) failures.push(`${where}: overlap ${o}`);
             }
+            const lad = await page.evaluate(smallestTextInPage, [id, '.tl-ladder svg']);
+            if (lad.min < 11) failures.push(`${where}: ladder text “${lad.what}” at ${lad.min.toFixed(1)} px`);
+            if (!wide) await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
+            const dia = await page.evaluate(smallestTextInPage, [id, '.tl-diagram svg']);
+            if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
+            if (!wide) await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
             if (figures === 1) {
               // A state's description is reachable from the keyboard (and by a tap), not only on hover.
               if (viewport.width < 480) await page.locator(`#${id} .tl-view-states`).click();
@@ -147,7 +199,7 @@ for (const viewport of VIEWPORTS) {
             // Start with the figure's top at the top of the window, as a reader arriving at it.
             await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
             steps += Number(await page.getAttribute(`#${id}`, 'data-steps'));
-            for (const b of await page.evaluate(stepAllInPage, id)) failures.push(`${where}: ${b}`);
+            for (const b of await page.evaluate(stepAllInPage, [id, wide, wide])) failures.push(`${where}: ${b}`);
           }
           if (slug === 'retransmission') {
             await page.locator('figure.tl-scenario').last().evaluate((f) => f.scrollIntoView());

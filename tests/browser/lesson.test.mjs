@@ -11,6 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { newPage, screenshot, statesAfter, press, repoRoot, withLessonServer } from './helpers.mjs';
 
+/** Rule text as the player shows it: a sentence, first letter capitalised. */
+const sentence = (t) => t.charAt(0).toUpperCase() + t.slice(1);
+
 const LESSON = 'three-way-handshake';
 const BUDGET = 150 * 1024;
 const env = withLessonServer();
@@ -110,8 +113,8 @@ test('the player, stepped with the keyboard, shows the trace\'s states', async (
         `expected ladder step ${k} highlighted`);
       assert.equal(await fig.locator('table.tl-steps tr.tl-current').getAttribute('data-step'), String(k),
         `expected table row ${k} highlighted`);
-      const rule = trace.steps[k - 1].rule;
-      assert.ok((await fig.locator('.tl-rule').textContent()).includes(rule), `expected the rule line to show "${rule}"`);
+      const rule = sentence(trace.steps[k - 1].rule);
+      assert.ok((await fig.locator('.tl-rule').textContent()).includes(rule), `expected the rule line to show "${rule}" (capitalised)`);
       const tcb = trace.steps[k - 1].tcb;
       assert.ok(tcb && tcb.client && tcb.server, `expected step ${k} of the trace to carry "tcb" for both sides`);
       for (const [ep, key, label] of [['client', 'snd_nxt', 'SND.NXT'], ['server', 'snd_una', 'SND.UNA']]) {
@@ -159,8 +162,8 @@ test('on a zh-CN lesson the player\'s rule line shows the rule in Chinese, the E
       assert.match(step.rule_zh, /[\u4e00-\u9fff]/, `expected the API's step ${k} to carry a Chinese rule_zh`);
       const zh = fig.locator('.tl-rule .tl-rule-text[lang="zh-CN"]');
       assert.equal(await zh.count(), 1, `expected one Chinese rule text after step ${k}`);
-      assert.ok((await zh.textContent()).startsWith(step.rule_zh), `expected the rule line to show "${step.rule_zh}" after step ${k}`);
-      assert.equal(await fig.locator('.tl-rule .tl-rule-en[lang="en"]').textContent(), step.rule,
+      assert.ok((await zh.textContent()).startsWith(sentence(step.rule_zh)), `expected the rule line to show "${step.rule_zh}" after step ${k}`);
+      assert.equal(await fig.locator('.tl-rule .tl-rule-en[lang="en"]').textContent(), sentence(step.rule),
         `expected the English original "${step.rule}" kept beside it (lang="en")`);
     }
     assert.match(await fig.locator('table.tl-steps tr[data-step="1"] td').last().textContent(), /[\u4e00-\u9fff]/,

@@ -40,6 +40,11 @@ TEST(figure_builtin_block)
     CHECK(strstr(h, "<div class=\"tl-diagram\"><svg") != NULL);
     CHECK(strstr(h, "<div class=\"tl-player\" data-for=\"scn-3\"></div>") != NULL);
     CHECK(strstr(h, "<table class=\"tl-steps\">") != NULL);
+    /* the table scrolls in a frame that takes the focus; rule text starts a sentence */
+    CHECK(strstr(h, "<div class=\"tl-steps-frame\" tabindex=\"0\" role=\"region\" "
+                    "aria-label=\"Lost SYN: steps as a table (scrolls)\"><table") != NULL);
+    CHECK(strstr(h, "<td>Network: the segment is lost") != NULL);
+    CHECK(strstr(h, "<td>network:") == NULL);
     CHECK(strstr(h, "<tr data-step=\"1\">") != NULL);
     CHECK(strstr(h, "<script type=\"application/json\" class=\"tl-trace\">{") != NULL);
     CHECK_EQ_INT(count(h, "</script>"), 1);

@@ -169,6 +169,38 @@ TEST(svg_ladder_time_wait_break)
     sim_trace_cleanup(&t);
 }
 
+TEST(svg_ladder_rto_brackets_through_give_up)
+{
+    sim_trace t;
+    sim_trace_init(&t);
+    CHECK(run_builtin("syn-retries-exhausted", &t) == 0);
+    for (int loc = 0; loc < 2; loc++) {
+        char *svg = svg_ladder(&t, "exhausted", "a", loc ? "zh-CN" : "en");
+        CHECK(svg != NULL);
+        if (!svg)
+            break;
+        /* every doubling interval has its bracket, the last one (after which the client gives
+         * up instead of retransmitting) as well, in the give-up step's group */
+        static const char *const ms[] = {"1000", "2000", "4000", "8000", "16000"};
+        for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+            char want[64];
+            snprintf(want, sizeof want, "tl-rto\" data-ms=\"%s\"", ms[i]);
+            CHECK_EQ_INT(count(svg, want), 1);
+        }
+        CHECK_EQ_INT(count(svg, "<g class=\"tl-rto"), 6);
+        CHECK_EQ_INT(count(svg, "<g class=\"tl-rto tl-rto-give-up\""), 1);
+        CHECK_EQ_INT(count(svg, "class=\"tl-rto tl-rto-give-up\" data-ms=\"32000\""), 1);
+        char last[32];
+        snprintf(last, sizeof last, "data-step=\"%zu\"", t.count);
+        const char *g = strstr(svg, last);
+        CHECK(g && strstr(g, "tl-rto-give-up") != NULL);
+        CHECK(strstr(svg, loc ? ">RTO 32 秒</text>" : ">RTO 32 s</text>") != NULL);
+        CHECK(strstr(svg, loc ? ">超时：放弃连接</text>" : ">timeout: give up</text>") != NULL);
+        free(svg);
+    }
+    sim_trace_cleanup(&t);
+}
+
 TEST(svg_ladder_injected_and_dropped_marks)
 {
     sim_trace t;
