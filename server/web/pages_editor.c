@@ -358,7 +358,7 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
                   "autocomplete=\"off\"></p>\n"
                   "<div class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></div>\n"
                   "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
-                  "<p class=\"tl-editor-conflict-text\"></p>\n<p class=\"tl-editor-conflict-how\">"
+                  "<p class=\"tl-editor-conflict-how\">"
                   "</p>\n<div class=\"tl-editor-conflict-diff\"></div>\n<p>"
                   "<button type=\"button\" class=\"tl-editor-merge\"></button> "
                   "<button type=\"button\" class=\"tl-editor-mine\">");

@@ -142,7 +142,6 @@ class Editor {
     this.localeSel = q('.tl-editor-locale');
     this.status = q('.tl-editor-status');
     this.conflictBox = q('.tl-editor-conflict');
-    this.conflictText = q('.tl-editor-conflict-text');
     this.conflictDiff = q('.tl-editor-conflict-diff');
     this.draftBox = q('.tl-editor-draft');
     this.text = q('.tl-editor-text');
@@ -630,9 +629,7 @@ class Editor {
   showConflict(body) {
     const mine = this.text.value;
     this.theirs = { text: body.text ?? '', etag: body.etag || null, revision: body.revision };
-    this.conflictText.textContent = fill(this.msg.msgConflict, {
-      rev: body.revision ?? '?', author: body.author_name || body.author || '?',
-    });
+    const said = fill(this.msg.msgConflict, { rev: body.revision ?? '?', author: body.author_name || body.author || '?' });
     this.parts = hunks(this.theirs.text, mine);
     this.choice = [];
     const n = hunkCount(this.parts);
@@ -666,7 +663,7 @@ class Editor {
       this.conflictDiff.append(table);
     }
     this.conflictBox.hidden = false;
-    this.say(this.conflictText.textContent, 'bad');
+    this.say(said, 'bad');
     this.conflictBox.scrollIntoView({ block: 'nearest' });
   }
 
