@@ -327,6 +327,7 @@ export async function openQuestionBuilder(editor) {
         lines.push(`  segments: ${segs.value || 1}`);
       }
     }
+    if (!expl.value.trim()) missing.push(t.qbExplanation);
     lines.push(`  explanation: ${q(expl.value.trim())}`);
     return { yaml: `${lines.join('\n')}\n`, missing };
   }
@@ -468,13 +469,16 @@ export async function openScenarioPicker(editor) {
     return JSON.stringify(s, null, 2);
   }
   let timer = null;
+  let gen = 0; // bumped by every change: only the newest drawing says "ready"
   async function refresh() {
+    const mine = gen;
     const src = await source();
     code.textContent = src;
     await drawFigure(editor, figBox, src, () => {}, t);
-    d.dataset.previewState = 'ready';
+    if (mine === gen) d.dataset.previewState = 'ready';
   }
   const changed = () => {
+    gen++;
     clearTimeout(timer);
     d.dataset.previewState = 'pending';
     timer = setTimeout(refresh, PREVIEW_MS);
