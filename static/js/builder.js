@@ -143,7 +143,7 @@ export async function openQuestionBuilder(editor) {
   const type = el('select', { id: 'qb-type', class: 'qb-type' });
   for (const ty of TYPES) type.append(el('option', { value: ty }, t.types[ty]));
   field(left, 'qb-type', t.qbType, type);
-  const id = el('input', { id: 'qb-id', class: 'qb-id', pattern: '[a-z0-9-]+', maxlength: '40', autocapitalize: 'none', spellcheck: 'false' });
+  const id = el('input', { id: 'qb-id', class: 'qb-id', pattern: '[a-z0-9\\-]+', maxlength: '40', autocapitalize: 'none', spellcheck: 'false' });
   id.value = nextId(editor.text.value);
   field(left, 'qb-id', t.qbId, id);
   const prompt = el('textarea', { id: 'qb-prompt', class: 'qb-prompt', rows: '3' });

@@ -816,7 +816,7 @@ class Editor {
   async newLesson() {
     const t = this.t;
     const d = el('dialog', { class: 'tl-dialog tl-new-lesson', 'aria-labelledby': 'tl-nl-title' });
-    const form = el('form', { method: 'dialog' });
+    const form = el('form', { method: 'dialog', novalidate: '' });
     form.append(el('h2', { id: 'tl-nl-title' }, t.nlTitle), el('p', {}, t.nlIntro));
     const field = (id, label, input, help) => {
       const p = el('p', { class: 'tl-field tl-field-col' });
@@ -829,7 +829,7 @@ class Editor {
       form.append(p);
       return input;
     };
-    const slug = field('tl-nl-slug', t.nlSlug, el('input', { id: 'tl-nl-slug', required: '', maxlength: '63', pattern: '[a-z0-9-]{1,63}', autocapitalize: 'none', spellcheck: 'false' }), t.nlSlugHelp);
+    const slug = field('tl-nl-slug', t.nlSlug, el('input', { id: 'tl-nl-slug', required: '', maxlength: '63', pattern: '[a-z0-9\\-]{1,63}', autocapitalize: 'none', spellcheck: 'false' }), t.nlSlugHelp);
     const en = field('tl-nl-en', t.nlTitleEn, el('input', { id: 'tl-nl-en', required: '', lang: 'en' }));
     const zh = field('tl-nl-zh', t.nlTitleZh, el('input', { id: 'tl-nl-zh', required: '', lang: 'zh-CN' }));
     const tpl = field('tl-nl-tpl', t.nlTemplate, el('select', { id: 'tl-nl-tpl' }));
