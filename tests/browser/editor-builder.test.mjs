@@ -200,8 +200,8 @@ test('New lesson, a question of every type from the builder, saved, previewed an
     f = form('q6');
     const segs = [...answers.ladder.matchAll(/seq=(\d+) ack=(\d+)/g)];
     for (let j = 0; j < segs.length; j++) {
-      await f.locator(`input[name="seq-${j}"]`).fill(segs[j][1]);
-      await f.locator(`input[name="ack-${j}"]`).fill(segs[j][2]);
+      await f.locator(`input[name="seq-${j + 1}"]`).fill(segs[j][1]);
+      await f.locator(`input[name="ack-${j + 1}"]`).fill(segs[j][2]);
     }
     await submit('q6');
     await shot(stu.page, 'editor-built-lesson-student-1280-en-light');
