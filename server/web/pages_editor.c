@@ -331,9 +331,10 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
     put_text(b, loc, E_EDITOR_INTRO);
     strbuf_put(b, "</p>\n<noscript><p class=\"tl-notice\">");
     put_text(b, loc, E_NEEDS_JS);
-    strbuf_put(b, "</p></noscript>\n"
-                  "<link rel=\"stylesheet\" href=\"/static/css/editor.css\">\n"
-                  "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
+    strbuf_put(b,
+               "</p></noscript>\n"
+               "<link rel=\"stylesheet\" href=\"/static/css/editor.css\">\n"
+               "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
     put_text(b, loc, E_LESSON);
     strbuf_put(b, "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
                   "<p class=\"tl-field\"><label for=\"editor-locale\">");
