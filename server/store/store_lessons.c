@@ -15,10 +15,15 @@
 
 #include "store_internal.h"
 
+/* The author as a person reads it: a user's name, a token's name, or the stored actor. */
+#define AUTHOR_NAME(col)                                                                           \
+    "CASE WHEN " col " LIKE 'user:%' THEN substr(" col ", 6) "                                     \
+    "WHEN " col " LIKE 'token:%' THEN coalesce((SELECT t.name FROM api_tokens t "                  \
+    "WHERE t.id = CAST(substr(" col ", 7) AS INTEGER)), " col ") ELSE " col " END"
 static const char SQL_COUNT[] = "SELECT count(*) FROM lessons";
 static const char SQL_REV_INSERT[] =
-    "INSERT INTO lesson_revisions (slug, locale, body, author, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO lesson_revisions (slug, locale, body, author, created_at, note) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_LESSON_INSERT[] =
     "INSERT INTO lessons (slug, locale, deleted, current_revision, created_at, updated_at) "
     "VALUES (?1, ?2, 0, ?3, ?4, ?4)";
@@ -30,21 +35,24 @@ static const char SQL_LESSON_SET_CURRENT[] =
 static const char SQL_LESSON_SET_DELETED[] =
     "UPDATE lessons SET deleted = 1, updated_at = ?3 WHERE slug = ?1 AND locale = ?2";
 static const char SQL_LIST[] =
-    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body "
-    "FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
-    "WHERE ?1 OR l.deleted = 0 ORDER BY l.slug, l.locale";
+    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body, "
+    "r.note, " AUTHOR_NAME(
+        "r.author") " FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
+                    "WHERE ?1 OR l.deleted = 0 ORDER BY l.slug, l.locale";
 static const char SQL_GET[] =
-    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body "
-    "FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
-    "WHERE l.slug = ?1 AND l.locale = ?2 AND l.deleted = 0";
+    "SELECT r.id, l.slug, l.locale, r.author, r.created_at, l.deleted, r.body, "
+    "r.note, " AUTHOR_NAME(
+        "r.author") " FROM lessons l JOIN lesson_revisions r ON r.id = l.current_revision "
+                    "WHERE l.slug = ?1 AND l.locale = ?2 AND l.deleted = 0";
 static const char SQL_REVS[] =
-    "SELECT id, slug, locale, author, created_at, 0, NULL FROM lesson_revisions "
-    "WHERE slug = ?1 AND locale = ?2 ORDER BY id DESC";
+    "SELECT id, slug, locale, author, created_at, 0, NULL, note, " AUTHOR_NAME(
+        "author") " FROM lesson_revisions WHERE slug = ?1 AND locale = ?2 ORDER BY id DESC";
 static const char SQL_REV_GET[] =
-    "SELECT id, slug, locale, author, created_at, 0, body FROM lesson_revisions "
-    "WHERE slug = ?1 AND locale = ?2 AND id = ?3";
+    "SELECT id, slug, locale, author, created_at, 0, body, note, " AUTHOR_NAME(
+        "author") " FROM lesson_revisions WHERE slug = ?1 AND locale = ?2 AND id = ?3";
 
-/* Fills r from a row shaped (id, slug, locale, author, created_at, deleted, body). */
+/* Fills r from a row shaped (id, slug, locale, author, created_at, deleted, body, note,
+ * author_name). */
 /* A store_row_fn: `arg` points to a bool, "with the body". */
 static store_status rev_row(sqlite3_stmt *st, void *elem, void *arg)
 {
@@ -56,6 +64,8 @@ static store_status rev_row(sqlite3_stmt *st, void *elem, void *arg)
     store_col_copy(st, 3, r->author, sizeof r->author);
     r->created_at = sqlite3_column_int64(st, 4);
     r->deleted = sqlite3_column_int(st, 5) != 0;
+    store_col_copy(st, 7, r->note, sizeof r->note);
+    store_col_copy(st, 8, r->author_name, sizeof r->author_name);
     if (with_body) {
         const void *b = sqlite3_column_blob(st, 6); /* bytes as stored, NULs included */
         size_t n = (size_t)sqlite3_column_bytes(st, 6);
@@ -104,8 +114,8 @@ store_status store_lesson_count(store *s, int64_t *n)
 /* ---- writes (inside a writer transaction on c) -------------------------------------------- */
 
 static store_status insert_rev(store_conn *c, const char *slug, const char *locale,
-                               const char *body, size_t len, const char *author, int64_t now,
-                               int64_t *id)
+                               const char *body, size_t len, const char *author, const char *note,
+                               int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = store_stmt(c, SQL_REV_INSERT);
     if (!st)
@@ -115,6 +125,7 @@ static store_status insert_rev(store_conn *c, const char *slug, const char *loca
     sqlite3_bind_text(st, 3, body ? body : "", (int)len, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, author, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, note ? note : "", -1, SQLITE_STATIC);
     return store_exec(c, st, "saving a lesson revision", NULL, id);
 }
 
@@ -187,7 +198,7 @@ store_status store_lesson_import(store *s, const store_lesson_text *items, size_
             break;
         }
         rc = insert_rev(c, items[i].slug, items[i].locale, items[i].body, items[i].body_len, author,
-                        now, &id);
+                        NULL, now, &id);
         if (rc == STORE_OK)
             rc = exec3(c, SQL_LESSON_INSERT, items[i].slug, items[i].locale, id, now, true,
                        "importing a lesson");
@@ -202,10 +213,11 @@ store_status store_lesson_import(store *s, const store_lesson_text *items, size_
 /* The one write path: `op` 'c' create, 'u' update, 'd' delete, 'r' restore. */
 static store_status lesson_write(store *s, char op, const char *slug, const char *locale,
                                  int64_t expected, int64_t restore_rev, const char *body,
-                                 size_t len, const char *author, int64_t *rev_out,
+                                 size_t len, const char *author, const char *note, int64_t *rev_out,
                                  int64_t *current_out)
 {
-    if (!names_ok(slug, locale) || (op != 'd' && !author))
+    if (!names_ok(slug, locale) || (op != 'd' && !author) ||
+        (note && strlen(note) >= STORE_NOTE_SIZE))
         return store_set_error("store_lesson: missing or too long argument");
     store_conn *c = store_write_begin(s, true); /* an instructor's text: never lost */
     if (!c)
@@ -261,7 +273,7 @@ static store_status lesson_write(store *s, char op, const char *slug, const char
         rc = exec3(c, SQL_LESSON_SET_DELETED, slug, locale, now, 0, false, "deleting a lesson");
         goto done;
     }
-    rc = insert_rev(c, slug, locale, body, len, author, now, &id);
+    rc = insert_rev(c, slug, locale, body, len, author, note, now, &id);
     if (rc == STORE_OK)
         rc = exists
                  ? exec3(c, SQL_LESSON_SET_CURRENT, slug, locale, id, now, true, "saving a lesson")
@@ -280,28 +292,37 @@ done:
 store_status store_lesson_create(store *s, const char *slug, const char *locale, const char *body,
                                  size_t body_len, const char *author, int64_t *rev_out)
 {
-    return lesson_write(s, 'c', slug, locale, 0, 0, body, body_len, author, rev_out, NULL);
+    return lesson_write(s, 'c', slug, locale, 0, 0, body, body_len, author, NULL, rev_out, NULL);
 }
 
 store_status store_lesson_update(store *s, const char *slug, const char *locale,
                                  int64_t expected_rev, const char *body, size_t body_len,
                                  const char *author, int64_t *rev_out, int64_t *current_out)
 {
-    return lesson_write(s, 'u', slug, locale, expected_rev, 0, body, body_len, author, rev_out,
-                        current_out);
+    return lesson_write(s, 'u', slug, locale, expected_rev, 0, body, body_len, author, NULL,
+                        rev_out, current_out);
+}
+
+store_status store_lesson_save(store *s, const char *slug, const char *locale, int64_t expected_rev,
+                               const char *body, size_t body_len, const char *author,
+                               const char *note, int64_t *rev_out, int64_t *current_out)
+{
+    return lesson_write(s, 'u', slug, locale, expected_rev, 0, body, body_len, author, note,
+                        rev_out, current_out);
 }
 
 store_status store_lesson_delete(store *s, const char *slug, const char *locale,
                                  int64_t expected_rev, int64_t *current_out)
 {
-    return lesson_write(s, 'd', slug, locale, expected_rev, 0, NULL, 0, NULL, NULL, current_out);
+    return lesson_write(s, 'd', slug, locale, expected_rev, 0, NULL, 0, NULL, NULL, NULL,
+                        current_out);
 }
 
 store_status store_lesson_restore(store *s, const char *slug, const char *locale, int64_t rev,
                                   int64_t expected_rev, const char *author, int64_t *rev_out,
                                   int64_t *current_out)
 {
-    return lesson_write(s, 'r', slug, locale, expected_rev, rev, NULL, 0, author, rev_out,
+    return lesson_write(s, 'r', slug, locale, expected_rev, rev, NULL, 0, author, NULL, rev_out,
                         current_out);
 }
 

@@ -1,7 +1,7 @@
 /*
  * store_lessons.h — lessons in the database with full revision history.
  *
- * Owns: the `lessons` and `lesson_revisions` tables (migration 4). Every save inserts a
+ * Owns: the `lessons` and `lesson_revisions` tables (migrations 4 and 8). Every save inserts a
  * new row into lesson_revisions (never updated, never deleted) and points
  * lessons.current_revision at it; a delete only sets lessons.deleted. Revision ids are
  * global, so one id names one text of one lesson (the API's ETag is "r<id>").
@@ -21,6 +21,7 @@
 #define STORE_SLUG_SIZE   64
 #define STORE_LOCALE_SIZE 8
 #define STORE_AUTHOR_SIZE 96
+#define STORE_NOTE_SIZE   512 /* a revision's note, bytes with the NUL (migration 8) */
 
 /* One revision (or, from store_lesson_list, a lesson's current revision). `body` is
  * malloc'ed and NUL-terminated after body_len bytes, or NULL where the function says so. */
@@ -28,7 +29,9 @@ typedef struct store_lesson_rev {
     int64_t id;
     char slug[STORE_SLUG_SIZE];
     char locale[STORE_LOCALE_SIZE];
-    char author[STORE_AUTHOR_SIZE];
+    char author[STORE_AUTHOR_SIZE];      /* the actor: 'import', 'user:NAME', 'token:ID' */
+    char author_name[STORE_AUTHOR_SIZE]; /* the user's or token's name; else the actor */
+    char note[STORE_NOTE_SIZE];          /* the saver's note; "" when none */
     int64_t created_at;
     bool deleted; /* store_lesson_list only: the lesson is soft-deleted */
     char *body;
@@ -77,6 +80,12 @@ store_status store_lesson_create(store *s, const char *slug, const char *locale,
 store_status store_lesson_update(store *s, const char *slug, const char *locale,
                                  int64_t expected_rev, const char *body, size_t body_len,
                                  const char *author, int64_t *rev_out, int64_t *current_out);
+
+/* store_lesson_update with a note on the new revision (NULL or "": none; at most
+ * STORE_NOTE_SIZE - 1 bytes, else STORE_ERROR and nothing written). */
+store_status store_lesson_save(store *s, const char *slug, const char *locale, int64_t expected_rev,
+                               const char *body, size_t body_len, const char *author,
+                               const char *note, int64_t *rev_out, int64_t *current_out);
 
 /* Soft delete. `expected_rev` 0: any. STORE_NOT_FOUND / STORE_CONFLICT as above. */
 store_status store_lesson_delete(store *s, const char *slug, const char *locale,

@@ -104,6 +104,8 @@ const store_migration store_migrations[] = {
     {7, "anonymous saved simulations",
      "ALTER TABLE simulations ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;\n"
      "CREATE INDEX simulations_anonymous ON simulations (anonymous, created_at);\n"},
-    /* Append migration 7 here. */
+    {8, "lesson revision notes",
+     "ALTER TABLE lesson_revisions ADD COLUMN note TEXT NOT NULL DEFAULT '';\n"},
+    /* Append migration 9 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -7,7 +7,8 @@
  * is parsed there with links checked (against those lessons and app->static_dir) and
  * quiz questions run; any problem refuses the save. Cross-file checks of `tcplab check`
  * (both locales present and equivalent) are reported as `warnings`, not refused: the
- * two locales are saved one after the other.
+ * two locales are saved one after the other. POST …/check runs the same check without
+ * saving, for the editor's Problems panel.
  * Does not: run SQL (store_lessons.c), render pages (pages.c).
  */
 #include "api_lessons.h"
@@ -86,9 +87,14 @@ static json_t *rev_json(const store_lesson_rev *r)
 {
     char e[40];
     etag_of(r->id, e, sizeof e);
-    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}", "slug", r->slug, "locale", r->locale,
-                     "revision", (json_int_t)r->id, "etag", e, "author", r->author, "saved_at",
-                     (json_int_t)r->created_at);
+    json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:I}", "slug", r->slug, "locale", r->locale,
+                          "revision", (json_int_t)r->id, "etag", e, "author", r->author, "saved_at",
+                          (json_int_t)r->created_at);
+    json_t *name = json_string(r->author_name[0] ? r->author_name : r->author);
+    json_t *note = json_string(r->note);
+    json_object_set_new(o, "author_name", name ? name : json_string(r->author));
+    json_object_set_new(o, "note", note ? note : json_string(""));
+    return o;
 }
 
 /* Adds "text" (the body; lesson texts in the store are valid UTF-8, but an imported file
@@ -148,6 +154,7 @@ static void precondition_failed(const http_request *req, http_response *res, con
         json_object_set_new(extra, "etag", json_string(e));
         json_object_set_new(extra, "revision", json_integer(cur.id));
         json_object_set_new(extra, "author", json_string(cur.author));
+        json_object_set_new(extra, "author_name", json_string(cur.author_name));
         add_text(extra, &cur);
         store_lesson_rev_cleanup(&cur);
         set_etag(res, cur.id);
@@ -195,18 +202,17 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* Validates `text` as slug/locale like `tcplab check`. Returns 1 valid (warnings, maybe
- * empty, in *warnings), 0 invalid (422 filled in res), -1 server failure (res filled). */
-static int validate(const http_request *req, http_response *res, const char *slug,
-                    const char *locale, const char *text, size_t len, json_t **warnings)
+/* What `tcplab check` says about `text` as slug/locale: the problems that refuse a save
+ * (into c->errors, [{file, line, detail}]) and the cross-file warnings (strings, into
+ * `warnings`). Returns 1 valid, 0 invalid (c->errors says why), -1 server failure (res
+ * filled). */
+static int check_text(const http_request *req, http_response *res, const char *slug,
+                      const char *locale, const char *text, size_t len, collect *c,
+                      json_t *warnings)
 {
-    *warnings = json_array();
-    char file[80];
-    lessons_db_file_name(slug, locale, file, sizeof file);
     if (len > MARKDOWN_MAX_BYTES) {
-        http_problem_json(res, 422, NULL, "Lesson not valid", "larger than 1 MiB",
-                          json_pack("{s:[{s:s, s:i, s:s}]}", "problems", "file", file, "line", 1,
-                                    "detail", "the text is larger than 1 MiB"));
+        json_array_append_new(c->errors, json_pack("{s:s, s:i, s:s}", "file", c->file, "line", 1,
+                                                   "detail", "the text is larger than 1 MiB"));
         return 0;
     }
     char dir[TEMPDIR_PATH_MAX];
@@ -221,7 +227,7 @@ static int validate(const http_request *req, http_response *res, const char *slu
         return -1;
     }
     char path[TEMPDIR_PATH_MAX + 96];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/%s", dir, c->file);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     bool written = fd >= 0 && write(fd, text, len) == (ssize_t)len;
     if (fd >= 0 && close(fd) != 0)
@@ -231,10 +237,9 @@ static int validate(const http_request *req, http_response *res, const char *slu
         http_problem(res, 500, NULL, "cannot write the lesson to validate it");
         return -1;
     }
-    collect c = {json_array(), file};
     lessons_parse_options opt = {req->app->static_dir, true, true};
     int problems = 0;
-    lesson *l = lessons_parse_file(path, &opt, on_problem, &c, &problems);
+    lesson *l = lessons_parse_file(path, &opt, on_problem, c, &problems);
     if (l && problems == 0) {
         /* tcplab check's cross-file rule, as a warning */
         char other[80], opath[TEMPDIR_PATH_MAX + 96];
@@ -246,32 +251,55 @@ static int validate(const http_request *req, http_response *res, const char *slu
             access(opath, F_OK) == 0 ? lessons_parse_file(opath, &quiet, NULL, NULL, NULL) : NULL;
         char why[600];
         if (!o) {
-            snprintf(why, sizeof why, "%s: no usable %s version of this lesson yet", file, oloc);
-            json_array_append_new(*warnings, json_string(why));
+            snprintf(why, sizeof why, "%s: no usable %s version of this lesson yet", c->file, oloc);
+            json_array_append_new(warnings, json_string(why));
         } else if ((!strcmp(locale, "en") ? lessons_compare_locales(l, o, why, sizeof why)
                                           : lessons_compare_locales(o, l, why, sizeof why)) != 0) {
             char w[800];
-            snprintf(w, sizeof w, "%s: differs from %s: %s", file, other, why);
+            snprintf(w, sizeof w, "%s: differs from %s: %s", c->file, other, why);
             json_t *wj = json_string(w);
-            json_array_append_new(*warnings, wj ? wj : json_string("locales differ"));
+            json_array_append_new(warnings, wj ? wj : json_string("locales differ"));
         }
         lessons_lesson_free(o);
     }
+    bool valid = l && problems == 0;
+    if (!l && json_array_size(c->errors) == 0)
+        json_array_append_new(c->errors, json_pack("{s:s, s:i, s:s}", "file", c->file, "line", 1,
+                                                   "detail", "the lesson does not parse"));
     lessons_lesson_free(l);
     remove_dir(dir);
-    if (!l || problems > 0) {
-        const char *first =
-            json_array_size(c.errors)
-                ? json_string_value(json_object_get(json_array_get(c.errors, 0), "detail"))
-                : "the lesson does not parse";
-        http_problem_json(res, 422, NULL, "Lesson not valid", first,
-                          json_pack("{s:o}", "problems", c.errors));
-        json_decref(*warnings);
-        *warnings = NULL;
-        return 0;
+    return valid ? 1 : 0;
+}
+
+/* Validates `text` as slug/locale like `tcplab check`. Returns 1 valid (warnings, maybe
+ * empty, in *warnings), 0 invalid (422 filled in res), -1 server failure (res filled). */
+static int validate(const http_request *req, http_response *res, const char *slug,
+                    const char *locale, const char *text, size_t len, json_t **warnings)
+{
+    *warnings = json_array();
+    char file[80];
+    lessons_db_file_name(slug, locale, file, sizeof file);
+    collect c = {json_array(), file};
+    int rc = check_text(req, res, slug, locale, text, len, &c, *warnings);
+    if (rc == 1) {
+        json_decref(c.errors);
+        return 1;
     }
-    json_decref(c.errors);
-    return 1;
+    json_decref(*warnings);
+    *warnings = NULL;
+    if (rc < 0) {
+        json_decref(c.errors);
+        return -1;
+    }
+    const char *first =
+        json_array_size(c.errors)
+            ? json_string_value(json_object_get(json_array_get(c.errors, 0), "detail"))
+            : "the lesson does not parse";
+    char detail[1200];
+    snprintf(detail, sizeof detail, "%s", first ? first : "the lesson does not parse");
+    http_problem_json(res, 422, NULL, "Lesson not valid", detail,
+                      json_pack("{s:o}", "problems", c.errors));
+    return 0;
 }
 
 /* Rebuilds the served set after a save; a failure is logged, the save stands. */
@@ -301,6 +329,32 @@ static json_t *body_object(const http_request *req, http_response *res)
         return NULL;
     }
     return b;
+}
+
+/* The optional "note" of a save body: NULL when absent; false with a 422 in res when it is
+ * not a string of at most NOTE_MAX bytes. `*note` is borrowed from `b`. */
+#define NOTE_MAX 500
+static bool note_of(const json_t *b, http_response *res, const char **note)
+{
+    const json_t *n = json_object_get(b, "note");
+    *note = NULL;
+    if (!n || json_is_null(n))
+        return true;
+    const char *why = NULL;
+    if (!json_is_string(n))
+        why = "must be a string: a short note about this revision";
+    else if (json_string_length(n) > NOTE_MAX)
+        why = "longer than 500 bytes";
+    else if (memchr(json_string_value(n), 0, json_string_length(n)))
+        why = "must not contain NUL";
+    if (why) {
+        http_problem_json(
+            res, 422, NULL, NULL, why,
+            json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "/note", "detail", why));
+        return false;
+    }
+    *note = json_string_value(n);
+    return true;
 }
 
 /* Answers a create (`status` 201) or update (200) whose store write returned `rc`: on
@@ -355,8 +409,10 @@ void api_lessons_list(const http_request *req, http_response *res)
         const lesson *l =
             v[i].deleted ? NULL : lessons_find(req->app->lessons, v[i].slug, v[i].locale);
         json_object_set_new(o, "served", json_boolean(l != NULL));
-        if (l)
+        if (l) {
             json_object_set_new(o, "title", json_string(l->title));
+            json_object_set_new(o, "order", json_integer(l->order));
+        }
         json_array_append_new(arr, o);
     }
     lessons_pin_drop(req->app->lessons, pin);
@@ -481,14 +537,19 @@ void api_lesson_put(const http_request *req, http_response *res)
     }
     const char *text = json_string_value(json_object_get(b, "text"));
     size_t len = json_string_length(json_object_get(b, "text"));
+    const char *note = NULL;
+    if (!note_of(b, res, &note)) {
+        json_decref(b);
+        return;
+    }
     json_t *warnings = NULL;
     if (validate(req, res, slug, locale, text, len, &warnings) != 1) {
         json_decref(b);
         return;
     }
     int64_t rev = 0;
-    rc = store_lesson_update(req->app->store, slug, locale, expected, text, len, p.actor, &rev,
-                             NULL);
+    rc = store_lesson_save(req->app->store, slug, locale, expected, text, len, p.actor, note, &rev,
+                           NULL);
     json_decref(b);
     if (rc == STORE_CONFLICT || rc == STORE_NOT_FOUND) {
         json_decref(warnings);
@@ -628,4 +689,32 @@ void api_lesson_restore(const http_request *req, http_response *res)
         return;
     }
     saved(req, res, rc, 201, slug, locale, new_rev, NULL);
+}
+
+void api_lesson_check(const http_request *req, http_response *res)
+{
+    grading_principal p;
+    const char *slug, *locale;
+    if (!lesson_route(req, res, &p, &slug, &locale))
+        return;
+    json_t *b = body_object(req, res);
+    if (!b)
+        return;
+    char file[80];
+    lessons_db_file_name(slug, locale, file, sizeof file);
+    collect c = {json_array(), file};
+    json_t *warnings = json_array();
+    const json_t *t = json_object_get(b, "text");
+    int rc = check_text(req, res, slug, locale, json_string_value(t), json_string_length(t), &c,
+                        warnings);
+    json_decref(b);
+    if (rc < 0) {
+        json_decref(c.errors);
+        json_decref(warnings);
+        return;
+    }
+    http_json_steal(
+        res, 200,
+        json_pack("{s:b, s:o, s:o}", "valid", rc == 1, "problems", c.errors, "warnings", warnings));
+    http_set_header(res, "Cache-Control", "no-store");
 }

@@ -13,9 +13,15 @@
  *   GET    /api/v1/lessons                                 list (with etag per lesson)
  *   POST   /api/v1/lessons {slug, locale?, text}            201; 409 if it exists
  *   GET    /api/v1/lessons/{slug}                           text + ETag
- *   PUT    /api/v1/lessons/{slug} {text}                    If-Match required: 428 if
+ *   PUT    /api/v1/lessons/{slug} {text, note?}             If-Match required: 428 if
  *                                                           missing, 412 {etag, revision,
- *                                                           text} if stale
+ *                                                           text} if stale; `note` (up to
+ *                                                           500 bytes) is kept with the
+ *                                                           revision
+ *   POST   /api/v1/lessons/{slug}/check {text}              200 {valid, problems, warnings}:
+ *                                                           what a save of `text` would
+ *                                                           refuse (problems) and warn
+ *                                                           about (warnings); saves nothing
  *   DELETE /api/v1/lessons/{slug}                           soft; If-Match optional
  *   GET    /api/v1/lessons/{slug}/revisions                 newest first
  *   GET    /api/v1/lessons/{slug}/revisions/{rev}           that revision's text
@@ -36,5 +42,6 @@ void api_lesson_delete(const http_request *req, http_response *res);
 void api_lesson_revisions(const http_request *req, http_response *res);
 void api_lesson_revision_get(const http_request *req, http_response *res);
 void api_lesson_restore(const http_request *req, http_response *res);
+void api_lesson_check(const http_request *req, http_response *res);
 
 #endif

@@ -5,7 +5,9 @@
  * the safe ?next= of the sign-in page. Both pages are per user: Cache-Control: no-store.
  * Does not: authenticate (auth.c decides who is asking), touch lessons or the store
  * beyond that, or carry any script or style inline (CSP: static/js/login.js and
- * static/js/editor.js do the work, started by app.js).
+ * static/js/editor.js do the work, started by app.js; the editor's own styles are
+ * static/css/editor.css, and the labels of its newer controls — builder, drafts, conflict
+ * merge, new lesson — are static/js/editor-i18n.js's).
  */
 #include "pages_editor.h"
 
@@ -116,8 +118,7 @@ static const char *const ED_TEXT[E_KEY_COUNT][2] = {
          "this lesson. Your text is not saved.",
          "自您加载此课程以来，其他人保存了更新的修订（r{rev}，{author}）。您的文本尚未保存。"},
     [E_LOAD_THEIRS] = {"Load their version", "加载他们的版本"},
-    [E_KEEP_MINE] = {"Keep mine (the next save replaces theirs)",
-                     "保留我的（下次保存将替换他们的）"},
+    [E_KEEP_MINE] = {"Take mine everywhere", "全部采用我的版本"},
     [E_INVALID] = {"Not saved: the lesson has problems.", "未保存：课程有问题。"},
     [E_SESSION] = {"Your session has ended or lacks the right role. Sign in again.",
                    "会话已结束或权限不足，请重新登录。"},
@@ -341,6 +342,7 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
     put_text(b, loc, E_NEEDS_JS);
     strbuf_put(b,
                "</p></noscript>\n"
+               "<link rel=\"stylesheet\" href=\"/static/css/editor.css\">\n"
                "<div class=\"tl-editor-pick\">\n<p class=\"tl-field\"><label for=\"editor-slug\">");
     put_text(b, loc, E_LESSON);
     strbuf_put(b, "</label> <select id=\"editor-slug\" class=\"tl-editor-slug\"></select></p>\n"
@@ -348,23 +350,32 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
     put_text(b, loc, E_LANGUAGE);
     strbuf_put(b, "</label> <select id=\"editor-locale\" class=\"tl-editor-locale\">"
                   "<option value=\"en\" lang=\"en\">English</option>"
-                  "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n</div>\n"
-                  "<p class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></p>\n"
-                  "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
-                  "<p class=\"tl-editor-conflict-text\"></p>\n<p><button type=\"button\" "
-                  "class=\"tl-editor-theirs\">");
-    put_text(b, loc, E_LOAD_THEIRS);
-    strbuf_put(b, "</button> <button type=\"button\" class=\"tl-editor-mine\">");
-    put_text(b, loc, E_KEEP_MINE);
-    strbuf_put(b, "</button></p>\n</div>\n<div class=\"tl-editor-panes\">\n"
+                  "<option value=\"zh-CN\" lang=\"zh-CN\">中文</option></select></p>\n"
+                  "<p class=\"tl-field\"><button type=\"button\" class=\"tl-editor-new\" "
+                  "disabled></button></p>\n</div>\n"
+                  "<div class=\"tl-editor-draft\" role=\"alert\" hidden></div>\n"
+                  "<div class=\"tl-editor-panes\">\n"
                   "<div class=\"tl-editor-source\">\n<label for=\"editor-text\">");
     put_text(b, loc, E_SOURCE);
-    strbuf_put(b, "</label>\n<textarea id=\"editor-text\" class=\"tl-editor-text\" "
+    strbuf_put(b, "</label>\n<div class=\"tl-editor-tools\" role=\"toolbar\"></div>\n"
+                  "<textarea id=\"editor-text\" class=\"tl-editor-text\" "
                   "spellcheck=\"false\" autocapitalize=\"none\" rows=\"30\" disabled></textarea>\n"
-                  "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
-                  "disabled>");
+                  "<div class=\"tl-editor-savebar\">\n<p class=\"tl-editor-actions\">"
+                  "<button type=\"button\" class=\"tl-editor-save\" disabled>");
     put_text(b, loc, E_SAVE);
-    strbuf_put(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n"
+    strbuf_put(b, "</button> <label class=\"tl-editor-note-label\" for=\"editor-note\"></label> "
+                  "<input id=\"editor-note\" class=\"tl-editor-note\" maxlength=\"500\" "
+                  "autocomplete=\"off\"></p>\n"
+                  "<div class=\"tl-editor-status\" role=\"status\" aria-live=\"polite\"></div>\n"
+                  "<div class=\"tl-editor-conflict\" role=\"alert\" hidden>\n"
+                  "<p class=\"tl-editor-conflict-how\">"
+                  "</p>\n<div class=\"tl-editor-conflict-diff\"></div>\n<p>"
+                  "<button type=\"button\" class=\"tl-editor-merge\"></button> "
+                  "<button type=\"button\" class=\"tl-editor-mine\">");
+    put_text(b, loc, E_KEEP_MINE);
+    strbuf_put(b, "</button> <button type=\"button\" class=\"tl-editor-theirs\">");
+    put_text(b, loc, E_LOAD_THEIRS);
+    strbuf_put(b, "</button></p>\n</div>\n</div>\n"
                   "<section class=\"tl-editor-history\">\n<h2>");
     put_text(b, loc, E_REVISIONS);
     strbuf_put(b, "</h2>\n<ol class=\"tl-revisions\"></ol>\n</section>\n</div>\n"

@@ -18,6 +18,7 @@
 #include "api_lessons.h"
 #include "api_progress.h"
 #include "pages_progress.h"
+#include "api_builder.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -58,6 +59,7 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/gradebook", grading_gradebook, "gradebook"},
     {"GET", "/api/v1/statistics", grading_statistics, "statistics"},
     {"POST", "/api/v1/render", grading_render, "render"},
+    {"POST", "/api/v1/render/question", api_builder_question, "render_question"},
     /* authoring: lessons in the database (server/web/api_lessons.c) */
     {"GET", "/api/v1/lessons", api_lessons_list, "lessons_list"},
     {"POST", "/api/v1/lessons", api_lessons_create, "lesson_create"},
@@ -65,6 +67,7 @@ const http_route http_routes[] = {
     {"PUT", "/api/v1/lessons/{slug}", api_lesson_put, "lesson_put"},
     {"DELETE", "/api/v1/lessons/{slug}", api_lesson_delete, "lesson_delete"},
     {"GET", "/api/v1/lessons/{slug}/revisions", api_lesson_revisions, "lesson_revisions"},
+    {"POST", "/api/v1/lessons/{slug}/check", api_lesson_check, "lesson_check"},
     {"GET", "/api/v1/lessons/{slug}/revisions/{rev}", api_lesson_revision_get,
      "lesson_revision_get"},
     {"POST", "/api/v1/lessons/{slug}/revisions/{rev}/restore", api_lesson_restore,

@@ -2,10 +2,11 @@
 // /login, opens /editor, edits a lesson and sees the preview (the same HTML as the lesson
 // page, with a working scenario player) follow the text, sees a FILE:LINE problem for broken
 // front matter, saves, and the public lesson page shows the change; a save over a revision
-// someone else stored meanwhile shows the conflict message and "load theirs" works; an older
-// revision is restored; the page in Chinese; a student who signs in from the editor's
-// redirect lands on /lessons (never on the editor's 403 page), which /editor still gives a
-// signed-in student who opens it.
+// someone else stored meanwhile shows the conflict beside Save with the two versions as a
+// diff, and "load theirs" works; an older revision is restored after the confirming question;
+// the page in Chinese; a student who signs in from the editor's redirect lands on /lessons
+// (never on the editor's 403 page), which /editor still gives a signed-in student who opens it. (editor-safe.test.mjs and
+// editor-builder.test.mjs cover drafts, merging, notes, the builder and new lessons.)
 // Throughout: no request leaves 127.0.0.1, no CSP violation, no script error.
 // Screenshots: tests/out/screenshots/editor-*.png.
 import { test, before, after } from 'node:test';
@@ -167,8 +168,10 @@ test('instructor: a stale save shows the conflict; "load theirs" and "keep mine"
     await page.click('button.tl-editor-save');
     const box = page.locator('.tl-editor-conflict');
     await box.waitFor({ state: 'visible' });
-    assert.match(await box.innerText(), /someone else saved a newer revision/i);
-    assert.match(await box.innerText(), /other-instructor|token:/);
+    // the status beside Save names who saved; the box shows the two versions as a diff
+    assert.match(await page.innerText('.tl-editor-savebar .tl-editor-status'), /someone else saved a newer revision/i);
+    assert.match(await page.innerText('.tl-editor-status'), /other-instructor/);
+    assert.ok((await box.locator('table.tl-diff').innerText()).includes(theirMarker), 'expected their change in the diff');
     await screenshot(page, 'editor-conflict');
     await page.click('button.tl-editor-theirs');
     await box.waitFor({ state: 'hidden' });
@@ -193,6 +196,7 @@ test('instructor: a stale save shows the conflict; "load theirs" and "keep mine"
     const revs = page.locator('ol.tl-revisions li');
     await revs.nth(1).waitFor();
     await revs.nth(1).locator('button.tl-restore').click();
+    await page.locator('dialog.tl-ask button.tl-ask-yes').click();
     await page.locator('.tl-editor-status', { hasText: /Restored revision r\d+ as revision \d+/ }).waitFor();
     assert.ok((await page.inputValue('.tl-editor-text')).includes('Theirs again.'));
     const restored = await api('GET', `/api/v1/lessons/${SLUG}?locale=en`);
