@@ -24,6 +24,7 @@ function el(tag, attrs = {}, ...children) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') e.className = v;
     else if (k === 'text') e.textContent = v;
+    else if (k === 'width') e.style.width = v; // CSSOM, not a style attribute: allowed by the CSP
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
@@ -122,7 +123,7 @@ export function initClass(doc) {
         const label = msg('progress-cell', { right: p.right, questions: l.questions, attempted: p.attempted });
         const pct = l.questions ? Math.round((100 * p.right) / l.questions) : 0;
         tr.append(el('td', { class: 'tl-class-progress-cell', 'data-slug': l.slug, 'data-right': p.right, 'data-attempted': p.attempted, title: label },
-          el('span', { class: 'tl-class-bar-track', 'aria-hidden': 'true' }, el('span', { class: 'tl-class-bar-fill', style: `width:${pct}%` })),
+          el('span', { class: 'tl-class-bar-track', 'aria-hidden': 'true' }, el('span', { class: 'tl-class-bar-fill', width: `${pct}%` })),
           el('span', { class: 'tl-class-num', text: `${p.right}/${l.questions}` }),
           el('span', { class: 'tl-sr-only', text: ` ${label}` })));
       }
