@@ -16,3 +16,9 @@ make --no-print-directory build/tcplab >/dev/null && bench/http.sh
 # --- grading: acknowledged durable challenge submissions/s, 32 clients, p99 (bench/grading.sh)
 echo "=== grading"
 make --no-print-directory build/tcplab >/dev/null && bench/grading.sh
+
+# --- class: the class page's data for 1,000 students in 4 sections with 20,000 quiz attempts and
+# 5,000 challenge submissions (p99 server time, target <= 100 ms each), a 5,000-line roster
+# import (target <= 2 s) (bench/class.sh)
+echo "=== class"
+make --no-print-directory build/tcplab >/dev/null && bench/class.sh
