@@ -21,3 +21,9 @@ make --no-print-directory build/tcplab >/dev/null && bench/grading.sh
 # (bench/page_weight.mjs; Debian's chromium through playwright-core)
 echo "=== page weight"
 make --no-print-directory build/tcplab >/dev/null && node bench/page_weight.mjs | tail -1
+
+# --- class: the class page's data for 1,000 students in 4 sections with 20,000 quiz attempts and
+# 5,000 challenge submissions (p99 server time, target <= 100 ms each), a 5,000-line roster
+# import (target <= 2 s) (bench/class.sh)
+echo "=== class"
+make --no-print-directory build/tcplab >/dev/null && bench/class.sh

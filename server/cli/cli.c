@@ -22,6 +22,7 @@ static const cli_command commands[] = {
     {"user", cmd_user, "user add --role ROLE NAME | user list"},
     {"token", cmd_token, "token create --role ROLE --name NAME | token list | token revoke ID"},
     {"lessons", cmd_lessons, "lessons export DIR"},
+    {"roster", cmd_roster, "roster import FILE [--dry-run]   students from a CSV file"},
 };
 
 static void usage(FILE *f)

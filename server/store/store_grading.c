@@ -36,8 +36,24 @@ static const char SQL_CH_LIST[] = "SELECT " CH_COLS " FROM challenges ORDER BY i
 static const char SQL_GRADES[] =
     "SELECT user_name, kind, ref, max(score), count(*) FROM submissions "
     "WHERE user_name IS NOT NULL GROUP BY user_name, kind, ref ORDER BY user_name, kind, ref";
+static const char SQL_GRADES_SECTION[] =
+    "SELECT s.user_name, s.kind, s.ref, max(s.score), count(*) FROM users u "
+    "JOIN submissions s ON s.user_name = u.name WHERE u.role = 'student' AND u.section = ?1 "
+    "GROUP BY s.user_name, s.kind, s.ref ORDER BY s.user_name, s.kind, s.ref";
+static const char SQL_HISTORY[] = "SELECT " SUB_COLS " FROM submissions WHERE user_name = ?1 "
+                                  "ORDER BY id DESC LIMIT ?2";
+static const char SQL_STATS_SECTION[] =
+    "SELECT s.kind, s.ref, count(*), avg(s.score), count(DISTINCT s.user_name), "
+    "count(DISTINCT CASE WHEN s.score >= 1 THEN s.user_name END) FROM users u "
+    "JOIN submissions s ON s.user_name = u.name WHERE u.role = 'student' AND u.section = ?1 "
+    "GROUP BY s.kind, s.ref ORDER BY s.kind, s.ref";
+static const char SQL_WRONG_SECTION[] =
+    "SELECT s.answer_json, count(*) AS n FROM users u JOIN submissions s ON s.user_name = u.name "
+    "WHERE u.role = 'student' AND u.section = ?3 AND s.kind = ?1 AND s.ref = ?2 AND s.score < 1 "
+    "GROUP BY s.answer_json ORDER BY n DESC, s.answer_json LIMIT 3";
 static const char SQL_STATS[] =
-    "SELECT kind, ref, count(*), avg(score) FROM submissions GROUP BY kind, ref "
+    "SELECT kind, ref, count(*), avg(score), count(DISTINCT user_name), "
+    "count(DISTINCT CASE WHEN score >= 1 THEN user_name END) FROM submissions GROUP BY kind, ref "
     "ORDER BY kind, ref";
 static const char SQL_WRONG[] =
     "SELECT answer_json, count(*) AS n FROM submissions WHERE kind = ?1 AND ref = ?2 "
@@ -208,6 +224,11 @@ static store_status sub_row(sqlite3_stmt *st, void *elem, void *arg)
     return STORE_OK;
 }
 
+static void sub_clean(void *elem)
+{
+    store_submission_cleanup(elem);
+}
+
 static store_status sub_query(store *s, const char *sql, int64_t id, const char *a, const char *b,
                               store_submission *out)
 {
@@ -365,13 +386,45 @@ static store_status grade_row(sqlite3_stmt *st, void *elem, void *arg)
 
 store_status store_grades(store *s, store_grade **out, size_t *n)
 {
+    return store_grades_section(s, NULL, out, n);
+}
+
+store_status store_grades_section(store *s, const char *section, store_grade **out, size_t *n)
+{
     *out = NULL;
     *n = 0;
     store_conn *c = store_reader(s);
     if (!c)
         return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_GRADES), sizeof **out, grade_row, NULL, grade_clean,
-                         (void **)out, n, "reading grades");
+    sqlite3_stmt *st = store_stmt(c, section ? SQL_GRADES_SECTION : SQL_GRADES);
+    if (st && section)
+        sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
+    return store_collect(c, st, sizeof **out, grade_row, NULL, grade_clean, (void **)out, n,
+                         "reading grades");
+}
+
+store_status store_submission_history(store *s, const char *user_name, int limit,
+                                      store_submission **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_HISTORY);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, user_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    return store_collect(c, st, sizeof **out, sub_row, NULL, sub_clean, (void **)out, n,
+                         "reading the attempt history");
+}
+
+void store_submissions_free(store_submission *subs, size_t n)
+{
+    for (size_t i = 0; subs && i < n; i++)
+        store_submission_cleanup(&subs[i]);
+    free(subs);
 }
 
 static void stat_clean(void *elem)
@@ -398,6 +451,8 @@ static store_status stat_row(sqlite3_stmt *st, void *elem, void *arg)
     x->ref = store_col_dup(st, 1);
     x->attempts = sqlite3_column_int64(st, 2);
     x->mean = sqlite3_column_double(st, 3);
+    x->students = sqlite3_column_int64(st, 4);
+    x->students_right = sqlite3_column_int64(st, 5);
     if (!x->kind || !x->ref) {
         stat_clean(x);
         return store_set_error("out of memory");
@@ -407,6 +462,11 @@ static store_status stat_row(sqlite3_stmt *st, void *elem, void *arg)
 
 store_status store_stats(store *s, store_stat **out, size_t *n)
 {
+    return store_stats_section(s, NULL, out, n);
+}
+
+store_status store_stats_section(store *s, const char *section, store_stat **out, size_t *n)
+{
     *out = NULL;
     *n = 0;
     store_conn *c = store_reader(s);
@@ -414,19 +474,24 @@ store_status store_stats(store *s, store_stat **out, size_t *n)
         return STORE_ERROR;
     store_stat *arr;
     size_t count;
-    store_status rc = store_collect(c, store_stmt(c, SQL_STATS), sizeof *arr, stat_row, NULL,
-                                    stat_clean, (void **)&arr, &count, "reading statistics");
+    sqlite3_stmt *q = store_stmt(c, section ? SQL_STATS_SECTION : SQL_STATS);
+    if (q && section)
+        sqlite3_bind_text(q, 1, section, -1, SQLITE_STATIC);
+    store_status rc = store_collect(c, q, sizeof *arr, stat_row, NULL, stat_clean, (void **)&arr,
+                                    &count, "reading statistics");
     if (rc != STORE_OK)
         return rc;
     int step;
     for (size_t i = 0; rc == STORE_OK && i < count; i++) {
-        sqlite3_stmt *w = store_stmt(c, SQL_WRONG);
+        sqlite3_stmt *w = store_stmt(c, section ? SQL_WRONG_SECTION : SQL_WRONG);
         if (!w) {
             rc = STORE_ERROR;
             break;
         }
         sqlite3_bind_text(w, 1, arr[i].kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(w, 2, arr[i].ref, -1, SQLITE_STATIC);
+        if (section)
+            sqlite3_bind_text(w, 3, section, -1, SQLITE_STATIC);
         while ((step = sqlite3_step(w)) == SQLITE_ROW && arr[i].wrong_count < 3) {
             char *a = store_col_dup(w, 0);
             if (!a) {

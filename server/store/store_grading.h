@@ -59,6 +59,11 @@ void store_submission_cleanup(store_submission *sub); /* frees the strings; NULL
 store_status store_submission_get(store *s, int64_t id, store_submission *out);
 store_status store_submission_find_key(store *s, const char *actor, const char *key,
                                        store_submission *out);
+/* The newest `limit` submissions graded for `user_name`, newest first; *out malloc'ed
+ * (free with store_submissions_free). */
+store_status store_submission_history(store *s, const char *user_name, int limit,
+                                      store_submission **out, size_t *n);
+void store_submissions_free(store_submission *subs, size_t n);
 /* Number of submissions (all kinds). */
 store_status store_submission_count(store *s, int64_t *n);
 
@@ -84,19 +89,24 @@ typedef struct store_grade {
     int64_t attempts;
 } store_grade;
 store_status store_grades(store *s, store_grade **out, size_t *n);
+/* The same for the students (role student) of one section ("": without a section). */
+store_status store_grades_section(store *s, const char *section, store_grade **out, size_t *n);
 void store_grades_free(store_grade *g, size_t n);
 
-/* Per (kind, ref): attempts and mean score; with the `top` most common wrong answers
- * (score < 1) of each. */
+/* Per (kind, ref): attempts and mean score, how many named students tried it and how many
+ * of them reached a full score; with the 3 most common wrong answers (score < 1) of each. */
 typedef struct store_stat {
     char *kind, *ref;
     int64_t attempts;
     double mean;
+    int64_t students, students_right;
     size_t wrong_count;
     char *wrong_answer[3];
     int64_t wrong_times[3];
 } store_stat;
 store_status store_stats(store *s, store_stat **out, size_t *n);
+/* The same over the submissions of one section's students. */
+store_status store_stats_section(store *s, const char *section, store_stat **out, size_t *n);
 void store_stats_free(store_stat *st, size_t n);
 
 #endif

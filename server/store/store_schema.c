@@ -106,6 +106,19 @@ const store_migration store_migrations[] = {
      "CREATE INDEX simulations_anonymous ON simulations (anonymous, created_at);\n"},
     {8, "lesson revision notes",
      "ALTER TABLE lesson_revisions ADD COLUMN note TEXT NOT NULL DEFAULT '';\n"},
-    /* Append migration 9 here. */
+    {9, "roster: display names, e-mail, sections, one-time sign-in links",
+     "ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';\n"
+     "ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';\n"
+     "ALTER TABLE users ADD COLUMN section TEXT NOT NULL DEFAULT '';  -- '' : none\n"
+     "CREATE INDEX users_role_section ON users (role, section, name);\n"
+     "CREATE TABLE signin_links (\n"
+     "  token_hash TEXT PRIMARY KEY NOT NULL,   -- hex BLAKE2b-256 of the link's token\n"
+     "  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  expires_at INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX signin_links_user ON signin_links (user_id);\n"
+     "CREATE INDEX submissions_user_score ON submissions (user_name, kind, ref, score);\n"},
+    /* Append migration 10 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

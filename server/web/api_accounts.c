@@ -64,18 +64,27 @@ static void login_check(login_job *j, http_response *res)
         return;
     }
     grading_login_succeeded(j->ip, j->name);
+    grading_session_start(res, j->st, j->secure, &j->u, j->now, NULL);
+}
+
+void grading_session_start(http_response *res, store *st, bool secure, const store_user *u,
+                           int64_t now, json_t *extra)
+{
     char tok[GRADING_TOKEN_SIZE], digest[GRADING_DIGEST_SIZE];
     char csrf[GRADING_TOKEN_SIZE], csrf_digest[GRADING_DIGEST_SIZE];
     if (grading_secret_new(tok, digest) || grading_secret_new(csrf, csrf_digest) ||
-        store_session_put(j->st, digest, j->u.id, csrf, j->now, j->now + GRADING_SESSION_SECONDS) !=
+        store_session_put(st, digest, u->id, csrf, now, now + GRADING_SESSION_SECONDS) !=
             STORE_OK) {
+        json_decref(extra);
         http_problem(res, 503, NULL, "cannot create the session");
         return;
     }
-    http_json_steal(
-        res, 200,
-        json_pack("{s:s, s:s, s:s}", "name", j->u.name, "role", j->u.role, "csrf_token", csrf));
-    set_cookies(res, j->secure, tok, csrf, GRADING_SESSION_SECONDS);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "name", u->name, "role", u->role, "csrf_token", csrf);
+    if (o && extra)
+        json_object_update(o, extra);
+    json_decref(extra);
+    http_json_steal(res, 200, o);
+    set_cookies(res, secure, tok, csrf, GRADING_SESSION_SECONDS);
     http_set_header(res, "Cache-Control", "no-store");
 }
 

@@ -31,6 +31,7 @@
 #include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
+#include "gradebook.h"
 
 /* Loads submission {id} for a reader allowed to see it; false with res filled. */
 static bool load_submission(const http_request *req, http_response *res, store_submission *sub,
@@ -164,13 +165,6 @@ void grading_submission_lti(const http_request *req, http_response *res)
 
 /* ---- gradebook ----------------------------------------------------------------------------- */
 
-typedef struct column {
-    char kind[16];
-    char ref[96];
-    char title[256];
-    double points;
-} column;
-
 /* Appends a CSV field (quoted when needed) and a separator. */
 static void csv_field(strbuf *b, const char *f, bool last)
 {
@@ -194,6 +188,18 @@ static void csv_field(strbuf *b, const char *f, bool last)
     strbuf_put(b, last ? "\r\n" : ",");
 }
 
+/* The ?section= of a class read: NULL when absent (everyone), else its text (may be "").
+ * false (400 in res) when it is too long. */
+bool grading_section_param(const http_request *req, http_response *res, const char **section)
+{
+    *section = http_query(req, "section");
+    if (*section && strlen(*section) >= 64) {
+        http_problem(res, 400, NULL, "section: at most 63 bytes");
+        return false;
+    }
+    return true;
+}
+
 void grading_gradebook(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -205,112 +211,47 @@ void grading_gradebook(const http_request *req, http_response *res)
         http_problem(res, 400, NULL, "format must be json or csv");
         return;
     }
-    store *st = req->app->store;
-    store_challenge *chs = NULL;
-    store_grade *gr = NULL;
-    store_user *users = NULL;
-    size_t nch = 0, ngr = 0, nus = 0;
-    if (store_challenge_list(st, &chs, &nch) != STORE_OK ||
-        store_grades(st, &gr, &ngr) != STORE_OK || store_user_list(st, &users, &nus) != STORE_OK) {
-        grading_util_store_failed(res, "grade");
-        goto out;
+    const char *section;
+    if (!grading_section_param(req, res, &section))
+        return;
+    gradebook gb;
+    const char *why;
+    if (gradebook_build(req->app->store, section, &gb, &why) != 0) {
+        if (!strcmp(why, "store"))
+            grading_util_store_failed(res, "grade");
+        else
+            http_problem(res, 500, NULL, "out of memory");
+        return;
     }
-    /* columns: challenges, then quiz questions with attempts */
-    column *cols = calloc(nch + ngr + 1, sizeof *cols);
-    size_t ncol = 0;
-    /* students: users with role student, then other graded names */
-    const char **names = calloc(nus + ngr + 1, sizeof *names);
-    int64_t *ids = calloc(nus + ngr + 1, sizeof *ids);
-    size_t nnames = 0;
-    if (!cols || !names || !ids) {
-        free(cols);
-        free(names);
-        free(ids);
-        http_problem(res, 500, NULL, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < nch; i++) {
-        column *c = &cols[ncol++];
-        snprintf(c->kind, sizeof c->kind, "challenge");
-        snprintf(c->ref, sizeof c->ref, "%lld", (long long)chs[i].id);
-        snprintf(c->title, sizeof c->title, "%s", chs[i].title);
-        c->points = chs[i].points;
-    }
-    for (size_t i = 0; i < ngr; i++) {
-        if (strcmp(gr[i].kind, "quiz"))
-            continue;
-        bool seen = false;
-        for (size_t j = 0; j < ncol && !seen; j++)
-            seen = !strcmp(cols[j].kind, "quiz") && !strcmp(cols[j].ref, gr[i].ref);
-        if (!seen) {
-            column *c = &cols[ncol++];
-            snprintf(c->kind, sizeof c->kind, "quiz");
-            snprintf(c->ref, sizeof c->ref, "%s", gr[i].ref);
-            snprintf(c->title, sizeof c->title, "%s", gr[i].ref);
-            c->points = 1.0;
-        }
-    }
-    for (size_t i = 0; i < nus; i++)
-        if (!strcmp(users[i].role, "student")) {
-            ids[nnames] = users[i].id;
-            names[nnames++] = users[i].name;
-        }
-    for (size_t i = 0; i < ngr; i++) {
-        bool graded = !strcmp(gr[i].kind, "challenge") || !strcmp(gr[i].kind, "quiz");
-        bool seen = false;
-        for (size_t j = 0; j < nnames && !seen; j++)
-            seen = !strcmp(names[j], gr[i].user_name);
-        if (graded && !seen) {
-            ids[nnames] = 0;
-            for (size_t j = 0; j < nus; j++)
-                if (!strcmp(users[j].name, gr[i].user_name))
-                    ids[nnames] = users[j].id;
-            names[nnames++] = gr[i].user_name;
-        }
-    }
-    /* best[student][column], -1: no attempt */
-    double *best = malloc((nnames * ncol + 1) * sizeof *best);
-    if (!best) {
-        free(cols);
-        free(names);
-        free(ids);
-        http_problem(res, 500, NULL, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < nnames * ncol; i++)
-        best[i] = -1;
-    for (size_t i = 0; i < ngr; i++)
-        for (size_t s = 0; s < nnames; s++)
-            if (!strcmp(names[s], gr[i].user_name))
-                for (size_t c = 0; c < ncol; c++)
-                    if (!strcmp(cols[c].kind, gr[i].kind) && !strcmp(cols[c].ref, gr[i].ref))
-                        best[s * ncol + c] = gr[i].best * cols[c].points;
+    size_t ncol = gb.ncol;
     if (csv) {
         strbuf buf = STRBUF_INIT;
-        char cell[320];
+        char cell[400];
         const char *head[] = {"Student", "ID", "SIS User ID", "SIS Login ID", "Section"};
         for (size_t i = 0; i < 5; i++)
             csv_field(&buf, head[i], ncol == 0 && i == 4);
         for (size_t c = 0; c < ncol; c++) {
-            snprintf(cell, sizeof cell, "%s (%s)", cols[c].title, cols[c].ref);
+            snprintf(cell, sizeof cell, "%s (%s)", gb.cols[c].title, gb.cols[c].ref);
             csv_field(&buf, cell, c + 1 == ncol);
         }
         const char *pp[] = {"Points Possible", "", "", "", ""};
         for (size_t i = 0; i < 5; i++)
             csv_field(&buf, pp[i], ncol == 0 && i == 4);
         for (size_t c = 0; c < ncol; c++) {
-            snprintf(cell, sizeof cell, "%g", cols[c].points);
+            snprintf(cell, sizeof cell, "%g", gb.cols[c].points);
             csv_field(&buf, cell, c + 1 == ncol);
         }
-        for (size_t s = 0; s < nnames; s++) {
+        for (size_t s = 0; s < gb.nstudents; s++) {
+            const gradebook_student *st = &gb.students[s];
             char idtext[24] = "";
-            if (ids[s])
-                snprintf(idtext, sizeof idtext, "%lld", (long long)ids[s]);
-            const char *row[] = {names[s], idtext, "", names[s], ""};
+            if (st->id)
+                snprintf(idtext, sizeof idtext, "%lld", (long long)st->id);
+            const char *row[] = {st->name[0] ? st->name : st->login, idtext, "", st->login,
+                                 st->section};
             for (size_t i = 0; i < 5; i++)
                 csv_field(&buf, row[i], ncol == 0 && i == 4);
             for (size_t c = 0; c < ncol; c++) {
-                double b = best[s * ncol + c];
+                double b = gb.best[s * ncol + c];
                 if (b < 0)
                     cell[0] = '\0';
                 else
@@ -330,34 +271,31 @@ void grading_gradebook(const http_request *req, http_response *res)
     } else {
         json_t *acols = json_array(), *astud = json_array();
         for (size_t c = 0; c < ncol; c++)
-            json_array_append_new(acols, json_pack("{s:s, s:s, s:s, s:f}", "id", cols[c].ref,
-                                                   "kind", cols[c].kind, "title", cols[c].title,
-                                                   "points_possible", cols[c].points));
-        for (size_t s = 0; s < nnames; s++) {
+            json_array_append_new(acols,
+                                  json_pack("{s:s, s:s, s:s, s:f}", "id", gb.cols[c].ref, "kind",
+                                            gb.cols[c].kind, "title", gb.cols[c].title,
+                                            "points_possible", gb.cols[c].points));
+        char key[128];
+        for (size_t s = 0; s < gb.nstudents; s++) {
+            const gradebook_student *st = &gb.students[s];
             json_t *scores = json_object();
             for (size_t c = 0; c < ncol; c++) {
-                char key[128];
-                snprintf(key, sizeof key, "%s:%s", cols[c].kind, cols[c].ref);
-                double b = best[s * ncol + c];
+                snprintf(key, sizeof key, "%s:%s", gb.cols[c].kind, gb.cols[c].ref);
+                double b = gb.best[s * ncol + c];
                 json_object_set_new(scores, key, b < 0 ? json_null() : json_real(b));
             }
-            json_array_append_new(astud, json_pack("{s:s, s:o, s:o}", "name", names[s], "id",
-                                                   ids[s] ? json_integer(ids[s]) : json_null(),
-                                                   "scores", scores));
+            json_array_append_new(
+                astud, json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", st->login, "display_name",
+                                 st->name, "section", st->section, "id",
+                                 st->id ? json_integer(st->id) : json_null(), "scores", scores));
         }
-        http_json_steal(res, 200, json_pack("{s:o, s:o}", "assignments", acols, "students", astud));
+        json_t *o = json_pack("{s:o, s:o}", "assignments", acols, "students", astud);
+        if (o && section)
+            json_object_set_new(o, "section", json_string(section));
+        http_json_steal(res, 200, o);
     }
     http_set_header(res, "Cache-Control", "no-store");
-    free(best);
-    free(cols);
-    free(names);
-    free(ids);
-out:
-    for (size_t i = 0; i < nch; i++)
-        store_challenge_cleanup(&chs[i]);
-    free(chs);
-    store_grades_free(gr, ngr);
-    free(users);
+    gradebook_free(&gb);
 }
 
 void grading_statistics(const http_request *req, http_response *res)
@@ -365,9 +303,12 @@ void grading_statistics(const http_request *req, http_response *res)
     grading_principal p;
     if (!grading_guard(req, res, &p, GRADING_STAFF))
         return;
+    const char *section;
+    if (!grading_section_param(req, res, &section))
+        return;
     store_stat *sts = NULL;
     size_t n = 0;
-    if (store_stats(req->app->store, &sts, &n) != STORE_OK) {
+    if (store_stats_section(req->app->store, section, &sts, &n) != STORE_OK) {
         grading_util_store_failed(res, "grade");
         return;
     }
@@ -379,10 +320,13 @@ void grading_statistics(const http_request *req, http_response *res)
             json_array_append_new(wrong, json_pack("{s:o, s:I}", "answer", a ? a : json_null(),
                                                    "count", (json_int_t)sts[i].wrong_times[j]));
         }
-        json_array_append_new(out,
-                              json_pack("{s:s, s:s, s:I, s:f, s:o}", "kind", sts[i].kind, "ref",
-                                        sts[i].ref, "attempts", (json_int_t)sts[i].attempts,
-                                        "mean_score", sts[i].mean, "common_wrong_answers", wrong));
+        json_array_append_new(
+            out, json_pack("{s:s, s:s, s:I, s:f, s:I, s:I, s:I, s:o}", "kind", sts[i].kind, "ref",
+                           sts[i].ref, "attempts", (json_int_t)sts[i].attempts, "mean_score",
+                           sts[i].mean, "students", (json_int_t)sts[i].students, "students_right",
+                           (json_int_t)sts[i].students_right, "missed_by",
+                           (json_int_t)(sts[i].students - sts[i].students_right),
+                           "common_wrong_answers", wrong));
     }
     store_stats_free(sts, n);
     http_json_steal(res, 200, out);

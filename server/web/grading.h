@@ -34,6 +34,13 @@ struct store;
  * 401 "invalid name or password" for an unknown user and a wrong password alike (same
  * work: a dummy hash is verified); 429 + Retry-After after GRADING_LOGIN_MAX_FAILURES. */
 void grading_login(const http_request *req, http_response *res);
+/* Starts a session for `u` (already authenticated by the caller): 200 {name, role,
+ * csrf_token, ...the members of `extra` (stolen; may be NULL)} with the session and CSRF
+ * cookies (Secure when `secure`), or 503. */
+struct store_user;
+void grading_session_start(http_response *res, struct store *st, bool secure,
+                           const struct store_user *u, int64_t now, json_t *extra);
+
 /* POST /api/v1/logout → 204; deletes the session server-side and clears the cookies. */
 void grading_logout(const http_request *req, http_response *res);
 /* GET /api/v1/me → {authenticated, name, role, csrf_token (cookie auth only)} */
@@ -61,11 +68,17 @@ void grading_submission_get(const http_request *req, http_response *res);
 void grading_submission_gradescope(const http_request *req, http_response *res);
 /* GET /api/v1/submissions/{id}/lti → LTI AGS score object */
 void grading_submission_lti(const http_request *req, http_response *res);
-/* GET /api/v1/gradebook[?format=csv] → JSON, or CSV in Canvas's import layout */
+/* GET /api/v1/gradebook[?format=csv][&section=S] → JSON, or CSV in Canvas's import layout
+ * (gradebook.h says which rows and columns) */
 void grading_gradebook(const http_request *req, http_response *res);
-/* GET /api/v1/statistics → per question/challenge: attempts, mean score, common wrong
- * answers */
+/* GET /api/v1/statistics[?section=S] → per question/challenge: attempts, mean score, how
+ * many students tried it and how many got it fully right (missed_by: the rest), common
+ * wrong answers */
 void grading_statistics(const http_request *req, http_response *res);
+
+/* The ?section= of a class read (api_exports.c, api_class.c): *section NULL when absent;
+ * false with a 400 in res when it is 64 bytes or longer. */
+bool grading_section_param(const http_request *req, http_response *res, const char **section);
 
 /* POST /api/v1/render {text, slug?, locale?} (instructor, admin) → 200 {valid, problems,
  * title, summary, html}: the lesson as students will see it, checked like `tcplab check`

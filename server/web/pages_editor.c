@@ -69,6 +69,7 @@ typedef enum ed_key {
     E_NO_LESSONS,
     E_FORBIDDEN_TITLE,
     E_FORBIDDEN_TEXT,
+    E_CLASS_LINK,
     E_KEY_COUNT
 } ed_key;
 
@@ -134,6 +135,7 @@ static const char *const ED_TEXT[E_KEY_COUNT][2] = {
     [E_FORBIDDEN_TITLE] = {"Not allowed", "无权访问"},
     [E_FORBIDDEN_TEXT] = {"The lesson editor is for instructors and administrators.",
                           "课程编辑器仅供教师和管理员使用。"},
+    [E_CLASS_LINK] = {"Class: roster and grades", "班级：名单与成绩"},
 };
 
 static const char *tx(const char *loc, ed_key k)
@@ -215,6 +217,11 @@ static void who_line(strbuf *b, const char *loc, const grading_principal *p)
     strbuf_put(b, "</strong> (");
     esc(b, grading_role_name(p->role));
     strbuf_put(b, ")");
+    if (p->role == GRADING_INSTRUCTOR || p->role == GRADING_ADMIN) {
+        strbuf_put(b, " <a class=\"tl-class-link-page\" href=\"/class\">");
+        put_text(b, loc, E_CLASS_LINK);
+        strbuf_put(b, "</a>");
+    }
     if (p->via_cookie) {
         strbuf_put(b, " <button type=\"button\" class=\"tl-logout\">");
         put_text(b, loc, E_SIGN_OUT);

@@ -19,6 +19,8 @@
 #include "api_progress.h"
 #include "pages_progress.h"
 #include "api_builder.h"
+#include "api_class.h"
+#include "pages_class.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -79,6 +81,17 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/progress", api_progress_list, "progress_list"},
     {"GET", "/api/v1/progress/{slug}", api_progress_lesson, "progress_lesson"},
     {"GET", "/progress", pages_progress, "progress_page"},
+    /* the class: roster, progress, sign-in links (server/web/api_class.c, pages_class.c) */
+    {"POST", "/api/v1/roster/import", api_roster_import, "roster_import"},
+    {"GET", "/api/v1/roster", api_roster_list, "roster_list"},
+    {"DELETE", "/api/v1/roster/{login}", api_roster_remove, "roster_remove"},
+    {"POST", "/api/v1/roster/{login}/reset", api_roster_reset, "roster_reset"},
+    {"GET", "/api/v1/class", api_class_overview, "class_overview"},
+    {"GET", "/api/v1/class/students/{login}/attempts", api_class_attempts, "class_attempts"},
+    {"POST", "/api/v1/signin", api_signin, "signin"},
+    {"POST", "/api/v1/me/password", api_me_password, "me_password"},
+    {"GET", "/class", pages_class, "class_page"},
+    {"GET", "/signin", pages_signin, "signin_page"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

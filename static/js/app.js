@@ -5,7 +5,8 @@
  * module only when the page has its elements (keeps the page weight down): scenario players
  * (player.js), quiz questions (quiz.js), the playground form and share links (playground.js),
  * the sign-in form and sign-out buttons (login.js), the lesson editor (editor.js), the
- * header's Sign in / Sign out and a student's progress (progress.js).
+ * header's Sign in / Sign out and a student's progress (progress.js), the class page
+ * (class.js) and the sign-in-link page (signin.js).
  * Does not: do anything on a page without those elements; the language switch is a plain
  * server-rendered link and needs no script. No third-party code, no eval, no inline script.
  */
@@ -16,6 +17,8 @@ const PARTS = [
   ['form.tl-login-form, button.tl-logout', './login.js', 'initLogin'],
   ['section.tl-editor', './editor.js', 'initEditor'],
   ['.tl-account', './progress.js', 'initProgress'],
+  ['section.tl-class', './class.js', 'initClass'],
+  ['section.tl-signin', './signin.js', 'initSignin'],
 ];
 
 /** Each table of a lesson's text in a frame that scrolls sideways on a narrow screen and

@@ -130,5 +130,16 @@ cat >"$tmp/bound.json" <<'J'
 J
 check "engine step bound exits 1" 1 --err "the simulation stopped" --no-out '"steps"' -- simulate "$tmp/bound.json"
 
+# --- roster import: dry run, per-line errors, all or nothing, idempotent, sign-in links
+printf 'name,login,email,section\nAda Lovelace,ada,ada@example.org,A\n张伟,zhangwei,,B\n"Smith, Bob",bob,,A\n' >"$tmp/roster.csv"
+printf 'name,login,email,section\nAda,ada,,A\nBad,bad login,,A\nDup,ada,,B\nMail,mm,not-mail,A\n"open,zz,,A\n' >"$tmp/roster-bad.csv"
+check "roster dry run" 0 --out "2 ada created" --out "dry run (nothing saved): 3 created" --no-out "/signin#" -- roster import "$tmp/roster.csv" --dry-run --db "$tmp/roster.db"
+check "roster errors name line and column" 1 --err "roster-bad.csv:3: login:" --err "roster-bad.csv:4: login: the login \"ada\" is already on line 2" --err "roster-bad.csv:5: email:" --err "roster-bad.csv:6: name: field 1: a quoted field is not closed" --err "nothing was imported" -- roster import "$tmp/roster-bad.csv" --db "$tmp/roster.db"
+check "roster bad file imported nothing" 0 --out "3 created" -- roster import "$tmp/roster.csv" --dry-run --db "$tmp/roster.db"
+check "roster import prints links once" 0 --out "2 ada created /signin#tl_" --out "3 zhangwei created /signin#" --out "imported: 3 created, 0 updated, 0 unchanged" -- roster import "$tmp/roster.csv" --db "$tmp/roster.db"
+check "roster re-import is idempotent" 0 --out "imported: 0 created, 0 updated, 3 unchanged" --no-out "/signin#" -- roster import "$tmp/roster.csv" --db "$tmp/roster.db"
+check "roster missing file" 1 --err "nofile.csv" -- roster import "$tmp/nofile.csv" --db "$tmp/roster.db"
+check "roster usage" 2 --err "usage: tcplab roster import" -- roster frobnicate
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

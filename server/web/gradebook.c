@@ -1,0 +1,177 @@
+/*
+ * gradebook.c — building the gradebook table (see gradebook.h).
+ *
+ * Owns: merging the store's challenges, roster and per-(student, assignment) grades into
+ * one table with sorted look-ups (bsearch) instead of nested scans.
+ * Does not: format or authorise anything.
+ */
+#include "gradebook.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../store/store_accounts.h"
+#include "../store/store_grading.h"
+#include "../store/store_roster.h"
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_student_login(const void *key, const void *elem)
+{
+    return strcmp(key, ((const gradebook_student *)elem)->login);
+}
+
+static int cmp_user_name(const void *key, const void *elem)
+{
+    return strcmp(key, ((const store_user *)elem)->name);
+}
+
+static int cmp_col_ref(const void *key, const void *elem)
+{
+    return strcmp(key, ((const gradebook_col *)elem)->ref);
+}
+
+void gradebook_free(gradebook *gb)
+{
+    free(gb->cols);
+    free(gb->students);
+    free(gb->best);
+    free(gb->attempts);
+    memset(gb, 0, sizeof *gb);
+}
+
+/* The row of `name`: among the roster part [0, nroster) or the extra names after it (each
+ * part sorted by login). -1 when absent. */
+static long find_student(const gradebook *gb, size_t nroster, const char *name)
+{
+    const gradebook_student *s = bsearch(name, gb->students, nroster, sizeof *s, cmp_student_login);
+    if (!s && gb->nstudents > nroster)
+        s = bsearch(name, gb->students + nroster, gb->nstudents - nroster, sizeof *s,
+                    cmp_student_login);
+    return s ? (long)(s - gb->students) : -1;
+}
+
+/* The column of (kind, ref): challenges [0, nch) by numeric id, quiz questions after. */
+static long find_col(const gradebook *gb, size_t nch, const store_challenge *chs, const char *kind,
+                     const char *ref)
+{
+    if (!strcmp(kind, "challenge")) {
+        char *end;
+        long long id = strtoll(ref, &end, 10);
+        size_t lo = 0, hi = nch;
+        while (*ref && !*end && lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (chs[mid].id == id)
+                return (long)mid;
+            if (chs[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return -1;
+    }
+    if (strcmp(kind, "quiz"))
+        return -1;
+    const gradebook_col *c = bsearch(ref, gb->cols + nch, gb->ncol - nch, sizeof *c, cmp_col_ref);
+    return c ? (long)(c - gb->cols) : -1;
+}
+
+int gradebook_build(store *st, const char *section, gradebook *gb, const char **err)
+{
+    memset(gb, 0, sizeof *gb);
+    *err = "store";
+    store_challenge *chs = NULL;
+    store_grade *gr = NULL;
+    store_student *roster = NULL;
+    store_user *users = NULL;
+    const char **qrefs = NULL;
+    size_t nch = 0, ngr = 0, nroster = 0, nus = 0;
+    int rc = -1;
+    if (store_challenge_list(st, &chs, &nch) != STORE_OK ||
+        store_grades_section(st, section, &gr, &ngr) != STORE_OK ||
+        store_roster_list(st, section, (int64_t)time(NULL), &roster, &nroster) != STORE_OK ||
+        (!section && store_user_list(st, &users, &nus) != STORE_OK))
+        goto out;
+    *err = "memory";
+    /* columns: challenges (ORDER BY id), then the distinct quiz questions, sorted */
+    qrefs = malloc((ngr + 1) * sizeof *qrefs);
+    size_t nq = 0;
+    if (!qrefs)
+        goto out;
+    for (size_t i = 0; i < ngr; i++)
+        if (!strcmp(gr[i].kind, "quiz"))
+            qrefs[nq++] = gr[i].ref;
+    qsort(qrefs, nq, sizeof *qrefs, cmp_str_ptr);
+    gb->cols = calloc(nch + nq + 1, sizeof *gb->cols);
+    if (!gb->cols)
+        goto out;
+    for (size_t i = 0; i < nch; i++) {
+        gradebook_col *c = &gb->cols[gb->ncol++];
+        snprintf(c->kind, sizeof c->kind, "challenge");
+        snprintf(c->ref, sizeof c->ref, "%lld", (long long)chs[i].id);
+        snprintf(c->title, sizeof c->title, "%s", chs[i].title);
+        c->points = chs[i].points;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        if (i && !strcmp(qrefs[i], qrefs[i - 1]))
+            continue;
+        gradebook_col *c = &gb->cols[gb->ncol++];
+        snprintf(c->kind, sizeof c->kind, "quiz");
+        snprintf(c->ref, sizeof c->ref, "%s", qrefs[i]);
+        snprintf(c->title, sizeof c->title, "%s", qrefs[i]);
+        c->points = 1.0;
+    }
+    /* students: the roster (ORDER BY login), then other graded names (gr is by name) */
+    gb->students = calloc(nroster + ngr + 1, sizeof *gb->students);
+    if (!gb->students)
+        goto out;
+    for (size_t i = 0; i < nroster; i++) {
+        gradebook_student *s = &gb->students[gb->nstudents++];
+        snprintf(s->login, sizeof s->login, "%s", roster[i].login);
+        snprintf(s->name, sizeof s->name, "%s", roster[i].name);
+        snprintf(s->section, sizeof s->section, "%s", roster[i].section);
+        s->id = roster[i].id;
+    }
+    for (size_t i = 0; i < ngr && !section; i++) {
+        bool graded = !strcmp(gr[i].kind, "challenge") || !strcmp(gr[i].kind, "quiz");
+        if (!graded || find_student(gb, nroster, gr[i].user_name) >= 0)
+            continue;
+        gradebook_student *s = &gb->students[gb->nstudents++];
+        snprintf(s->login, sizeof s->login, "%s", gr[i].user_name);
+        const store_user *u = bsearch(gr[i].user_name, users, nus, sizeof *u, cmp_user_name);
+        s->id = u ? u->id : 0;
+    }
+    size_t cells = gb->nstudents * gb->ncol + 1;
+    gb->best = malloc(cells * sizeof *gb->best);
+    gb->attempts = calloc(cells, sizeof *gb->attempts);
+    if (!gb->best || !gb->attempts)
+        goto out;
+    for (size_t i = 0; i < cells; i++)
+        gb->best[i] = -1;
+    for (size_t i = 0; i < ngr; i++) {
+        long s = find_student(gb, nroster, gr[i].user_name);
+        long c = s < 0 ? -1 : find_col(gb, nch, chs, gr[i].kind, gr[i].ref);
+        if (c < 0)
+            continue;
+        size_t k = (size_t)s * gb->ncol + (size_t)c;
+        gb->best[k] = gr[i].best * gb->cols[c].points;
+        gb->attempts[k] = gr[i].attempts;
+    }
+    rc = 0;
+out:
+    if (rc != 0)
+        gradebook_free(gb);
+    for (size_t i = 0; i < nch; i++)
+        store_challenge_cleanup(&chs[i]);
+    free(chs);
+    store_grades_free(gr, ngr);
+    free(roster);
+    free(users);
+    free(qrefs);
+    return rc;
+}
