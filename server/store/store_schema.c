@@ -104,6 +104,19 @@ const store_migration store_migrations[] = {
     {7, "anonymous saved simulations",
      "ALTER TABLE simulations ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;\n"
      "CREATE INDEX simulations_anonymous ON simulations (anonymous, created_at);\n"},
-    /* Append migration 7 here. */
+    {8, "lesson files synced",
+     "CREATE TABLE lesson_file_sync (\n"
+     "  slug      TEXT NOT NULL,\n"
+     "  locale    TEXT NOT NULL CHECK (locale IN ('en','zh-CN')),\n"
+     "  revision  INTEGER NOT NULL REFERENCES lesson_revisions (id), -- holds the file's text\n"
+     "  file_hash TEXT,            -- hex BLAKE2b-256 of that text; NULL: hash the revision\n"
+     "  dir       TEXT NOT NULL,   -- the folder it was synced with (real path; '' unknown)\n"
+     "  synced_at INTEGER NOT NULL,\n"
+     "  PRIMARY KEY (slug, locale)\n"
+     ");\n"
+     "INSERT INTO lesson_file_sync (slug, locale, revision, file_hash, dir, synced_at)\n"
+     "  SELECT slug, locale, min(id), NULL, '', min(created_at) FROM lesson_revisions\n"
+     "  WHERE author = 'import' GROUP BY slug, locale;\n"},
+    /* Append migration 9 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

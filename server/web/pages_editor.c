@@ -19,6 +19,7 @@
 #include "../lessons/i18n.h"
 #include "../lessons/markdown.h"
 #include "pages.h"
+#include "pages_editor_files.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
 #define NEXT_MAX  200
@@ -355,8 +356,9 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
                   "<p class=\"tl-editor-actions\"><button type=\"button\" class=\"tl-editor-save\" "
                   "disabled>");
     put_text(b, loc, E_SAVE);
-    strbuf_put(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n"
-                  "<section class=\"tl-editor-history\">\n<h2>");
+    strbuf_put(b, "</button> <code class=\"tl-editor-etag\"></code></p>\n");
+    pages_editor_files_line(b, loc);
+    strbuf_put(b, "<section class=\"tl-editor-history\">\n<h2>");
     put_text(b, loc, E_REVISIONS);
     strbuf_put(b, "</h2>\n<ol class=\"tl-revisions\"></ol>\n</section>\n</div>\n"
                   "<div class=\"tl-editor-side\">\n<section class=\"tl-editor-problems\" "
