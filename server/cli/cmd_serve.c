@@ -108,7 +108,8 @@ static void raise_nofile(void)
 static const char *route_names[256];
 
 /* --lessons-sync: the files of a->lessons_dir that changed since the last import become
- * new revisions (lessons_sync.h). Every outcome is logged; none stops the start. */
+ * new revisions (lessons_sync.h). Every outcome is logged (also with --quiet, which only
+ * silences the access log); none stops the start. */
 static void sync_lessons(const app *a)
 {
     static const char P[] = "tcplab serve: lessons sync: ";
@@ -128,7 +129,7 @@ static void sync_lessons(const app *a)
                 a->lessons_dir);
     } else if (rc != 0) {
         fprintf(stderr, "%s%s\n", P, err);
-    } else if (!a->quiet) {
+    } else {
         for (size_t i = 0; i < p->n; i++) {
             const lessons_sync_entry *e = &p->v[i];
             if (e->state == LESSONS_SYNC_NEW || e->state == LESSONS_SYNC_CHANGED)
