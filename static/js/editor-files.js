@@ -6,7 +6,7 @@
  * whenever the editor has loaded a lesson (section.tl-editor's data-editor-state set to
  * "ready") or saved one (data-dirty back to "false"); the lesson is the one named in
  * ?slug=&locale= of the address, which editor.js keeps. Messages come from the server
- * (data-msg-STATE, with {file} and {when}).
+ * (data-msg-STATE, with {file} and {when}; `a command` is shown as code).
  * Does not: change anything, or depend on editor.js beyond those documented hooks.
  * Test hook: the line gets data-state="STATE" once filled.
  */
@@ -31,7 +31,14 @@ async function refresh(line, locale) {
   if (!src) return;
   const when = src.synced_at ? new Date(src.synced_at * 1000).toLocaleString(locale) : '';
   const key = `msg${src.state.replace(/(^|-)(\w)/g, (m, d, c) => c.toUpperCase())}`;
-  line.textContent = fill(line.dataset[key], { file: src.file || '', when });
+  // `command` in a message is shown as code
+  const parts = fill(line.dataset[key], { file: src.file || '', when }).split('`');
+  line.replaceChildren(...parts.map((t, i) => {
+    if (i % 2 === 0) return document.createTextNode(t);
+    const c = document.createElement('code');
+    c.textContent = t;
+    return c;
+  }));
   line.dataset.state = src.state;
 }
 
