@@ -200,7 +200,7 @@ static int read_files(lessons_sync_plan *p, char *err, size_t err_size)
         }
         lessons_sync_entry *e = &p->v[p->n++];
         memset(e, 0, sizeof *e);
-        snprintf(e->name, sizeof e->name, "%s", de->d_name);
+        memcpy(e->name, de->d_name, name_len + 1); /* fits: checked above */
         snprintf(e->slug, sizeof e->slug, "%s", slug);
         e->locale = locale;
         char path[PATH_MAX];
