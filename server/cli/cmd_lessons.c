@@ -42,7 +42,10 @@ static const char USAGE[] =
     "    --static   static files folder for link checks (default: ./static if present)\n"
     "  export: write the database's current lessons to DIR (SLUG.md, SLUG.zh-CN.md),\n"
     "    byte-identical; exporting into the folder imported from records that its files\n"
-    "    now hold the database's copy.\n";
+    "    now hold the database's copy.\n"
+    "  exit status: 0 done (with --dry-run: nothing would be refused), 1 refused (nothing\n"
+    "    imported) or failed, 2 bad usage. The database: --db, else $TCPLAB_DB, else\n"
+    "    var/tcplab.db.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {

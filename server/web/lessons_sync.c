@@ -184,8 +184,9 @@ static int read_files(lessons_sync_plan *p, char *err, size_t err_size)
     while (rc == 0 && (de = readdir(d)) != NULL) {
         char slug[64];
         const char *locale = NULL;
+        size_t name_len = strlen(de->d_name);
         if (de->d_name[0] == '.' || !lessons_split_name(de->d_name, slug, sizeof slug, &locale) ||
-            strlen(de->d_name) >= sizeof p->v[0].name)
+            name_len >= sizeof p->v[0].name)
             continue;
         if (p->n == cap) {
             size_t nc = cap ? 2 * cap : 32;

@@ -213,5 +213,18 @@ rm "$L/broken.md"
 check "the other change was not imported" 0 --out "changed    time-wait.md" \
   --out "dry run: 1 file would become new revisions" -- lessons import "$L" --db "$DB" --dry-run --static static
 
+# the author of a new revision: the git author of the file's last commit, if committed as it is
+if command -v git >/dev/null 2>&1; then
+  G=$tmp/gitcourse; mkdir -p "$G"
+  printf -- '---\ntitle: "G"\nsummary: "s"\norder: 1\ntags: [x]\nlocale: en\n---\n\n# G\n' >"$G/g-lesson.md"
+  git -C "$G" init -q && git -C "$G" add g-lesson.md \
+    && git -C "$G" -c user.name="Grace Hopper" -c user.email=g@example.org commit -qm g
+  check "author: the git author of the committed file" 0 --out "new        g-lesson.md" \
+    --out "by Grace Hopper)" -- lessons import "$G" --db "$tmp/git.db"
+  echo "More." >>"$G/g-lesson.md"
+  check "author: an uncommitted change is by files" 0 --out "changed    g-lesson.md  +1 -0 lines (by files)" \
+    -- lessons import "$G" --db "$tmp/git.db"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
