@@ -82,6 +82,7 @@ static int run_import(store *s, const char *dir, bool dry, const lessons_sync_op
            dry ? " (dry run: nothing is written)" : "");
     lessons_sync_print(p, stdout, "", dry || lessons_sync_refused(p), DIFF_LINES);
     fflush(stdout);
+    lessons_sync_print_warnings(p, stderr, "tcplab lessons import: ");
     int rc = 0;
     if (lessons_sync_refused(p)) {
         fprintf(stderr, "tcplab lessons import: refused, %s:\n",

@@ -121,6 +121,7 @@ static void sync_lessons(const app *a)
         return;
     }
     size_t n = 0;
+    lessons_sync_print_warnings(p, stderr, P);
     int rc = lessons_sync_apply(a->store, p, &n, err, sizeof err);
     if (rc == 1) {
         fprintf(stderr, "%sREFUSED, nothing imported from %s:\n", P, a->lessons_dir);

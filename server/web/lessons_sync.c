@@ -220,6 +220,49 @@ static int read_files(lessons_sync_plan *p, char *err, size_t err_size)
     return rc;
 }
 
+static bool taken(const lessons_sync_entry *e)
+{
+    return e->state == LESSONS_SYNC_NEW || e->state == LESSONS_SYNC_CHANGED ||
+           e->state == LESSONS_SYNC_FORCED;
+}
+
+/* Sets `warning` on each SLUG.md whose SLUG.zh-CN.md disagrees with it, where one of the two
+ * is imported and both parse. */
+static void compare_locales(lessons_sync_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        lessons_sync_entry *en = &p->v[i];
+        if (strcmp(en->locale, "en") != 0)
+            continue;
+        lessons_sync_entry *zh = find_entry(p, en->slug, "zh-CN");
+        if (!zh || !(taken(en) || taken(zh)) || en->state == LESSONS_SYNC_INVALID ||
+            zh->state == LESSONS_SYNC_INVALID)
+            continue;
+        lessons_parse_options quiet = {NULL, false, false};
+        lesson *a = lessons_parse_text(en->name, en->file, en->file_len, &quiet, NULL, NULL, NULL);
+        lesson *b = lessons_parse_text(zh->name, zh->file, zh->file_len, &quiet, NULL, NULL, NULL);
+        char why[600];
+        if (a && b && lessons_compare_locales(a, b, why, sizeof why) != 0) {
+            strbuf w = STRBUF_INIT;
+            strbuf_printf(&w, "%s and %s differ: %s", en->name, zh->name, why);
+            en->warning = strbuf_take(&w);
+        }
+        lessons_lesson_free(a);
+        lessons_lesson_free(b);
+    }
+}
+
+size_t lessons_sync_print_warnings(const lessons_sync_plan *p, FILE *f, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i].warning) {
+            fprintf(f, "%swarning: %s\n", prefix, p->v[i].warning);
+            n++;
+        }
+    return n;
+}
+
 lessons_sync_plan *lessons_sync_plan_make(struct store *st, const char *dir,
                                           const lessons_sync_options *opt, char *err,
                                           size_t err_size)
@@ -308,6 +351,7 @@ lessons_sync_plan *lessons_sync_plan_make(struct store *st, const char *dir,
         p->count[e->state]++;
     }
     free(rec);
+    compare_locales(p);
     return p;
 }
 
@@ -319,6 +363,7 @@ void lessons_sync_plan_free(lessons_sync_plan *p)
         free(p->v[i].file);
         free(p->v[i].db);
         free(p->v[i].problems);
+        free(p->v[i].warning);
     }
     free(p->v);
     free(p);

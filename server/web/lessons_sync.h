@@ -59,6 +59,7 @@ typedef struct lessons_sync_entry {
     bool record;     /* an unchanged file whose record is written */
     char author[96]; /* of the revision an import makes */
     char *problems;  /* invalid: "PATH:LINE: message\n" lines (malloc'ed) */
+    char *warning;   /* SLUG.md only: the two locales disagree (malloc'ed), or NULL */
 } lessons_sync_entry;
 
 typedef struct lessons_sync_plan {
@@ -84,6 +85,11 @@ lessons_sync_plan *lessons_sync_plan_make(struct store *st, const char *dir,
                                           const lessons_sync_options *opt, char *err,
                                           size_t err_size);
 void lessons_sync_plan_free(lessons_sync_plan *p); /* NULL is a no-op */
+
+/* One "warning: ..." line per lesson whose two locale files, one of them imported, no
+ * longer agree (order, scenario blocks, quiz: lessons_compare_locales); not a refusal, as
+ * in the editor, since the two files may be changed one after the other. Returns the count. */
+size_t lessons_sync_print_warnings(const lessons_sync_plan *p, FILE *f, const char *prefix);
 
 /* Something is refused (a conflict or a file that does not parse). */
 bool lessons_sync_refused(const lessons_sync_plan *p);

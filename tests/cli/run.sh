@@ -213,6 +213,14 @@ rm "$L/broken.md"
 check "the other change was not imported" 0 --out "changed    time-wait.md" \
   --out "dry run: 1 file would become new revisions" -- lessons import "$L" --db "$DB" --dry-run --static static
 
+# the two locales of a lesson disagree after an import: a warning, not a refusal
+cp "$L/state-diagram.md" "$tmp/sd.md"
+sed -i 's/^order: .*/order: 77/' "$L/state-diagram.md"
+check "locales that disagree: a warning" 0 --out "changed    state-diagram.md" \
+  --err "warning: state-diagram.md and state-diagram.zh-CN.md differ: order is 77" \
+  -- lessons import "$L" --db "$DB" --dry-run
+cp "$tmp/sd.md" "$L/state-diagram.md"
+
 # the author of a new revision: the git author of the file's last commit, if committed as it is
 if command -v git >/dev/null 2>&1; then
   G=$tmp/gitcourse; mkdir -p "$G"
