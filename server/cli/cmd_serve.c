@@ -18,6 +18,7 @@
 #include "../web/lessons_db.h"
 #include "../web/lessons_sync.h"
 #include "../store/store.h"
+#include "../util/tempdir.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -35,7 +36,7 @@ static void serve_usage(FILE *f)
 {
     fprintf(f, "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
                "                    [--lessons DIR] [--lessons-sync] [--public-url URL]\n"
-               "                    [--metrics] [--quiet]\n"
+               "                    [--allowed-hosts LIST] [--metrics] [--quiet]\n"
                "  --lessons DIR: imported into the database on the first start; after that the\n"
                "  database is the source (the editor changes it)\n"
                "  --lessons-sync (TCPLAB_LESSONS_SYNC=1): at every start, import the files of\n"
@@ -44,11 +45,18 @@ static void serve_usage(FILE *f)
                "  does not parse) is logged, imports nothing, and does not stop the start\n"
                "  --public-url https://HOST[:PORT] (TCPLAB_PUBLIC_URL): only that Host is served\n"
                "  (421 otherwise; /healthz answers any), cookies Secure and HSTS when https;\n"
+               "  --allowed-hosts LIST (TCPLAB_ALLOWED_HOSTS): the Host names served besides the\n"
+               "  public URL's, comma-separated: tcplab.example.org,*.example.org,10.0.0.5 or *\n"
+               "  (any); without either only IP addresses, localhost, *.localhost and names\n"
+               "  without a dot are served (others get 421: DNS rebinding);\n"
                "  --metrics (TCPLAB_METRICS=1): serve GET /metrics to everyone (default: 404);\n"
                "  TCPLAB_METRICS_TOKEN: serve it only with \"Authorization: Bearer TOKEN\"\n"
                "  environment: TCPLAB_PORT TCPLAB_BIND TCPLAB_DB TCPLAB_STATIC TCPLAB_LESSONS\n"
                "  TCPLAB_QUIET (flags win); TCPLAB_MAX_BODY (bytes, default 1048576),\n"
                "  TCPLAB_BODY_BUDGET (bytes of bodies buffered at once, default 64 x MAX_BODY),\n"
+               "  TCPLAB_RESPONSE_BUDGET (bytes of answers queued and unread, all connections;\n"
+               "  past it answers over 16 KiB get 503, default 134217728), TCPLAB_SNDBUF (bytes\n"
+               "  of kernel send buffer per connection, default: the system's),\n"
                "  TCPLAB_PER_IP_LIMIT (default CONN_LIMIT/16), TCPLAB_CONN_LIMIT (default 4096),\n"
                "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
                "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
@@ -149,7 +157,8 @@ static void sync_lessons(const app *a)
 int cmd_serve(int argc, char **argv)
 {
     unsigned long long port = 8080, max_body = 1024 * 1024, per_ip = 0, conn_limit = 4096,
-                       threads = 0, idle = 30, conn_memory = 16384, body_budget = 0, tmp;
+                       threads = 0, idle = 30, conn_memory = 16384, body_budget = 0,
+                       response_budget = 128ULL * 1024 * 1024, sndbuf = 0, tmp;
     const char *bind_addr = env_or("TCPLAB_BIND", "127.0.0.1");
     const char *db = env_or("TCPLAB_DB", "var/tcplab.db");
     const char *static_dir = env_or("TCPLAB_STATIC", NULL);
@@ -159,6 +168,7 @@ int cmd_serve(int argc, char **argv)
     const char *sync_env = getenv("TCPLAB_LESSONS_SYNC");
     int lessons_sync = sync_env && *sync_env && strcmp(sync_env, "0") != 0;
     const char *public_url = env_or("TCPLAB_PUBLIC_URL", NULL);
+    const char *allowed_hosts = env_or("TCPLAB_ALLOWED_HOSTS", NULL);
     const char *metrics_token = env_or("TCPLAB_METRICS_TOKEN", NULL);
     int metrics_on = metrics_env && *metrics_env && strcmp(metrics_env, "0") != 0;
     int quiet = quiet_env && *quiet_env && strcmp(quiet_env, "0") != 0;
@@ -166,6 +176,8 @@ int cmd_serve(int argc, char **argv)
     if (env_uint("TCPLAB_PORT", 0, 65535, &port) ||
         env_uint("TCPLAB_MAX_BODY", 1, 1ULL << 30, &max_body) ||
         env_uint("TCPLAB_BODY_BUDGET", 1, 1ULL << 40, &body_budget) ||
+        env_uint("TCPLAB_RESPONSE_BUDGET", 1, 1ULL << 40, &response_budget) ||
+        env_uint("TCPLAB_SNDBUF", 1024, 1 << 26, &sndbuf) ||
         env_uint("TCPLAB_PER_IP_LIMIT", 1, 1000000, &per_ip) ||
         env_uint("TCPLAB_CONN_LIMIT", 1, 1000000, &conn_limit) ||
         env_uint("TCPLAB_THREADS", 1, 256, &threads) ||
@@ -211,6 +223,8 @@ int cmd_serve(int argc, char **argv)
             lessons_dir = next;
         } else if (!strcmp(arg, "--public-url")) {
             public_url = next;
+        } else if (!strcmp(arg, "--allowed-hosts")) {
+            allowed_hosts = next;
         } else {
             fprintf(stderr, "tcplab serve: unknown option \"%s\"\n", arg);
             serve_usage(stderr);
@@ -224,9 +238,16 @@ int cmd_serve(int argc, char **argv)
     if (!lessons_dir && is_dir("lessons"))
         lessons_dir = "lessons";
 
+    /* folders a crashed or killed server left (its previews and lesson checks) */
+    int swept = tempdir_sweep("tcplab-render") + tempdir_sweep("tcplab-lessons");
+    if (swept && !quiet)
+        fprintf(stderr, "tcplab serve: removed %d temporary folders left by stopped servers\n",
+                swept);
+
     char err[512] = "";
     /* before any response is prepared: HSTS is part of every prepared response */
-    if (http_set_public_url(public_url, err, sizeof err) != 0) {
+    if (http_set_public_url(public_url, err, sizeof err) != 0 ||
+        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0) {
         fprintf(stderr, "tcplab serve: %s\n", err);
         return 2;
     }
@@ -311,6 +332,8 @@ int cmd_serve(int argc, char **argv)
     opt.port = (uint16_t)port;
     opt.max_body = (size_t)max_body;
     opt.body_budget = (size_t)body_budget;
+    opt.response_budget = (size_t)response_budget;
+    opt.sndbuf = (int)sndbuf;
     opt.threads = (unsigned)threads;
     opt.connection_limit = (unsigned)conn_limit;
     opt.per_ip_limit = (unsigned)per_ip;

@@ -3,7 +3,8 @@
  * query arguments, headers and cookies, and the process-wide public URL that says
  * whether requests arrive over HTTPS and which Host they must name.
  *
- * Owns: the accessors of http_request and the public-URL setting (TCPLAB_PUBLIC_URL).
+ * Owns: the accessors of http_request, the public-URL setting (TCPLAB_PUBLIC_URL) and the
+ * allowed hosts (TCPLAB_ALLOWED_HOSTS).
  * Does not: fill responses (http.c), queue them or police framing (server.c).
  */
 #ifndef TCPLAB_REQUEST_H
@@ -33,10 +34,22 @@ bool http_public_https(void);
  * URL: whether it is https. Without one: whether a proxy sent "X-Forwarded-Proto: https". */
 bool http_request_is_secure(const struct http_request *req);
 
-/* May a request name `host` (its Host header, NULL when absent)? True when no public URL is
- * set; else only its host[:port], case-insensitively, the port optional when it is the
- * scheme's default. */
+/* Sets the allowed hosts (against DNS rebinding): a comma-separated list of host names,
+ * "*.domain" (any name ending in ".domain", not the domain itself), IP addresses ("[..]"
+ * for IPv6) or "*" (any Host); the port of a Host is not compared. NULL or "": no list.
+ * Process-wide, before the server starts. Returns 0, or -1 with a reason in err. */
+int http_set_allowed_hosts(const char *list, char *err, size_t err_size);
+
+/* May a request name `host` (its Host header, NULL when absent)? Case-insensitively:
+ *   - the public URL's host[:port] (the port optional when it is the scheme's default);
+ *   - with an allowed-hosts list, a host it lists (port ignored);
+ *   - with neither a list nor a public URL: an IP address, localhost, a name ending in
+ *     ".localhost" or a name without a dot (port ignored), and a request without Host.
+ * With a public URL and no list, only the first. */
 bool http_host_allowed(const char *host);
+
+/* The detail of the 421 for a refused `host` (may be NULL), into out: what is served. */
+void http_host_refusal(const char *host, char *out, size_t size);
 
 /* The public URL's host[:port], or NULL when none is set. */
 const char *http_public_authority(void);

@@ -6,7 +6,8 @@
  * one MHD_Response built at start; MHD reference-counts it under its own lock, so worker
  * threads queue it concurrently and nothing is allocated or copied per request.
  * Also http_variants: the 200/304 × identity/gzip answers of one fixed body, and the choice
- * among them. Does not: content coding, problem `instance`, queueing (server.c).
+ * among them, and the head of an answer written on the raw socket (response_raw_head).
+ * Does not: content coding, problem `instance`, queueing (server.c).
  */
 #include "response.h"
 
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Content-Security-Policy sent with every HTML response (docs/dom.md). */
 static const char csp[] =
@@ -123,6 +125,22 @@ struct MHD_Response *response_to_mhd(http_response *res, const char *allow, bool
     if (vary_ae)
         MHD_add_response_header(r, "Vary", "Accept-Encoding");
     return r;
+}
+
+int response_raw_head(char *out, size_t size, int status, const char *content_type, size_t body_len)
+{
+    char date[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        return -1;
+    int n = snprintf(out, size,
+                     "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\nX-Content-Type-Options: nosniff\r\n"
+                     "Referrer-Policy: no-referrer\r\nContent-Security-Policy: %s\r\n%s\r\n",
+                     status, http_status_phrase(status), date, content_type, body_len, csp,
+                     http_public_https() ? "Strict-Transport-Security: max-age=31536000\r\n" : "");
+    return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
 /* ---- prepared responses (http.h) ----------------------------------------------------------- */

@@ -7,7 +7,7 @@
  * into the handler's own Vary, Allow, Connection: close), handing the body to MHD, and
  * struct http_prepared. Does not: choose a content coding or add a problem's `instance`
  * (server.c does both per request before calling here), queue a response, or know any
- * route. Only server.c and response.c include this header.
+ * route. Only server.c, early_reject.c and response.c include this header.
  */
 #ifndef TCPLAB_RESPONSE_H
 #define TCPLAB_RESPONSE_H
@@ -30,6 +30,14 @@ int response_find_header(const http_response *res, const char *name);
  * (may be NULL) becomes an Allow header and `close` adds "Connection: close". Returns NULL
  * when out of memory. The caller owns one reference (MHD_destroy_response). */
 struct MHD_Response *response_to_mhd(http_response *res, const char *allow, bool close);
+
+/* Writes into `out` the status line and header block of an answer sent on the raw socket
+ * rather than through the library (early_reject.h): Date, Content-Type, Content-Length,
+ * Connection: close, the headers of every response (X-Content-Type-Options,
+ * Referrer-Policy, Strict-Transport-Security with an https public URL) and the CSP, then
+ * the empty line. Returns its length, or -1 when it does not fit in `size`. */
+int response_raw_head(char *out, size_t size, int status, const char *content_type,
+                      size_t body_len);
 
 /* The shared wire response of a prepared response (borrowed). */
 struct MHD_Response *response_prepared_mhd(const http_prepared *p);

@@ -2,8 +2,10 @@
  * server.c — the libmicrohttpd daemon and the request pipeline (contract in server.h).
  *
  * Owns: the listening socket, MHD options (epoll thread pool, limits, idle timeout),
+ * the check of each connection's first request before MHD reads it (early_reject.h),
  * request policing before any handler runs (Transfer-Encoding, duplicate Content-Length,
  * whitespace before a colon, Host, body size, the body memory budget, path validation),
+ * the memory budget of queued and unread response bodies (TCPLAB_RESPONSE_BUDGET),
  * routing, queueing the wire response (built by response.c)
  * after the per-request steps (problem `instance`, gzip content coding with Vary and
  * per-coding ETags), the access log, request metrics, the request-head and request-body
@@ -25,6 +27,7 @@
 
 #include "../app.h"
 #include "../util/stripe.h"
+#include "early_reject.h"
 #include "gzip.h"
 #include "metrics.h"
 #include "response.h"
@@ -38,6 +41,7 @@
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -51,6 +55,10 @@
 #include <unistd.h>
 
 static const char PROBLEM_TYPE[] = "application/problem+json";
+
+/* How long a just-accepted connection without TCP_DEFER_ACCEPT is waited for (its first
+ * bytes, for early_reject), milliseconds. */
+#define EARLY_WAIT_MS 10
 
 /* A declared body this many times over the limit is refused without reading it. */
 #define DISCARD_FACTOR 16
@@ -82,11 +90,13 @@ struct server {
     atomic_long deferred;     /* deferred requests not yet answered (server_stop waits) */
     atomic_int draining;      /* set by server_stop: answers close their connection */
     atomic_size_t body_bytes; /* request-body bytes reserved by all connections (budget) */
+    atomic_size_t resp_bytes; /* response-body bytes queued and not yet sent (budget) */
     /* request-head deadline */
     long long head_timeout_ms; /* 0: off */
     long long body_timeout_ms; /* request-body deadline; 0: off */
     bool watching;             /* either deadline is on: watches are linked, watchdog runs */
     watchdog wd;               /* the deadline watchdog (watchdog.h) */
+    bool defer_accept;         /* the listening socket has TCP_DEFER_ACCEPT */
 };
 
 typedef struct req_ctx {
@@ -95,6 +105,7 @@ typedef struct req_ctx {
     char *body;
     size_t len, cap;
     size_t reserved;  /* bytes of srv->body_bytes this request holds (>= cap) */
+    size_t resp_held; /* bytes of srv->resp_bytes its queued response holds */
     int early_status; /* 413/400/...: answer on the final callback, body discarded */
     const char *early_detail;
     bool answered;
@@ -251,29 +262,66 @@ static void maybe_gzip(struct MHD_Connection *conn, http_response *res, const ch
     }
 }
 
-/* `in` into `out` with bytes outside 0x21..0x7e (and '%') written as %XX; cut to fit. */
-static void log_safe(const char *in, char *out, size_t size)
+/* in[0..n) into `out` with bytes outside 0x21..0x7e (and '%') written as %XX; cut to fit;
+ * "-" for an empty field. */
+static void log_safe(const char *in, size_t n, char *out, size_t size)
 {
     size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 < size; p++) {
-        if (*p > 0x20 && *p < 0x7f && *p != '%') {
-            out[o++] = (char)*p;
+    const unsigned char *p = (const unsigned char *)in;
+    for (size_t i = 0; i < n && o + 4 < size; i++) {
+        if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '%') {
+            out[o++] = (char)p[i];
         } else {
-            snprintf(out + o, 4, "%%%02X", *p);
+            snprintf(out + o, 4, "%%%02X", p[i]);
             o += 3;
         }
     }
+    if (!n && size > 1)
+        out[o++] = '-';
     out[o] = '\0';
 }
 
 /* Access log line: method path status bytes microseconds; method and path are escaped
  * (log_safe) so a request cannot forge log lines or send terminal control bytes. */
-static void access_log(const char *method, const char *path, int status, size_t bytes, long micros)
+static void access_log_n(const char *method, size_t method_len, const char *path, size_t path_len,
+                         int status, size_t bytes, long micros)
 {
     char safe[512], safe_method[52];
-    log_safe(path, safe, sizeof safe);
-    log_safe(method, safe_method, sizeof safe_method);
+    log_safe(path, path_len, safe, sizeof safe);
+    log_safe(method, method_len, safe_method, sizeof safe_method);
     fprintf(stderr, "%s %s %d %zu %ld\n", safe_method, safe, status, bytes, micros);
+}
+
+static void access_log(const char *method, const char *path, int status, size_t bytes, long micros)
+{
+    access_log_n(method, strlen(method), path, strlen(path), status, bytes, micros);
+}
+
+/* ---- response memory budget ---------------------------------------------------------------
+ * A queued response's own body (res->body; not a borrowed static body or a prepared
+ * response, which are shared) stays in memory until the client has read it all, and a
+ * client that never reads keeps it until the idle timeout. All such bodies together hold
+ * srv->resp_bytes, counted from queueing to the request's completion (request_completed):
+ * an answer larger than RESPONSE_SMALL that does not fit in opt.response_budget becomes a
+ * 503 with Retry-After; smaller answers always go (and are counted). */
+#define RESPONSE_SMALL (16 * 1024)
+static const char RESPONSE_BUSY_DETAIL[] =
+    "the server is holding too many unread answers; retry in a moment";
+
+/* Counts res's own body against the budget for ctx. 0, or -1 when it is larger than
+ * RESPONSE_SMALL and does not fit (nothing counted then). */
+static int response_hold(server *srv, req_ctx *ctx, const http_response *res)
+{
+    if (!res->body || !res->body_len)
+        return 0;
+    size_t n = res->body_len;
+    size_t before = atomic_fetch_add(&srv->resp_bytes, n);
+    if (n > RESPONSE_SMALL && before + n > srv->opt.response_budget) {
+        atomic_fetch_sub(&srv->resp_bytes, n);
+        return -1;
+    }
+    ctx->resp_held += n;
+    return 0;
 }
 
 static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
@@ -296,6 +344,14 @@ static enum MHD_Result send_response(server *srv, struct MHD_Connection *conn, r
         if (response_find_header(res, "Content-Encoding") < 0 &&
             gzip_compressible_type(res->content_type))
             maybe_gzip(conn, res, method);
+        if (response_hold(srv, ctx, res) != 0) {
+            response_cleanup(res);
+            http_problem(res, 503, NULL, RESPONSE_BUSY_DETAIL);
+            http_set_header(res, "Retry-After", "1");
+            add_instance(res, path);
+            allow = NULL;
+            response_hold(srv, ctx, res); /* a small answer: always held */
+        }
         r = response_to_mhd(res, allow, close);
         if (!r) {
             response_cleanup(res);
@@ -581,13 +637,13 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
 static enum MHD_Result on_complete(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                    const char *url, const char *method)
 {
-    /* with a public URL only its Host is served (DNS rebinding); /healthz answers any Host
-     * so that probes by address keep working */
-    if (!http_host_allowed(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host")) &&
-        strcmp(url, "/healthz") != 0) {
-        char detail[320];
-        snprintf(detail, sizeof detail, "this server answers only for Host %s",
-                 http_public_authority());
+    /* only allowed Hosts are served (request.h: the public URL's, the allowed hosts, by
+     * default addresses and local names), against DNS rebinding; /healthz answers any
+     * Host so that probes by address keep working */
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    if (!http_host_allowed(host) && strcmp(url, "/healthz") != 0) {
+        char detail[400];
+        http_host_refusal(host, detail, sizeof detail);
         return send_problem(srv, conn, ctx, 421, detail, method, url);
     }
     if (ctx->body_expected && srv->body_timeout_ms)
@@ -746,8 +802,31 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
         atomic_fetch_sub(&srv->deferred, 1);
     response_cleanup(&ctx->defer.res);
     body_release(srv, ctx);
+    if (ctx->resp_held) /* sent, or the connection is gone */
+        atomic_fetch_sub(&srv->resp_bytes, ctx->resp_held);
     free(ctx);
     atomic_fetch_sub_explicit(&srv->in_flight[stripe_of_thread()].n, 1, memory_order_relaxed);
+}
+
+/* Checks the first request of a just-accepted connection from its peeked bytes and
+ * answers it when malformed (early_reject.h), logged and counted like any answer. True
+ * when it answered (the socket is then shut down). */
+static bool answer_malformed(server *srv, int fd)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char buf[EARLY_PEEK_BYTES];
+    early_verdict v;
+    size_t bytes;
+    if (!early_reject(fd, srv->defer_accept ? 0 : EARLY_WAIT_MS, buf, sizeof buf, &v, &bytes))
+        return false;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long micros =
+        (long)(t1.tv_sec - t0.tv_sec) * 1000000L + (long)(t1.tv_nsec - t0.tv_nsec) / 1000L;
+    metrics_observe_request(srv->app->metrics, http_route_count, v.status, (double)micros / 1e6);
+    if (!srv->opt.quiet)
+        access_log_n(v.method, v.method_len, v.target, v.target_len, v.status, bytes, micros);
+    return true;
 }
 
 static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -762,8 +841,12 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
         if (!w) /* out of memory: no deadline, and the address is looked up per request */
             return;
         w->fd = ci->connect_fd;
+        if (srv->opt.sndbuf)
+            setsockopt(w->fd, SOL_SOCKET, SO_SNDBUF, &srv->opt.sndbuf, sizeof srv->opt.sndbuf);
         client_ip(conn, w->ip, sizeof w->ip);
         *socket_context = w;
+        if (answer_malformed(srv, w->fd))
+            return; /* shut down: MHD reads its end of file and closes it */
         if (!srv->watching)
             return; /* off: the watch only carries the address */
         watchdog_link(&srv->wd, w);
@@ -794,8 +877,8 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 
 /* ---- lifecycle ----------------------------------------------------------------------- */
 
-static int open_listener(const char *bind_addr, uint16_t port, bool *ipv6, char *err,
-                         size_t err_size)
+static int open_listener(const char *bind_addr, uint16_t port, bool *ipv6, bool *defer_accept,
+                         char *err, size_t err_size)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -824,6 +907,9 @@ static int open_listener(const char *bind_addr, uint16_t port, bool *ipv6, char 
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    /* accept a connection once its first bytes are in (or after a second without any),
+     * so that early_reject sees the request line without waiting */
+    *defer_accept = setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof one) == 0;
     if (*ipv6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
@@ -901,6 +987,9 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     atomic_init(&srv->deferred, 0);
     atomic_init(&srv->draining, 0);
     atomic_init(&srv->body_bytes, 0);
+    atomic_init(&srv->resp_bytes, 0);
+    if (!srv->opt.response_budget)
+        srv->opt.response_budget = 128 * 1024 * 1024;
     /* Bodies and responses of 128 KiB and more get their own mappings, returned to the
      * system on free. Without a fixed threshold glibc raises it after the first such free,
      * and later bodies then stay in the heap arenas once freed. */
@@ -915,7 +1004,8 @@ server *server_start(struct app *a, const server_options *opt, char *err, size_t
     watchdog_init(&srv->wd, srv->head_timeout_ms, srv->body_timeout_ms, srv->opt.quiet);
 
     bool ipv6 = false;
-    srv->listen_fd = open_listener(srv->opt.bind, srv->opt.port, &ipv6, err, err_size);
+    srv->listen_fd =
+        open_listener(srv->opt.bind, srv->opt.port, &ipv6, &srv->defer_accept, err, err_size);
     if (srv->listen_fd < 0) {
         server_free_sync(srv);
         return NULL;

@@ -24,6 +24,10 @@ typedef struct server_options {
     size_t body_budget;        /* bytes of request bodies buffered at once, all connections
                                 * together; a request past it gets 503 + Retry-After
                                 * (default 64 × max_body; at least max_body + 1) */
+    size_t response_budget;    /* bytes of response bodies queued and not yet sent, all
+                                * connections together; past it an answer over 16 KiB
+                                * gets 503 + Retry-After (default 128 MiB) */
+    int sndbuf;                /* SO_SNDBUF of each connection, bytes (0: the system's) */
     unsigned threads;          /* worker threads (0: number of cores) */
     unsigned connection_limit; /* default 4096 */
     unsigned per_ip_limit;     /* default connection_limit / 16 (256); at most half */

@@ -30,6 +30,7 @@
 #include "../store/store_lessons.h"
 #include "../grading/auth.h"
 #include "../http/json_body.h"
+#include "../util/tempdir.h"
 #include "guard.h"
 
 /* ---- small helpers ------------------------------------------------------------------------- */
@@ -209,8 +210,8 @@ static int validate(const http_request *req, http_response *res, const char *slu
                                     "detail", "the text is larger than 1 MiB"));
         return 0;
     }
-    char dir[] = "/tmp/tcplab-lessons-XXXXXX";
-    if (!mkdtemp(dir)) {
+    char dir[TEMPDIR_PATH_MAX];
+    if (tempdir_make("tcplab-lessons", dir, sizeof dir) != 0) {
         http_problem(res, 500, NULL, "cannot create a temporary directory");
         return -1;
     }
@@ -220,7 +221,7 @@ static int validate(const http_request *req, http_response *res, const char *slu
         store_failed(res);
         return -1;
     }
-    char path[200];
+    char path[TEMPDIR_PATH_MAX + 96];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     bool written = fd >= 0 && write(fd, text, len) == (ssize_t)len;
@@ -237,7 +238,7 @@ static int validate(const http_request *req, http_response *res, const char *slu
     lesson *l = lessons_parse_file(path, &opt, on_problem, &c, &problems);
     if (l && problems == 0) {
         /* tcplab check's cross-file rule, as a warning */
-        char other[80], opath[300];
+        char other[80], opath[TEMPDIR_PATH_MAX + 96];
         const char *oloc = strcmp(locale, "en") ? "en" : "zh-CN";
         lessons_db_file_name(slug, oloc, other, sizeof other);
         snprintf(opath, sizeof opath, "%s/%s", dir, other);

@@ -24,6 +24,7 @@
 #include "../lessons/markdown.h"
 #include "../grading/auth.h"
 #include "../http/json_body.h"
+#include "../util/tempdir.h"
 #include "guard.h"
 #include "grading.h"
 
@@ -73,9 +74,9 @@ void grading_render(const http_request *req, http_response *res)
         json_decref(body);
         return;
     }
-    char dir[] = "/tmp/tcplab-render-XXXXXX";
-    char path[128];
-    if (!mkdtemp(dir)) {
+    char dir[TEMPDIR_PATH_MAX];
+    char path[TEMPDIR_PATH_MAX + 96];
+    if (tempdir_make("tcplab-render", dir, sizeof dir) != 0) {
         json_decref(body);
         http_problem(res, 500, NULL, "cannot create a temporary directory");
         return;
