@@ -17,11 +17,13 @@ static const cli_command commands[] = {
     {"simulate", cmd_simulate, "simulate [FILE|-] [--scenario NAME] [--format json|text]"},
     {"scenarios", cmd_scenarios, "scenarios            list the built-in scenarios"},
     {"serve", cmd_serve,
-     "serve [--port N] [--bind ADDR] [--db FILE] [--static DIR] [--lessons DIR]"},
+     "serve [--port N] [--bind ADDR] [--db FILE] [--static DIR] [--lessons DIR] "
+     "[--lessons-sync]"},
     {"check", cmd_check, "check DIR|FILE...     validate lesson files"},
     {"user", cmd_user, "user add --role ROLE NAME | user list"},
     {"token", cmd_token, "token create --role ROLE --name NAME | token list | token revoke ID"},
-    {"lessons", cmd_lessons, "lessons export DIR"},
+    {"lessons", cmd_lessons,
+     "lessons import DIR [--dry-run] [--force] [--author NAME] | lessons export DIR"},
     {"roster", cmd_roster, "roster import FILE [--dry-run]   students from a CSV file"},
 };
 

@@ -16,7 +16,7 @@ int cmd_serve(int argc, char **argv);     /* cmd_serve.c: the HTTP server */
 int cmd_check(int argc, char **argv);     /* cmd_check.c: validate lesson files */
 int cmd_user(int argc, char **argv);      /* cmd_accounts.c: user add/list */
 int cmd_token(int argc, char **argv);     /* cmd_accounts.c: API tokens */
-int cmd_lessons(int argc, char **argv);   /* cmd_accounts.c: lessons export DIR */
+int cmd_lessons(int argc, char **argv);   /* cmd_lessons.c: lessons import/export DIR */
 int cmd_roster(int argc, char **argv);    /* cmd_roster.c: roster import FILE */
 
 #endif

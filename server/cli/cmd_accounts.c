@@ -1,6 +1,5 @@
 /*
- * cmd_accounts.c — `tcplab user ...`, `tcplab token ...` (bootstrap) and
- * `tcplab lessons export DIR` (current lesson revisions back to files, lessons_db.h).
+ * cmd_accounts.c — `tcplab user ...` and `tcplab token ...` (bootstrap).
  *
  * Owns: parsing these verbs' arguments and printing their results. The database is
  * --db FILE, else $TCPLAB_DB, else var/tcplab.db (as `serve`).
@@ -25,7 +24,6 @@
 #include <time.h>
 
 #include "../grading/auth.h"
-#include "../web/lessons_db.h"
 #include "../store/store.h"
 #include "../store/store_accounts.h"
 
@@ -325,28 +323,4 @@ int cmd_token(int argc, char **argv)
         return token_revoke(&o);
     fputs(usage, stderr);
     return 2;
-}
-
-int cmd_lessons(int argc, char **argv)
-{
-    static const char usage[] = "usage: tcplab lessons export DIR [--db FILE]\n";
-    opts o;
-    if (argc < 2 || parse_opts("lessons", argc, argv, 1, &o) || o.npos != 2 ||
-        strcmp(o.positional[0], "export")) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    store *s = open_db("lessons export", o.db);
-    if (!s)
-        return 1;
-    char err[512];
-    size_t n = 0;
-    int rc = lessons_db_export(s, o.positional[1], &n, err, sizeof err);
-    store_close(s);
-    if (rc != 0) {
-        fprintf(stderr, "tcplab lessons export: %s\n", err);
-        return 1;
-    }
-    printf("exported %zu lesson files to %s\n", n, o.positional[1]);
-    return 0;
 }

@@ -16,6 +16,7 @@
 #include "../http/static_files.h"
 #include "../lessons/lessons.h"
 #include "../web/lessons_db.h"
+#include "../web/lessons_sync.h"
 #include "../store/store.h"
 #include "../util/tempdir.h"
 
@@ -34,8 +35,14 @@
 static void serve_usage(FILE *f)
 {
     fprintf(f, "usage: tcplab serve [--port N] [--bind ADDR] [--db FILE] [--static DIR]\n"
-               "                    [--lessons DIR] [--public-url URL] [--allowed-hosts LIST]\n"
-               "                    [--metrics] [--quiet]\n"
+               "                    [--lessons DIR] [--lessons-sync] [--public-url URL]\n"
+               "                    [--allowed-hosts LIST] [--metrics] [--quiet]\n"
+               "  --lessons DIR: imported into the database on the first start; after that the\n"
+               "  database is the source (the editor changes it)\n"
+               "  --lessons-sync (TCPLAB_LESSONS_SYNC=1): at every start, import the files of\n"
+               "  --lessons that changed since the last import, as `tcplab lessons import` does;\n"
+               "  a refusal (a lesson edited both in the browser and in its file, or a file that\n"
+               "  does not parse) is logged, imports nothing, and does not stop the start\n"
                "  --public-url https://HOST[:PORT] (TCPLAB_PUBLIC_URL): only that Host is served\n"
                "  (421 otherwise; /healthz answers any), cookies Secure and HSTS when https;\n"
                "  --allowed-hosts LIST (TCPLAB_ALLOWED_HOSTS): the Host names served besides the\n"
@@ -108,6 +115,45 @@ static void raise_nofile(void)
 
 static const char *route_names[256];
 
+/* --lessons-sync: the files of a->lessons_dir that changed since the last import become
+ * new revisions (lessons_sync.h). Every outcome is logged (also with --quiet, which only
+ * silences the access log); none stops the start. */
+static void sync_lessons(const app *a)
+{
+    static const char P[] = "tcplab serve: lessons sync: ";
+    char err[512];
+    lessons_sync_options opt = {false, NULL, a->static_dir};
+    lessons_sync_plan *p = lessons_sync_plan_make(a->store, a->lessons_dir, &opt, err, sizeof err);
+    if (!p) {
+        fprintf(stderr, "%s%s; nothing imported\n", P, err);
+        return;
+    }
+    size_t n = 0;
+    lessons_sync_print_warnings(p, stderr, P);
+    int rc = lessons_sync_apply(a->store, p, &n, err, sizeof err);
+    if (rc == 1) {
+        fprintf(stderr, "%sREFUSED, nothing imported from %s:\n", P, a->lessons_dir);
+        lessons_sync_print_refusals(p, stderr, "  ");
+        fprintf(stderr, "%sresolve with `tcplab lessons import %s --dry-run` (see its --help)\n", P,
+                a->lessons_dir);
+    } else if (rc != 0) {
+        fprintf(stderr, "%s%s\n", P, err);
+    } else {
+        for (size_t i = 0; i < p->n; i++) {
+            const lessons_sync_entry *e = &p->v[i];
+            if (e->state == LESSONS_SYNC_NEW || e->state == LESSONS_SYNC_CHANGED)
+                fprintf(stderr, "%s%s %s (by %s)\n", P,
+                        e->state == LESSONS_SYNC_NEW ? "new" : "changed", e->name, e->author);
+            else if (e->state == LESSONS_SYNC_DB_NEWER)
+                fprintf(stderr, "%skept %s: the database is newer (r%lld by %s)\n", P, e->name,
+                        (long long)e->db_rev, e->db_author);
+        }
+        fprintf(stderr, "%simported %zu file%s from %s as new revisions\n", P, n, n == 1 ? "" : "s",
+                a->lessons_dir);
+    }
+    lessons_sync_plan_free(p);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     unsigned long long port = 8080, max_body = 1024 * 1024, per_ip = 0, conn_limit = 4096,
@@ -119,6 +165,8 @@ int cmd_serve(int argc, char **argv)
     const char *lessons_dir = env_or("TCPLAB_LESSONS", NULL);
     const char *quiet_env = getenv("TCPLAB_QUIET");
     const char *metrics_env = getenv("TCPLAB_METRICS");
+    const char *sync_env = getenv("TCPLAB_LESSONS_SYNC");
+    int lessons_sync = sync_env && *sync_env && strcmp(sync_env, "0") != 0;
     const char *public_url = env_or("TCPLAB_PUBLIC_URL", NULL);
     const char *allowed_hosts = env_or("TCPLAB_ALLOWED_HOSTS", NULL);
     const char *metrics_token = env_or("TCPLAB_METRICS_TOKEN", NULL);
@@ -148,6 +196,9 @@ int cmd_serve(int argc, char **argv)
             continue;
         } else if (!strcmp(arg, "--metrics")) {
             metrics_on = 1;
+            continue;
+        } else if (!strcmp(arg, "--lessons-sync")) {
+            lessons_sync = 1;
             continue;
         }
         if (!next) {
@@ -254,6 +305,10 @@ int cmd_serve(int argc, char **argv)
         if (imported && !a.quiet)
             fprintf(stderr, "tcplab serve: imported %zu lesson files from %s into the database\n",
                     imported, a.lessons_dir);
+        if (lessons_sync && !imported)
+            sync_lessons(&a);
+    } else if (lessons_sync) {
+        fprintf(stderr, "tcplab serve: --lessons-sync: no lessons folder (--lessons DIR)\n");
     }
     a.lessons = lessons_db_load(a.store, NULL, err, sizeof err);
     if (!a.lessons) {

@@ -119,6 +119,19 @@ const store_migration store_migrations[] = {
      ");\n"
      "CREATE INDEX signin_links_user ON signin_links (user_id);\n"
      "CREATE INDEX submissions_user_score ON submissions (user_name, kind, ref, score);\n"},
-    /* Append migration 10 here. */
+    {10, "lesson files synced",
+     "CREATE TABLE lesson_file_sync (\n"
+     "  slug      TEXT NOT NULL,\n"
+     "  locale    TEXT NOT NULL CHECK (locale IN ('en','zh-CN')),\n"
+     "  revision  INTEGER NOT NULL REFERENCES lesson_revisions (id), -- holds the file's text\n"
+     "  file_hash TEXT,            -- hex BLAKE2b-256 of that text; NULL: hash the revision\n"
+     "  dir       TEXT NOT NULL,   -- the folder it was synced with (real path; '' unknown)\n"
+     "  synced_at INTEGER NOT NULL,\n"
+     "  PRIMARY KEY (slug, locale)\n"
+     ");\n"
+     "INSERT INTO lesson_file_sync (slug, locale, revision, file_hash, dir, synced_at)\n"
+     "  SELECT slug, locale, min(id), NULL, '', min(created_at) FROM lesson_revisions\n"
+     "  WHERE author = 'import' GROUP BY slug, locale;\n"},
+    /* Append migration 11 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

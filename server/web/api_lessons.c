@@ -26,6 +26,7 @@
 #include "../app.h"
 #include "../lessons/lessons.h"
 #include "lessons_db.h"
+#include "lessons_sync.h"
 #include "../lessons/markdown.h"
 #include "../store/store_lessons.h"
 #include "../grading/auth.h"
@@ -492,6 +493,9 @@ void api_lesson_get(const http_request *req, http_response *res)
     }
     json_t *o = rev_json(&r);
     add_text(o, &r);
+    json_object_set_new(
+        o, "source",
+        lessons_sync_source_json(req->app->store, req->app->lessons_dir, slug, locale, r.id));
     int64_t id = r.id;
     store_lesson_rev_cleanup(&r);
     http_json_steal(res, 200, o);

@@ -9,12 +9,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../store/store_lesson_sync.h"
 #include "../store/store_lessons.h"
 #include "../lessons/i18n.h"
 #include "../lessons/markdown.h"
@@ -91,9 +93,14 @@ int lessons_db_import(struct store *st, const char *dir, size_t *imported, char 
     }
     if (rc == 0) {
         store_status s = store_lesson_import(st, items, n, "import");
-        if (s == STORE_OK && imported)
-            *imported = n;
-        else if (s == STORE_CONFLICT)
+        if (s == STORE_OK) {
+            char real[PATH_MAX];
+            /* the files hold these texts now (lessons_sync.h); a failure only costs that */
+            if (store_lesson_sync_seed(st, realpath(dir, real) ? real : "") != STORE_OK)
+                fprintf(stderr, "tcplab: lesson files not recorded: %s\n", store_last_error());
+            if (imported)
+                *imported = n;
+        } else if (s == STORE_CONFLICT)
             ; /* another process imported first: fine */
         else if (s != STORE_OK) {
             rc = -1;
@@ -152,6 +159,27 @@ int lessons_db_refresh(struct store *st, lessons_set *live, char *err, size_t er
     return fresh ? 0 : -1;
 }
 
+int lessons_db_write_file(const char *dir, const char *name, const char *body, size_t len,
+                          char *err, size_t err_size)
+{
+    char path[PATH_MAX], tmp[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
+        (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        snprintf(err, err_size, "folder name too long: %s", dir);
+        return -1;
+    }
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(body, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 int lessons_db_export(struct store *st, const char *dir, size_t *written, char *err,
                       size_t err_size)
 {
@@ -169,17 +197,9 @@ int lessons_db_export(struct store *st, const char *dir, size_t *written, char *
     }
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        char name[80], path[1200], tmp[1210];
+        char name[80];
         lessons_db_file_name(v[i].slug, v[i].locale, name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        FILE *f = fopen(tmp, "wb");
-        bool ok = f && fwrite(v[i].body, 1, v[i].body_len, f) == v[i].body_len;
-        if (f && fclose(f) != 0)
-            ok = false;
-        if (!ok || rename(tmp, path) != 0) {
-            snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
-            remove(tmp);
+        if (lessons_db_write_file(dir, name, v[i].body, v[i].body_len, err, err_size) != 0) {
             rc = -1;
             break;
         }

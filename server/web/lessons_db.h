@@ -17,7 +17,8 @@
 struct store;
 
 /* When the database holds no lesson rows yet, imports every SLUG.md / SLUG.zh-CN.md file
- * of `dir` byte-exact as revision 1 (author "import"), in one transaction. *imported
+ * of `dir` byte-exact as revision 1 (author "import"), in one transaction, and records
+ * them as the files' texts (store_lesson_sync_seed, for `tcplab lessons import`). *imported
  * (may be NULL) gets the count; 0 when the database already had lessons. 0, or -1 with a
  * reason in err (unreadable folder or file, store error). */
 int lessons_db_import(struct store *st, const char *dir, size_t *imported, char *err,
@@ -37,6 +38,11 @@ int lessons_db_refresh(struct store *st, lessons_set *live, char *err, size_t er
  * NULL) gets the count. 0 or -1 + err. */
 int lessons_db_export(struct store *st, const char *dir, size_t *written, char *err,
                       size_t err_size);
+
+/* Writes len bytes of body to DIR/NAME byte-exact (through NAME.tmp and a rename, so a
+ * reader never sees half a file). 0 or -1 + err. */
+int lessons_db_write_file(const char *dir, const char *name, const char *body, size_t len,
+                          char *err, size_t err_size);
 
 /* "SLUG.md" or "SLUG.zh-CN.md" into out. */
 void lessons_db_file_name(const char *slug, const char *locale, char *out, size_t size);

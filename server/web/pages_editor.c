@@ -21,6 +21,7 @@
 #include "../lessons/i18n.h"
 #include "../lessons/markdown.h"
 #include "pages.h"
+#include "pages_editor_files.h"
 
 #define HTML_TYPE "text/html; charset=utf-8"
 #define NEXT_MAX  200
@@ -382,8 +383,9 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
     put_text(b, loc, E_KEEP_MINE);
     strbuf_put(b, "</button> <button type=\"button\" class=\"tl-editor-theirs\">");
     put_text(b, loc, E_LOAD_THEIRS);
-    strbuf_put(b, "</button></p>\n</div>\n</div>\n"
-                  "<section class=\"tl-editor-history\">\n<h2>");
+    strbuf_put(b, "</button></p>\n</div>\n</div>\n");
+    pages_editor_files_line(b, loc);
+    strbuf_put(b, "<section class=\"tl-editor-history\">\n<h2>");
     put_text(b, loc, E_REVISIONS);
     strbuf_put(b, "</h2>\n<ol class=\"tl-revisions\"></ol>\n</section>\n</div>\n"
                   "<div class=\"tl-editor-side\">\n<section class=\"tl-editor-problems\" "

@@ -6,7 +6,8 @@
  * (player.js), quiz questions (quiz.js), the playground form and share links (playground.js),
  * the sign-in form and sign-out buttons (login.js), the lesson editor (editor.js), the
  * header's Sign in / Sign out and a student's progress (progress.js), the class page
- * (class.js) and the sign-in-link page (signin.js).
+ * (class.js), the sign-in-link page (signin.js) and the editor's "which copy is the source"
+ * line (editor-files.js).
  * Does not: do anything on a page without those elements; the language switch is a plain
  * server-rendered link and needs no script. No third-party code, no eval, no inline script.
  */
@@ -19,6 +20,7 @@ const PARTS = [
   ['.tl-account', './progress.js', 'initProgress'],
   ['section.tl-class', './class.js', 'initClass'],
   ['section.tl-signin', './signin.js', 'initSignin'],
+  ['p.tl-editor-files', './editor-files.js', 'initEditorFiles'],
 ];
 
 /** Each table of a lesson's text in a frame that scrolls sideways on a narrow screen and

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tests/cli/run.sh — `tcplab simulate` and `tcplab scenarios` from the outside: output
-# shape, exit codes (0 ok, 1 engine bound, 2 bad usage/input) and error messages that name
-# the JSON pointer. Uses the ASan build when present (a crash or leak fails the case).
+# tests/cli/run.sh — `tcplab simulate`, `tcplab scenarios` and `tcplab lessons import/export`
+# from the outside: output shape, exit codes (0 ok, 1 engine bound or refused, 2 bad
+# usage/input) and error messages that name the JSON pointer or FILE:LINE. Uses the ASan build when present (a crash or leak fails the case).
 # Prints "N passed, N failed" last; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -140,6 +140,110 @@ check "roster import prints links once" 0 --out "2 ada created /signin#tl_" --ou
 check "roster re-import is idempotent" 0 --out "imported: 0 created, 0 updated, 3 unchanged" --no-out "/signin#" -- roster import "$tmp/roster.csv" --db "$tmp/roster.db"
 check "roster missing file" 1 --err "nofile.csv" -- roster import "$tmp/nofile.csv" --db "$tmp/roster.db"
 check "roster usage" 2 --err "usage: tcplab roster import" -- roster frobnicate
+
+# --- lessons import / export: a course folder beside the database
+L=$tmp/course; DB=$tmp/lessons.db
+mkdir -p "$L" && cp lessons/*.md "$L"/
+check "lessons import --help" 0 --out "--dry-run" --out "--force" --out "database is newer" -- lessons import --help
+check "lessons: unknown verb" 2 --err 'unknown verb "sync"' -- lessons sync "$L" --db "$DB"
+check "lessons import: missing folder" 1 --err "cannot read lessons folder $tmp/nope" -- lessons import "$tmp/nope" --db "$DB"
+check "import --dry-run on an empty database lists new files" 0 --out "new        reset.md" \
+  --out "new        time-wait.zh-CN.md" --out "16 new, 0 changed" --out "dry run: 16 files would become new revisions" \
+  -- lessons import "$L" --db "$DB" --dry-run
+check "dry run wrote nothing" 0 --out "exported 0 lesson files" -- lessons export "$tmp/e0" --db "$DB"
+check "import creates a revision per file" 0 --out "imported 16 files as new revisions" \
+  --out "by Prof Ada)" -- lessons import "$L" --db "$DB" --author "Prof Ada"
+check "import again: all unchanged" 0 --out "0 new, 0 changed, 16 unchanged" --out "imported 0 files" \
+  -- lessons import "$L" --db "$DB"
+sed -i 's/^# Reset: \(.*\)$/# Reset — \1/' "$L/reset.md"
+check "dry run shows the changed file with a line diff" 0 --out "changed    reset.md  +1 -1 lines" \
+  --out "--- database r" --out "+++ file $L/reset.md" --out "-# Reset: refused" --out "+# Reset — refused" \
+  --out "unchanged  reset.zh-CN.md" --out "dry run: 1 file would become new revisions" \
+  -- lessons import "$L" --db "$DB" --dry-run
+check "import takes the changed file" 0 --out "imported 1 file as new revisions" -- lessons import "$L" --db "$DB"
+
+# a browser edit: PUT through the running server (an instructor token), as the editor does
+browser_edit() { # SLUG FIND REPLACE
+  local tok port pid
+  tok=$("$BIN" token create --role instructor --name cli-test --db "$DB" 2>/dev/null | grep -o 'tl_[A-Za-z0-9_-]*' | head -1)
+  "$BIN" serve --port 0 --db "$DB" --lessons "$L" --quiet >"$tmp/srv.out" 2>"$tmp/srv.err" &
+  pid=$!
+  for _ in $(seq 1 300); do grep -q "listening on" "$tmp/srv.out" && break; sleep 0.1; done
+  port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\)\/.*/\1/p' "$tmp/srv.out")
+  PORT=$port TOKEN=$tok SLUG=$1 FIND=$2 REPLACE=$3 node -e '
+    const h = { Authorization: `Bearer ${process.env.TOKEN}` };
+    const u = `http://127.0.0.1:${process.env.PORT}/api/v1/lessons/${process.env.SLUG}?locale=en`;
+    (async () => {
+      const g = await (await fetch(u, { headers: h })).json();
+      const text = g.text.replace(process.env.FIND, process.env.REPLACE);
+      const r = await fetch(u, { method: "PUT", body: JSON.stringify({ text }),
+        headers: { ...h, "Content-Type": "application/json", "If-Match": g.etag } });
+      if (r.status !== 200) { console.error("PUT", r.status, await r.text()); process.exit(1); }
+    })();' || echo "browser edit failed" >&2
+  kill "$pid"; wait "$pid" 2>/dev/null
+}
+browser_edit reset "FIN ends a connection politely" "FIN closes a connection politely"
+check "browser edit, file unchanged: database is newer, kept" 0 \
+  --out "kept       reset.md  database is newer: r" --out "by token:" --out "imported 0 files" \
+  -- lessons import "$L" --db "$DB"
+sed -i 's/^# Reset — \(.*\)$/# Reset, \1/' "$L/reset.md"
+sed -i 's/^# TIME-WAIT\(.*\)$/# TIME-WAIT\1 (file edit)/' "$L/time-wait.md"
+check "both changed: refused with a diff, nothing imported" 1 \
+  --out "refused    reset.md" --out "-FIN closes a connection politely" --out "+FIN ends a connection politely" \
+  --out "changed    time-wait.md" \
+  --err "refused, nothing was imported" --err "reset.md: the database has an edit the file does not have" \
+  --err "tcplab lessons export OTHER-DIR" --err "--force" -- lessons import "$L" --db "$DB"
+check "after a refusal the other change is still pending" 0 --out "changed    time-wait.md" \
+  --no-out "imported" -- lessons import "$L" --db "$DB" --dry-run --force
+check "--force takes the file" 0 --out "forced     reset.md" --out "replaces r" \
+  --out "imported 2 files as new revisions" -- lessons import "$L" --db "$DB" --force
+rm -rf "$tmp/e1"
+check "export writes every lesson" 0 --out "exported 16 lesson files to $tmp/e1" -- lessons export "$tmp/e1" --db "$DB"
+if diff -r "$L" "$tmp/e1" >/dev/null; then pass=$((pass+1)); echo "ok   export round-trips byte-identically"
+else fail=$((fail+1)); echo "FAIL export differs from the imported files"; diff -r "$L" "$tmp/e1" | head -5; fi
+printf -- '---\r\ntitle: "CRLF"\r\nsummary: "s"\r\norder: 99\r\ntags: [x]\r\nlocale: en\r\n---\r\n\r\n# CRLF\r\n\r\nNo final newline.' >"$L/crlf-lesson.md"
+check "import a CRLF file without a final newline" 0 --out "new        crlf-lesson.md" -- lessons import "$L" --db "$DB"
+rm -rf "$tmp/e2"
+"$BIN" lessons export "$tmp/e2" --db "$DB" >/dev/null 2>&1
+if cmp -s "$L/crlf-lesson.md" "$tmp/e2/crlf-lesson.md"; then pass=$((pass+1)); echo "ok   CRLF file round-trips byte-identically"
+else fail=$((fail+1)); echo "FAIL CRLF file changed on the way through the database"; fi
+
+# export into the folder imported from: the files hold the database's copy now
+browser_edit time-wait "(file edit)" "(browser edit)"
+check "export into the imported folder" 0 --out "exported 17 lesson files to $L" -- lessons export "$L" --db "$DB"
+grep -q "(browser edit)" "$L/time-wait.md" && sed -i 's/(browser edit)/(browser edit, then file edit)/' "$L/time-wait.md"
+check "after export a file edit imports as a change" 0 --out "changed    time-wait.md" \
+  --out "imported 1 file" -- lessons import "$L" --db "$DB"
+
+# a file that does not parse: FILE:LINE, and nothing of the run is imported
+printf -- '---\ntitle: "Broken"\nsummary: "s"\norder: [1\n---\n\n# Broken\n' >"$L/broken.md"
+sed -i 's/^# TIME-WAIT\(.*\)$/# TIME-WAIT\1!/' "$L/time-wait.md"
+check "a bad file gives FILE:LINE and imports nothing" 1 --out "refused    broken.md" \
+  --err "$L/broken.md:" --err "nothing was imported" -- lessons import "$L" --db "$DB"
+rm "$L/broken.md"
+check "the other change was not imported" 0 --out "changed    time-wait.md" \
+  --out "dry run: 1 file would become new revisions" -- lessons import "$L" --db "$DB" --dry-run --static static
+
+# the two locales of a lesson disagree after an import: a warning, not a refusal
+cp "$L/state-diagram.md" "$tmp/sd.md"
+sed -i 's/^order: .*/order: 77/' "$L/state-diagram.md"
+check "locales that disagree: a warning" 0 --out "changed    state-diagram.md" \
+  --err "warning: state-diagram.md and state-diagram.zh-CN.md differ: order is 77" \
+  -- lessons import "$L" --db "$DB" --dry-run
+cp "$tmp/sd.md" "$L/state-diagram.md"
+
+# the author of a new revision: the git author of the file's last commit, if committed as it is
+if command -v git >/dev/null 2>&1; then
+  G=$tmp/gitcourse; mkdir -p "$G"
+  printf -- '---\ntitle: "G"\nsummary: "s"\norder: 1\ntags: [x]\nlocale: en\n---\n\n# G\n' >"$G/g-lesson.md"
+  git -C "$G" init -q && git -C "$G" add g-lesson.md \
+    && git -C "$G" -c user.name="Grace Hopper" -c user.email=g@example.org commit -qm g
+  check "author: the git author of the committed file" 0 --out "new        g-lesson.md" \
+    --out "by Grace Hopper)" -- lessons import "$G" --db "$tmp/git.db"
+  echo "More." >>"$G/g-lesson.md"
+  check "author: an uncommitted change is by files" 0 --out "changed    g-lesson.md  +1 -0 lines (by files)" \
+    -- lessons import "$G" --db "$tmp/git.db"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
