@@ -97,10 +97,40 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
 
 /* ---- per-request language and response ---- */
 
-static const char *req_locale(const http_request *req, bool *remember)
+const char *pages_locale(const http_request *req, bool *remember)
 {
     return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
                           http_header(req, "Accept-Language"), remember);
+}
+
+void pages_lang_cookie(http_response *res, const char *locale)
+{
+    char cookie[96];
+    int n =
+        snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", locale);
+    if (n > 0 && (size_t)n < sizeof cookie)
+        http_set_header(res, "Set-Cookie", cookie);
+}
+
+void pages_send_private(http_response *res, int status, const char *locale, bool remember,
+                        const char *title, const char *path, const char *nav,
+                        const char *switch_query, char *main_html)
+{
+    char *page = main_html ? pages_render(locale, title, path, nav, switch_query, main_html) : NULL;
+    free(main_html);
+    if (!page) {
+        http_problem(res, 500, NULL, "out of memory rendering the page");
+        return;
+    }
+    free(res->body);
+    res->status = status;
+    res->content_type = HTML_TYPE;
+    res->body = page;
+    res->body_len = strlen(page);
+    http_set_header(res, "Cache-Control", "no-store");
+    http_set_header(res, "Vary", "Cookie, Accept-Language");
+    if (remember)
+        pages_lang_cookie(res, locale);
 }
 
 /* Sends a rendered page (takes ownership of `html`; NULL → 500). */
@@ -116,11 +146,8 @@ static void send_page(const http_request *req, http_response *res, int status, c
     snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv1a64(html, len));
     http_set_header(res, "Cache-Control", "no-cache");
     http_set_header(res, "Vary", "Cookie, Accept-Language");
-    if (remember) {
-        char cookie[96];
-        snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", locale);
-        http_set_header(res, "Set-Cookie", cookie);
-    }
+    if (remember)
+        pages_lang_cookie(res, locale);
     if (status == 200) {
         http_set_header(res, "ETag", etag);
         if (http_etag_listed(http_header(req, "If-None-Match"), etag)) {
@@ -186,7 +213,7 @@ static void lesson_list(strbuf *b, const lessons_set *set, const char *loc)
 void pages_home(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     strbuf b = {0};
     strbuf_put(&b, "<section class=\"tl-hero\">\n<h1>");
     esc(&b, i18n_text(loc, I18N_HOME_TITLE));
@@ -212,7 +239,7 @@ void pages_home(const http_request *req, http_response *res)
 void pages_lessons(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     strbuf b = {0};
     strbuf_put(&b, "<h1>");
     esc(&b, i18n_text(loc, I18N_LESSONS_TITLE));
@@ -249,7 +276,7 @@ static void not_found(const http_request *req, http_response *res, const char *l
 void pages_not_found(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     not_found(req, res, loc, remember);
 }
 
@@ -271,7 +298,7 @@ static void pager_link(strbuf *b, const lesson *l, const char *cls, const char *
 static void lesson_page(const http_request *req, http_response *res, const lessons_set *set)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     const char *slug = req->param_count > 0 ? req->params[0] : "";
     const lesson *l = lessons_find(set, slug, loc);
     bool fallback = false;
@@ -410,7 +437,7 @@ static void error_box(strbuf *b, const char *loc, i18n_key key, const char *deta
 void pages_playground(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     const char *scenario = http_query(req, "scenario");
     const char *sim_id = http_query(req, "sim");
     if (scenario && !*scenario)
@@ -500,7 +527,7 @@ void pages_playground(const http_request *req, http_response *res)
 void pages_playground_figure(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     if (!http_require_json(req, res))
         return;
     sim_scenario *sc = malloc(sizeof *sc);

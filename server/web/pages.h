@@ -39,4 +39,20 @@ void pages_not_found(const http_request *req, http_response *res);
 char *pages_render(const char *locale, const char *title, const char *path, const char *nav,
                    const char *switch_query, const char *main_html);
 
+/* The request's language: ?lang=, then the `lang` cookie, then Accept-Language
+ * (i18n_negotiate). `*remember` is set when ?lang= chose it, i.e. when the answer should
+ * carry the cookie (pages_lang_cookie). */
+const char *pages_locale(const http_request *req, bool *remember);
+
+/* Sets the `lang` cookie (one year, Path=/, SameSite=Lax) to `locale` on `res`. */
+void pages_lang_cookie(http_response *res, const char *locale);
+
+/* Sends a per-user page: renders `main_html` (taken and freed; NULL or a failed render →
+ * 500 problem) inside the chrome (pages_render's arguments), with status `status`,
+ * Cache-Control: no-store, Vary: Cookie, Accept-Language, and the `lang` cookie when
+ * `remember`. No ETag: the page depends on who asks. */
+void pages_send_private(http_response *res, int status, const char *locale, bool remember,
+                        const char *title, const char *path, const char *nav,
+                        const char *switch_query, char *main_html);
+
 #endif

@@ -168,35 +168,6 @@ static void all_msgs(strbuf *b, const char *loc)
     }
 }
 
-static void send(http_response *res, int status, const char *loc, bool remember, const char *title,
-                 const char *path, char *main_html)
-{
-    char *page = main_html ? pages_render(loc, title, path, NULL, NULL, main_html) : NULL;
-    free(main_html);
-    if (!page) {
-        http_problem(res, 500, NULL, "out of memory rendering the page");
-        return;
-    }
-    free(res->body);
-    res->status = status;
-    res->content_type = HTML_TYPE;
-    res->body = page;
-    res->body_len = strlen(page);
-    http_set_header(res, "Cache-Control", "no-store");
-    http_set_header(res, "Vary", "Cookie, Accept-Language");
-    if (remember) {
-        char cookie[96];
-        snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", loc);
-        http_set_header(res, "Set-Cookie", cookie);
-    }
-}
-
-static const char *req_locale(const http_request *req, bool *remember)
-{
-    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), remember);
-}
-
 /* A <section> with a heading and an empty body class.js fills. */
 static void panel(strbuf *b, const char *loc, const char *id, const char *title_key,
                   const char *extra_html)
@@ -218,7 +189,7 @@ static void panel(strbuf *b, const char *loc, const char *id, const char *title_
 void pages_class(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     grading_principal p;
     grading_auth_result ar = grading_auth(req, &p);
     if (ar == GRADING_AUTH_ERROR) {
@@ -240,7 +211,8 @@ void pages_class(const http_request *req, http_response *res)
         strbuf_put(&b, "</p>\n<p><a href=\"/lessons\">");
         strbuf_escape(&b, i18n_text(loc, I18N_BACK_TO_LESSONS));
         strbuf_put(&b, "</a></p>\n</section>");
-        send(res, 403, loc, remember, tx(loc, "forbidden-title"), "/class", strbuf_take(&b));
+        pages_send_private(res, 403, loc, remember, tx(loc, "forbidden-title"), "/class", NULL,
+                           NULL, strbuf_take(&b));
         return;
     }
     strbuf_put(&b, "<section class=\"tl-class\" data-locale=\"");
@@ -293,13 +265,14 @@ void pages_class(const http_request *req, http_response *res)
     panel(&b, loc, "history", "history", NULL);
     strbuf_put(&b, "<noscript><p class=\"tl-notice\">This page needs JavaScript. "
                    "此页面需要启用 JavaScript。</p></noscript>\n</section>");
-    send(res, 200, loc, remember, tx(loc, "title"), "/class", strbuf_take(&b));
+    pages_send_private(res, 200, loc, remember, tx(loc, "title"), "/class", NULL, NULL,
+                       strbuf_take(&b));
 }
 
 void pages_signin(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     strbuf b = {0};
     strbuf_put(&b, "<section class=\"tl-signin\"");
     all_msgs(&b, loc);
@@ -319,5 +292,6 @@ void pages_signin(const http_request *req, http_response *res)
     put(&b, loc, "to-lessons");
     strbuf_put(&b, "</a></p>\n<noscript><p class=\"tl-notice\">This page needs JavaScript. "
                    "此页面需要启用 JavaScript。</p></noscript>\n</section>");
-    send(res, 200, loc, remember, tx(loc, "signin-title"), "/signin", strbuf_take(&b));
+    pages_send_private(res, 200, loc, remember, tx(loc, "signin-title"), "/signin", NULL, NULL,
+                       strbuf_take(&b));
 }

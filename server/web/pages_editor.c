@@ -176,38 +176,6 @@ const char *pages_editor_safe_next(const char *next)
     return next;
 }
 
-/* Sends a page (takes `main_html`; NULL → 500). Per-user: never cached. */
-static void send(const http_request *req, http_response *res, int status, const char *loc,
-                 bool remember, const char *title, const char *path, const char *switch_query,
-                 char *main_html)
-{
-    char *page = main_html ? pages_render(loc, title, path, NULL, switch_query, main_html) : NULL;
-    free(main_html);
-    if (!page) {
-        http_problem(res, 500, NULL, "out of memory rendering the page");
-        return;
-    }
-    (void)req;
-    free(res->body);
-    res->status = status;
-    res->content_type = HTML_TYPE;
-    res->body = page;
-    res->body_len = strlen(page);
-    http_set_header(res, "Cache-Control", "no-store");
-    http_set_header(res, "Vary", "Cookie, Accept-Language");
-    if (remember) {
-        char cookie[96];
-        snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", loc);
-        http_set_header(res, "Set-Cookie", cookie);
-    }
-}
-
-static const char *req_locale(const http_request *req, bool *remember)
-{
-    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), remember);
-}
-
 /* "Signed in as NAME (role). [Sign out]" */
 static void who_line(strbuf *b, const char *loc, const grading_principal *p)
 {
@@ -234,7 +202,7 @@ static void who_line(strbuf *b, const char *loc, const grading_principal *p)
 void pages_login(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     const char *next = pages_editor_safe_next(http_query(req, "next"));
     grading_principal p;
     bool signed_in = grading_auth(req, &p) == GRADING_AUTH_OK && p.role != GRADING_ANONYMOUS;
@@ -299,10 +267,11 @@ void pages_login(const http_request *req, http_response *res)
         if (o + 2 < sizeof sq)
             strcat(sq, "&");
     }
-    send(req, res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", sq, strbuf_take(&b));
+    pages_send_private(res, 200, loc, remember, tx(loc, E_LOGIN_TITLE), "/login", NULL, sq,
+                       strbuf_take(&b));
 }
 
-static void forbidden(const http_request *req, http_response *res, const char *loc, bool remember,
+static void forbidden(http_response *res, const char *loc, bool remember,
                       const grading_principal *p)
 {
     strbuf b = {0};
@@ -315,8 +284,8 @@ static void forbidden(const http_request *req, http_response *res, const char *l
     strbuf_put(&b, "<p><a href=\"/lessons\">");
     esc(&b, i18n_text(loc, I18N_BACK_TO_LESSONS));
     strbuf_put(&b, "</a></p>\n</section>");
-    send(req, res, 403, loc, remember, tx(loc, E_FORBIDDEN_TITLE), "/editor", NULL,
-         strbuf_take(&b));
+    pages_send_private(res, 403, loc, remember, tx(loc, E_FORBIDDEN_TITLE), "/editor", NULL, NULL,
+                       strbuf_take(&b));
 }
 
 static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
@@ -400,7 +369,7 @@ static void editor_page(strbuf *b, const char *loc, const grading_principal *p)
 void pages_editor(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     grading_principal p;
     grading_auth_result ar = grading_auth(req, &p);
     if (ar == GRADING_AUTH_ERROR) {
@@ -411,18 +380,16 @@ void pages_editor(const http_request *req, http_response *res)
         http_text(res, 303, "text/plain; charset=utf-8", "See /login?next=/editor\n", 24);
         http_set_header(res, "Location", "/login?next=/editor");
         http_set_header(res, "Cache-Control", "no-store");
-        if (remember) {
-            char cookie[96];
-            snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", loc);
-            http_set_header(res, "Set-Cookie", cookie);
-        }
+        if (remember)
+            pages_lang_cookie(res, loc);
         return;
     }
     if (p.role != GRADING_INSTRUCTOR && p.role != GRADING_ADMIN) {
-        forbidden(req, res, loc, remember, &p);
+        forbidden(res, loc, remember, &p);
         return;
     }
     strbuf b = {0};
     editor_page(&b, loc, &p);
-    send(req, res, 200, loc, remember, tx(loc, E_EDITOR_TITLE), "/editor", NULL, strbuf_take(&b));
+    pages_send_private(res, 200, loc, remember, tx(loc, E_EDITOR_TITLE), "/editor", NULL, NULL,
+                       strbuf_take(&b));
 }

@@ -180,19 +180,6 @@ void pages_progress_account(strbuf *b, const char *locale, const char *path, con
 
 /* ---- GET /progress ---- */
 
-static const char *req_locale(const http_request *req, bool *remember)
-{
-    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), remember);
-}
-
-static void lang_cookie(http_response *res, const char *loc)
-{
-    char cookie[96];
-    snprintf(cookie, sizeof cookie, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", loc);
-    http_set_header(res, "Set-Cookie", cookie);
-}
-
 static int64_t member_int(const json_t *o, const char *k)
 {
     return (int64_t)json_integer_value(json_object_get(o, k));
@@ -363,7 +350,7 @@ static void progress_main(strbuf *b, const char *loc, const grading_principal *p
 void pages_progress(const http_request *req, http_response *res)
 {
     bool remember;
-    const char *loc = req_locale(req, &remember);
+    const char *loc = pages_locale(req, &remember);
     grading_principal p;
     grading_auth_result ar = grading_auth(req, &p);
     if (ar == GRADING_AUTH_ERROR) {
@@ -376,7 +363,7 @@ void pages_progress(const http_request *req, http_response *res)
         http_set_header(res, "Location", "/login?next=/progress");
         http_set_header(res, "Cache-Control", "no-store");
         if (remember)
-            lang_cookie(res, loc);
+            pages_lang_cookie(res, loc);
         return;
     }
     json_t *overview = api_progress_overview(req, &p, loc, true);
@@ -387,22 +374,6 @@ void pages_progress(const http_request *req, http_response *res)
     strbuf b = {0};
     progress_main(&b, loc, &p, overview);
     json_decref(overview);
-    char *main_html = strbuf_take(&b);
-    char *page = main_html
-                     ? pages_render(loc, tx(loc, P_TITLE), "/progress", "progress", NULL, main_html)
-                     : NULL;
-    free(main_html);
-    if (!page) {
-        http_problem(res, 500, NULL, "out of memory rendering the page");
-        return;
-    }
-    free(res->body);
-    res->status = 200;
-    res->content_type = HTML_TYPE;
-    res->body = page;
-    res->body_len = strlen(page);
-    http_set_header(res, "Cache-Control", "no-store");
-    http_set_header(res, "Vary", "Cookie, Accept-Language");
-    if (remember)
-        lang_cookie(res, loc);
+    pages_send_private(res, 200, loc, remember, tx(loc, P_TITLE), "/progress", "progress", NULL,
+                       strbuf_take(&b));
 }
