@@ -257,23 +257,36 @@ static bool replay_answer(const http_request *req, http_response *res, const gra
     return true;
 }
 
+/* Resolves the variant id `vid` of /api/v1/variants/{id}/...: on success fills `*seed`,
+ * `gid` (the question's lesson.question id, `gid_size` bytes) and `*lesson_out` and returns
+ * the question; otherwise answers 422 (not a variant id) or 404 (no such question) on `res`
+ * and returns NULL. */
+static const quiz_question *variant_question(const http_request *req, http_response *res,
+                                             const char *vid, uint64_t *seed, char *gid,
+                                             size_t gid_size, const lesson **lesson_out)
+{
+    *lesson_out = NULL;
+    if (quiz_parse_variant_id(vid, seed, gid, gid_size) != 0) {
+        unprocessable(res, "",
+                      "variant id must look like v<seed>-<lesson>.<question>, e.g. "
+                      "v0-three-way-handshake.q1");
+        return NULL;
+    }
+    const quiz_question *q = find_question(req, gid, lesson_out);
+    if (!q)
+        not_found(res, "question", gid);
+    return q;
+}
+
 static void submission_post(const http_request *req, http_response *res)
 {
     const char *vid = req->param_count ? req->params[0] : "";
     uint64_t seed;
     char gid[160];
-    if (quiz_parse_variant_id(vid, &seed, gid, sizeof gid) != 0) {
-        unprocessable(res, "",
-                      "variant id must look like v<seed>-<lesson>.<question>, e.g. "
-                      "v0-three-way-handshake.q1");
-        return;
-    }
     const lesson *les = NULL;
-    const quiz_question *q = find_question(req, gid, &les);
-    if (!q) {
-        not_found(res, "question", gid);
+    const quiz_question *q = variant_question(req, res, vid, &seed, gid, sizeof gid, &les);
+    if (!q)
         return;
-    }
     if (!http_require_json(req, res))
         return;
     if (req->body_len == 0) {
@@ -453,18 +466,10 @@ static void answer_post(const http_request *req, http_response *res)
     const char *vid = req->param_count ? req->params[0] : "";
     uint64_t seed;
     char gid[160];
-    if (quiz_parse_variant_id(vid, &seed, gid, sizeof gid) != 0) {
-        unprocessable(res, "",
-                      "variant id must look like v<seed>-<lesson>.<question>, e.g. "
-                      "v0-three-way-handshake.q1");
-        return;
-    }
     const lesson *les = NULL;
-    const quiz_question *q = find_question(req, gid, &les);
-    if (!q) {
-        not_found(res, "question", gid);
+    const quiz_question *q = variant_question(req, res, vid, &seed, gid, sizeof gid, &les);
+    if (!q)
         return;
-    }
     if (req->body_len) {
         if (!http_require_json(req, res))
             return;
