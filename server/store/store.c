@@ -140,6 +140,17 @@ store_status store_collect(store_conn *c, sqlite3_stmt *st, size_t elem_size, st
     return STORE_OK;
 }
 
+store_status store_list_all(store *s, const char *sql, size_t elem_size, store_row_fn row,
+                            void (*clean)(void *elem), void **out, size_t *n, const char *what)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    return store_collect(c, store_stmt(c, sql), elem_size, row, NULL, clean, out, n, what);
+}
+
 store_status store_one(store_conn *c, sqlite3_stmt *st, size_t elem_size, store_row_fn row,
                        void *arg, void *elem, const char *what)
 {

@@ -39,7 +39,7 @@ static const char SQL_TOKEN_LIST[] =
 static const char SQL_TOKEN_REVOKE[] =
     "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
 
-static store_status user_row(sqlite3_stmt *st, void *elem, void *arg)
+store_status store_user_row(sqlite3_stmt *st, void *elem, void *arg)
 {
     (void)arg;
     store_user *u = elem;
@@ -60,7 +60,7 @@ typedef struct col4_out {
 static store_status user_row_col4(sqlite3_stmt *st, void *elem, void *arg)
 {
     const col4_out *o = arg;
-    user_row(st, elem, NULL);
+    store_user_row(st, elem, NULL);
     if (o->dst)
         store_col_copy(st, 4, o->dst, o->size);
     return STORE_OK;
@@ -146,13 +146,8 @@ store_status store_user_find(store *s, const char *name, store_user *out, char *
 
 store_status store_user_list(store *s, store_user **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    store_conn *c = store_reader(s);
-    if (!c)
-        return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_USER_LIST), sizeof **out, user_row, NULL, NULL,
-                         (void **)out, n, "listing users");
+    return store_list_all(s, SQL_USER_LIST, sizeof **out, store_user_row, NULL, (void **)out, n,
+                          "listing users");
 }
 
 /* ---- sessions ------------------------------------------------------------------------------ */
@@ -281,11 +276,6 @@ store_status store_token_revoke(store *s, int64_t id, int64_t now)
 
 store_status store_token_list(store *s, store_token **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    store_conn *c = store_reader(s);
-    if (!c)
-        return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_TOKEN_LIST), sizeof **out, token_row, NULL, NULL,
-                         (void **)out, n, "listing tokens");
+    return store_list_all(s, SQL_TOKEN_LIST, sizeof **out, token_row, NULL, (void **)out, n,
+                          "listing tokens");
 }

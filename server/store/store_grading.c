@@ -341,13 +341,8 @@ static void ch_clean(void *elem)
 
 store_status store_challenge_list(store *s, store_challenge **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    store_conn *c = store_reader(s);
-    if (!c)
-        return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_CH_LIST), sizeof **out, ch_row, NULL, ch_clean,
-                         (void **)out, n, "listing challenges");
+    return store_list_all(s, SQL_CH_LIST, sizeof **out, ch_row, ch_clean, (void **)out, n,
+                          "listing challenges");
 }
 
 /* ---- grades and statistics ----------------------------------------------------------------------

@@ -116,6 +116,16 @@ store_status store_collect(store_conn *c, sqlite3_stmt *st, size_t elem_size, st
                            void *arg, void (*clean)(void *elem), void **out, size_t *n,
                            const char *what);
 
+/* Runs the parameterless SELECT `sql` on the calling thread's reader connection and collects
+ * every row as store_collect does (`row` gets a NULL arg). `*out` is NULL and `*n` 0 on any
+ * failure, including no reader connection (STORE_ERROR, error text set). */
+store_status store_list_all(store *s, const char *sql, size_t elem_size, store_row_fn row,
+                            void (*clean)(void *elem), void **out, size_t *n, const char *what);
+
+/* The store_row_fn of a store_user (store_accounts.h; store_accounts.c): columns
+ * id, name, role, created_at in that order. `arg` is unused. */
+store_status store_user_row(sqlite3_stmt *st, void *elem, void *arg);
+
 /* Steps `st` once: a row is converted by `row` into `*elem` (zeroed first; a NULL `row`
  * just reports that the row exists) and its status returned; no row returns
  * STORE_NOT_FOUND; a step failure returns store_sqlite_error(c, what). ALWAYS releases

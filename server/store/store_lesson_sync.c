@@ -59,13 +59,8 @@ static bool names_ok(const char *slug, const char *locale)
 
 store_status store_lesson_sync_list(store *s, store_lesson_sync **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    store_conn *c = store_reader(s);
-    if (!c)
-        return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_LIST), sizeof **out, sync_row, NULL, NULL,
-                         (void **)out, n, "reading lesson file records");
+    return store_list_all(s, SQL_LIST, sizeof **out, sync_row, NULL, (void **)out, n,
+                          "reading lesson file records");
 }
 
 store_status store_lesson_sync_get(store *s, const char *slug, const char *locale,

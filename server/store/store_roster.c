@@ -204,11 +204,8 @@ static store_status section_row(sqlite3_stmt *st, void *elem, void *arg)
 
 store_status store_roster_sections(store *s, store_section **out, size_t *n)
 {
-    store_conn *c = store_reader(s);
-    if (!c)
-        return STORE_ERROR;
-    return store_collect(c, store_stmt(c, SQL_SECTIONS), sizeof **out, section_row, NULL, NULL,
-                         (void **)out, n, "listing sections");
+    return store_list_all(s, SQL_SECTIONS, sizeof **out, section_row, NULL, (void **)out, n,
+                          "listing sections");
 }
 
 /* ---- changing one student -------------------------------------------------------------------- */
@@ -280,17 +277,6 @@ store_status store_roster_reset(store *s, const char *login, const char *link_ha
     return rc != STORE_OK ? rc : end;
 }
 
-static store_status user_row(sqlite3_stmt *st, void *elem, void *arg)
-{
-    (void)arg;
-    store_user *u = elem;
-    u->id = sqlite3_column_int64(st, 0);
-    store_col_copy(st, 1, u->name, sizeof u->name);
-    store_col_copy(st, 2, u->role, sizeof u->role);
-    u->created_at = sqlite3_column_int64(st, 3);
-    return STORE_OK;
-}
-
 store_status store_signin_redeem(store *s, const char *link_hash, int64_t now, store_user *out)
 {
     store_conn *c = store_write_begin(s, true);
@@ -301,7 +287,7 @@ store_status store_signin_redeem(store *s, const char *link_hash, int64_t now, s
     if (st) {
         sqlite3_bind_text(st, 1, link_hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now);
-        rc = store_one(c, st, sizeof *out, user_row, NULL, out, "reading the sign-in link");
+        rc = store_one(c, st, sizeof *out, store_user_row, NULL, out, "reading the sign-in link");
     }
     if (rc == STORE_OK) {
         sqlite3_stmt *del = store_stmt(c, SQL_LINK_DEL);
