@@ -254,10 +254,8 @@ static json_t *sections_json(store *st)
 void api_roster_list(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
-        return;
     const char *section;
-    if (!grading_section_param(req, res, &section))
+    if (!grading_class_read(req, res, &p, GRADING_STAFF, &section))
         return;
     store_student *s = NULL;
     size_t n = 0;
@@ -343,10 +341,8 @@ typedef struct lesson_tally {
 void api_class_overview(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
-        return;
     const char *section;
-    if (!grading_section_param(req, res, &section))
+    if (!grading_class_read(req, res, &p, GRADING_STAFF, &section))
         return;
     const char *lang = http_query(req, "lang");
     const char *loc = lang && !strcmp(lang, "zh-CN") ? "zh-CN" : "en";

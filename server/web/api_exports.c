@@ -200,6 +200,12 @@ bool grading_section_param(const http_request *req, http_response *res, const ch
     return true;
 }
 
+bool grading_class_read(const http_request *req, http_response *res, grading_principal *p,
+                        unsigned allowed, const char **section)
+{
+    return grading_guard(req, res, p, allowed) && grading_section_param(req, res, section);
+}
+
 void grading_gradebook(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -301,10 +307,8 @@ void grading_gradebook(const http_request *req, http_response *res)
 void grading_statistics(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
-        return;
     const char *section;
-    if (!grading_section_param(req, res, &section))
+    if (!grading_class_read(req, res, &p, GRADING_STAFF, &section))
         return;
     store_stat *sts = NULL;
     size_t n = 0;

@@ -79,6 +79,11 @@ void grading_statistics(const http_request *req, http_response *res);
 /* The ?section= of a class read (api_exports.c, api_class.c): *section NULL when absent;
  * false with a 400 in res when it is 64 bytes or longer. */
 bool grading_section_param(const http_request *req, http_response *res, const char **section);
+/* The start of a class read: grading_guard(req, res, p, allowed), then
+ * grading_section_param. false when `res` already holds the answer (401/403/503 of the guard,
+ * 400 of the section). */
+bool grading_class_read(const http_request *req, http_response *res, grading_principal *p,
+                        unsigned allowed, const char **section);
 
 /* POST /api/v1/render {text, slug?, locale?} (instructor, admin) → 200 {valid, problems,
  * title, summary, html}: the lesson as students will see it, checked like `tcplab check`
