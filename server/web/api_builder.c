@@ -18,6 +18,7 @@
 #include "../lessons/lessons.h"
 #include "../lessons/quiz.h"
 #include "../lessons/quiz_answer.h"
+#include "grading.h"
 #include "guard.h"
 
 #define BLOCK_MAX      (64 * 1024)
@@ -64,10 +65,9 @@ void api_builder_question(const http_request *req, http_response *res)
     json_t *body = http_json_body(req, res, 0, NULL, NULL);
     if (!body)
         return;
-    const json_t *yv = json_object_get(body, "yaml"), *sv = json_object_get(body, "slug"),
-                 *lv = json_object_get(body, "locale"), *dv = json_object_get(body, "seed");
-    const char *slug = sv ? json_string_value(sv) : "preview";
-    const char *locale = lv ? json_string_value(lv) : "en";
+    const json_t *yv = json_object_get(body, "yaml"), *dv = json_object_get(body, "seed");
+    const char *slug, *locale, *names_ptr;
+    const char *names_why = grading_preview_names(body, &slug, &locale, &names_ptr);
     const char *ptr = NULL, *why = NULL;
     if (!json_is_object(body))
         ptr = "", why = "the body must be an object {yaml, slug?, locale?, seed?}";
@@ -75,10 +75,8 @@ void api_builder_question(const http_request *req, http_response *res)
         ptr = "/yaml", why = "missing or not a string: the quiz block's YAML";
     else if (json_string_length(yv) > BLOCK_MAX)
         ptr = "/yaml", why = "larger than 64 KiB";
-    else if (!slug || !lessons_slug_valid(slug, strlen(slug)))
-        ptr = "/slug", why = "must match [a-z0-9-]{1,63}";
-    else if (!locale || (strcmp(locale, "en") && strcmp(locale, "zh-CN")))
-        ptr = "/locale", why = "must be \"en\" or \"zh-CN\"";
+    else if (names_why)
+        ptr = names_ptr, why = names_why;
     else if (dv && (!json_is_integer(dv) || json_integer_value(dv) < 0 ||
                     json_integer_value(dv) > MAX_SEED_VALUE))
         ptr = "/seed", why = "must be an integer 0..9007199254740991";

@@ -42,6 +42,24 @@ static void on_problem(void *ctx, const char *path, int line, const char *msg)
     json_array_append_new(c->problems, json_pack("{s:i, s:o}", "line", line, "message", m));
 }
 
+const char *grading_preview_names(const json_t *body, const char **slug, const char **locale,
+                                  const char **ptr)
+{
+    const json_t *sv = json_object_get(body, "slug"), *lv = json_object_get(body, "locale");
+    *slug = sv ? json_string_value(sv) : "preview";
+    *locale = lv ? json_string_value(lv) : "en";
+    if (!*slug || !lessons_slug_valid(*slug, strlen(*slug))) {
+        *ptr = "/slug";
+        return "must match [a-z0-9-]{1,63}";
+    }
+    if (!*locale || (strcmp(*locale, "en") && strcmp(*locale, "zh-CN"))) {
+        *ptr = "/locale";
+        return "must be \"en\" or \"zh-CN\"";
+    }
+    *ptr = NULL;
+    return NULL;
+}
+
 void grading_render(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -51,12 +69,8 @@ void grading_render(const http_request *req, http_response *res)
     if (!body)
         return;
     json_t *tv = json_object_get(body, "text");
-    const char *slug = json_is_object(body) && json_object_get(body, "slug")
-                           ? json_string_value(json_object_get(body, "slug"))
-                           : "preview";
-    const char *locale = json_is_object(body) && json_object_get(body, "locale")
-                             ? json_string_value(json_object_get(body, "locale"))
-                             : "en";
+    const char *slug, *locale, *names_ptr;
+    const char *names_why = grading_preview_names(body, &slug, &locale, &names_ptr);
     const char *ptr = NULL, *why = NULL;
     if (!json_is_object(body))
         ptr = "", why = "the body must be an object {text, slug?, locale?}";
@@ -64,10 +78,8 @@ void grading_render(const http_request *req, http_response *res)
         ptr = "/text", why = "missing or not a string: the lesson file's text";
     else if (json_string_length(tv) > MARKDOWN_MAX_BYTES)
         ptr = "/text", why = "larger than 1 MiB";
-    else if (!slug || !lessons_slug_valid(slug, strlen(slug)))
-        ptr = "/slug", why = "must match [a-z0-9-]{1,63}";
-    else if (!locale || (strcmp(locale, "en") && strcmp(locale, "zh-CN")))
-        ptr = "/locale", why = "must be \"en\" or \"zh-CN\"";
+    else if (names_why)
+        ptr = names_ptr, why = names_why;
     if (why) {
         http_problem_json(res, 422, NULL, NULL, why,
                           json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", ptr, "detail", why));

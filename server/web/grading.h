@@ -85,6 +85,13 @@ bool grading_section_param(const http_request *req, http_response *res, const ch
 bool grading_class_read(const http_request *req, http_response *res, grading_principal *p,
                         unsigned allowed, const char **section);
 
+/* The optional "slug" (default "preview") and "locale" (default "en") members of a preview
+ * body (POST /api/v1/render, /api/v1/builder/question; api_render.c), read into *slug and
+ * *locale (either NULL when not a string). NULL when both are usable, else the problem's
+ * detail with *ptr its JSON pointer. */
+const char *grading_preview_names(const json_t *body, const char **slug, const char **locale,
+                                  const char **ptr);
+
 /* POST /api/v1/render {text, slug?, locale?} (instructor, admin) → 200 {valid, problems,
  * title, summary, html}: the lesson as students will see it, checked like `tcplab check`
  * (api_render.c). 422 when the lesson cannot be used at all. */
