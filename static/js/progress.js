@@ -46,11 +46,18 @@ export function maybeSignedIn() {
 }
 
 let meOnce = null;
+let sessionEnded = false; // GET /api/v1/me answered that nobody is signed in
 /** {name, role} of the signed-in user, or null; asks GET /api/v1/me at most once. */
 export function whoAmI() {
   if (!meOnce) {
     meOnce = !maybeSignedIn() ? Promise.resolve(null) : request('GET', '/api/v1/me')
-      .then((r) => (r.ok && r.body && r.body.authenticated ? { name: r.body.name || '', role: r.body.role || '' } : null))
+      .then((r) => {
+        if (!r.ok || !r.body) return null;
+        // only the server's own word that nobody is signed in makes the cookie stale; a
+        // failed or aborted request (the page being left) says nothing about the session
+        sessionEnded = !r.body.authenticated;
+        return r.body.authenticated ? { name: r.body.name || '', role: r.body.role || '' } : null;
+      })
       .catch(() => null);
   }
   return meOnce;
@@ -238,8 +245,8 @@ export async function initProgress(root = document) {
   const me = await whoAmI();
   if (!me) {
     // The session has ended (the CSRF cookie outlived it): forget the cookie, show the page
-    // as for anyone.
-    document.cookie = 'tcplab_csrf=; Path=/; Max-Age=0; SameSite=Lax';
+    // as for anyone. A /me that failed only shows the page as for anyone.
+    if (sessionEnded) document.cookie = 'tcplab_csrf=; Path=/; Max-Age=0; SameSite=Lax';
     box.replaceChildren(...anonymous);
     box.classList.remove('tl-signed-in');
     for (const s of quizzes) quizLine(s, false);

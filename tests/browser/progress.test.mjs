@@ -60,7 +60,7 @@ async function submitLogin(page, name, landing) {
   await page.fill('#login-name', name);
   await page.fill('#login-password', PW[name]);
   await page.click('form.tl-login-form button[type="submit"]');
-  await page.waitForURL((u) => u.pathname + u.search === landing || u.pathname === landing);
+  await page.waitForURL((u) => u.pathname + u.search === landing || u.pathname === landing.split('?')[0]);
   await ready(page);
 }
 
@@ -230,7 +230,15 @@ test('where sign-in lands: students on the page they came from or /lessons, inst
       const u = new URL(page.url());
       assert.equal(u.origin, srv.base, `${who} ${query}: stays on the site`);
       // (the editor then puts the lesson it opened into its own query)
-      assert.equal(landing === '/editor' ? u.pathname : u.pathname + u.search, landing, `${who} ${query}`);
+      if (landing.startsWith('/playground?scenario=')) {
+        // the playground moves the scenario it opened into its own #s=…&from=NAME
+        assert.equal(u.pathname, '/playground', `${who} ${query}`);
+        const name = landing.split('=')[1];
+        assert.ok(u.search === `?scenario=${name}` || new URLSearchParams(u.hash.slice(1)).get('from') === name,
+          `${who} ${query}: the playground opened ${name} (${u.search}${u.hash.slice(0, 40)})`);
+      } else {
+        assert.equal(landing === '/editor' ? u.pathname : u.pathname + u.search, landing, `${who} ${query}`);
+      }
       if (landing === '/editor') await page.locator('section.tl-editor').waitFor();
       assert.equal(await page.locator('section.tl-forbidden').count(), 0, `${who} ${query}: never the 403 page`);
       if (who === 'ida') await page.locator('header .tl-account a.tl-account-editor').waitFor();
@@ -247,7 +255,9 @@ test('where sign-in lands: students on the page they came from or /lessons, inst
     await page.locator('header a.tl-signin').click();
     await page.waitForURL(/\/login\?next=/);
     await submitLogin(page, 'kim', '/playground?scenario=lost-syn');
-    assert.equal(new URL(page.url()).search, '?scenario=lost-syn');
+    const back = new URL(page.url());
+    assert.ok(back.search === '?scenario=lost-syn' || new URLSearchParams(back.hash.slice(1)).get('from') === 'lost-syn',
+      `back on the playground with lost-syn (${back.search}${back.hash.slice(0, 40)})`);
     await clean(log);
   } finally {
     await context.close();
