@@ -287,7 +287,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "tcplab serve: cannot open database %s: %s\n", db, err);
         goto out;
     }
-    a.sim_cache = sim_cache_new(err, sizeof err);
+    a.sim_cache = api_sim_cache_new(err, sizeof err);
     if (!a.sim_cache) {
         fprintf(stderr, "tcplab serve: cannot precompute the built-in traces: %s\n", err);
         goto out;
@@ -363,7 +363,7 @@ int cmd_serve(int argc, char **argv)
 
 out:
     server_stop(srv, 0);
-    sim_cache_free(a.sim_cache);
+    api_sim_cache_free(a.sim_cache);
     store_close(a.store);
     static_files_free(a.static_files);
     metrics_free(a.metrics);

@@ -24,8 +24,8 @@ typedef struct sim_cache sim_cache;
  * strong ETag. Immutable afterwards: lookups take no lock and are safe from any thread.
  * Returns NULL with a one-line reason in err (a built-in that fails to parse or run, out
  * of memory). Call before the server starts; free after it has stopped. */
-sim_cache *sim_cache_new(char *err, size_t err_size);
-void sim_cache_free(sim_cache *c); /* NULL is a no-op */
+sim_cache *api_sim_cache_new(char *err, size_t err_size);
+void api_sim_cache_free(sim_cache *c); /* NULL is a no-op */
 
 /* The ?lang= of an API request: "en" (also when absent or empty) or "zh-CN". Any other
  * value answers 400 naming the parameter (in res) and returns NULL. */

@@ -185,7 +185,7 @@ void grading_login(const http_request *req, http_response *res)
 void grading_logout(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_ANYONE))
+    if (!guard_require(req, res, &p, GRADING_ANYONE))
         return;
     if (p.via_cookie) {
         char digest[GRADING_DIGEST_SIZE];
@@ -202,7 +202,7 @@ void grading_logout(const http_request *req, http_response *res)
 void grading_me(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_ANYONE))
+    if (!guard_require(req, res, &p, GRADING_ANYONE))
         return;
     json_t *o = json_pack("{s:b, s:s}", "authenticated", p.role != GRADING_ANONYMOUS, "role",
                           grading_role_name(p.role));

@@ -60,7 +60,7 @@ static json_t *question_json(const quiz_question *q, const char *slug, const cha
 void api_builder_question(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF) || !http_require_json(req, res))
+    if (!guard_require(req, res, &p, GRADING_STAFF) || !http_require_json(req, res))
         return;
     json_t *body = http_json_body(req, res, 0, NULL, NULL);
     if (!body)

@@ -105,7 +105,7 @@ static json_t *errors_json(const roster *r, bool json_body)
 void api_roster_import(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     const char *dr = http_query(req, "dry_run");
     bool dry_run = dr && (!strcmp(dr, "1") || !strcmp(dr, "true"));
@@ -287,7 +287,7 @@ static const char *login_param(const http_request *req)
 void api_roster_remove(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     const char *login = login_param(req);
     store_status rc = login ? store_roster_remove(req->app->store, login) : STORE_NOT_FOUND;
@@ -302,7 +302,7 @@ void api_roster_remove(const http_request *req, http_response *res)
 void api_roster_reset(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     const char *login = login_param(req);
     char tok[GRADING_TOKEN_SIZE], hash[GRADING_DIGEST_SIZE];
@@ -429,7 +429,7 @@ void api_class_overview(const http_request *req, http_response *res)
 void api_class_attempts(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     const char *login = login_param(req);
     store_student stu;
@@ -536,7 +536,7 @@ static void pw_deferred(void *arg)
 void api_me_password(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
+    if (!guard_require(req, res, &p, GRADING_SIGNED_IN))
         return;
     if (!p.via_cookie || !p.user_id) {
         http_problem(res, 403, NULL, "sign in with a session to set your password");

@@ -38,7 +38,7 @@ static bool load_submission(const http_request *req, http_response *res, store_s
                             json_t **result)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
+    if (!guard_require(req, res, &p, GRADING_SIGNED_IN))
         return false;
     int64_t id;
     store_status rc = grading_util_id_param(req, &id)
@@ -203,13 +203,13 @@ bool grading_section_param(const http_request *req, http_response *res, const ch
 bool grading_class_read(const http_request *req, http_response *res, grading_principal *p,
                         unsigned allowed, const char **section)
 {
-    return grading_guard(req, res, p, allowed) && grading_section_param(req, res, section);
+    return guard_require(req, res, p, allowed) && grading_section_param(req, res, section);
 }
 
 void grading_gradebook(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF_OR_GRADER))
+    if (!guard_require(req, res, &p, GRADING_STAFF_OR_GRADER))
         return;
     const char *format = http_query(req, "format");
     bool csv = format && !strcmp(format, "csv");

@@ -369,7 +369,7 @@ void grading_trace(const http_request *req, http_response *res)
 {
     sub_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    if (!grading_guard(req, res, &ctx.p, GRADING_ANYONE))
+    if (!guard_require(req, res, &ctx.p, GRADING_ANYONE))
         return;
     json_t *body = body_object(req, res);
     if (!body)
@@ -435,7 +435,7 @@ static json_t *challenge_json(const store_challenge *c, bool with_scenario)
 void grading_challenge_create(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     json_t *body = body_object(req, res);
     if (!body)
@@ -501,7 +501,7 @@ void grading_challenge_create(const http_request *req, http_response *res)
 void grading_challenge_list(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_SIGNED_IN))
+    if (!guard_require(req, res, &p, GRADING_SIGNED_IN))
         return;
     store_challenge *arr = NULL;
     size_t n = 0;
@@ -526,7 +526,7 @@ void grading_challenge_list(const http_request *req, http_response *res)
 static bool challenge_route(const http_request *req, http_response *res, grading_principal *p,
                             store_challenge *c)
 {
-    if (!grading_guard(req, res, p, GRADING_SIGNED_IN))
+    if (!guard_require(req, res, p, GRADING_SIGNED_IN))
         return false;
     int64_t id;
     store_status rc = grading_util_id_param(req, &id) ? store_challenge_get(req->app->store, id, c)

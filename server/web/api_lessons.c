@@ -63,7 +63,7 @@ static void set_etag(http_response *res, int64_t rev)
 static bool lesson_route(const http_request *req, http_response *res, grading_principal *p,
                          const char **slug, const char **locale)
 {
-    if (!grading_guard(req, res, p, GRADING_STAFF))
+    if (!guard_require(req, res, p, GRADING_STAFF))
         return false;
     *slug = req->param_count ? req->params[0] : NULL;
     const char *l = http_query(req, "locale");
@@ -392,7 +392,7 @@ static void saved(const http_request *req, http_response *res, store_status rc, 
 void api_lessons_list(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     const char *d = http_query(req, "deleted");
     bool with_deleted = d && !strcmp(d, "true");
@@ -425,7 +425,7 @@ void api_lessons_list(const http_request *req, http_response *res)
 void api_lessons_create(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF))
+    if (!guard_require(req, res, &p, GRADING_STAFF))
         return;
     json_t *b = body_object(req, res);
     if (!b)

@@ -1,6 +1,6 @@
 /*
  * api_lessons.h — the authoring API: lessons in the database with
- * revisions. Every route is instructor/admin only (grading_guard, GRADING_STAFF; CSRF for
+ * revisions. Every route is instructor/admin only (guard_require, GRADING_STAFF; CSRF for
  * cookie-authenticated unsafe methods); rows in routes.c; documented in static/openapi.json.
  *
  * A lesson is (slug, locale); `locale` is the query argument ?locale=en|zh-CN (default

@@ -35,7 +35,7 @@ static const char *req_locale(const http_request *req)
 /* The user asking, or false with 401/403/503 in res. */
 static bool progress_user(const http_request *req, http_response *res, grading_principal *p)
 {
-    if (!grading_guard(req, res, p, GRADING_ANYONE))
+    if (!guard_require(req, res, p, GRADING_ANYONE))
         return false;
     if (p->role == GRADING_ANONYMOUS) {
         http_problem(res, 401, NULL, "sign in to see your progress");

@@ -67,8 +67,8 @@ static int exam_seed(const http_request *req, const grading_principal *p, const 
     if (!quiz_question_has_params(q))
         return 0;
     char taker[128];
-    grading_exam_taker(p, taker, sizeof taker);
-    return grading_exam_seed(req->app ? req->app->store : NULL, taker, gid, seed);
+    quiz_modes_taker(p, taker, sizeof taker);
+    return quiz_modes_seed(req->app ? req->app->store : NULL, taker, gid, seed);
 }
 
 static void not_found(http_response *res, const char *what, const char *id)
@@ -166,11 +166,11 @@ static void variant_post(const http_request *req, http_response *res)
     int used = -1;
     if (is_exam(les)) {
         grading_principal who;
-        if (grading_auth(req, &who) == GRADING_AUTH_OK && who.role != GRADING_ANONYMOUS &&
+        if (guard_auth(req, &who) == GUARD_AUTH_OK && who.role != GRADING_ANONYMOUS &&
             who.user_id && who.name[0]) {
             struct store *st = req->app ? req->app->store : NULL;
             if (exam_seed(req, &who, q, gid, &seed) != 0 ||
-                (used = grading_exam_attempts_used(st, &who, gid)) < 0) {
+                (used = quiz_modes_attempts_used(st, &who, gid)) < 0) {
                 http_problem(res, 503, NULL, "the exam variant could not be looked up; try again");
                 return;
             }
@@ -296,7 +296,7 @@ static void submission_post(const http_request *req, http_response *res)
     }
     /* Anyone may answer; a bad token is a 401 and a cookie session needs its CSRF token. */
     grading_principal who;
-    if (!grading_guard(req, res, &who, GRADING_ANYONE))
+    if (!guard_require(req, res, &who, GRADING_ANYONE))
         return;
     bool exam = is_exam(les);
     if (exam) {
@@ -361,7 +361,7 @@ static void submission_post(const http_request *req, http_response *res)
     if (exam) {
         struct store *st = req->app ? req->app->store : NULL;
         int attempt = 0;
-        grading_exam_status es = GRADING_EXAM_ERROR;
+        quiz_modes_status es = QUIZ_MODES_ERROR;
         /* The explanation works the answer out for this student's one variant: it is
          * withheld until the answer is fully right or no attempt is left, and only then
          * stored (a student may read their own submissions; a replay is the stored
@@ -370,22 +370,22 @@ static void submission_post(const http_request *req, http_response *res)
          * shown but not stored when a parallel attempt made this one the last. */
         json_t *explanation = json_incref(json_object_get(result, "explanation"));
         if (gradable) {
-            int used = grading_exam_attempts_used(st, &who, gid);
+            int used = quiz_modes_attempts_used(st, &who, gid);
             bool keep = json_number_value(json_object_get(result, "score")) >= 1 ||
                         (used >= 0 && used + 1 >= les->quiz_attempts);
             if (!keep)
                 json_object_set_new(result, "explanation", json_null());
-            es = grading_record_exam_attempt(st, &who, gid, answer, result, les->quiz_attempts,
-                                             les->quiz_decay, keyed ? key : NULL, hash, &attempt);
+            es = quiz_modes_record_attempt(st, &who, gid, answer, result, les->quiz_attempts,
+                                           les->quiz_decay, keyed ? key : NULL, hash, &attempt);
             json_t *left = json_object_get(result, "attempts_left");
-            if (es == GRADING_EXAM_RECORDED && explanation && !keep && json_is_integer(left) &&
+            if (es == QUIZ_MODES_RECORDED && explanation && !keep && json_is_integer(left) &&
                 json_integer_value(left) <= 0)
                 json_object_set(result, "explanation", explanation);
         } else {
             /* a malformed answer costs nothing: report where the student stands */
-            int used = grading_exam_attempts_used(st, &who, gid);
+            int used = quiz_modes_attempts_used(st, &who, gid);
             if (used >= 0) {
-                es = GRADING_EXAM_RECORDED;
+                es = QUIZ_MODES_RECORDED;
                 json_object_set_new(result, "mode", json_string("exam"));
                 json_object_set_new(result, "attempt", json_null());
                 json_object_set_new(
@@ -395,12 +395,12 @@ static void submission_post(const http_request *req, http_response *res)
         }
         json_decref(explanation);
         json_decref(answer);
-        if (es == GRADING_EXAM_NO_ATTEMPTS && keyed &&
+        if (es == QUIZ_MODES_NO_ATTEMPTS && keyed &&
             replay_answer(req, res, &who, key, hash, exam, q, gid, seed)) {
             json_decref(result); /* the same request won a race for the key */
             return;
         }
-        if (es == GRADING_EXAM_NO_ATTEMPTS) {
+        if (es == QUIZ_MODES_NO_ATTEMPTS) {
             json_decref(result);
             char detail[200];
             snprintf(detail, sizeof detail,
@@ -409,7 +409,7 @@ static void submission_post(const http_request *req, http_response *res)
             http_problem(res, 409, NULL, detail);
             return;
         }
-        if (es != GRADING_EXAM_RECORDED) {
+        if (es != QUIZ_MODES_RECORDED) {
             json_decref(result);
             http_problem(res, 503, NULL,
                          "the attempt could not be recorded; nothing was saved, "

@@ -63,7 +63,7 @@ const char *grading_preview_names(const json_t *body, const char **slug, const c
 void grading_render(const http_request *req, http_response *res)
 {
     grading_principal p;
-    if (!grading_guard(req, res, &p, GRADING_STAFF) || !http_require_json(req, res))
+    if (!guard_require(req, res, &p, GRADING_STAFF) || !http_require_json(req, res))
         return;
     json_t *body = http_json_body(req, res, 0, NULL, NULL);
     if (!body)

@@ -5,8 +5,8 @@
  * Owns: the list shape [{name, title, summary}] and the single shape {name, title, summary,
  * scenario}; the optional ?lang=en|zh-CN choosing the language of title and summary (English
  * when absent; the scenario JSON itself is never translated). Does not: run anything
- * (api_simulations.c) or validate the built-ins (the catalog's own tests and sim_cache_new at start
- * do).
+ * (api_simulations.c) or validate the built-ins (the catalog's own tests and api_sim_cache_new at
+ * start do).
  */
 #include <jansson.h>
 #include <stdio.h>

@@ -410,7 +410,7 @@ static int64_t anon_save_admit(const char *ip, int64_t now)
 static bool signed_in(const http_request *req)
 {
     grading_principal p;
-    return grading_auth(req, &p) == GRADING_AUTH_OK && p.role != GRADING_ANONYMOUS;
+    return guard_auth(req, &p) == GUARD_AUTH_OK && p.role != GRADING_ANONYMOUS;
 }
 
 /* "true"/"1" → 1, absent/"false"/"0" → 0, anything else → -1. */
@@ -704,7 +704,7 @@ static void entry_cleanup(sim_cache_entry *e)
     free(e->gz);
 }
 
-void sim_cache_free(sim_cache *c)
+void api_sim_cache_free(sim_cache *c)
 {
     if (!c)
         return;
@@ -768,7 +768,7 @@ static int cache_prepare(sim_cache_entry *e)
                               e->etag, e->gz, e->gz_len, e->etag_gz);
 }
 
-sim_cache *sim_cache_new(char *err, size_t err_size)
+sim_cache *api_sim_cache_new(char *err, size_t err_size)
 {
     sim_cache *c = calloc(1, sizeof *c);
     size_t n = catalog_count();
@@ -778,7 +778,7 @@ sim_cache *sim_cache_new(char *err, size_t err_size)
         snprintf(err, err_size, "out of memory");
         goto fail;
     }
-    c->count = n; /* entries not built yet are all zero: sim_cache_free copes */
+    c->count = n; /* entries not built yet are all zero: api_sim_cache_free copes */
     for (size_t i = 0; i < n; i++) {
         for (int zh = 0; zh < 2; zh++) {
             sim_cache_entry *e = zh ? &c->entries_zh[i] : &c->entries[i];
@@ -794,7 +794,7 @@ sim_cache *sim_cache_new(char *err, size_t err_size)
     return c;
 fail:
     run_ctx_free(ctx);
-    sim_cache_free(c);
+    api_sim_cache_free(c);
     return NULL;
 }
 

@@ -79,7 +79,7 @@ void grading_statistics(const http_request *req, http_response *res);
 /* The ?section= of a class read (api_exports.c, api_class.c): *section NULL when absent;
  * false with a 400 in res when it is 64 bytes or longer. */
 bool grading_section_param(const http_request *req, http_response *res, const char **section);
-/* The start of a class read: grading_guard(req, res, p, allowed), then
+/* The start of a class read: guard_require(req, res, p, allowed), then
  * grading_section_param. false when `res` already holds the answer (401/403/503 of the guard,
  * 400 of the section). */
 bool grading_class_read(const http_request *req, http_response *res, grading_principal *p,
@@ -98,7 +98,7 @@ const char *grading_preview_names(const json_t *body, const char **slug, const c
 void grading_render(const http_request *req, http_response *res);
 
 /* For the quiz endpoints: records a graded answer of `p` (already authenticated by the
- * caller's grading_guard) durably in `st`, kind "quiz", ref `question_id`. `answer` and `result`
+ * caller's guard_require) durably in `st`, kind "quiz", ref `question_id`. `answer` and `result`
  * are borrowed; `hash` (GRADING_DIGEST_SIZE hex) identifies the request, `key` (NULL: none) is its
  * Idempotency-Key. Returns the submission id (> 0), 0 when not recorded (anonymous
  * sender or no user behind it), -1 on a store error, -2 when (sender, key) was recorded

@@ -25,7 +25,7 @@ static void anonymous(grading_principal *p)
     snprintf(p->actor, sizeof p->actor, "anonymous");
 }
 
-grading_auth_result grading_auth(const http_request *req, grading_principal *p)
+guard_auth_result guard_auth(const http_request *req, grading_principal *p)
 {
     anonymous(p);
     store *st = req->app ? req->app->store : NULL;
@@ -33,23 +33,23 @@ grading_auth_result grading_auth(const http_request *req, grading_principal *p)
     int64_t now = (int64_t)time(NULL);
     if (authz) {
         if (strncasecmp(authz, "Bearer ", 7) != 0)
-            return GRADING_AUTH_BAD_TOKEN;
+            return GUARD_AUTH_BAD_TOKEN;
         const char *tok = authz + 7;
         while (*tok == ' ')
             tok++;
         if (!*tok || strlen(tok) >= GRADING_TOKEN_SIZE || !st)
-            return st ? GRADING_AUTH_BAD_TOKEN : GRADING_AUTH_ERROR;
+            return st ? GUARD_AUTH_BAD_TOKEN : GUARD_AUTH_ERROR;
         char digest[GRADING_DIGEST_SIZE];
         grading_secret_digest(tok, digest);
         store_token t;
         store_status rc = store_token_lookup(st, digest, &t);
         if (rc == STORE_NOT_FOUND)
-            return GRADING_AUTH_BAD_TOKEN;
+            return GUARD_AUTH_BAD_TOKEN;
         if (rc != STORE_OK)
-            return GRADING_AUTH_ERROR;
+            return GUARD_AUTH_ERROR;
         grading_role role;
         if (!grading_role_from_name(t.role, &role))
-            return GRADING_AUTH_BAD_TOKEN;
+            return GUARD_AUTH_BAD_TOKEN;
         /* last_used is a hint, kept to a minute: no write per request */
         if (now - t.last_used_at >= 60)
             store_token_touch(st, t.id, now);
@@ -63,30 +63,30 @@ grading_auth_result grading_auth(const http_request *req, grading_principal *p)
             snprintf(p->name, sizeof p->name, "%s", t.user_name);
         }
         snprintf(p->actor, sizeof p->actor, "token:%lld", (long long)t.id);
-        return GRADING_AUTH_OK;
+        return GUARD_AUTH_OK;
     }
     const char *cookie = http_cookie(req, GRADING_SESSION_COOKIE);
     if (!cookie || !*cookie || strlen(cookie) >= GRADING_TOKEN_SIZE || !st)
-        return GRADING_AUTH_OK;
+        return GUARD_AUTH_OK;
     char digest[GRADING_DIGEST_SIZE];
     grading_secret_digest(cookie, digest);
     store_user u;
     char csrf[64];
     store_status rc = store_session_get(st, digest, now, &u, csrf, sizeof csrf);
     if (rc == STORE_NOT_FOUND)
-        return GRADING_AUTH_OK;
+        return GUARD_AUTH_OK;
     if (rc != STORE_OK)
-        return GRADING_AUTH_ERROR;
+        return GUARD_AUTH_ERROR;
     grading_role role;
     if (!grading_role_from_name(u.role, &role))
-        return GRADING_AUTH_OK;
+        return GUARD_AUTH_OK;
     p->role = role;
     p->via_cookie = true;
     p->user_id = u.id;
     snprintf(p->name, sizeof p->name, "%s", u.name);
     snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
     snprintf(p->actor, sizeof p->actor, "user:%s", u.name);
-    return GRADING_AUTH_OK;
+    return GUARD_AUTH_OK;
 }
 
 static bool unsafe_method(const char *m)
@@ -107,15 +107,15 @@ static bool origin_ok(const http_request *req)
     return strcasecmp(sep + 3, host) == 0;
 }
 
-bool grading_guard(const http_request *req, http_response *res, grading_principal *p,
+bool guard_require(const http_request *req, http_response *res, grading_principal *p,
                    unsigned allowed)
 {
-    grading_auth_result r = grading_auth(req, p);
-    if (r == GRADING_AUTH_ERROR) {
+    guard_auth_result r = guard_auth(req, p);
+    if (r == GUARD_AUTH_ERROR) {
         http_problem(res, 503, NULL, "the account store is unavailable");
         return false;
     }
-    if (r == GRADING_AUTH_BAD_TOKEN) {
+    if (r == GUARD_AUTH_BAD_TOKEN) {
         http_problem(res, 401, NULL, "the bearer token is unknown, revoked or malformed");
         http_set_header(res, "WWW-Authenticate", "Bearer realm=\"tcplab\"");
         return false;

@@ -20,19 +20,19 @@
 #include "../grading/auth.h"
 #include "../http/http.h"
 
-typedef enum grading_auth_result {
-    GRADING_AUTH_OK = 0,    /* *p filled (maybe anonymous: no credentials at all) */
-    GRADING_AUTH_BAD_TOKEN, /* a bearer token was given but is unknown or revoked */
-    GRADING_AUTH_ERROR      /* the store failed */
-} grading_auth_result;
+typedef enum guard_auth_result {
+    GUARD_AUTH_OK = 0,    /* *p filled (maybe anonymous: no credentials at all) */
+    GUARD_AUTH_BAD_TOKEN, /* a bearer token was given but is unknown or revoked */
+    GUARD_AUTH_ERROR      /* the store failed */
+} guard_auth_result;
 
 /* Who sent `req`. An unknown or expired session cookie counts as anonymous. */
-grading_auth_result grading_auth(const http_request *req, grading_principal *p);
+guard_auth_result guard_auth(const http_request *req, grading_principal *p);
 
-/* grading_auth + role check + CSRF. Returns true if the handler may go on. Otherwise
+/* guard_auth + role check + CSRF. Returns true if the handler may go on. Otherwise
  * `res` is filled: 401 (no or bad credentials; WWW-Authenticate: Bearer), 403 (role not
  * in `allowed`, or CSRF failure for a cookie-authenticated unsafe method), 503 (store). */
-bool grading_guard(const http_request *req, http_response *res, grading_principal *p,
+bool guard_require(const http_request *req, http_response *res, grading_principal *p,
                    unsigned allowed);
 
 #endif

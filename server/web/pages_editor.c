@@ -205,7 +205,7 @@ void pages_login(const http_request *req, http_response *res)
     const char *loc = pages_locale(req, &remember);
     const char *next = pages_editor_safe_next(http_query(req, "next"));
     grading_principal p;
-    bool signed_in = grading_auth(req, &p) == GRADING_AUTH_OK && p.role != GRADING_ANONYMOUS;
+    bool signed_in = guard_auth(req, &p) == GUARD_AUTH_OK && p.role != GRADING_ANONYMOUS;
 
     strbuf b = {0};
     strbuf_put(&b, "<section class=\"tl-login\">\n<h1>");
@@ -371,12 +371,12 @@ void pages_editor(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     grading_principal p;
-    grading_auth_result ar = grading_auth(req, &p);
-    if (ar == GRADING_AUTH_ERROR) {
+    guard_auth_result ar = guard_auth(req, &p);
+    if (ar == GUARD_AUTH_ERROR) {
         http_problem(res, 503, NULL, "the account store is unavailable");
         return;
     }
-    if (ar == GRADING_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS) {
+    if (ar == GUARD_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS) {
         http_text(res, 303, "text/plain; charset=utf-8", "See /login?next=/editor\n", 24);
         http_set_header(res, "Location", "/login?next=/editor");
         http_set_header(res, "Cache-Control", "no-store");

@@ -352,12 +352,12 @@ void pages_progress(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     grading_principal p;
-    grading_auth_result ar = grading_auth(req, &p);
-    if (ar == GRADING_AUTH_ERROR) {
+    guard_auth_result ar = guard_auth(req, &p);
+    if (ar == GUARD_AUTH_ERROR) {
         http_problem(res, 503, NULL, "the account store is unavailable");
         return;
     }
-    if (ar == GRADING_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS || !p.user_id || !p.name[0]) {
+    if (ar == GUARD_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS || !p.user_id || !p.name[0]) {
         static const char see[] = "See /login?next=/progress\n";
         http_text(res, 303, "text/plain; charset=utf-8", see, sizeof see - 1);
         http_set_header(res, "Location", "/login?next=/progress");

@@ -17,7 +17,7 @@
 #define EXAM_SECRET "quiz-exam-seed"
 #define SEED_MASK   ((UINT64_C(1) << 53) - 1) /* API_QUIZ_MAX_SEED: exact in JSON numbers */
 
-void grading_exam_taker(const grading_principal *p, char *out, size_t out_size)
+void quiz_modes_taker(const grading_principal *p, char *out, size_t out_size)
 {
     if (p->user_id)
         snprintf(out, out_size, "u%lld", (long long)p->user_id);
@@ -25,7 +25,7 @@ void grading_exam_taker(const grading_principal *p, char *out, size_t out_size)
         snprintf(out, out_size, "%s", p->actor);
 }
 
-int grading_exam_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed)
+int quiz_modes_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed)
 {
     *seed = 0;
     char secret[160];
@@ -53,7 +53,7 @@ int grading_exam_seed(struct store *s, const char *taker, const char *question_i
     return 0;
 }
 
-int grading_exam_attempts_used(struct store *s, const grading_principal *p, const char *question_id)
+int quiz_modes_attempts_used(struct store *s, const grading_principal *p, const char *question_id)
 {
     int n = 0;
     if (!s || store_quiz_attempts_used(s, "quiz", question_id, p->name, &n) != STORE_OK)
@@ -86,17 +86,17 @@ static char *finish(void *arg, int attempt, double *score)
     return json_dumps(f->result, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
-grading_exam_status grading_record_exam_attempt(struct store *s, const grading_principal *p,
-                                                const char *question_id, const json_t *answer,
-                                                json_t *result, int max_attempts, double decay,
-                                                const char *key, const char *hash, int *attempt_out)
+quiz_modes_status quiz_modes_record_attempt(struct store *s, const grading_principal *p,
+                                            const char *question_id, const json_t *answer,
+                                            json_t *result, int max_attempts, double decay,
+                                            const char *key, const char *hash, int *attempt_out)
 {
     *attempt_out = 0;
     if (!s || !p->name[0] || !question_id || !result || !hash)
-        return GRADING_EXAM_ERROR;
+        return QUIZ_MODES_ERROR;
     char *a = json_dumps(answer, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     if (!a)
-        return GRADING_EXAM_ERROR;
+        return QUIZ_MODES_ERROR;
     finish_ctx f = {result, max_attempts, decay};
     store_quiz_attempt_in in;
     memset(&in, 0, sizeof in);
@@ -115,6 +115,6 @@ grading_exam_status grading_record_exam_attempt(struct store *s, const grading_p
     store_status rc = store_quiz_attempt_put(s, &in, attempt_out, &id);
     free(a);
     if (rc == STORE_OK)
-        return GRADING_EXAM_RECORDED;
-    return rc == STORE_CONFLICT ? GRADING_EXAM_NO_ATTEMPTS : GRADING_EXAM_ERROR;
+        return QUIZ_MODES_RECORDED;
+    return rc == STORE_CONFLICT ? QUIZ_MODES_NO_ATTEMPTS : QUIZ_MODES_ERROR;
 }

@@ -22,31 +22,29 @@
 struct store;
 
 /* Who takes the exam: "u<user id>" for a session user, else the principal's actor. */
-void grading_exam_taker(const grading_principal *p, char *out, size_t out_size);
+void quiz_modes_taker(const grading_principal *p, char *out, size_t out_size);
 
 /* The exam seed of (taker, question id) in 0..2^53-1. 0, or -1 (store/crypto failure). */
-int grading_exam_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed);
+int quiz_modes_seed(struct store *s, const char *taker, const char *question_id, uint64_t *seed);
 
 /* Attempts `p` has used on the question (stored quiz rows). -1 on a store failure. */
-int grading_exam_attempts_used(struct store *s, const grading_principal *p,
-                               const char *question_id);
+int quiz_modes_attempts_used(struct store *s, const grading_principal *p, const char *question_id);
 
-typedef enum grading_exam_status {
-    GRADING_EXAM_RECORDED = 0, /* stored; `result` updated */
-    GRADING_EXAM_NO_ATTEMPTS,  /* the limit was reached: nothing stored, result unchanged */
-    GRADING_EXAM_ERROR         /* nothing stored */
-} grading_exam_status;
+typedef enum quiz_modes_status {
+    QUIZ_MODES_RECORDED = 0, /* stored; `result` updated */
+    QUIZ_MODES_NO_ATTEMPTS,  /* the limit was reached: nothing stored, result unchanged */
+    QUIZ_MODES_ERROR         /* nothing stored */
+} quiz_modes_status;
 
 /* Records the graded `result` (gradable) of `answer` as p's next exam attempt. On
- * GRADING_EXAM_RECORDED `result` has points scaled by the decay and the members mode
+ * QUIZ_MODES_RECORDED `result` has points scaled by the decay and the members mode
  * "exam", attempt, attempts_left; *attempt_out is the attempt number. `p` must be signed
  * in (p->name non-empty). `hash` identifies the request and `key` (NULL: none) is its
  * Idempotency-Key, recorded with the attempt; when (actor, key) was recorded meanwhile the
- * answer is GRADING_EXAM_NO_ATTEMPTS too (the caller looks the key up again). */
-grading_exam_status grading_record_exam_attempt(struct store *s, const grading_principal *p,
-                                                const char *question_id, const json_t *answer,
-                                                json_t *result, int max_attempts, double decay,
-                                                const char *key, const char *hash,
-                                                int *attempt_out);
+ * answer is QUIZ_MODES_NO_ATTEMPTS too (the caller looks the key up again). */
+quiz_modes_status quiz_modes_record_attempt(struct store *s, const grading_principal *p,
+                                            const char *question_id, const json_t *answer,
+                                            json_t *result, int max_attempts, double decay,
+                                            const char *key, const char *hash, int *attempt_out);
 
 #endif

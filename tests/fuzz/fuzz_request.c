@@ -159,7 +159,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     g_app.store = store_open(g_db, err, sizeof err);
     if (!g_app.store)
         die("store", err);
-    g_app.sim_cache = sim_cache_new(err, sizeof err);
+    g_app.sim_cache = api_sim_cache_new(err, sizeof err);
     if (!g_app.sim_cache)
         die("trace cache", err);
     size_t imported = 0;

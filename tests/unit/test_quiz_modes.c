@@ -183,10 +183,10 @@ TEST(qm_exam_seed_stable_and_distinct)
     CHECK_EQ_INT((int)strlen(secret), 64);
     CHECK_EQ_INT(store_server_secret(t.s, "nope", secret, sizeof secret), STORE_NOT_FOUND);
     uint64_t a = 0, b = 0, c = 0, d = 0;
-    CHECK_EQ_INT(grading_exam_seed(t.s, "u1", "x.q1", &a), 0);
-    CHECK_EQ_INT(grading_exam_seed(t.s, "u1", "x.q1", &b), 0);
-    CHECK_EQ_INT(grading_exam_seed(t.s, "u2", "x.q1", &c), 0);
-    CHECK_EQ_INT(grading_exam_seed(t.s, "u1", "x.q2", &d), 0);
+    CHECK_EQ_INT(quiz_modes_seed(t.s, "u1", "x.q1", &a), 0);
+    CHECK_EQ_INT(quiz_modes_seed(t.s, "u1", "x.q1", &b), 0);
+    CHECK_EQ_INT(quiz_modes_seed(t.s, "u2", "x.q1", &c), 0);
+    CHECK_EQ_INT(quiz_modes_seed(t.s, "u1", "x.q2", &d), 0);
     CHECK(a == b);
     CHECK(a != c);
     CHECK(a != d);
