@@ -100,8 +100,9 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
 
 const char *pages_locale(const http_request *req, bool *remember)
 {
+    bool ignored;
     return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), remember);
+                          http_header(req, "Accept-Language"), remember ? remember : &ignored);
 }
 
 void pages_lang_cookie(http_response *res, const char *locale)

@@ -42,7 +42,7 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
 
 /* The request's language: ?lang=, then the `lang` cookie, then Accept-Language
  * (i18n_negotiate). `*remember` is set when ?lang= chose it, i.e. when the answer should
- * carry the cookie (pages_lang_cookie). */
+ * carry the cookie (pages_lang_cookie); `remember` may be NULL (API answers set no cookie). */
 const char *pages_locale(const http_request *req, bool *remember);
 
 /* Sets the `lang` cookie (one year, Path=/, SameSite=Lax) to `locale` on `res`. */
