@@ -1096,7 +1096,8 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
     if (!seg_in_order(ep, now, &s, &need_ack, out))
         return;
     /* Figure 7, line 6: the SYN,ACK's ACK completed the open (see SIMPLIFICATIONS). Its
-     * rule says whether anything queued for ESTABLISHED went out in the same step. */
+     * rule says whether anything queued for ESTABLISHED went out in the same step; when a
+     * CLOSE was queued in SYN-RECEIVED, FIN-WAIT-1 follows and the step's rule says that. */
     static const char fig7_quiet[] =
         "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
         "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; "
@@ -1107,13 +1108,23 @@ static void seg_other(tcp_endpoint *ep, int64_t now, const tcp_segment *in, tcp_
         "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; "
         "TCP Lab follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our "
         "SYN → ESTABLISHED, and what was queued for ESTABLISHED (data, FIN) goes out now";
+    static const char fig7_close[] =
+        "RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+        "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; "
+        "TCP Lab follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our "
+        "SYN → ESTABLISHED, and the CLOSE queued in SYN-RECEIVED is processed now "
+        "(§3.10.4): the queued data, then the FIN, enter FIN-WAIT-1";
     tcp_transition *fig7 = NULL;
-    if (syn_trimmed && out->ntransitions > 0 &&
-        out->transitions[out->ntransitions - 1].from == TCP_SYN_RECEIVED &&
-        out->transitions[out->ntransitions - 1].to == TCP_ESTABLISHED) {
-        fig7 = &out->transitions[out->ntransitions - 1];
+    for (size_t i = 0; syn_trimmed && i < out->ntransitions; i++)
+        if (out->transitions[i].from == TCP_SYN_RECEIVED &&
+            out->transitions[i].to == TCP_ESTABLISHED)
+            fig7 = &out->transitions[i];
+    bool fig7_last = fig7 && fig7 == &out->transitions[out->ntransitions - 1];
+    if (fig7) {
         fig7->rule = fig7_quiet;
         out->rule = fig7_quiet;
+        if (!fig7_last)
+            out->rule = fig7_close;
     }
     drain_held(ep, now, &need_ack, out);
     size_t before = out->nsegs;

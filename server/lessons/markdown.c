@@ -66,6 +66,7 @@ typedef struct quote_frame {
 
 typedef struct renderer {
     strbuf out;
+    size_t softbr_end; /* out.len just after the last soft line break written, or 0 */
     const char *doc;
     size_t doc_len;
     const markdown_options *opt;
@@ -830,6 +831,36 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     return 0;
 }
 
+/* True for the characters that Chinese text runs together without spaces: CJK ideographs,
+ * kana, CJK and full-width punctuation (，。：；（）), and the em dash and ellipsis that
+ * Chinese doubles (——, ……). Only code points of 3-byte UTF-8 sequences qualify. */
+static bool joins_without_space(const unsigned char *p)
+{
+    if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+        return false;
+    unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF) || cp == 0x2014 ||
+           cp == 0x2026;
+}
+
+/* A soft line break between two such characters joins the lines with nothing: browsers
+ * (Chromium among them) show the newline as a space, which Chinese text does not have
+ * ("确认，\n然后" must read 确认，然后). Called before normal text is written: when the
+ * last thing written is a soft break that follows such a character and the text starts
+ * with one, the break is taken back. Markup between them (</strong>, a code span) keeps
+ * the break. */
+static void join_soft_break(renderer *r, const char *text, size_t size)
+{
+    size_t at = r->softbr_end;
+    r->softbr_end = 0;
+    if (!at || at != r->out.len || at < 4 || size < 3)
+        return;
+    if (joins_without_space((const unsigned char *)r->out.data + at - 4) &&
+        joins_without_space((const unsigned char *)text))
+        strbuf_truncate(&r->out, at - 1);
+}
+
 static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
     renderer *r = ud;
@@ -866,10 +897,15 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         break;
     case MD_TEXT_SOFTBR:
         put(r, in_alt ? " " : "\n");
+        r->softbr_end = in_alt ? 0 : r->out.len;
         break;
     case MD_TEXT_ENTITY:
         strbuf_putn(&r->out, text, size);
         break; /* syntax-checked by md4c */
+    case MD_TEXT_NORMAL:
+        join_soft_break(r, text, size);
+        strbuf_escape_n(&r->out, text, size);
+        break;
     default:
         strbuf_escape_n(&r->out, text, size);
         break;

@@ -482,7 +482,7 @@ static bool layout_ladder(const sim_trace *t, ladder_layout *L, strbuf *breaks, 
                               "text-anchor=\"middle\">",
                               (L_XC + L_XS) / 2, (y0 + y1) / 2 + 4);
                 char label[96];
-                snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s 之后 ……"), dur);
+                snprintf(label, sizeof label, tr(locale, "… %s later …", "…… %s之后 ……"), dur);
                 boxes_add(&L->fixed,
                           text_box((L_XC + L_XS) / 2.0, (y0 + y1) / 2 + 4, "middle", 12, label));
                 strbuf_escape(breaks, label);

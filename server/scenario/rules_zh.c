@@ -4,10 +4,10 @@
  * Owns: the table below, sorted by strcmp of the English (bsearch relies on it;
  * tests/unit/test_rules_zh.c checks the order), and the lookup.
  * Does not: build any text at run time. Every rule the engine emits is one complete string
- * literal: tcp.c and sim.c pick between whole literals (a ternary in output() and in seg_fin(), the
- * two Figure 7 texts that replace a transition's rule) but never formats one from parts, so an
- * exact-match table covers them all. Should a rule ever be formatted at run time, it needs
- * its own entry point here (pattern + arguments) and its own case in the coverage test.
+ * literal: tcp.c and sim.c pick between whole literals (a ternary in output() and in seg_fin(),
+ * the Figure 7 texts that replace a transition's and a step's rule) but never formats one
+ * from parts, so an exact-match table covers them all. Should a rule ever be formatted at run time,
+ * it needs its own entry point here (pattern + arguments) and its own case in the coverage test.
  *
  * How the Chinese is written (keep new entries in the same style): as a teacher would say
  * it to a student, in the terms of the Chinese lessons, lessons/SLUG.zh-CN.md (报文段, 序号,
@@ -320,6 +320,16 @@ static const rules_zh_pair table[] = {
      "（其中的 SYN 位于 SEG.SEQ=IRS，在 RCV.NXT 之前），按条文字面应当回一个 ACK 并丢弃它；"
      "TCP Lab 按图 7（同时打开，第 6 行）处理：它的 ACK 确认了我方的 SYN → 进入 "
      "ESTABLISHED，不发送任何报文段"},
+    {"RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
+     "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; TCP Lab "
+     "follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our SYN → "
+     "ESTABLISHED, and the CLOSE queued in SYN-RECEIVED is processed now (§3.10.4): the "
+     "queued data, then the FIN, enter FIN-WAIT-1",
+     "RFC 9293 §3.10.7.4：SYN-RECEIVED 状态下收到对端的 SYN,ACK，它通不过表 6 的可接受性检查"
+     "（其中的 SYN 位于 SEG.SEQ=IRS，在 RCV.NXT 之前），按条文字面应当回一个 ACK 并丢弃它；"
+     "TCP Lab 按图 7（同时打开，第 6 行）处理：它的 ACK 确认了我方的 SYN → 进入 "
+     "ESTABLISHED，在 SYN-RECEIVED 中排队的 CLOSE 现在得到处理（§3.10.4）：先发排队的数据，"
+     "再发 FIN，进入 FIN-WAIT-1"},
     {"RFC 9293 §3.10.7.4: SYN-RECEIVED, the peer's SYN,ACK fails Table 6 (its SYN, at "
      "SEG.SEQ=IRS, lies before RCV.NXT), so a literal reading ACKs it and drops it; TCP Lab "
      "follows Figure 7 (simultaneous open, line 6): its ACK acknowledges our SYN → "

@@ -370,3 +370,25 @@ TEST(markdown_duplicate_heading_ids_get_first_free_suffix)
     free(h);
     strbuf_cleanup(&in);
 }
+
+/* A soft line break between two Chinese characters (ideographs, full-width punctuation,
+ * —— and ……) joins the lines with nothing, since a browser would show the newline as a
+ * space; next to Latin text, code or markup the newline stays. */
+TEST(markdown_soft_break_between_chinese_characters_joins_the_lines)
+{
+    md_log log;
+    int problems = -1;
+    const char *src = "先关闭的一方，\n处于 LAST-ACK——\n对端的 FIN 到达，\n`ss` 显示\n"
+                      "**固定**\n（内核常量）\nEnglish\ntext 中文\n中文 text\n";
+    char *h = md(src, strlen(src), "zh-CN", &log, &problems);
+    CHECK(h != NULL);
+    CHECK_EQ_INT(problems, 0);
+    CHECK(strstr(h,
+                 "<p>先关闭的一方，处于 LAST-ACK——对端的 FIN 到达，\n<code>ss</code> 显示\n"
+                 "<strong>固定</strong>\n（内核常量）\nEnglish\ntext 中文中文 text</p>") != NULL);
+    free(h);
+    const char *en = "one\ntwo\n";
+    h = md(en, strlen(en), "en", &log, &problems);
+    CHECK(h != NULL && strstr(h, "<p>one\ntwo</p>") != NULL);
+    free(h);
+}

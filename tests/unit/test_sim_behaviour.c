@@ -557,3 +557,58 @@ TEST(fault_drop_rule_depends_on_sequence_space)
     CHECK_EQ_INT(drops, 2);
     sim_trace_cleanup(&t);
 }
+
+/* The differential run's case, end to end: client and server connect at 0, the client
+ * sends 10 octets at 10 ms (queued in SYN-SENT, §3.10.2), latency 50 ms. At 100 ms each
+ * side gets the other's SYN,ACK in SYN-RECEIVED. The client's data leaves in that same
+ * step, so the rule of the client's receive step says so; the server has nothing queued,
+ * and its rule says that no segment is sent. Segments and states as in Figure 7. */
+TEST(simultaneous_open_rule_says_what_the_step_sends)
+{
+    static sim_scenario sc;
+    fx_scenario(&sc, 100, 300);
+    fx_ev(&sc, 0, SIM_CLIENT, TCP_CALL_CONNECT, 0);
+    fx_ev(&sc, 0, SIM_SERVER, TCP_CALL_CONNECT, 0);
+    fx_ev(&sc, 10, SIM_CLIENT, TCP_CALL_SEND, 10);
+    sim_trace t;
+    sim_trace_init(&t);
+    char *text = fx_run(&sc, &t);
+    CHECK_EQ_STR(text, "t=0 client call connect CLOSED->SYN-SENT\n"
+                       "t=0 client send <SEQ=100><CTL=SYN>\n"
+                       "t=0 server call connect CLOSED->SYN-SENT\n"
+                       "t=0 server send <SEQ=300><CTL=SYN>\n"
+                       "t=10 client call send 10 SYN-SENT->SYN-SENT\n"
+                       "t=50 server recv <SEQ=100><CTL=SYN> SYN-SENT->SYN-RECEIVED\n"
+                       "t=50 server send <SEQ=300><ACK=101><CTL=SYN,ACK>\n"
+                       "t=50 client recv <SEQ=300><CTL=SYN> SYN-SENT->SYN-RECEIVED\n"
+                       "t=50 client send <SEQ=100><ACK=301><CTL=SYN,ACK>\n"
+                       "t=100 client recv <SEQ=300><ACK=101><CTL=SYN,ACK> "
+                       "SYN-RECEIVED->ESTABLISHED\n"
+                       "t=100 client send <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>\n"
+                       "t=100 server recv <SEQ=100><ACK=301><CTL=SYN,ACK> "
+                       "SYN-RECEIVED->ESTABLISHED\n"
+                       "t=150 server recv <SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> "
+                       "ESTABLISHED->ESTABLISHED\n"
+                       "t=150 server send <SEQ=301><ACK=111><CTL=ACK>\n"
+                       "t=200 client recv <SEQ=301><ACK=111><CTL=ACK> ESTABLISHED->ESTABLISHED\n");
+    free(text);
+    size_t opens = 0;
+    for (size_t i = 0; i < t.count; i++) {
+        const sim_step *st = &t.steps[i];
+        if (st->kind != SIM_STEP_RECEIVE || st->state_before != TCP_SYN_RECEIVED)
+            continue;
+        opens++;
+        CHECK(strstr(st->rule, "Figure 7") != NULL);
+        CHECK(strstr(st->rule, "nothing more to send") == NULL);
+        CHECK(strstr(st->rule, "trimmed") == NULL);
+        if (st->endpoint == SIM_CLIENT) {
+            CHECK(strstr(st->rule, "goes out now") != NULL);
+            CHECK(i + 1 < t.count && t.steps[i + 1].kind == SIM_STEP_SEND &&
+                  t.steps[i + 1].seg.len == 10);
+        } else {
+            CHECK(strstr(st->rule, "no segment is sent") != NULL);
+        }
+    }
+    CHECK(opens == 2);
+    sim_trace_cleanup(&t);
+}

@@ -128,3 +128,43 @@ TEST(audit_psh_rule_cites_section_3_9_1_2)
     CHECK_EQ_STR(fx_segs(&out), "<SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10>");
     CHECK(strstr(out.segs[0].rule, "§3.9.1.2, MUST-61") != NULL);
 }
+
+/* Figure 7, line 6, with data AND a CLOSE queued in SYN-RECEIVED (§3.10.4 SYN-RECEIVED:
+ * with data pending, "queue for processing after entering ESTABLISHED state"). The peer's
+ * SYN,ACK completes the open; in that one step the queued octets and then the FIN go out
+ * and the endpoint passes on to FIN-WAIT-1. The transition that completes the open names
+ * Figure 7 and says that what was queued goes out now, and so does the step's rule, which
+ * also names the queued CLOSE and FIN-WAIT-1; neither may say that nothing is sent, nor
+ * call the SYN "trimmed". */
+TEST(audit_simultaneous_open_queued_data_and_fin_go_out_with_the_open)
+{
+    tcp_endpoint ep;
+    fx_syn_received_active(&ep);
+    call(&ep, TCP_CALL_SEND, 10);
+    CHECK_EQ_STR(fx_segs(&out), "");
+    call(&ep, TCP_CALL_CLOSE, 0);
+    CHECK_EQ_STR(fx_segs(&out), "");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "SYN-RECEIVED iss=100 irs=300 una=100 nxt=101 snd.wnd=65535 rcv=301 rtx=1000 "
+                 "tw=-1");
+    in_w(&ep, 300, 101, TCP_SYN | TCP_ACK, 0, 65535);
+    CHECK_EQ_STR(fx_segs(&out),
+                 "<SEQ=101><ACK=301><CTL=ACK,PSH><LEN=10> <SEQ=111><ACK=301><CTL=FIN,ACK>");
+    CHECK_EQ_STR(fx_state(&ep),
+                 "FIN-WAIT-1 iss=100 irs=300 una=101 nxt=112 snd.wnd=65535 rcv=301 rtx=2000 "
+                 "tw=-1");
+    CHECK(out.ntransitions >= 1);
+    const tcp_transition *open = &out.transitions[0];
+    CHECK(open->from == TCP_SYN_RECEIVED && open->to == TCP_ESTABLISHED);
+    CHECK(strstr(open->rule, "Figure 7") != NULL);
+    CHECK(strstr(open->rule, "goes out now") != NULL);
+    CHECK(strstr(open->rule, "no segment is sent") == NULL);
+    CHECK(strstr(open->rule, "nothing") == NULL);
+    CHECK(strstr(open->rule, "trimmed") == NULL);
+    CHECK(strstr(out.rule, "Figure 7") != NULL);
+    CHECK(strstr(out.rule, "Table 6") != NULL);
+    CHECK(strstr(out.rule, "CLOSE queued in SYN-RECEIVED") != NULL);
+    CHECK(strstr(out.rule, "FIN-WAIT-1") != NULL);
+    CHECK(strstr(out.rule, "no segment is sent") == NULL);
+    CHECK(strstr(out.rule, "trimmed") == NULL);
+}
