@@ -1123,6 +1123,45 @@ static void put(json_t *obj, const char *key, json_t *val, bool *ok)
         *ok = false;
 }
 
+/* Listen queues: "clients" (every entry explicit). */
+static bool clients_json(json_t *root, const sim_scenario *sc)
+{
+    bool ok = true;
+    json_t *arr = json_array();
+    put(root, "clients", arr, &ok);
+    for (size_t i = 0; ok && i < sc->client_count && i < SIM_MAX_CLIENTS; i++) {
+        const sim_client_config *c = &sc->clients[i];
+        char addr[16];
+        sim_format_addr(c->addr, addr);
+        json_t *o = json_pack("{s:s, s:s, s:I}", "name", c->name, "addr", addr, "port",
+                              (json_int_t)c->port);
+        if (!o || json_array_append_new(arr, o)) {
+            ok = false;
+            break;
+        }
+        if (c->ep.iss_count == 1) {
+            put(o, "iss", json_integer(c->ep.iss[0]), &ok);
+        } else if (c->ep.iss_count > 1) {
+            json_t *a = json_array();
+            put(o, "iss", a, &ok);
+            for (size_t k = 0; a && k < c->ep.iss_count && k < SIM_MAX_ISS; k++)
+                if (json_array_append_new(a, json_integer(c->ep.iss[k])))
+                    ok = false;
+        }
+        put(o, "mss", json_integer(c->ep.mss), &ok);
+        put(o, "wnd", json_integer(c->ep.wnd), &ok);
+    }
+    return ok;
+}
+
+/* The name an event, fault or inject uses for (endpoint, client). */
+static const char *who_name(const sim_scenario *sc, int endpoint, int client)
+{
+    if (sc->multi && endpoint == SIM_CLIENT && client >= 0 && (size_t)client < sc->client_count)
+        return sc->clients[client].name;
+    return sim_endpoint_name(endpoint);
+}
+
 json_t *scenario_to_json(const sim_scenario *sc)
 {
     bool ok = true;
@@ -1131,6 +1170,8 @@ json_t *scenario_to_json(const sim_scenario *sc)
         return NULL;
     for (int e = 0; e < SIM_ENDPOINTS; e++) {
         const sim_endpoint_config *ep = &sc->ep[e];
+        if (sc->multi && e == SIM_CLIENT)
+            continue; /* "clients" below */
         json_t *o = json_object();
         put(root, sim_endpoint_name(e), o, &ok);
         if (!o)
@@ -1146,7 +1187,16 @@ json_t *scenario_to_json(const sim_scenario *sc)
         }
         put(o, "mss", json_integer(ep->mss), &ok);
         put(o, "wnd", json_integer(ep->wnd), &ok);
+        if (sc->multi) {
+            char addr[16];
+            sim_format_addr(sc->server_addr, addr);
+            put(o, "addr", json_string(addr), &ok);
+            put(o, "port", json_integer(sc->server_port), &ok);
+            put(o, "syn_cookies", json_boolean(sc->syn_cookies), &ok);
+        }
     }
+    if (sc->multi && !clients_json(root, sc))
+        ok = false;
     json_t *net = json_object(), *faults = json_array();
     put(root, "network", net, &ok);
     if (net) {
@@ -1164,7 +1214,10 @@ json_t *scenario_to_json(const sim_scenario *sc)
             break;
         }
         put(o, "action", json_string(sim_fault_action_name(f->action)), &ok);
-        put(o, "from", json_string(sim_endpoint_name(f->from)), &ok);
+        put(o, "from",
+            json_string(f->client >= 0 ? who_name(sc, f->from, f->client)
+                                       : sim_endpoint_name(f->from)),
+            &ok);
         put(o, "flags", flags_json(f->flags), &ok);
         if (f->nth)
             put(o, "nth", json_integer(f->nth), &ok);
@@ -1190,18 +1243,35 @@ json_t *scenario_to_json(const sim_scenario *sc)
             json_t *in = json_object();
             put(o, "inject", in, &ok);
             if (in) {
-                put(in, "to", json_string(sim_endpoint_name(ev->endpoint)), &ok);
+                put(in, "to", json_string(who_name(sc, ev->endpoint, ev->client)), &ok);
                 put(in, "flags", flags_json(ev->seg.flags), &ok);
                 put(in, "seq", json_integer(ev->seg.seq), &ok);
                 put(in, "ack", json_integer(ev->seg.ack), &ok);
                 put(in, "len", json_integer(ev->seg.len), &ok);
                 put(in, "wnd", json_integer(ev->seg.wnd), &ok);
+                if (sc->multi && ev->has_from) {
+                    char addr[16];
+                    sim_format_addr(ev->from_addr, addr);
+                    put(in, "from",
+                        json_pack("{s:s, s:I}", "addr", addr, "port", (json_int_t)ev->from_port),
+                        &ok);
+                    if (ev->repeat > 1) {
+                        put(in, "repeat", json_integer(ev->repeat), &ok);
+                        put(in, "every_ms", json_integer(ev->every_ms), &ok);
+                    }
+                }
             }
         } else {
-            put(o, "endpoint", json_string(sim_endpoint_name(ev->endpoint)), &ok);
-            put(o, "call", json_string(tcp_call_name(ev->call)), &ok);
+            put(o, "endpoint", json_string(who_name(sc, ev->endpoint, ev->client)), &ok);
+            put(o, "call", json_string(sim_call_name(ev->call)), &ok);
             if (ev->call == TCP_CALL_SEND)
                 put(o, "bytes", json_integer(ev->bytes), &ok);
+            if (sc->multi && ev->endpoint == SIM_SERVER && ev->client >= 0)
+                put(o, "conn", json_string(who_name(sc, SIM_CLIENT, ev->client)), &ok);
+            if (sc->multi && ev->call == TCP_CALL_LISTEN && ev->backlog)
+                put(o, "backlog", json_integer(ev->backlog), &ok);
+            if (sc->multi && ev->call == TCP_CALL_LISTEN && ev->syn_backlog)
+                put(o, "syn_backlog", json_integer(ev->syn_backlog), &ok);
         }
     }
     if (sc->has_until)
