@@ -6,6 +6,8 @@
  * timers, and the trace: one step per call, send, receive, drop, timeout or inject.
  * Does not: parse or print JSON, read a clock, allocate per segment, or keep globals.
  * The same scenario always yields the same trace (time, ISNs and randomness are inputs).
+ * A scenario with listen queues (sim_scenario.multi: one listening server, many clients) is
+ * run by listenq.h behind the same sim_run; its trace also names each step's connection.
  *
  * Ordering contract: events are ordered by time; at equal times, scenario events come in
  * the order they were listed, then segment arrivals and timer expiries in the order they

@@ -3,7 +3,8 @@
  *
  * Owns: the names in tcp.h, and everything declared in tcp_endpoint.h: user calls
  * (§3.10.1–3.10.5), SEGMENT ARRIVES (§3.10.7) in the RFC's order, the retransmission and
- * TIME-WAIT timers (§3.10.8, RFC 6298 style backoff), out-of-order holding (SHLD-31).
+ * TIME-WAIT timers (§3.10.8, RFC 6298 style backoff), out-of-order holding (SHLD-31), and a
+ * listening endpoint's SYN cookie reply and rebuild (RFC 4987 §3.6; when is listenq.c's call).
  * Does not: read a clock, pick ISNs, allocate, print, or know about the other endpoint.
  * Inputs are (now_ms, call | segment | timer); outputs go into a fixed tcp_output.
  *
