@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listenq.h"
 #include "tcp_endpoint.h"
 
 enum { IT_EVENT = 0, IT_SEGMENT = 1 };
@@ -71,6 +72,8 @@ struct sim {
     char *msg;
     size_t msg_size;
     tcp_output out;
+    listenq *lq;     /* runs listen-queue scenarios (sc->multi); created on first use */
+    bool last_multi; /* the last run was one: sim_final asks lq */
 };
 
 /* ---- names, defaults, trace ------------------------------------------------------- */
@@ -78,6 +81,20 @@ struct sim {
 const char *sim_endpoint_name(int endpoint)
 {
     return endpoint == SIM_CLIENT ? "client" : endpoint == SIM_SERVER ? "server" : "?";
+}
+
+const char *sim_call_name(tcp_call c)
+{
+    return c == SIM_CALL_ACCEPT ? "accept" : tcp_call_name(c);
+}
+
+bool sim_call_from_name(const char *name, tcp_call *out)
+{
+    if (name && !strcmp(name, "accept")) {
+        *out = SIM_CALL_ACCEPT;
+        return true;
+    }
+    return tcp_call_from_name(name, out);
 }
 
 const char *sim_step_kind_name(sim_step_kind k)
@@ -130,6 +147,11 @@ void sim_scenario_defaults(sim_scenario *sc)
     sc->has_until = false;
     sc->until_ms = 0;
     sc->seed = 0;
+    sc->multi = false;
+    sc->client_count = 0;
+    sc->server_addr = 0x0a000001u; /* 10.0.0.1 */
+    sc->server_port = 80;
+    sc->syn_cookies = false;
 }
 
 void sim_trace_init(sim_trace *t)
@@ -137,11 +159,32 @@ void sim_trace_init(sim_trace *t)
     memset(t, 0, sizeof *t);
 }
 
+const char *sim_queue_name(sim_queue q)
+{
+    return q == SIM_QUEUE_SYN ? "syn" : q == SIM_QUEUE_ACCEPT ? "accept" : NULL;
+}
+
+const char *sim_trace_conn_name(const sim_trace *t, int conn)
+{
+    if (conn == SIM_CONN_LISTENER)
+        return "listener";
+    if (conn < 0 || (size_t)conn >= t->nconns)
+        return "?";
+    return t->conns[conn].name;
+}
+
+void sim_format_addr(uint32_t addr, char out[16])
+{
+    snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(addr >> 24), (unsigned)(addr >> 16) & 255u,
+             (unsigned)(addr >> 8) & 255u, (unsigned)addr & 255u);
+}
+
 void sim_trace_cleanup(sim_trace *t)
 {
     if (!t)
         return;
     free(t->steps);
+    free(t->conns);
     memset(t, 0, sizeof *t);
 }
 
@@ -168,11 +211,16 @@ void sim_free(sim *s)
     if (!s)
         return;
     free(s->heap);
+    listenq_free(s->lq);
     free(s);
 }
 
 void sim_final(const sim *s, tcp_vars out[SIM_ENDPOINTS])
 {
+    if (s->last_multi) {
+        listenq_final(s->lq, out);
+        return;
+    }
     for (int e = 0; e < SIM_ENDPOINTS; e++)
         tcp_ep_vars(&s->ep[e], &out[e]);
 }
@@ -373,6 +421,7 @@ static void step_base(const sim *s, sim_step *st, int64_t now, int e, sim_step_k
     st->endpoint = e;
     st->kind = kind;
     st->fault = -1;
+    st->conn = -1;
     st->state_before = st->state_after = s->ep[e].state;
     if (s->trace) {
         tcp_ep_vars(&s->ep[0], &st->vars[0]);
@@ -389,6 +438,16 @@ static const char *const RULE_DROP_BARE =
     "arrives only if a later segment repeats it";
 static const char *const RULE_INJECT =
     "network: a crafted segment (scenario inject) arrives as if sent by the peer";
+
+const char *sim_drop_rule(const tcp_segment *seg)
+{
+    return tcp_seg_len(seg) > 0 ? RULE_DROP : RULE_DROP_BARE;
+}
+
+const char *sim_inject_rule(void)
+{
+    return RULE_INJECT;
+}
 
 /* Queues a segment arrival. Arrival times are bounded by SIM_MAX_TIME_MS so that no time
  * (arrival + latency + extra, a timer deadline) can overflow int64: each hop may add up to
@@ -587,6 +646,14 @@ sim_status sim_run(sim *s, const sim_scenario *sc, sim_trace *trace, char *msg, 
         trace->count = 0;
         trace->end_ms = 0;
         memset(trace->final, 0, sizeof trace->final);
+        trace->multi = false;
+        trace->nconns = 0;
+    }
+    s->last_multi = sc->multi;
+    if (sc->multi) {
+        if (!s->lq && !(s->lq = listenq_new()))
+            return fail(s, SIM_ERR_NOMEM, "out of memory for the listen queues");
+        return listenq_run(s->lq, sc, trace, s->max_steps, msg, msg_size);
     }
     for (int e = 0; e < SIM_ENDPOINTS; e++) {
         tcp_config cfg = {.mss = sc->ep[e].mss,

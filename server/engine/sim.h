@@ -6,6 +6,8 @@
  * timers, and the trace: one step per call, send, receive, drop, timeout or inject.
  * Does not: parse or print JSON, read a clock, allocate per segment, or keep globals.
  * The same scenario always yields the same trace (time, ISNs and randomness are inputs).
+ * A scenario with listen queues (sim_scenario.multi: one listening server, many clients) is
+ * run by listenq.h behind the same sim_run; its trace also names each step's connection.
  *
  * Ordering contract: events are ordered by time; at equal times, scenario events come in
  * the order they were listed, then segment arrivals and timer expiries in the order they
@@ -23,6 +25,12 @@
 enum { SIM_CLIENT = 0, SIM_SERVER = 1, SIM_ENDPOINTS = 2 };
 const char *sim_endpoint_name(int endpoint); /* "client" / "server" */
 
+/* accept(): a call of the listening socket (listen queues only), not of a TCB, so it is no
+ * tcp_call; sim_event.call and sim_step.call hold it as SIM_CALL_ACCEPT. */
+#define SIM_CALL_ACCEPT ((tcp_call)TCP_CALL_COUNT)
+const char *sim_call_name(tcp_call c); /* tcp_call_name(c), or "accept" */
+bool sim_call_from_name(const char *name, tcp_call *out);
+
 /* Bounds: a run never exceeds these; past one, sim_run fails with a clear error. */
 #define SIM_MAX_EVENTS     1000
 #define SIM_MAX_FAULTS     100
@@ -30,6 +38,10 @@ const char *sim_endpoint_name(int endpoint); /* "client" / "server" */
 #define SIM_MAX_STEPS      100000
 #define SIM_MAX_SEND_BYTES 1000000000u        /* one send call */
 #define SIM_MAX_TIME_MS    ((int64_t)1 << 62) /* added: no segment arrives later (ms) */
+#define SIM_MAX_CLIENTS    64                 /* entries in `clients` */
+#define SIM_MAX_CONNS      4096               /* four-tuples one listen-queue run may see */
+#define SIM_MAX_REPEAT     4096               /* copies of one repeated inject */
+#define SIM_NAME_MAX       32                 /* a connection's name, NUL included */
 
 typedef enum sim_fault_action {
     SIM_FAULT_DROP = 0,
@@ -38,10 +50,12 @@ typedef enum sim_fault_action {
 } sim_fault_action;
 
 /* Acts on segments sent by `from` whose flag set equals `flags` exactly. `nth` picks the
- * n-th such segment (1-based); 0 means every one. */
+ * n-th such segment (1-based); 0 means every one. With listen queues (sim_scenario.multi)
+ * `client` narrows SIM_CLIENT to one entry of `clients` (-1: any client). */
 typedef struct sim_fault {
     sim_fault_action action;
     int from;
+    int client;
     uint8_t flags;
     uint32_t nth;
     int64_t extra_ms; /* delay: added latency; duplicate: the copy arrives this much later */
@@ -54,6 +68,16 @@ typedef struct sim_event {
     tcp_call call;   /* when !inject */
     uint32_t bytes;  /* TCP_CALL_SEND */
     tcp_segment seg; /* when inject */
+    /* With listen queues (sim_scenario.multi) only: */
+    int client;           /* SIM_CLIENT: which entry of `clients`; SIM_SERVER: the connection a
+                             call acts on (-1: the listening socket); inject: see has_from */
+    uint32_t backlog;     /* TCP_CALL_LISTEN: accept-queue capacity (0: SIM_DEFAULT_BACKLOG) */
+    uint32_t syn_backlog; /* TCP_CALL_LISTEN: SYN-queue capacity (0: the backlog) */
+    bool has_from;        /* inject to the server from from_addr:from_port (else from client) */
+    uint32_t from_addr;   /* IPv4, host byte order */
+    uint16_t from_port;
+    uint32_t repeat;   /* inject: copies (0 or 1: one); copy k comes from from_port + k ... */
+    uint32_t every_ms; /* ... at at_ms + k * every_ms */
 } sim_event;
 
 typedef struct sim_endpoint_config {
@@ -62,6 +86,17 @@ typedef struct sim_endpoint_config {
     uint32_t mss;              /* default 1460 */
     uint32_t wnd;              /* receive window advertised, default 65535 */
 } sim_endpoint_config;
+
+#define SIM_DEFAULT_BACKLOG 128 /* Linux's SOMAXCONN before 5.4 */
+
+/* One client of a listen-queue scenario: a name for the trace, its address and port (the
+ * server is server_addr:server_port), and its endpoint settings. */
+typedef struct sim_client_config {
+    char name[SIM_NAME_MAX];
+    uint32_t addr; /* IPv4, host byte order */
+    uint16_t port;
+    sim_endpoint_config ep;
+} sim_client_config;
 
 typedef struct sim_scenario {
     sim_endpoint_config ep[SIM_ENDPOINTS];
@@ -76,6 +111,15 @@ typedef struct sim_scenario {
     bool has_until;
     int64_t until_ms;
     uint64_t seed; /* default 0 */
+    /* Listen queues (listenq.h). false: two endpoints, ep[] and the code in sim.c. true: a
+     * listening server (ep[SIM_SERVER]) with a SYN queue and an accept queue, and the
+     * clients below (at least one), demultiplexed by four-tuple. */
+    bool multi;
+    sim_client_config clients[SIM_MAX_CLIENTS];
+    size_t client_count;
+    uint32_t server_addr; /* default 10.0.0.1 */
+    uint16_t server_port; /* default 80 */
+    bool syn_cookies;     /* RFC 4987 §3.6 when the SYN queue is full */
 } sim_scenario;
 
 /* Fills every field with the defaults above (no events, no faults, no ISS list). */
@@ -98,6 +142,12 @@ typedef enum sim_timer {
 } sim_timer;
 const char *sim_timer_name(sim_timer t); /* "retransmission", "time-wait"; NULL for NONE */
 const char *sim_fault_action_name(sim_fault_action a); /* "drop", "delay", "duplicate" */
+/* The rule of a drop step for a segment a fault drops, and of an inject step (static). */
+const char *sim_drop_rule(const tcp_segment *seg);
+const char *sim_inject_rule(void);
+
+typedef enum sim_queue { SIM_QUEUE_NONE = 0, SIM_QUEUE_SYN, SIM_QUEUE_ACCEPT } sim_queue;
+const char *sim_queue_name(sim_queue q); /* "syn", "accept"; NULL for NONE */
 
 /* One line of the trace. `rule`, `error` and `signal` point to static strings (never
  * freed); `error` and `signal` are NULL when absent. */
@@ -119,7 +169,33 @@ typedef struct sim_step {
     const char *error;  /* a call refused: e.g. "connection already exists" */
     const char *signal; /* told to the user: "connection reset", "connection refused", ... */
     tcp_vars vars[SIM_ENDPOINTS]; /* both endpoints' TCB variables after this step */
+    /* listen queues only: the connection this step belongs to (index into sim_trace.conns,
+     * SIM_CONN_LISTENER for the listening socket; -1 without listen queues) and the queue
+     * lengths after the step. vars[] are the two ends of that connection. */
+    int conn;
+    uint32_t syn_queue, accept_queue;
+    sim_queue queue_full; /* a receive the listening socket dropped: which queue was full */
+    bool syn_cookie;      /* a SYN,ACK carrying a cookie, or the receive a cookie rebuilt from */
 } sim_step;
+
+#define SIM_CONN_LISTENER (-2)
+
+/* A connection (a four-tuple) of a listen-queue run, as the trace names it. */
+typedef struct sim_conn_info {
+    char name[SIM_NAME_MAX]; /* the client's name, or "ADDR:PORT" for an injected source */
+    uint32_t addr;
+    uint16_t port;
+    bool spoofed;  /* an injected source address: no host there answers */
+    bool accepted; /* the server's application accept()ed it */
+    tcp_vars final[SIM_ENDPOINTS];
+} sim_conn_info;
+
+/* The listening socket at the end of a listen-queue run. */
+typedef struct sim_listener_info {
+    tcp_state state;
+    uint32_t backlog, syn_backlog;
+    uint32_t syn_queue, accept_queue;
+} sim_listener_info;
 
 /* A growable array of steps. _init/_cleanup; the array is owned by the trace. */
 typedef struct sim_trace {
@@ -127,9 +203,22 @@ typedef struct sim_trace {
     size_t count, cap;
     tcp_vars final[SIM_ENDPOINTS];
     int64_t end_ms; /* simulated time when the run stopped */
+    /* listen queues only (multi): every connection seen, in order of first appearance
+     * (the clients first, in their order); final[] is then the first client's connection */
+    bool multi;
+    sim_conn_info *conns;
+    size_t nconns, conns_cap;
+    sim_listener_info listener;
+    uint32_t server_addr;
+    uint16_t server_port;
 } sim_trace;
 
 void sim_trace_init(sim_trace *t);
+/* The name a step's connection goes by: "listener" for SIM_CONN_LISTENER, the connection's
+ * name, "?" for anything else. */
+const char *sim_trace_conn_name(const sim_trace *t, int conn);
+/* "A.B.C.D" of an IPv4 address in host byte order (out: at least 16 bytes). */
+void sim_format_addr(uint32_t addr, char out[16]);
 void sim_trace_cleanup(sim_trace *t); /* safe on an initialised, empty or NULL trace */
 
 typedef enum sim_status {

@@ -3,7 +3,8 @@
  *
  * Owns: the names in tcp.h, and everything declared in tcp_endpoint.h: user calls
  * (§3.10.1–3.10.5), SEGMENT ARRIVES (§3.10.7) in the RFC's order, the retransmission and
- * TIME-WAIT timers (§3.10.8, RFC 6298 style backoff), out-of-order holding (SHLD-31).
+ * TIME-WAIT timers (§3.10.8, RFC 6298 style backoff), out-of-order holding (SHLD-31), and a
+ * listening endpoint's SYN cookie reply and rebuild (RFC 4987 §3.6; when is listenq.c's call).
  * Does not: read a clock, pick ISNs, allocate, print, or know about the other endpoint.
  * Inputs are (now_ms, call | segment | timer); outputs go into a fixed tcp_output.
  *
@@ -76,6 +77,7 @@
  *   CLOSING  -> TIME-WAIT     rcv ACK of FIN          seg_ack()
  *   LAST-ACK -> CLOSED        rcv ACK of FIN          seg_ack()
  *   TIME-WAIT-> CLOSED        timeout 2MSL            tcp_ep_timeout()
+ *   LISTEN   -> ESTABLISHED   rcv ACK with a SYN cookie tcp_ep_syn_cookie_open() (RFC 4987 §3.6)
  * Not drawn in Figure 5 (note 3 and §3.10): any state -> CLOSED on an acceptable RST
  * (seg_rst(), seg_syn_sent()), ABORT (call_abort()), crash (call_crash()), retransmission
  * retries exhausted (tcp_ep_timeout()); SYN-RECEIVED(passive) -> LISTEN on a SYN (seg_other()).
@@ -1206,6 +1208,55 @@ void tcp_ep_segment(tcp_endpoint *ep, int64_t now, const tcp_segment *seg, tcp_o
     default:
         seg_other(ep, now, seg, out);
         break;
+    }
+}
+
+/* ---- SYN cookies (RFC 4987 §3.6; listenq.c decides when) ---------------------------- */
+
+void tcp_ep_syn_cookie_reply(tcp_endpoint *ep, const tcp_segment *syn, uint32_t cookie,
+                             tcp_output *out)
+{
+    assert(ep && syn && out && ep->state == TCP_LISTEN);
+    check_invariants(ep);
+    out_begin(ep, out);
+    note(out, "RFC 4987 §3.6 (Linux tcp_syncookies=1): LISTEN, SYN while the SYN queue is full → "
+              "answer with a SYN cookie and keep no state: the listener stays in LISTEN and "
+              "the SYN queue does not grow");
+    emit(ep, out, cookie, syn->seq + 1, TCP_SYN | TCP_ACK, 0, E_CTL,
+         "RFC 4987 §3.6: SYN,ACK <SEQ=cookie><ACK=SEG.SEQ+1>: the ISS is the cookie (a time "
+         "counter, the MSS as one of 4 values and a keyed hash of the four-tuple and SEG.SEQ); "
+         "what a cookie cannot carry is lost: window scale, SACK-permitted, timestamps and any "
+         "other MSS");
+}
+
+void tcp_ep_syn_cookie_open(tcp_endpoint *ep, int64_t now, const tcp_segment *ack, uint32_t mss,
+                            tcp_output *out)
+{
+    assert(ep && ack && out && ep->state == TCP_LISTEN);
+    check_invariants(ep);
+    out_begin(ep, out);
+    uint32_t next = ep->next_iss;
+    tcb_reset(ep);
+    ep->next_iss = next;
+    if (mss > 0 && mss < ep->cfg.mss)
+        ep->cfg.mss = mss;
+    ep->passive = true;
+    ep->syn_acked = true;
+    ep->iss = ack->ack - 1;
+    ep->irs = ack->seq - 1;
+    ep->snd_una = ep->snd_nxt = ack->ack;
+    ep->rcv_nxt = ack->seq;
+    ep->snd_wnd = ack->wnd;
+    ep->snd_wl1 = ack->seq;
+    ep->snd_wl2 = ack->ack;
+    static const char rule[] =
+        "RFC 4987 §3.6: LISTEN, an ACK whose SEG.ACK-1 is a valid cookie for this four-tuple → "
+        "rebuild the TCB from it (ISS=SEG.ACK-1, IRS=SEG.SEQ-1, the MSS from the cookie; no "
+        "window scale, SACK or timestamps), enter ESTABLISHED, queue it for accept()";
+    set_state(ep, out, TCP_ESTABLISHED, rule);
+    if (ack->len > 0 || (ack->flags & TCP_FIN)) {
+        seg_other(ep, now, ack, out);
+        out->rule = rule;
     }
 }
 

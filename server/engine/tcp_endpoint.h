@@ -110,6 +110,19 @@ tcp_timer tcp_ep_timeout(tcp_endpoint *ep, int64_t now, tcp_output *out);
 /* Continue sending after an output came back with out->more set. */
 void tcp_ep_pump(tcp_endpoint *ep, int64_t now, tcp_output *out);
 
+/* SYN cookies (RFC 4987 §3.6), for a listening socket whose SYN queue is full (listenq.c
+ * decides when). _reply: a LISTEN endpoint answers the SYN `syn` with
+ * <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK> and keeps no state: it stays LISTEN, its
+ * variables untouched. _open: a LISTEN endpoint rebuilds the connection from the final
+ * ACK `ack`, whose SEG.ACK-1 the caller has checked to be a cookie it issued: ISS=SEG.ACK-1,
+ * IRS=SEG.SEQ-1, SND.UNA=SND.NXT=SEG.ACK, RCV.NXT=SEG.SEQ, the MSS the cookie encodes
+ * (`mss`, if below the configured one), enter ESTABLISHED; text or FIN on that ACK is then
+ * processed as in ESTABLISHED. */
+void tcp_ep_syn_cookie_reply(tcp_endpoint *ep, const tcp_segment *syn, uint32_t cookie,
+                             tcp_output *out);
+void tcp_ep_syn_cookie_open(tcp_endpoint *ep, int64_t now, const tcp_segment *ack, uint32_t mss,
+                            tcp_output *out);
+
 /* The earliest pending deadline; false when no timer runs. */
 bool tcp_ep_next_deadline(const tcp_endpoint *ep, int64_t *at, tcp_timer *kind);
 void tcp_ep_vars(const tcp_endpoint *ep, tcp_vars *v);

@@ -216,11 +216,16 @@ static void steps_table(strbuf *b, const sim_trace *t, const char *title, const 
                       (long long)s->t_ms);
         strbuf_escape(b, s->endpoint == SIM_SERVER ? tr(locale, "server", "服务器")
                                                    : tr(locale, "client", "客户端"));
+        if (t->multi) { /* listen queues: whose connection */
+            strbuf_put(b, " · <code>");
+            strbuf_escape(b, sim_trace_conn_name(t, s->conn));
+            strbuf_put(b, "</code>");
+        }
         strbuf_put(b, "</td><td>");
         strbuf_escape(b, kind_text(s->kind, locale));
         if (s->kind == SIM_STEP_CALL) {
             strbuf_put(b, " <code>");
-            strbuf_escape(b, tcp_call_name(s->call));
+            strbuf_escape(b, sim_call_name(s->call));
             if (s->call == TCP_CALL_SEND)
                 strbuf_printf(b, " %lu", (unsigned long)s->bytes);
             strbuf_put(b, "</code>");
@@ -263,6 +268,17 @@ static void steps_table(strbuf *b, const sim_trace *t, const char *title, const 
             strbuf_put(b, " → ");
             strbuf_put(b, tcp_state_name(s->state_after));
         }
+        if (t->multi && (i == 0 || s->syn_queue != t->steps[i - 1].syn_queue ||
+                         s->accept_queue != t->steps[i - 1].accept_queue))
+            strbuf_printf(b,
+                          is_zh(locale) ? "<br><small>半连接队列 %u，全连接队列 %u</small>"
+                                        : "<br><small>SYN queue %u, accept queue %u</small>",
+                          s->syn_queue, s->accept_queue);
+        if (s->queue_full)
+            strbuf_escape(
+                b, s->queue_full == SIM_QUEUE_SYN
+                       ? tr(locale, " (dropped: SYN queue full)", "（丢弃：半连接队列已满）")
+                       : tr(locale, " (dropped: accept queue full)", "（丢弃：全连接队列已满）"));
         strbuf_put(b, "</td><td>");
         const char *zh = is_zh(locale) ? rules_zh_lookup(s->rule) : NULL;
         if (zh) {

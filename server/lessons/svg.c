@@ -352,11 +352,19 @@ static bool same_seg(const tcp_segment *a, const tcp_segment *b)
     return a->seq == b->seq && a->ack == b->ack && a->flags == b->flags && a->len == b->len;
 }
 
-static void seg_label(const tcp_segment *s, char *out, size_t n)
+/* "SYN,ACK seq=300 ack=101"; in a listen-queue trace led by the step's connection ("c3: ", or
+ * ":1025: " for a spoofed source, whose address the flood's sources share). */
+static void seg_label(const sim_trace *t, const sim_step *st, const tcp_segment *s, char *out,
+                      size_t n)
 {
-    char fl[32];
+    char fl[32], who[SIM_NAME_MAX + 2] = "";
     svg_flags_text(s->flags, fl, sizeof fl);
-    int w = snprintf(out, n, "%s seq=%lu", fl[0] ? fl : "-", (unsigned long)s->seq);
+    if (t->multi && st->conn >= 0 && (size_t)st->conn < t->nconns && t->conns[st->conn].spoofed)
+        snprintf(who, sizeof who,
+                 ":%u: ", (unsigned)t->conns[st->conn].port); /* short in a flood */
+    else if (t->multi)
+        snprintf(who, sizeof who, "%s: ", sim_trace_conn_name(t, st->conn));
+    int w = snprintf(out, n, "%s%s seq=%lu", who, fl[0] ? fl : "-", (unsigned long)s->seq);
     if (w < 0 || (size_t)w >= n)
         return;
     if (s->flags & TCP_ACK)
@@ -599,7 +607,7 @@ static void draw_send(strbuf *b, const sim_trace *t, ladder_layout *L, size_t k,
 {
     const sim_step *s = &t->steps[k];
     char lab[160], seg[128];
-    seg_label(&s->seg, seg, sizeof seg);
+    seg_label(t, s, &s->seg, seg, sizeof seg);
     char short_lab[160];
     snprintf(short_lab, sizeof short_lab, "%s ↻", seg);
     if (s->retransmission)
@@ -670,7 +678,7 @@ static void draw_inject(strbuf *b, const sim_trace *t, ladder_layout *L, size_t 
     double x2 = lifeline_x(to), y2 = L->y[k];
     double x1 = (L_XC + L_XS) / 2.0, y1 = y2 - 30;
     char seg[128], lab[192];
-    seg_label(&s->seg, seg, sizeof seg);
+    seg_label(t, s, &s->seg, seg, sizeof seg);
     snprintf(lab, sizeof lab, "%s %s", tr(locale, "injected", "注入"), seg);
     strbuf_printf(b,
                   "<g class=\"tl-segment tl-injected\"><circle cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "
@@ -693,7 +701,7 @@ static void draw_duplicate(strbuf *b, const sim_trace *t, ladder_layout *L, size
             double x1 = lifeline_x(s->endpoint), y1 = L->y[m];
             double x2 = lifeline_x(r->endpoint), y2 = L->y[k];
             char seg[128], lab[192];
-            seg_label(&r->seg, seg, sizeof seg);
+            seg_label(t, r, &r->seg, seg, sizeof seg);
             snprintf(lab, sizeof lab, "%s %s", seg, tr(locale, "(duplicate)", "（重复副本）"));
             strbuf_printf(b,
                           "<g class=\"tl-segment tl-duplicate\"><line x1=\"%.0f\" y1=\"%.0f\" "
@@ -775,12 +783,17 @@ static void rto_bracket(strbuf *b, const sim_trace *t, ladder_layout *L, size_t 
     strbuf_put(b, "</text></g>");
 }
 
-static const char *call_text(const sim_step *s, const char *locale, char *buf, size_t n)
+static const char *call_text(const sim_trace *t, const sim_step *s, const char *locale, char *buf,
+                             size_t n)
 {
+    char who[SIM_NAME_MAX + 2] = "";
+    if (t->multi && s->conn != SIM_CONN_LISTENER)
+        snprintf(who, sizeof who, "%s: ", sim_trace_conn_name(t, s->conn));
     if (s->call == TCP_CALL_SEND)
-        snprintf(buf, n, tr(locale, "send(%lu bytes)", "send(%lu 字节)"), (unsigned long)s->bytes);
+        snprintf(buf, n, tr(locale, "%ssend(%lu bytes)", "%ssend(%lu 字节)"), who,
+                 (unsigned long)s->bytes);
     else
-        snprintf(buf, n, "%s()", tcp_call_name(s->call));
+        snprintf(buf, n, "%s%s()", who, sim_call_name(s->call));
     return buf;
 }
 
@@ -810,7 +823,7 @@ static void ladder_steps(strbuf *b, const sim_trace *t, ladder_layout *L, const 
         char note[160];
         switch (s->kind) {
         case SIM_STEP_CALL:
-            call_text(s, locale, note, sizeof note);
+            call_text(t, s, locale, note, sizeof note);
             inside_note(b, L, ep, y, "tl-call", note);
             strbuf_printf(b,
                           "<circle class=\"tl-call-dot\" cx=\"%.0f\" cy=\"%.0f\" r=\"3\" "

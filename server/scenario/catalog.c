@@ -1,5 +1,5 @@
 /*
- * catalog.c — the 17 built-in scenarios (names fixed by docs/catalog.md).
+ * catalog.c — the built-in scenarios (names fixed by docs/catalog.md).
  *
  * Owns: each built-in's name, title, one-paragraph explanation and its scenario JSON text
  * as scenario JSON, then its Simplified Chinese title and explanation (the same
@@ -331,6 +331,91 @@ static const catalog_entry entries[] = {
      "就放弃：连接进入 CLOSED，用户收到“connection timed out”（连接超时）的通知（§3.8.3，"
      "重传次数过多）。注意：对 SYN 而言，RFC 9293 要求 R2 至少允许 3 分钟的重传（MUST-23）；"
      "本实验大约一分钟后就放弃，只是为了让整个过程能在一页之内展示完。"},
+    {"listen-backlog", "Accept queue full, then drained by accept()",
+     "Three clients connect to one listener whose listen() asked for backlog 2: the accept queue "
+     "(completed handshakes the application has not yet accept()ed) holds 2, the SYN queue "
+     "(connections in SYN-RECEIVED) 8. Each SYN gets its own SYN-RECEIVED connection, found again "
+     "by its four-tuple. c1's and c2's ACKs complete their handshakes and fill the accept queue. "
+     "c3's ACK arrives while it is full: RFC 9293 says nothing about a full queue, and TCP Lab does "
+     "what Linux does with tcp_abort_on_overflow=0: drop the ACK. c3 already believes it is "
+     "ESTABLISHED, while the server keeps it in SYN-RECEIVED and resends its SYN,ACK when the "
+     "timer expires (1,070 ms). By then accept() has taken c1 off the queue, so c3's repeated ACK "
+     "gets in; two more accept() calls drain the queue.",
+     "{\n  \"title\": \"Accept queue full, then drained by accept()\",\n"
+     "  \"clients\": [\n"
+     "    {\"name\": \"c1\", \"addr\": \"10.0.0.2\", \"port\": 40001, \"iss\": 100},\n"
+     "    {\"name\": \"c2\", \"addr\": \"10.0.0.3\", \"port\": 40002, \"iss\": 200},\n"
+     "    {\"name\": \"c3\", \"addr\": \"10.0.0.4\", \"port\": 40003, \"iss\": 400}\n  ],\n"
+     "  \"server\": {\"iss\": [300, 500, 700]},\n  " NET("") "  " TIMERS
+     "  \"events\": [\n"
+     "    {\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\", \"backlog\": 2, \"syn_backlog\": 8},\n"
+     EV(0, "c1", "connect") ",\n" EV(10, "c2", "connect") ",\n" EV(20, "c3", "connect") ",\n"
+     EV(500, "server", "accept") ",\n" EV(1500, "server", "accept") ",\n" EV(1600, "server", "accept")
+     "\n  ]\n}\n",
+     "全连接队列满了，再由 accept() 取空",
+     "三个客户端连接同一个监听套接字，它调用 listen() 时给的 backlog 是 2：全连接队列（已经完成握手、"
+     "但应用程序还没有 accept() 的连接）最多放 2 个，半连接队列（处于 SYN-RECEIVED 的连接）最多放 8 个。"
+     "每个 SYN 都会建立一个自己的 SYN-RECEIVED 连接，之后的报文段按四元组找到它。c1 和 c2 的 ACK "
+     "完成了握手，把全连接队列占满。c3 的 ACK 到达时队列已满：RFC 9293 没有规定队列满了怎么办，"
+     "TCP Lab 按 Linux 在 tcp_abort_on_overflow=0 时的做法，把这个 ACK 丢掉。c3 这时已经认为自己处于 "
+     "ESTABLISHED，服务器却仍让它停在 SYN-RECEIVED，等定时器超时（1070 ms）再重发 SYN,ACK。"
+     "到那时 accept() 已经取走了 c1，c3 重发的 ACK 就能进入队列；后面再调用两次 accept()，队列就取空了。"},
+
+    {"syn-flood", "SYN flood: the SYN queue fills and a real client's SYN is dropped",
+     "An attacker sends SYNs from a spoofed address (RFC 4987 §2.1), one source port after another. "
+     "Each one takes a place in the listener's SYN queue (4 places here): the server answers with a "
+     "SYN,ACK that no host receives, and the half-open connection stays in SYN-RECEIVED, "
+     "retransmitting its SYN,ACK, until its timer gives up. Once the queue is full, further SYNs are "
+     "dropped without a reply (what Linux does when tcp_syncookies is off; RFC 9293 leaves it "
+     "open). The real client's SYN at 100 ms meets the full queue, and so do its retransmissions at "
+     "1.1, 3.1 and 7.1 s; the spoofed entries time out only at 15 s, and by 15.1 s the client has "
+     "given up: \"connection timed out\". A few SYNs a second are enough to keep a server's queue full.",
+     "{\n  \"title\": \"SYN flood\",\n  \"client\": {\"iss\": 100},\n  \"server\": {\"iss\": 300},\n"
+     "  " NET("") "  \"timers\": {\"rto_ms\": 1000, \"msl_ms\": 120000, \"max_retries\": 3},\n"
+     "  \"events\": [\n"
+     "    {\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\", \"backlog\": 8, \"syn_backlog\": 4},\n"
+     "    {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 7000, "
+     "\"from\": {\"addr\": \"198.51.100.7\", \"port\": 1024}, \"repeat\": 6, \"every_ms\": 10}},\n"
+     EV(100, "client", "connect") "\n  ]\n}\n",
+     "SYN 洪泛：半连接队列被占满，真正客户端的 SYN 被丢弃",
+     "攻击者用伪造的源地址（RFC 4987 §2.1）发送 SYN，每次换一个源端口。每个 SYN 都在监听套接字的"
+     "半连接队列里占一个位置（这里一共 4 个）：服务器回复的 SYN,ACK 没有任何主机收到，这个半连接"
+     "就停在 SYN-RECEIVED，不断重发 SYN,ACK，直到定时器放弃为止。队列一满，后来的 SYN 都被直接"
+     "丢弃、不作应答（这是 Linux 在 tcp_syncookies 关闭时的做法；RFC 9293 对此未作规定）。"
+     "真正的客户端在 100 ms 发出的 SYN 碰上满队列，它在 1.1 s、3.1 s 和 7.1 s 的重传也一样；"
+     "伪造的半连接要到 15 s 才超时，而客户端在 15.1 s 已经放弃：“connection timed out”（连接超时）。"
+     "每秒只要几个 SYN，就足以让服务器的半连接队列一直是满的。"},
+
+    {"syn-flood-cookies", "The same SYN flood, answered with SYN cookies",
+     "The flood of syn-flood again, with SYN cookies on (Linux tcp_syncookies; RFC 4987 §3.6: "
+     "RFC 9293 §7 names SYN flooding and leaves the defence to implementations). The "
+     "first four spoofed SYNs fill the SYN queue as before; from then on the listener answers every "
+     "SYN with a SYN,ACK whose sequence number is a cookie: a time counter, the MSS (one of 4 "
+     "values) and a keyed hash of the four-tuple and the client's ISN. It keeps no state, so the "
+     "queue does not grow. The real client's SYN gets such a SYN,ACK; its ACK brings the cookie "
+     "back (SEG.ACK-1), the listener checks it and rebuilds the connection straight into "
+     "ESTABLISHED and the accept queue. What the cookie cannot carry is lost: window scaling, "
+     "SACK-permitted and timestamps (and any MSS but those 4). The client sends 100 bytes and "
+     "accept() hands the connection to the application, while the spoofed entries still time out.",
+     "{\n  \"title\": \"SYN flood with SYN cookies\",\n  \"client\": {\"iss\": 100},\n"
+     "  \"server\": {\"iss\": 300, \"syn_cookies\": true},\n"
+     "  " NET("") "  \"timers\": {\"rto_ms\": 1000, \"msl_ms\": 120000, \"max_retries\": 3},\n"
+     "  \"events\": [\n"
+     "    {\"at_ms\": 0, \"endpoint\": \"server\", \"call\": \"listen\", \"backlog\": 8, \"syn_backlog\": 4},\n"
+     "    {\"at_ms\": 0, \"inject\": {\"to\": \"server\", \"flags\": [\"SYN\"], \"seq\": 7000, "
+     "\"from\": {\"addr\": \"198.51.100.7\", \"port\": 1024}, \"repeat\": 6, \"every_ms\": 10}},\n"
+     EV(100, "client", "connect") ",\n" SEND(300, "client", 100) ",\n" EV(400, "server", "accept")
+     "\n  ]\n}\n",
+     "同样的 SYN 洪泛，用 SYN cookie 应对",
+     "还是 syn-flood 里的洪泛，这次开启了 SYN cookie（Linux 的 tcp_syncookies；RFC 4987 §3.6。"
+     "RFC 9293 §7 提到了 SYN 洪泛，但把防御留给各个实现）。"
+     "前四个伪造的 SYN 照样占满半连接队列；此后监听套接字对每个 SYN 都回复一个 SYN,ACK，"
+     "它的序号就是 cookie：由时间计数、MSS（4 个可选值之一）以及对四元组和客户端 ISN 计算的"
+     "带密钥哈希拼成。服务器不保存任何状态，所以队列不会变长。真正的客户端收到这样的 SYN,ACK，"
+     "它回的 ACK 把 cookie 带了回来（SEG.ACK-1），监听套接字校验通过后据此重建连接，直接进入 "
+     "ESTABLISHED 并放进全连接队列。cookie 装不下的信息就丢了：窗口扩大因子、SACK-permitted "
+     "和时间戳（以及这 4 个值以外的 MSS）。客户端发送 100 字节，accept() 把连接交给应用程序；"
+     "伪造的半连接则照样等到超时。"},
 };
 
 // clang-format on

@@ -20,6 +20,8 @@
  */
 #include "rules_zh.h"
 
+#include "rules_zh_queues.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,21 +396,34 @@ const char *rules_zh_lookup(const char *en)
     if (!en)
         return NULL;
     const rules_zh_pair *p = bsearch(en, table, TABLE_SIZE, sizeof table[0], cmp_key);
-    return p ? p->zh : NULL;
+    return p ? p->zh : rules_zh_queues_lookup(en);
 }
 
 size_t rules_zh_count(void)
 {
-    return TABLE_SIZE;
+    return TABLE_SIZE + rules_zh_queues_count();
 }
 
+/* Entry i of the two sorted tables merged in strcmp order (a walk: for tests and tools). */
 bool rules_zh_at(size_t i, const char **en, const char **zh)
 {
-    if (i >= TABLE_SIZE)
+    if (i >= rules_zh_count())
         return false;
-    if (en)
-        *en = table[i].en;
-    if (zh)
-        *zh = table[i].zh;
-    return true;
+    size_t a = 0, b = 0;
+    for (;;) {
+        const char *qen = NULL, *qzh = NULL;
+        bool have_b = rules_zh_queues_at(b, &qen, &qzh);
+        bool take_a = a < TABLE_SIZE && (!have_b || strcmp(table[a].en, qen) < 0);
+        if (i-- == 0) {
+            if (en)
+                *en = take_a ? table[a].en : qen;
+            if (zh)
+                *zh = take_a ? table[a].zh : qzh;
+            return true;
+        }
+        if (take_a)
+            a++;
+        else
+            b++;
+    }
 }

@@ -65,6 +65,8 @@
 typedef struct ctx {
     scenario_errors *errs;
     bool ints_as_reals;
+    const sim_scenario *sc; /* for client names (listen queues) */
+    bool multi;             /* a listen-queue member was seen (sim_scenario.multi) */
 } ctx;
 
 /* ---------------------------------------------------------------- errors and pointers */
@@ -246,23 +248,60 @@ static bool check_object(ctx *c, const json_t *obj, const char *ptr, const char 
     return true;
 }
 
-static bool read_endpoint(ctx *c, const json_t *v, const char *ptr, int *out)
+/* "client", "server", or the name of an entry of `clients` (which then replaces "client"):
+ * *endpoint and *client (the entry, -1 for the server; 0 for "client"). */
+static bool read_who(ctx *c, const json_t *v, const char *ptr, int *endpoint, int *client)
 {
     const char *s;
     if (!read_string(c, v, ptr, &s))
         return false;
-    if (!strcmp(s, "client")) {
-        *out = SIM_CLIENT;
+    const sim_scenario *sc = c->sc;
+    if (!strcmp(s, "server")) {
+        *endpoint = SIM_SERVER;
+        *client = -1;
         return true;
     }
-    if (!strcmp(s, "server")) {
-        *out = SIM_SERVER;
+    for (size_t i = 0; i < sc->client_count; i++) {
+        if (!strcmp(s, sc->clients[i].name)) {
+            *endpoint = SIM_CLIENT;
+            *client = (int)i;
+            return true;
+        }
+    }
+    if (sc->client_count == 0 && !strcmp(s, "client")) {
+        *endpoint = SIM_CLIENT;
+        *client = 0;
         return true;
     }
     char q[96];
     quoted(q, sizeof q, s);
-    add_err(c, ptr, "unknown endpoint %s (expected \"client\" or \"server\")", q);
+    if (sc->client_count > 0)
+        add_err(c, ptr,
+                "unknown endpoint %s (expected \"server\" or the name of an entry of "
+                "clients)",
+                q);
+    else
+        add_err(c, ptr, "unknown endpoint %s (expected \"client\" or \"server\")", q);
     return false;
+}
+
+/* "A.B.C.D" → IPv4 in host byte order. */
+static bool read_addr(ctx *c, const json_t *v, const char *ptr, uint32_t *out)
+{
+    const char *s;
+    if (!read_string(c, v, ptr, &s))
+        return false;
+    unsigned a[4];
+    char tail;
+    if (sscanf(s, "%3u.%3u.%3u.%3u%c", &a[0], &a[1], &a[2], &a[3], &tail) != 4 || a[0] > 255 ||
+        a[1] > 255 || a[2] > 255 || a[3] > 255 || strspn(s, "0123456789.") != strlen(s)) {
+        char q[96];
+        quoted(q, sizeof q, s);
+        add_err(c, ptr, "not an IPv4 address %s (expected four numbers 0..255: \"10.0.0.2\")", q);
+        return false;
+    }
+    *out = (a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3];
+    return true;
 }
 
 /* A list of distinct flag names → bit set. `allow_empty` for injected segments. */
@@ -314,7 +353,11 @@ static bool read_flags(ctx *c, const json_t *v, const char *ptr, bool allow_empt
 static void parse_endpoint_cfg(ctx *c, const json_t *v, const char *ptr, sim_endpoint_config *ep)
 {
     static const char *const known[] = {"iss", "mss", "wnd", NULL};
-    if (!check_object(c, v, ptr, known))
+    static const char *const known_server[] = {"iss",  "mss",  "wnd", "syn_cookies",
+                                               "addr", "port", NULL};
+    static const char *const known_client[] = {"iss", "mss", "wnd", "name", "addr", "port", NULL};
+    bool server = !strcmp(ptr, "/server"), listed = !strncmp(ptr, "/clients/", 9);
+    if (!check_object(c, v, ptr, server ? known_server : listed ? known_client : known))
         return;
     char p[PTR_MAX];
     long long x;
@@ -363,6 +406,124 @@ static void parse_endpoint_cfg(ctx *c, const json_t *v, const char *ptr, sim_end
     }
 }
 
+/* The server's listen-queue members: "addr", "port", "syn_cookies". */
+static void parse_server_extra(ctx *c, const json_t *v, sim_scenario *sc)
+{
+    if (!json_is_object(v))
+        return;
+    const json_t *m;
+    long long x;
+    if ((m = json_object_get(v, "addr"))) {
+        c->multi = true;
+        read_addr(c, m, "/server/addr", &sc->server_addr);
+    }
+    if ((m = json_object_get(v, "port"))) {
+        c->multi = true;
+        if (read_int(c, m, "/server/port", 1, 65535, &x))
+            sc->server_port = (uint16_t)x;
+    }
+    if ((m = json_object_get(v, "syn_cookies"))) {
+        c->multi = true;
+        if (json_is_boolean(m))
+            sc->syn_cookies = json_is_true(m);
+        else
+            add_err(c, "/server/syn_cookies", "must be true or false, got %s", type_name(m));
+    }
+}
+
+/* "clients": [{"name", "addr", "port", "iss", "mss", "wnd"}, ...] (listen queues). */
+static void parse_clients(ctx *c, const json_t *v, sim_scenario *sc)
+{
+    c->multi = true;
+    if (!json_is_array(v)) {
+        add_err(c, "/clients", "must be an array, got %s", type_name(v));
+        return;
+    }
+    size_t n = json_array_size(v);
+    if (n == 0 || n > SIM_MAX_CLIENTS) {
+        add_err(c, "/clients", "%zu clients (must be 1..%d)", n, SIM_MAX_CLIENTS);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char p[PTR_MAX], pm[PTR_MAX];
+        ptr_idx(p, "/clients", i);
+        const json_t *o = json_array_get(v, i);
+        sim_client_config *cl = &sc->clients[i];
+        memset(cl, 0, sizeof *cl);
+        cl->ep.mss = 1460;
+        cl->ep.wnd = 65535;
+        parse_endpoint_cfg(c, o, p, &cl->ep);
+        if (!json_is_object(o))
+            continue;
+        const json_t *m = json_object_get(o, "name");
+        const char *name;
+        ptr_key(pm, p, "name");
+        if (!m) {
+            add_err(c, pm, "missing (required: the client's name in events and the trace)");
+        } else if (read_string(c, m, pm, &name)) {
+            size_t len = strlen(name);
+            if (len == 0 || len >= SIM_NAME_MAX ||
+                strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789_-") != len)
+                add_err(c, pm, "must be 1..%d letters, digits, '_' or '-'", SIM_NAME_MAX - 1);
+            else if (!strcmp(name, "server") || !strcmp(name, "listener"))
+                add_err(c, pm, "\"%s\" is reserved", name);
+            else
+                memcpy(cl->name, name, len + 1);
+            for (size_t j = 0; j < i && cl->name[0]; j++)
+                if (!strcmp(sc->clients[j].name, cl->name))
+                    add_err(c, pm, "\"%s\" is also the name of clients[%zu]", name, j);
+        }
+        long long x;
+        ptr_key(pm, p, "addr");
+        if (!(m = json_object_get(o, "addr")))
+            add_err(c, pm, "missing (required: an IPv4 address such as \"10.0.0.2\")");
+        else
+            read_addr(c, m, pm, &cl->addr);
+        ptr_key(pm, p, "port");
+        if (!(m = json_object_get(o, "port")))
+            add_err(c, pm, "missing (required: 1..65535)");
+        else if (read_int(c, m, pm, 1, 65535, &x))
+            cl->port = (uint16_t)x;
+        for (size_t j = 0; j < i; j++)
+            if (cl->addr && cl->port && sc->clients[j].addr == cl->addr &&
+                sc->clients[j].port == cl->port)
+                add_err(c, pm, "the same address and port as clients[%zu]", j);
+    }
+    sc->client_count = n;
+}
+
+/* Listen queues: which calls each side may make, checked once every event is read. */
+static void check_queue_calls(ctx *c, const sim_scenario *sc)
+{
+    for (size_t i = 0; i < sc->event_count; i++) {
+        const sim_event *ev = &sc->events[i];
+        if (ev->inject)
+            continue;
+        char p[PTR_MAX], pe[PTR_MAX];
+        ptr_idx(pe, "/events", i);
+        ptr_key(p, pe, "call");
+        tcp_call k = ev->call;
+        if (ev->endpoint == SIM_CLIENT) {
+            if (k == TCP_CALL_LISTEN || k == SIM_CALL_ACCEPT)
+                add_err(c, p,
+                        "\"%s\" is the server's call (with listen queues a client only "
+                        "connects, sends, closes, aborts or crashes)",
+                        sim_call_name(k));
+        } else if (ev->client >= 0) {
+            if (k != TCP_CALL_SEND && k != TCP_CALL_CLOSE && k != TCP_CALL_ABORT)
+                add_err(c, p, "\"%s\" cannot act on one connection (send, close or abort can)",
+                        sim_call_name(k));
+        } else if (k == TCP_CALL_SEND || k == TCP_CALL_CONNECT || k == TCP_CALL_CRASH) {
+            add_err(c, p,
+                    "\"%s\" needs \"conn\" naming the client whose connection it acts on "
+                    "(the listening socket takes listen, accept, close and abort)",
+                    sim_call_name(k));
+        }
+    }
+}
+
 static bool parse_action(const char *s, sim_fault_action *out)
 {
     for (sim_fault_action a = SIM_FAULT_DROP; a <= SIM_FAULT_DUPLICATE; a++) {
@@ -379,8 +540,12 @@ static void parse_fault(ctx *c, const json_t *v, const char *ptr, sim_scenario *
     static const char *const known[] = {"action", "from", "flags", "nth", "extra_ms", NULL};
     if (!check_object(c, v, ptr, known))
         return;
-    sim_fault f = {
-        .action = SIM_FAULT_DROP, .from = SIM_CLIENT, .flags = 0, .nth = 0, .extra_ms = 0};
+    sim_fault f = {.action = SIM_FAULT_DROP,
+                   .from = SIM_CLIENT,
+                   .client = -1,
+                   .flags = 0,
+                   .nth = 0,
+                   .extra_ms = 0};
     bool ok = true, have_action = false;
     char p[PTR_MAX];
     long long x;
@@ -407,8 +572,10 @@ static void parse_fault(ctx *c, const json_t *v, const char *ptr, sim_scenario *
     if (!from) {
         add_err(c, p, "missing (required: \"client\" or \"server\")");
         ok = false;
-    } else if (!read_endpoint(c, from, p, &f.from)) {
+    } else if (!read_who(c, from, p, &f.from, &f.client)) {
         ok = false;
+    } else if (c->sc->client_count == 0) {
+        f.client = -1; /* the one client */
     }
 
     const json_t *fl = json_object_get(v, "flags");
@@ -509,9 +676,41 @@ static void parse_timers(ctx *c, const json_t *v, const char *ptr, sim_scenario 
     }
 }
 
+/* inject.from: {"addr", "port"}, a source address of the injected segment (listen queues). */
+static bool parse_from(ctx *c, const json_t *v, const char *ptr, sim_event *ev)
+{
+    static const char *const known[] = {"addr", "port", NULL};
+    if (!check_object(c, v, ptr, known))
+        return false;
+    bool ok = true;
+    char p[PTR_MAX];
+    long long x;
+    const json_t *m = json_object_get(v, "addr");
+    ptr_key(p, ptr, "addr");
+    if (!m) {
+        add_err(c, p, "missing (required: an IPv4 address such as \"198.51.100.7\")");
+        ok = false;
+    } else if (!read_addr(c, m, p, &ev->from_addr)) {
+        ok = false;
+    }
+    m = json_object_get(v, "port");
+    ptr_key(p, ptr, "port");
+    if (!m) {
+        add_err(c, p, "missing (required: 1..65535)");
+        ok = false;
+    } else if (read_int(c, m, p, 1, 65535, &x)) {
+        ev->from_port = (uint16_t)x;
+    } else {
+        ok = false;
+    }
+    ev->has_from = ok;
+    return ok;
+}
+
 static bool parse_inject(ctx *c, const json_t *v, const char *ptr, sim_event *ev)
 {
-    static const char *const known[] = {"to", "flags", "seq", "ack", "len", "wnd", NULL};
+    static const char *const known[] = {"to",  "flags", "seq",    "ack",      "len",
+                                        "wnd", "from",  "repeat", "every_ms", NULL};
     if (!check_object(c, v, ptr, known))
         return false;
     bool ok = true;
@@ -524,8 +723,53 @@ static bool parse_inject(ctx *c, const json_t *v, const char *ptr, sim_event *ev
     if (!to) {
         add_err(c, p, "missing (required: \"client\" or \"server\")");
         ok = false;
-    } else if (!read_endpoint(c, to, p, &ev->endpoint)) {
+    } else if (!read_who(c, to, p, &ev->endpoint, &ev->client)) {
         ok = false;
+    } else if (ev->endpoint == SIM_SERVER) {
+        ev->client = 0; /* as if sent by the (first) client, unless "from" says otherwise */
+    }
+    const json_t *from = json_object_get(v, "from");
+    if (from) {
+        ptr_key(p, ptr, "from");
+        c->multi = true;
+        if (ok && ev->endpoint != SIM_SERVER) {
+            add_err(c, p, "only valid with \"to\": \"server\" (a client hears only the server)");
+            ok = false;
+        } else if (!parse_from(c, from, p, ev)) {
+            ok = false;
+        }
+    }
+    const json_t *rep = json_object_get(v, "repeat");
+    if (rep) {
+        ptr_key(p, ptr, "repeat");
+        c->multi = true;
+        long long x2;
+        if (!from) {
+            add_err(c, p, "only valid with \"from\" (copy k comes from port + k)");
+            ok = false;
+        } else if (read_int(c, rep, p, 1, SIM_MAX_REPEAT, &x2)) {
+            ev->repeat = (uint32_t)x2;
+            if (ev->has_from && ev->from_port + x2 - 1 > 65535) {
+                add_err(c, p, "copy %lld would come from port %lld (above 65535)", x2,
+                        ev->from_port + x2 - 1);
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    }
+    const json_t *every = json_object_get(v, "every_ms");
+    if (every) {
+        ptr_key(p, ptr, "every_ms");
+        long long x2;
+        if (!rep) {
+            add_err(c, p, "only valid with \"repeat\"");
+            ok = false;
+        } else if (read_int(c, every, p, 0, 1 << 30, &x2)) {
+            ev->every_ms = (uint32_t)x2;
+        } else {
+            ok = false;
+        }
     }
     const json_t *fl = json_object_get(v, "flags");
     ptr_key(p, ptr, "flags");
@@ -563,13 +807,60 @@ static bool parse_inject(ctx *c, const json_t *v, const char *ptr, sim_event *ev
     return ok;
 }
 
+/* The listen-queue members of a call event: "backlog" and "syn_backlog" (a server's listen),
+ * "conn" (a server's call on the connection of the client it names). */
+static bool parse_event_queues(ctx *c, const json_t *v, const char *ptr, sim_event *ev,
+                               bool have_call)
+{
+    bool ok = true;
+    char p[PTR_MAX];
+    long long x;
+    static const char *const names[] = {"backlog", "syn_backlog"};
+    uint32_t *dst[] = {&ev->backlog, &ev->syn_backlog};
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *m = json_object_get(v, names[i]);
+        if (!m)
+            continue;
+        ptr_key(p, ptr, names[i]);
+        c->multi = true;
+        if (have_call && (ev->call != TCP_CALL_LISTEN || ev->endpoint != SIM_SERVER)) {
+            add_err(c, p, "only valid with the server's call \"listen\"");
+            ok = false;
+        } else if (read_int(c, m, p, 1, SIM_MAX_CONNS, &x)) {
+            *dst[i] = (uint32_t)x;
+        } else {
+            ok = false;
+        }
+    }
+    const json_t *conn = json_object_get(v, "conn");
+    if (conn) {
+        ptr_key(p, ptr, "conn");
+        c->multi = true;
+        int e = SIM_SERVER, who = -1;
+        if (ev->endpoint != SIM_SERVER) {
+            add_err(c, p, "only valid on a server's call (a client has one connection)");
+            ok = false;
+        } else if (!read_who(c, conn, p, &e, &who)) {
+            ok = false;
+        } else if (e != SIM_CLIENT) {
+            add_err(c, p, "must name a client (the connection is the server's end of it)");
+            ok = false;
+        } else {
+            ev->client = who;
+        }
+    }
+    return ok;
+}
+
 static void parse_event(ctx *c, const json_t *v, const char *ptr, sim_scenario *sc)
 {
-    static const char *const known[] = {"at_ms", "endpoint", "call", "bytes", "inject", NULL};
+    static const char *const known[] = {"at_ms",   "endpoint",    "call", "bytes", "inject",
+                                        "backlog", "syn_backlog", "conn", NULL};
     if (!check_object(c, v, ptr, known))
         return;
     sim_event ev;
     memset(&ev, 0, sizeof ev);
+    ev.client = -1;
     bool ok = true;
     char p[PTR_MAX];
     long long x;
@@ -591,8 +882,9 @@ static void parse_event(ctx *c, const json_t *v, const char *ptr, sim_scenario *
     const json_t *bytes = json_object_get(v, "bytes");
     if (inj) {
         ev.inject = true;
-        static const char *const not_with[] = {"endpoint", "call", "bytes"};
-        for (size_t i = 0; i < 3; i++)
+        static const char *const not_with[] = {"endpoint", "call",        "bytes",
+                                               "backlog",  "syn_backlog", "conn"};
+        for (size_t i = 0; i < sizeof not_with / sizeof not_with[0]; i++)
             if (json_object_get(v, not_with[i])) {
                 ptr_key(p, ptr, not_with[i]);
                 add_err(c, p, "not allowed in an inject event (the receiver is inject/to)");
@@ -606,7 +898,7 @@ static void parse_event(ctx *c, const json_t *v, const char *ptr, sim_scenario *
         if (!ep) {
             add_err(c, p, "missing (required: \"client\" or \"server\"; or give \"inject\")");
             ok = false;
-        } else if (!read_endpoint(c, ep, p, &ev.endpoint)) {
+        } else if (!read_who(c, ep, p, &ev.endpoint, &ev.client)) {
             ok = false;
         }
         ptr_key(p, ptr, "call");
@@ -617,7 +909,7 @@ static void parse_event(ctx *c, const json_t *v, const char *ptr, sim_scenario *
             ok = false;
         } else if (!read_string(c, call, p, &s)) {
             ok = false;
-        } else if (!tcp_call_from_name(s, &ev.call)) {
+        } else if (!sim_call_from_name(s, &ev.call)) {
             char q[96];
             quoted(q, sizeof q, s);
             add_err(c, p, "unknown call %s", q);
@@ -639,6 +931,10 @@ static void parse_event(ctx *c, const json_t *v, const char *ptr, sim_scenario *
             add_err(c, p, "only valid with call \"send\"");
             ok = false;
         }
+        if (have_call && ev.call == SIM_CALL_ACCEPT)
+            c->multi = true;
+        if (!parse_event_queues(c, v, ptr, &ev, have_call))
+            ok = false;
     }
     if (ok && sc->event_count < SIM_MAX_EVENTS)
         sc->events[sc->event_count++] = ev;
@@ -656,9 +952,10 @@ static void errs_reset(scenario_errors *errs)
 static int from_json(const json_t *root, sim_scenario *out, scenario_errors *errs,
                      bool ints_as_reals)
 {
-    ctx c = {.errs = errs, .ints_as_reals = ints_as_reals};
-    static const char *const known[] = {"title",  "description", "client", "server",   "network",
-                                        "timers", "events",      "seed",   "until_ms", NULL};
+    ctx c = {.errs = errs, .ints_as_reals = ints_as_reals, .sc = out, .multi = false};
+    static const char *const known[] = {"title",    "description", "client", "server",
+                                        "network",  "timers",      "events", "seed",
+                                        "until_ms", "clients",     NULL};
     if (!check_object(&c, root, "", known))
         return -1;
     const json_t *m;
@@ -670,8 +967,15 @@ static int from_json(const json_t *root, sim_scenario *out, scenario_errors *err
         read_string(&c, m, "/description", &s);
     if ((m = json_object_get(root, "client")))
         parse_endpoint_cfg(&c, m, "/client", &out->ep[SIM_CLIENT]);
-    if ((m = json_object_get(root, "server")))
+    if ((m = json_object_get(root, "server"))) {
         parse_endpoint_cfg(&c, m, "/server", &out->ep[SIM_SERVER]);
+        parse_server_extra(&c, m, out);
+    }
+    if ((m = json_object_get(root, "clients"))) {
+        if (json_object_get(root, "client"))
+            add_err(&c, "/clients", "give either client (one client) or clients, not both");
+        parse_clients(&c, m, out);
+    }
     if ((m = json_object_get(root, "network")))
         parse_network(&c, m, "/network", out);
     if ((m = json_object_get(root, "timers")))
@@ -699,6 +1003,19 @@ static int from_json(const json_t *root, sim_scenario *out, scenario_errors *err
             ptr_idx(p, "/events", i);
             parse_event(&c, e, p, out);
         }
+    }
+    if (c.multi && !errs->count && !errs->dropped) {
+        out->multi = true;
+        if (out->client_count == 0) { /* the one-client form, at a fixed address */
+            sim_client_config *cl = &out->clients[0];
+            memset(cl, 0, sizeof *cl);
+            memcpy(cl->name, "client", sizeof "client");
+            cl->addr = 0x0a000002u; /* 10.0.0.2 */
+            cl->port = 49152;
+            cl->ep = out->ep[SIM_CLIENT];
+            out->client_count = 1;
+        }
+        check_queue_calls(&c, out);
     }
     return errs->count || errs->dropped ? -1 : 0;
 }
@@ -806,6 +1123,45 @@ static void put(json_t *obj, const char *key, json_t *val, bool *ok)
         *ok = false;
 }
 
+/* Listen queues: "clients" (every entry explicit). */
+static bool clients_json(json_t *root, const sim_scenario *sc)
+{
+    bool ok = true;
+    json_t *arr = json_array();
+    put(root, "clients", arr, &ok);
+    for (size_t i = 0; ok && i < sc->client_count && i < SIM_MAX_CLIENTS; i++) {
+        const sim_client_config *c = &sc->clients[i];
+        char addr[16];
+        sim_format_addr(c->addr, addr);
+        json_t *o = json_pack("{s:s, s:s, s:I}", "name", c->name, "addr", addr, "port",
+                              (json_int_t)c->port);
+        if (!o || json_array_append_new(arr, o)) {
+            ok = false;
+            break;
+        }
+        if (c->ep.iss_count == 1) {
+            put(o, "iss", json_integer(c->ep.iss[0]), &ok);
+        } else if (c->ep.iss_count > 1) {
+            json_t *a = json_array();
+            put(o, "iss", a, &ok);
+            for (size_t k = 0; a && k < c->ep.iss_count && k < SIM_MAX_ISS; k++)
+                if (json_array_append_new(a, json_integer(c->ep.iss[k])))
+                    ok = false;
+        }
+        put(o, "mss", json_integer(c->ep.mss), &ok);
+        put(o, "wnd", json_integer(c->ep.wnd), &ok);
+    }
+    return ok;
+}
+
+/* The name an event, fault or inject uses for (endpoint, client). */
+static const char *who_name(const sim_scenario *sc, int endpoint, int client)
+{
+    if (sc->multi && endpoint == SIM_CLIENT && client >= 0 && (size_t)client < sc->client_count)
+        return sc->clients[client].name;
+    return sim_endpoint_name(endpoint);
+}
+
 json_t *scenario_to_json(const sim_scenario *sc)
 {
     bool ok = true;
@@ -814,6 +1170,8 @@ json_t *scenario_to_json(const sim_scenario *sc)
         return NULL;
     for (int e = 0; e < SIM_ENDPOINTS; e++) {
         const sim_endpoint_config *ep = &sc->ep[e];
+        if (sc->multi && e == SIM_CLIENT)
+            continue; /* "clients" below */
         json_t *o = json_object();
         put(root, sim_endpoint_name(e), o, &ok);
         if (!o)
@@ -829,7 +1187,16 @@ json_t *scenario_to_json(const sim_scenario *sc)
         }
         put(o, "mss", json_integer(ep->mss), &ok);
         put(o, "wnd", json_integer(ep->wnd), &ok);
+        if (sc->multi) {
+            char addr[16];
+            sim_format_addr(sc->server_addr, addr);
+            put(o, "addr", json_string(addr), &ok);
+            put(o, "port", json_integer(sc->server_port), &ok);
+            put(o, "syn_cookies", json_boolean(sc->syn_cookies), &ok);
+        }
     }
+    if (sc->multi && !clients_json(root, sc))
+        ok = false;
     json_t *net = json_object(), *faults = json_array();
     put(root, "network", net, &ok);
     if (net) {
@@ -847,7 +1214,10 @@ json_t *scenario_to_json(const sim_scenario *sc)
             break;
         }
         put(o, "action", json_string(sim_fault_action_name(f->action)), &ok);
-        put(o, "from", json_string(sim_endpoint_name(f->from)), &ok);
+        put(o, "from",
+            json_string(f->client >= 0 ? who_name(sc, f->from, f->client)
+                                       : sim_endpoint_name(f->from)),
+            &ok);
         put(o, "flags", flags_json(f->flags), &ok);
         if (f->nth)
             put(o, "nth", json_integer(f->nth), &ok);
@@ -873,18 +1243,35 @@ json_t *scenario_to_json(const sim_scenario *sc)
             json_t *in = json_object();
             put(o, "inject", in, &ok);
             if (in) {
-                put(in, "to", json_string(sim_endpoint_name(ev->endpoint)), &ok);
+                put(in, "to", json_string(who_name(sc, ev->endpoint, ev->client)), &ok);
                 put(in, "flags", flags_json(ev->seg.flags), &ok);
                 put(in, "seq", json_integer(ev->seg.seq), &ok);
                 put(in, "ack", json_integer(ev->seg.ack), &ok);
                 put(in, "len", json_integer(ev->seg.len), &ok);
                 put(in, "wnd", json_integer(ev->seg.wnd), &ok);
+                if (sc->multi && ev->has_from) {
+                    char addr[16];
+                    sim_format_addr(ev->from_addr, addr);
+                    put(in, "from",
+                        json_pack("{s:s, s:I}", "addr", addr, "port", (json_int_t)ev->from_port),
+                        &ok);
+                    if (ev->repeat > 1) {
+                        put(in, "repeat", json_integer(ev->repeat), &ok);
+                        put(in, "every_ms", json_integer(ev->every_ms), &ok);
+                    }
+                }
             }
         } else {
-            put(o, "endpoint", json_string(sim_endpoint_name(ev->endpoint)), &ok);
-            put(o, "call", json_string(tcp_call_name(ev->call)), &ok);
+            put(o, "endpoint", json_string(who_name(sc, ev->endpoint, ev->client)), &ok);
+            put(o, "call", json_string(sim_call_name(ev->call)), &ok);
             if (ev->call == TCP_CALL_SEND)
                 put(o, "bytes", json_integer(ev->bytes), &ok);
+            if (sc->multi && ev->endpoint == SIM_SERVER && ev->client >= 0)
+                put(o, "conn", json_string(who_name(sc, SIM_CLIENT, ev->client)), &ok);
+            if (sc->multi && ev->call == TCP_CALL_LISTEN && ev->backlog)
+                put(o, "backlog", json_integer(ev->backlog), &ok);
+            if (sc->multi && ev->call == TCP_CALL_LISTEN && ev->syn_backlog)
+                put(o, "syn_backlog", json_integer(ev->syn_backlog), &ok);
         }
     }
     if (sc->has_until)
@@ -928,8 +1315,8 @@ static json_t *segment_json(const tcp_segment *g)
                      (json_int_t)g->wnd);
 }
 
-static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *sc,
-                         bool with_rule_zh)
+static json_t *step_json(const sim_trace *t, const sim_step *st, size_t index,
+                         const sim_scenario *sc, bool with_rule_zh)
 {
     bool ok = true;
     json_t *o = json_object();
@@ -938,9 +1325,11 @@ static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *s
     put(o, "step", json_integer((json_int_t)index + 1), &ok);
     put(o, "t_ms", json_integer(st->t_ms), &ok);
     put(o, "endpoint", json_string(sim_endpoint_name(st->endpoint)), &ok);
+    if (t->multi)
+        put(o, "conn", json_string(sim_trace_conn_name(t, st->conn)), &ok);
     put(o, "kind", json_string(sim_step_kind_name(st->kind)), &ok);
     if (st->kind == SIM_STEP_CALL) {
-        put(o, "call", json_string(tcp_call_name(st->call)), &ok);
+        put(o, "call", json_string(sim_call_name(st->call)), &ok);
         if (st->call == TCP_CALL_SEND)
             put(o, "bytes", json_integer(st->bytes), &ok);
     }
@@ -975,12 +1364,53 @@ static json_t *step_json(const sim_step *st, size_t index, const sim_scenario *s
         put(o, "error", json_string(st->error), &ok);
     if (st->signal)
         put(o, "signal", json_string(st->signal), &ok);
+    if (st->queue_full)
+        put(o, "queue_full", json_string(sim_queue_name(st->queue_full)), &ok);
+    if (st->syn_cookie)
+        put(o, "syn_cookie", json_true(), &ok);
     put(o, "tcb", pair_json(st->vars), &ok);
+    if (t->multi)
+        put(o, "queues",
+            json_pack("{s:I, s:I}", "syn", (json_int_t)st->syn_queue, "accept",
+                      (json_int_t)st->accept_queue),
+            &ok);
     if (!ok) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+/* Listen queues: "listener" and "connections" after "end_ms" (trace_writer.c writes the same). */
+static bool multi_json(json_t *root, const sim_trace *t)
+{
+    bool ok = true;
+    char addr[16];
+    const sim_listener_info *l = &t->listener;
+    sim_format_addr(t->server_addr, addr);
+    put(root, "listener",
+        json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I}", "addr", addr, "port",
+                  (json_int_t)t->server_port, "state", tcp_state_name(l->state), "backlog",
+                  (json_int_t)l->backlog, "syn_backlog", (json_int_t)l->syn_backlog, "syn_queue",
+                  (json_int_t)l->syn_queue, "accept_queue", (json_int_t)l->accept_queue),
+        &ok);
+    json_t *conns = json_array();
+    put(root, "connections", conns, &ok);
+    for (size_t i = 0; ok && i < t->nconns; i++) {
+        const sim_conn_info *c = &t->conns[i];
+        sim_format_addr(c->addr, addr);
+        json_t *pair = pair_json(c->final);
+        json_t *o =
+            pair ? json_pack("{s:s, s:s, s:I, s:b, s:b, s:o, s:o}", "name", c->name, "addr", addr,
+                             "port", (json_int_t)c->port, "spoofed", c->spoofed, "accepted",
+                             c->accepted, "client", json_incref(json_object_get(pair, "client")),
+                             "server", json_incref(json_object_get(pair, "server")))
+                 : NULL;
+        json_decref(pair);
+        if (!o || json_array_append_new(conns, o))
+            ok = false;
+    }
+    return ok;
 }
 
 json_t *trace_to_json_opts(const sim_trace *t, const sim_scenario *sc, bool with_rule_zh)
@@ -989,7 +1419,7 @@ json_t *trace_to_json_opts(const sim_trace *t, const sim_scenario *sc, bool with
     if (!steps)
         return NULL;
     for (size_t i = 0; i < t->count; i++) {
-        json_t *s = step_json(&t->steps[i], i, sc, with_rule_zh);
+        json_t *s = step_json(t, &t->steps[i], i, sc, with_rule_zh);
         if (!s || json_array_append_new(steps, s)) {
             json_decref(steps);
             return NULL;
@@ -1000,8 +1430,13 @@ json_t *trace_to_json_opts(const sim_trace *t, const sim_scenario *sc, bool with
         json_decref(steps);
         return NULL;
     }
-    return json_pack("{s:o, s:o, s:I}", "steps", steps, "final", fin, "end_ms",
-                     (json_int_t)t->end_ms);
+    json_t *root =
+        json_pack("{s:o, s:o, s:I}", "steps", steps, "final", fin, "end_ms", (json_int_t)t->end_ms);
+    if (root && t->multi && !multi_json(root, t)) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
 }
 
 json_t *trace_to_json_full(const sim_trace *t, const sim_scenario *sc)
@@ -1060,6 +1495,7 @@ static void seg_label(char *out, size_t size, const tcp_segment *g)
 
 #define MID 46 /* width of the middle (arrow) column */
 #define STW 13 /* width of a state column ("SYN-RECEIVED" is 12) */
+#define CNW 23 /* width of the connection column ("255.255.255.255:65535" is 21) */
 
 static void pad(strbuf *b, const char *s, size_t w)
 {
@@ -1135,7 +1571,7 @@ static void middle(strbuf *b, const sim_step *st, const sim_scenario *sc)
         if (st->kind == SIM_STEP_CALL && st->call == TCP_CALL_SEND)
             snprintf(txt, sizeof txt, "%s(%u)", tcp_call_name(st->call), st->bytes);
         else if (st->kind == SIM_STEP_CALL)
-            snprintf(txt, sizeof txt, "%s()", tcp_call_name(st->call));
+            snprintf(txt, sizeof txt, "%s()", sim_call_name(st->call));
         else
             snprintf(txt, sizeof txt, "◷ %s timeout",
                      sim_timer_name(st->timer) ? sim_timer_name(st->timer) : "timer");
@@ -1156,6 +1592,8 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
 {
     strbuf b = {0};
     strbuf_printf(&b, "%10s  ", "t (ms)");
+    if (t->multi)
+        pad(&b, "CONNECTION", CNW);
     pad(&b, "CLIENT", STW);
     strbuf_put(&b, " ");
     pad(&b, "", MID);
@@ -1164,6 +1602,8 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
     for (size_t i = 0; i < t->count; i++) {
         const sim_step *st = &t->steps[i];
         strbuf_printf(&b, "%10lld  ", (long long)st->t_ms);
+        if (t->multi)
+            pad(&b, sim_trace_conn_name(t, st->conn), CNW);
         const char *cs = tcp_state_name(st->vars[SIM_CLIENT].state);
         const char *ss = tcp_state_name(st->vars[SIM_SERVER].state);
         /* the acting endpoint's column shows its state; the other column is blank unless
@@ -1204,8 +1644,33 @@ char *trace_to_text_full(const sim_trace *t, const sim_scenario *sc)
             NOTE("error: %s", st->error);
         if (st->signal)
             NOTE("signal: %s", st->signal);
+        if (st->queue_full)
+            NOTE("dropped: %s queue full", st->queue_full == SIM_QUEUE_SYN ? "SYN" : "accept");
+        if (st->syn_cookie)
+            NOTE("SYN cookie");
+        if (t->multi && (i == 0 || st->syn_queue != t->steps[i - 1].syn_queue ||
+                         st->accept_queue != t->steps[i - 1].accept_queue))
+            NOTE("queues: SYN %u, accept %u", st->syn_queue, st->accept_queue);
 #undef NOTE
         sb_nl(&b);
+    }
+    if (t->multi) {
+        const sim_listener_info *l = &t->listener;
+        strbuf_printf(&b,
+                      "final (t=%lld ms): listener %s, SYN queue %u of %u, accept queue %u of "
+                      "%u\n",
+                      (long long)t->end_ms, tcp_state_name(l->state), l->syn_queue, l->syn_backlog,
+                      l->accept_queue, l->backlog);
+        for (size_t i = 0; i < t->nconns; i++) {
+            const sim_conn_info *c = &t->conns[i];
+            char addr[16];
+            sim_format_addr(c->addr, addr);
+            strbuf_printf(
+                &b, "  %s (%s:%u%s): client %s, server %s%s\n", c->name, addr, (unsigned)c->port,
+                c->spoofed ? ", spoofed" : "", tcp_state_name(c->final[SIM_CLIENT].state),
+                tcp_state_name(c->final[SIM_SERVER].state), c->accepted ? ", accepted" : "");
+        }
+        return strbuf_take(&b);
     }
     strbuf_printf(&b, "final (t=%lld ms): client %s, server %s\n", (long long)t->end_ms,
                   tcp_state_name(t->final[SIM_CLIENT].state),

@@ -331,8 +331,8 @@ static void write_segment(trace_writer *w, const tcp_segment *g)
 }
 
 /* One step, members in the order step_json (scenario_json.c) sets them. */
-static void write_step(trace_writer *w, const sim_step *st, size_t index, const sim_scenario *sc,
-                       bool with_rule_zh)
+static void write_step(trace_writer *w, const sim_trace *t, const sim_step *st, size_t index,
+                       const sim_scenario *sc, bool with_rule_zh)
 {
     LIT(w, "{\"step\":");
     put_int(w, (long long)index + 1);
@@ -340,11 +340,15 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
     put_int(w, st->t_ms);
     LIT(w, ",\"endpoint\":");
     put_string(w, sim_endpoint_name(st->endpoint));
+    if (t->multi) {
+        LIT(w, ",\"conn\":");
+        put_string(w, sim_trace_conn_name(t, st->conn));
+    }
     LIT(w, ",\"kind\":");
     put_string(w, sim_step_kind_name(st->kind));
     if (st->kind == SIM_STEP_CALL) {
         LIT(w, ",\"call\":");
-        put_string(w, tcp_call_name(st->call));
+        put_string(w, sim_call_name(st->call));
         if (st->call == TCP_CALL_SEND) {
             LIT(w, ",\"bytes\":");
             put_int(w, st->bytes);
@@ -395,9 +399,71 @@ static void write_step(trace_writer *w, const sim_step *st, size_t index, const 
         LIT(w, ",\"signal\":");
         put_string(w, st->signal);
     }
+    if (st->queue_full) {
+        LIT(w, ",\"queue_full\":");
+        put_string(w, sim_queue_name(st->queue_full));
+    }
+    if (st->syn_cookie)
+        LIT(w, ",\"syn_cookie\":true");
     LIT(w, ",\"tcb\":");
     write_pair(w, st->vars);
+    if (t->multi) {
+        LIT(w, ",\"queues\":{\"syn\":");
+        put_int(w, st->syn_queue);
+        LIT(w, ",\"accept\":");
+        put_int(w, st->accept_queue);
+        LIT(w, "}");
+    }
     LIT(w, "}");
+}
+
+/* Listen queues: "listener" and "connections", as multi_json in scenario_json.c. */
+static void write_multi(trace_writer *w, const sim_trace *t)
+{
+    char addr[16];
+    const sim_listener_info *l = &t->listener;
+    sim_format_addr(t->server_addr, addr);
+    LIT(w, ",\"listener\":{\"addr\":");
+    put_string(w, addr);
+    LIT(w, ",\"port\":");
+    put_int(w, t->server_port);
+    LIT(w, ",\"state\":");
+    put_string(w, tcp_state_name(l->state));
+    LIT(w, ",\"backlog\":");
+    put_int(w, l->backlog);
+    LIT(w, ",\"syn_backlog\":");
+    put_int(w, l->syn_backlog);
+    LIT(w, ",\"syn_queue\":");
+    put_int(w, l->syn_queue);
+    LIT(w, ",\"accept_queue\":");
+    put_int(w, l->accept_queue);
+    LIT(w, "},\"connections\":[");
+    for (size_t i = 0; i < t->nconns && !w->failed; i++) {
+        const sim_conn_info *c = &t->conns[i];
+        if (i)
+            LIT(w, ",");
+        LIT(w, "{\"name\":");
+        put_string(w, c->name);
+        sim_format_addr(c->addr, addr);
+        LIT(w, ",\"addr\":");
+        put_string(w, addr);
+        LIT(w, ",\"port\":");
+        put_int(w, c->port);
+        if (c->spoofed)
+            LIT(w, ",\"spoofed\":true");
+        else
+            LIT(w, ",\"spoofed\":false");
+        if (c->accepted)
+            LIT(w, ",\"accepted\":true");
+        else
+            LIT(w, ",\"accepted\":false");
+        LIT(w, ",\"client\":");
+        write_vars(w, &c->final[SIM_CLIENT]);
+        LIT(w, ",\"server\":");
+        write_vars(w, &c->final[SIM_SERVER]);
+        LIT(w, "}");
+    }
+    LIT(w, "]");
 }
 
 void trace_writer_trace_opts(trace_writer *w, const sim_trace *t, const sim_scenario *sc,
@@ -409,12 +475,14 @@ void trace_writer_trace_opts(trace_writer *w, const sim_trace *t, const sim_scen
     for (size_t i = 0; i < t->count && !w->failed; i++) {
         if (i)
             LIT(w, ",");
-        write_step(w, &t->steps[i], i, sc, with_rule_zh);
+        write_step(w, t, &t->steps[i], i, sc, with_rule_zh);
     }
     LIT(w, "],\"final\":");
     write_pair(w, t->final);
     LIT(w, ",\"end_ms\":");
     put_int(w, t->end_ms);
+    if (t->multi)
+        write_multi(w, t);
     LIT(w, "}");
 }
 

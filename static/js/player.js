@@ -46,6 +46,25 @@ function viewLabels() {
   return VIEW_LABELS[locale() === 'zh-CN' ? 'zh-CN' : 'en'];
 }
 
+/* Listen-queue traces (docs/scenario.md): each step names its connection and the queue lengths. */
+const QUEUE_LABELS = {
+  en: {
+    conn: (name) => (name === 'listener' ? 'listening socket' : `connection ${name}`),
+    queues: (q) => `SYN queue ${q.syn}, accept queue ${q.accept}`,
+    full: { syn: 'dropped: SYN queue full', accept: 'dropped: accept queue full' },
+    cookie: 'SYN cookie',
+  },
+  'zh-CN': {
+    conn: (name) => (name === 'listener' ? '监听套接字' : `连接 ${name}`),
+    queues: (q) => `半连接队列 ${q.syn}，全连接队列 ${q.accept}`,
+    full: { syn: '丢弃：半连接队列已满', accept: '丢弃：全连接队列已满' },
+    cookie: 'SYN cookie',
+  },
+};
+function queueLabels() {
+  return QUEUE_LABELS[locale() === 'zh-CN' ? 'zh-CN' : 'en'];
+}
+
 /** Formats a segment as "SYN,ACK seq=300 ack=101" (+ " len=N" when it carries data). */
 export function formatSegment(seg) {
   if (!seg) return '';
@@ -73,6 +92,12 @@ export function describeStep(step) {
   }
   if (step.state_before && step.state_after && step.state_before !== step.state_after) {
     text += ` — ${L.stateChange(step.state_before, step.state_after)}`;
+  }
+  if (typeof step.conn === 'string') {
+    const Q = queueLabels();
+    text = `${Q.conn(step.conn)} · ${text}`;
+    if (step.queue_full && Q.full[step.queue_full]) text += ` — ${Q.full[step.queue_full]}`;
+    if (step.syn_cookie) text += ` (${Q.cookie})`;
   }
   return text;
 }
@@ -537,6 +562,9 @@ class Player {
       if (step.rule) this.rule.append(ruleText(step));
       if (step.error) this.rule.append(el('span', { class: 'tl-error' }, `${L.error}: ${step.error}`));
       if (step.signal) this.rule.append(el('span', { class: 'tl-signal' }, `${L.signal}: ${step.signal}`));
+      if (step.queues && typeof step.queues === 'object') {
+        this.rule.append(el('span', { class: 'tl-queues' }, queueLabels().queues(step.queues)));
+      }
     }
     const atStart = k === 0;
     const atEnd = k === this.n;

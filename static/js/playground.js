@@ -34,7 +34,7 @@ const MAX_EVENTS = 1000;
 const MAX_FAULTS = 100;
 const MAX_ISS = 16;
 const FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH'];
-const CALLS = ['listen', 'connect', 'send', 'close', 'abort', 'crash', 'inject'];
+const CALLS = ['listen', 'connect', 'send', 'close', 'abort', 'crash', 'accept', 'inject'];
 const ACTIONS = ['drop', 'delay', 'duplicate'];
 const ENDPOINTS = ['client', 'server'];
 const DEBOUNCE_MS = 400;
@@ -52,6 +52,13 @@ const SCRATCH = () => ({
 });
 
 let uid = 0;
+/* The endpoints an event, inject or fault can name: client and server, or with listen-queue
+ * `clients` (docs/scenario.md) the server and each client by name. */
+function whoOptions(sc, S) {
+  if (!Array.isArray(sc.clients)) return ENDPOINTS.map((e) => [e, S[e]]);
+  return [['server', S.server], ...sc.clients.filter((c) => c && typeof c.name === 'string').map((c) => [c.name, c.name])];
+}
+
 function el(tag, attrs = {}, text) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
@@ -657,6 +664,7 @@ class Playground {
     // Endpoints.
     const eps = el('div', { class: 'tl-pg-row tl-pg-endpoints' });
     for (const ep of ENDPOINTS) {
+      if (ep === 'client' && Array.isArray(sc.clients)) continue; // several clients: edited in the JSON view
       if (!sc[ep] || typeof sc[ep] !== 'object') sc[ep] = {};
       const fs = el('fieldset', { class: `tl-pg-ep tl-pg-${ep}` });
       fs.append(el('legend', {}, S[ep]));
@@ -766,14 +774,14 @@ class Playground {
     if (ev.inject && typeof ev.inject === 'object') {
       const inj = ev.inject;
       const ip = `${ptr}/inject`;
-      this.choice(body, { label: S.to, value: inj.to, ptr: `${ip}/to`, options: ENDPOINTS.map((e) => [e, S[e]]), onChange: (v) => { inj.to = v; this.edited(); } });
+      this.choice(body, { label: S.to, value: inj.to, ptr: `${ip}/to`, options: whoOptions(this.sc, S), onChange: (v) => { inj.to = v; this.edited(); } });
       this.flagBoxes(body, { legend: S.flags, flags: inj.flags, ptr: `${ip}/flags`, onChange: (fl) => { inj.flags = fl; this.edited(); } });
       this.field(body, { label: S.seq, obj: inj, key: 'seq', ptr: `${ip}/seq`, limit: LIMITS.seq });
       this.field(body, { label: S.ack, obj: inj, key: 'ack', ptr: `${ip}/ack`, limit: LIMITS.ack });
       this.field(body, { label: S.len, obj: inj, key: 'len', ptr: `${ip}/len`, limit: LIMITS.len });
       this.field(body, { label: S.segWnd, obj: inj, key: 'wnd', ptr: `${ip}/wnd`, limit: LIMITS.segwnd, hint: S.optional });
     } else {
-      this.choice(body, { label: S.endpoint, value: ev.endpoint, ptr: `${ptr}/endpoint`, options: ENDPOINTS.map((e) => [e, S[e]]), onChange: (v) => { ev.endpoint = v; this.edited(); } });
+      this.choice(body, { label: S.endpoint, value: ev.endpoint, ptr: `${ptr}/endpoint`, options: whoOptions(this.sc, S), onChange: (v) => { ev.endpoint = v; this.edited(); } });
       if (ev.call === 'send') this.field(body, { label: S.bytes, obj: ev, key: 'bytes', ptr: `${ptr}/bytes`, limit: LIMITS.bytes });
     }
     li.append(body);
@@ -805,7 +813,7 @@ class Playground {
         this.edited();
       },
     });
-    this.choice(body, { label: S.from, value: ft.from, ptr: `${ptr}/from`, options: ENDPOINTS.map((e) => [e, S[e]]), onChange: (v) => { ft.from = v; this.edited(); } });
+    this.choice(body, { label: S.from, value: ft.from, ptr: `${ptr}/from`, options: whoOptions(this.sc, S), onChange: (v) => { ft.from = v; this.edited(); } });
     this.flagBoxes(body, { legend: S.faultFlags, flags: ft.flags, ptr: `${ptr}/flags`, onChange: (fl) => { ft.flags = fl; this.edited(); } });
     this.field(body, { label: S.nth, obj: ft, key: 'nth', ptr: `${ptr}/nth`, limit: LIMITS.nth });
     if (ft.action === 'delay' || ft.action === 'duplicate') this.field(body, { label: S.extra, obj: ft, key: 'extra_ms', ptr: `${ptr}/extra_ms`, limit: LIMITS.extra_ms });

@@ -11,6 +11,7 @@ const BUILTINS = [
   'simultaneous-close', 'lost-syn', 'lost-syn-ack', 'lost-third-ack', 'lost-fin',
   'lost-final-ack', 'connection-refused', 'abort-rst', 'half-open-discovery', 'half-open-data',
   'old-duplicate-syn', 'old-duplicate-syn-passive', 'syn-retries-exhausted',
+  'listen-backlog', 'syn-flood', 'syn-flood-cookies',
 ];
 const STATES = ['CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1',
   'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'];
@@ -80,7 +81,7 @@ function assertTrace(t) {
 }
 
 describe('catalog', () => {
-  test('GET /api/v1/scenarios lists the 17 built-ins', async () => {
+  test('GET /api/v1/scenarios lists the 20 built-ins', async () => {
     const { r, text } = await get('/api/v1/scenarios');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^application\/json/);

@@ -19,7 +19,7 @@ test('GET /api/v1/scenarios?lang=zh-CN gives Chinese titles and summaries; defau
   const zhRes = await fetch(url('/api/v1/scenarios?lang=zh-CN'));
   assert.equal(zhRes.status, 200);
   const zh = await zhRes.json();
-  assert.equal(zh.length, 17);
+  assert.equal(zh.length, 20);
   assert.deepEqual(zh.map((e) => e.name), en.map((e) => e.name));
   for (let i = 0; i < zh.length; i++) {
     assert.match(zh[i].title, CJK, zh[i].name);

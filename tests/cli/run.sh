@@ -50,7 +50,7 @@ check() {
 # --- scenarios
 check "scenarios lists the catalog" 0 --out "handshake-and-close" --out "syn-retries-exhausted" -- scenarios
 n=$("$BIN" scenarios 2>/dev/null | wc -l)
-if [ "$n" = 17 ]; then pass=$((pass+1)); echo "ok   scenarios: 17 lines"; else fail=$((fail+1)); echo "FAIL scenarios: $n lines, expected 17"; fi
+if [ "$n" = 20 ]; then pass=$((pass+1)); echo "ok   scenarios: 20 lines"; else fail=$((fail+1)); echo "FAIL scenarios: $n lines, expected 20"; fi
 check "scenarios --json" 0 --out '"name": "lost-final-ack"' --out '"summary": ' --out '"title": ' -- scenarios --json
 check "scenarios bad argument" 2 --err "unknown argument" -- scenarios --xml
 

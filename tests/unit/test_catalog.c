@@ -160,7 +160,10 @@ TEST(catalog_names_exact_and_complete)
                                   "half-open-data",
                                   "old-duplicate-syn",
                                   "old-duplicate-syn-passive",
-                                  "syn-retries-exhausted"};
+                                  "syn-retries-exhausted",
+                                  "listen-backlog",
+                                  "syn-flood",
+                                  "syn-flood-cookies"};
     CHECK_EQ_INT(catalog_count(), sizeof names / sizeof names[0]);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const catalog_entry *e = catalog_find(names[i]);
