@@ -10,9 +10,11 @@
  * marking the current step on the ladder (.tl-step), the text table (tr[data-step]) and the
  * state diagram (tl-current-client / tl-current-server, tl-current plus tl-by-client /
  * tl-by-server on the edge just taken); keeping the current arrow visible inside the ladder's
- * scrolling frame and the page; the description of a state of the diagram on click, tap or
- * keyboard focus; setting data-current-step / data-client-state / data-server-state on the
- * figure.
+ * scrolling frame and the page (on a phone showing the state diagram: its current state);
+ * the state diagram large or not (data-diagram="large": the server sets it for ```scenario
+ * large, and such a figure opens on a phone with its States view); the description of a
+ * state of the diagram on click, tap or keyboard focus; setting data-current-step /
+ * data-client-state / data-server-state on the figure.
  * Does not: draw anything (the SVGs and the table are server-rendered), fetch anything (the
  * trace JSON is embedded in the figure), or write style attributes (it sets one custom
  * property, --tl-player-h, through the CSSOM, which the CSP allows).
@@ -480,12 +482,21 @@ class Player {
   /** Scrolls the page as little as needed to show `node` between the sticky player and the
    * bottom of the window. */
   pageReveal(node) {
-    const r2 = node.getBoundingClientRect();
-    const margin = Math.min(48, window.innerHeight / 10);
-    const top = this.host.getBoundingClientRect().bottom + margin;
-    const bottom = window.innerHeight - margin;
-    if (r2.top < top) window.scrollBy(0, r2.top - top);
-    else if (r2.bottom > bottom) window.scrollBy(0, Math.min(r2.bottom - bottom, r2.top - top));
+    // A few rounds: the player only sticks once the page has scrolled it to the top.
+    for (let i = 0; i < 3; i++) {
+      const r2 = node.getBoundingClientRect();
+      const margin = Math.min(48, window.innerHeight / 10);
+      const top = this.host.getBoundingClientRect().bottom + margin;
+      const bottom = window.innerHeight - margin;
+      let d = 0;
+      if (r2.top < top) d = r2.top - top;
+      // down, but never so far that the node's top goes under the player stuck at the top
+      else if (r2.bottom > bottom) d = Math.max(0, Math.min(r2.bottom - bottom, r2.top - this.host.offsetHeight - margin));
+      if (Math.abs(d) < 1) return;
+      const y = window.scrollY;
+      window.scrollBy(0, d);
+      if (window.scrollY === y) return;
+    }
   }
 
   play() {
