@@ -383,14 +383,28 @@ class Player {
 
   /** Where the state diagram scrolls (phones), the client's current state in view. */
   revealState() {
+    this.revealedState = null;
     const d = this.diagram;
     if (!d || d.scrollWidth <= d.clientWidth + 1 && d.scrollHeight <= d.clientHeight + 1) return;
     const step = this.k > 0 ? this.steps[this.k - 1] : null;
     const mover = step && step.endpoint === 'server' ? 'server' : 'client';
     const other = mover === 'server' ? 'client' : 'server';
-    const nodes = [d.querySelector(`.tl-state.tl-current-${mover}`), d.querySelector('.tl-edge.tl-current'),
-      d.querySelector(`.tl-state.tl-current-${other}`)].filter((n) => n && n.getClientRects().length);
+    const edge = d.querySelector('.tl-edge.tl-current');
+    // CLOSED is drawn twice: the copy at the end of the edge just taken, else the first.
+    const near = (list) => {
+      const all = Array.from(list).filter((n) => n.getClientRects().length);
+      if (all.length < 2 || !edge) return all[0] || null;
+      const e = edge.getBoundingClientRect();
+      const dist = (n) => {
+        const r = n.getBoundingClientRect();
+        return Math.hypot((r.left + r.right - e.left - e.right) / 2, (r.top + r.bottom - e.top - e.bottom) / 2);
+      };
+      return all.reduce((a, b) => (dist(b) < dist(a) ? b : a));
+    };
+    const nodes = [near(d.querySelectorAll(`.tl-state.tl-current-${mover}`)), edge,
+      near(d.querySelectorAll(`.tl-state.tl-current-${other}`))].filter((n) => n && n.getClientRects().length);
     if (!nodes.length) return;
+    this.revealedState = nodes[0].matches('.tl-state') ? nodes[0] : null;
     const fr = d.getBoundingClientRect();
     // The moving side's state first; the edge just taken and the other side's state too, if
     // all of them fit in the frame.
@@ -447,7 +461,7 @@ class Player {
     const frame = this.ladderFrame;
     if (frame && !frame.getClientRects().length && this.diagram && this.diagram.getClientRects().length) {
       // A phone showing the state diagram: the current state on the page, below the player.
-      const cur = this.diagram.querySelector(`.tl-state.tl-current-${this.mover()}`);
+      const cur = this.revealedState || this.diagram.querySelector(`.tl-state.tl-current-${this.mover()}`);
       if (cur) this.pageReveal(cur);
       return;
     }

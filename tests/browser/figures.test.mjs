@@ -3,8 +3,8 @@
 // checks stepping in the page): stepping with the Next control keeps the current step (its
 // arrow and its labels, or its arrow alone when the step is wider than the frame) inside the
 // ladder's frame and the viewport, and the controls in the viewport; on the desktop the
-// state diagram (the current state of the side that moved) and the variables stay in view
-// beside the ladder at every step; no SVG text is smaller than 11 CSS px (ladder and state
+// state diagram (the current state of the side that moved; for CLOSED, drawn twice, the
+// copy by the edge just taken) and the variables stay in view beside the ladder at every step; no SVG text is smaller than 11 CSS px (ladder and state
 // diagram, both viewports); no two text labels of a ladder or a state diagram overlap (with
 // the labels' rotated boxes: every pair at step 0, and at every step the current step's bold
 // labels and the current edge's against the rest; both viewports, the phone's state diagram
@@ -163,17 +163,29 @@ async function stepAllInPage([figId, wide, overlaps]) {
       const step = JSON.parse(fig.querySelector('script.tl-trace').textContent).steps[k - 1];
       const ep = step.endpoint === 'server' ? 'server' : 'client';
       const d = fig.querySelector('.tl-side .tl-diagram');
-      const node = d && d.querySelector(`.tl-state.tl-current-${ep}`);
+      // CLOSED is drawn twice: one of the copies must be in view
+      const copies = d ? Array.from(d.querySelectorAll(`.tl-state.tl-current-${ep}`)) : [];
+      const dr = d && d.getBoundingClientRect();
+      const top = d && Math.max(0, dr.top);
+      const bottom = d && Math.min(vh, dr.top + d.clientTop + d.clientHeight);
+      const left = d && Math.max(0, dr.left);
+      const right = d && Math.min(vw, dr.left + d.clientLeft + d.clientWidth);
+      const inView = (x) => {
+        const q = x.getBoundingClientRect();
+        return !(q.top < top - 0.5 || q.bottom > bottom + 0.5 || q.left < left - 0.5 || q.right > right + 0.5);
+      };
+      const node = copies.find(inView) || copies[0];
       if (node) {
         const n = node.getBoundingClientRect();
-        const dr = d.getBoundingClientRect();
-        const top = Math.max(0, dr.top);
-        const bottom = Math.min(vh, dr.top + d.clientTop + d.clientHeight);
-        const left = Math.max(0, dr.left);
-        const right = Math.min(vw, dr.left + d.clientLeft + d.clientWidth);
-        if (n.top < top - 0.5 || n.bottom > bottom + 0.5 || n.left < left - 0.5 || n.right > right + 0.5) {
+        if (!inView(node)) {
           bad.push(`step ${k}: state ${node.getAttribute('data-state')} (${ep}) at ${Math.round(n.left)},${Math.round(n.top)}..${Math.round(n.right)},${Math.round(n.bottom)}, diagram visible ${Math.round(left)},${Math.round(top)}..${Math.round(right)},${Math.round(bottom)}`);
         }
+      }
+      // CLOSED: the copy shown is the one by the edge just taken (the edge at least partly in view)
+      const e = d && d.querySelector('.tl-edge.tl-current');
+      if (e && copies.length > 1) {
+        const q = e.getBoundingClientRect();
+        if (q.bottom < top || q.top > bottom || q.right < left || q.left > right) bad.push(`step ${k}: the edge just taken out of the state diagram's view`);
       }
       const v = fig.querySelector('.tl-vars').getBoundingClientRect();
       if (v.top < -0.5 || v.bottom > vh + 0.5) bad.push(`step ${k}: variables at y ${Math.round(v.top)}..${Math.round(v.bottom)}`);
