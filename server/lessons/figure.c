@@ -143,8 +143,17 @@ out:
     return rc;
 }
 
+static char *render_trace(const sim_trace *t, const char *title, const char *scenario_name,
+                          int figure_no, const char *locale, unsigned flags);
+
 char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale, char *err,
                           size_t err_size)
+{
+    return figure_render_block_flags(src, len, figure_no, locale, 0, err, err_size);
+}
+
+char *figure_render_block_flags(const char *src, size_t len, int figure_no, const char *locale,
+                                unsigned flags, char *err, size_t err_size)
 {
     sim_trace t;
     sim_trace_init(&t);
@@ -154,7 +163,7 @@ char *figure_render_block(const char *src, size_t len, int figure_no, const char
         sim_trace_cleanup(&t);
         return NULL;
     }
-    char *html = figure_render_trace_named(&t, title, name, figure_no, locale);
+    char *html = render_trace(&t, title, name, figure_no, locale, flags);
     if (!html)
         set_err(err, err_size, "%sout of memory", "");
     free(title);
@@ -353,6 +362,12 @@ static void trace_script(strbuf *b, const sim_trace *t, const char *locale)
 char *figure_render_trace_named(const sim_trace *t, const char *title, const char *scenario_name,
                                 int figure_no, const char *locale)
 {
+    return render_trace(t, title, scenario_name, figure_no, locale, 0);
+}
+
+static char *render_trace(const sim_trace *t, const char *title, const char *scenario_name,
+                          int figure_no, const char *locale, unsigned flags)
+{
     strbuf b;
     strbuf_init(&b);
     char id[32];
@@ -364,7 +379,8 @@ char *figure_render_trace_named(const sim_trace *t, const char *title, const cha
     const char *cap = title && *title ? title : tr(locale, "Scenario", "场景");
     strbuf_printf(&b, "<figure class=\"tl-scenario\" id=\"%s\" data-scenario=\"", id);
     strbuf_escape(&b, scenario_name ? scenario_name : "");
-    strbuf_printf(&b, "\" data-steps=\"%zu\"><figcaption>", t->count);
+    strbuf_printf(&b, "\" data-steps=\"%zu\"%s><figcaption>", t->count,
+                  (flags & FIGURE_DIAGRAM_LARGE) ? " data-diagram=\"large\"" : "");
     strbuf_escape(&b, cap);
     strbuf_put(&b, "</figcaption>");
     legend(&b, locale);

@@ -23,6 +23,14 @@
 char *figure_render_block(const char *src, size_t len, int figure_no, const char *locale, char *err,
                           size_t err_size);
 
+/* Flags of figure_render_block_flags. FIGURE_DIAGRAM_LARGE: the figure starts with its
+ * state diagram large (data-diagram="large", docs/dom.md), as ```scenario large asks. */
+#define FIGURE_DIAGRAM_LARGE 1u
+
+/* figure_render_block with FIGURE_* flags. */
+char *figure_render_block_flags(const char *src, size_t len, int figure_no, const char *locale,
+                                unsigned flags, char *err, size_t err_size);
+
 /* The same for an already-run trace (the playground). NULL only on allocation failure. */
 char *figure_render_trace(const sim_trace *t, const char *title, int figure_no, const char *locale);
 

@@ -293,11 +293,40 @@ static void link_cb(void *ctx, const char *url, int line, bool is_image)
 }
 
 /* The HTML of one ```scenario / ```quiz block, or NULL after reporting why (see fence_cb). */
-static char *fence_block(parse_ctx *c, const char *lang, const char *body, size_t len,
-                         int body_line, char *err, size_t err_size)
+/* The FIGURE_* flags of a ```scenario block's options ("large": the state diagram starts
+ * large); -1 after reporting an unknown word. */
+static int scenario_flags(parse_ctx *c, const char *opts, int body_line)
+{
+    unsigned flags = 0;
+    for (const char *p = opts; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        if (n == 5 && !strncmp(p, "large", 5)) {
+            flags |= FIGURE_DIAGRAM_LARGE;
+        } else {
+            problem(c, body_line - 1,
+                    "scenario block: unknown option \"%.*s\" after ```scenario (known: large)",
+                    (int)(n > 40 ? 40 : n), p);
+            return -1;
+        }
+        p += n;
+    }
+    return (int)flags;
+}
+
+static char *fence_block(parse_ctx *c, const char *lang, const char *opts, const char *body,
+                         size_t len, int body_line, char *err, size_t err_size)
 {
     lesson_priv *l = c->l;
     if (!strcmp(lang, "scenario")) {
+        int flags = scenario_flags(c, opts, body_line);
+        if (flags < 0) {
+            c->fatal = true;
+            return NULL;
+        }
         if (++c->figure_no > LESSON_MAX_FIGURES) {
             if (c->figure_no == LESSON_MAX_FIGURES + 1)
                 problem(c, body_line - 1,
@@ -325,8 +354,8 @@ static char *fence_block(parse_ctx *c, const char *lang, const char *body, size_
             if (l->scenario_srcs[l->scenario_src_count])
                 l->scenario_src_count++;
         }
-        char *html =
-            figure_render_block(body + b, e - b, c->figure_no, l->pub.locale, err, err_size);
+        char *html = figure_render_block_flags(body + b, e - b, c->figure_no, l->pub.locale,
+                                               (unsigned)flags, err, err_size);
         if (!html) {
             problem(c, body_line - 1, "scenario block: %s", err[0] ? err : "cannot be rendered");
             c->fatal = true;
@@ -384,13 +413,14 @@ static char *fence_block(parse_ctx *c, const char *lang, const char *body, size_
     return strbuf_take(&out);
 }
 
-static char *fence_cb(void *ctx, const char *lang, const char *body, size_t len, int body_line)
+static char *fence_cb(void *ctx, const char *lang, const char *opts, const char *body, size_t len,
+                      int body_line)
 {
     parse_ctx *c = ctx;
     char err[512] = "";
     if (c->block_html > LESSON_MAX_BLOCK_HTML)
         return NULL; /* reported when it was passed */
-    char *html = fence_block(c, lang, body, len, body_line, err, sizeof err);
+    char *html = fence_block(c, lang, opts, body, len, body_line, err, sizeof err);
     if (html) {
         c->block_html += strlen(html);
         if (c->block_html > LESSON_MAX_BLOCK_HTML) {

@@ -85,6 +85,7 @@ typedef struct renderer {
     bool in_code, code_fenced, code_has_off;
     size_t code_off;
     char code_lang[40];
+    char code_opts[MARKDOWN_FENCE_OPTS_MAX + 1]; /* the info string after the language */
     strbuf code;
     int code_fence_index;
 
@@ -452,7 +453,8 @@ static void code_finish(renderer *r)
             if (!strcmp(*l, r->code_lang))
                 special = true;
     if (special) {
-        char *html = r->opt->fence(r->opt->fence_ctx, r->code_lang, body, r->code.len, body_line);
+        char *html = r->opt->fence(r->opt->fence_ctx, r->code_lang, r->code_opts, body, r->code.len,
+                                   body_line);
         if (html) {
             put(r, html);
             put(r, "\n");
@@ -560,6 +562,18 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
                 }
             }
             r->code_lang[n] = 0;
+        }
+        r->code_opts[0] = 0;
+        if (d->info.text && d->info.size > d->lang.size) {
+            /* the info string after its first word, spaces trimmed, cut to the buffer */
+            size_t i = d->lang.size, e = d->info.size, n = 0;
+            while (i < e && (d->info.text[i] == ' ' || d->info.text[i] == '\t'))
+                i++;
+            while (e > i && (d->info.text[e - 1] == ' ' || d->info.text[e - 1] == '\t'))
+                e--;
+            for (; i < e && n + 1 < sizeof r->code_opts; i++)
+                r->code_opts[n++] = d->info.text[i];
+            r->code_opts[n] = 0;
         }
         break;
     }

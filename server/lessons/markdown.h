@@ -33,11 +33,13 @@ bool markdown_url_allowed(const char *url);
 typedef void (*markdown_report_fn)(void *ctx, int line, const char *msg);
 
 /* Called for a fenced block whose info string's first word is one of `fence_langs`.
- * `body` is the block's content (len bytes, NUL-terminated), `body_line` the file line of
- * its first content line. Returns malloc'ed HTML to put in place of the block, or NULL
- * (after reporting the problem through its own means) to put nothing there. */
-typedef char *(*markdown_fence_fn)(void *ctx, const char *lang, const char *body, size_t len,
-                                   int body_line);
+ * `opts` is the rest of the info string ("" when none; at most MARKDOWN_FENCE_OPTS_MAX
+ * bytes, longer is cut), `body` the block's content (len bytes, NUL-terminated), `body_line`
+ * the file line of its first content line. Returns malloc'ed HTML to put in place of the
+ * block, or NULL (after reporting the problem through its own means) to put nothing there. */
+#define MARKDOWN_FENCE_OPTS_MAX 63
+typedef char *(*markdown_fence_fn)(void *ctx, const char *lang, const char *opts, const char *body,
+                                   size_t len, int body_line);
 
 /* Called for every link and image target (after entity decoding), allowed or not. */
 typedef void (*markdown_link_fn)(void *ctx, const char *url, int line, bool is_image);

@@ -1054,8 +1054,9 @@ static void edge_label_pos(double sx, double sy, double cx, double cy, double ex
 /* An edge of the diagram, its label at the hand-placed or default position unless that
  * touches a state box or a label placed before (`placed`), then at the first free one of
  * a few others along the curve, on either side. */
-static void draw_edge(strbuf *b, boxes *placed, tcp_state from, tcp_state to, const char *event,
-                      const char *action, double bend, const char *cls, bool dashed)
+static void draw_edge(strbuf *b, strbuf *labels, boxes *placed, tcp_state from, tcp_state to,
+                      const char *event, const char *action, double bend, const char *cls,
+                      bool dashed)
 {
     double lt = 0.5;
     double side = bend >= 0 ? 1 : -1;
@@ -1105,18 +1106,25 @@ static void draw_edge(strbuf *b, boxes *placed, tcp_state from, tcp_state to, co
         }
     }
     boxes_add(placed, box);
-    strbuf_printf(b,
+    strbuf_put(b, "</g>");
+    /* the label in a group of its own (same classes and ends, tl-edge-text instead of
+     * tl-edge), drawn after every edge line so that its halo (app.css) keeps it readable
+     * where another edge crosses it */
+    const char *rest = strncmp(cls, "tl-edge", 7) ? cls : cls + 7;
+    strbuf_printf(labels, "<g class=\"tl-edge-text%s\" data-from=\"%s\" data-to=\"%s\">", rest,
+                  tcp_state_name(from), tcp_state_name(to));
+    strbuf_printf(labels,
                   "<text class=\"tl-edge-label\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"%s\" "
                   "font-size=\"11\"><tspan class=\"tl-event\">",
                   lx, ly - 2, anchor);
-    strbuf_escape(b, event);
-    strbuf_put(b, "</tspan>");
+    strbuf_escape(labels, event);
+    strbuf_put(labels, "</tspan>");
     if (action && *action) {
-        strbuf_printf(b, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"13\">", lx);
-        strbuf_escape(b, action);
-        strbuf_put(b, "</tspan>");
+        strbuf_printf(labels, "<tspan class=\"tl-action\" x=\"%.0f\" dy=\"13\">", lx);
+        strbuf_escape(labels, action);
+        strbuf_put(labels, "</tspan>");
     }
-    strbuf_put(b, "</text></g>");
+    strbuf_put(labels, "</text></g>");
 }
 
 static bool fig5_has(tcp_state from, tcp_state to)
@@ -1153,6 +1161,8 @@ void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, 
 
     /* the state boxes are fixed; edge labels avoid them and each other */
     boxes placed = {0};
+    strbuf labels;
+    strbuf_init(&labels);
     for (size_t i = 0; i < FIG_NODE_COUNT; i++)
         boxes_add(&placed, (obox){fig_nodes[i].x, fig_nodes[i].y, F_HW + 2, F_HH + 2, 1, 0});
     /* edges first, so nodes are drawn over their ends */
@@ -1163,25 +1173,28 @@ void svg_state_diagram_to(strbuf *b, const sim_trace *t, const char *id_prefix, 
             if (tcp_fig5_edges[j].from == e->to && tcp_fig5_edges[j].to == e->from)
                 bend = 22;
         bool vis = v.edge[e->from][e->to];
-        draw_edge(b, &placed, e->from, e->to, e->event, e->action, bend,
+        draw_edge(b, &labels, &placed, e->from, e->to, e->event, e->action, bend,
                   vis ? "tl-edge tl-visited" : "tl-edge", false);
     }
     for (size_t i = 0; i < tcp_fig5_note_edge_count; i++) {
         const tcp_fig5_edge *e = &tcp_fig5_note_edges[i];
         bool vis = v.edge[e->from][e->to];
-        draw_edge(b, &placed, e->from, e->to, e->event, e->action, -30,
+        draw_edge(b, &labels, &placed, e->from, e->to, e->event, e->action, -30,
                   vis ? "tl-edge tl-note-edge tl-visited" : "tl-edge tl-note-edge", true);
     }
     /* transitions the trace made that Figure 5 does not draw (RST, abort, timeouts …) */
     for (int f = 0; f < TCP_STATE_COUNT; f++)
         for (int to = 0; to < TCP_STATE_COUNT; to++)
             if (v.edge[f][to] && !fig5_has((tcp_state)f, (tcp_state)to))
-                draw_edge(b, &placed, (tcp_state)f, (tcp_state)to,
+                draw_edge(b, &labels, &placed, (tcp_state)f, (tcp_state)to,
                           tr(locale, "(not in Figure 5)", "（图 5 未画出）"), "", 36,
                           "tl-edge tl-offdiagram tl-visited", true);
 
-    if (placed.failed)
+    if (placed.failed || labels.failed)
         b->failed = true;
+    if (labels.data)
+        strbuf_putn(b, labels.data, labels.len);
+    strbuf_cleanup(&labels);
     free(placed.v);
     for (size_t i = 0; i < FIG_NODE_COUNT; i++) {
         const fnode *n = &fig_nodes[i];

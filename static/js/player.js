@@ -10,9 +10,11 @@
  * marking the current step on the ladder (.tl-step), the text table (tr[data-step]) and the
  * state diagram (tl-current-client / tl-current-server, tl-current plus tl-by-client /
  * tl-by-server on the edge just taken); keeping the current arrow visible inside the ladder's
- * scrolling frame and the page; the description of a state of the diagram on click, tap or
- * keyboard focus; setting data-current-step / data-client-state / data-server-state on the
- * figure.
+ * scrolling frame and the page (on a phone showing the state diagram: its current state);
+ * the state diagram large or not (data-diagram="large": the server sets it for ```scenario
+ * large, and such a figure opens on a phone with its States view); the description of a
+ * state of the diagram on click, tap or keyboard focus; setting data-current-step /
+ * data-client-state / data-server-state on the figure.
  * Does not: draw anything (the SVGs and the table are server-rendered), fetch anything (the
  * trace JSON is embedded in the figure), or write style attributes (it sets one custom
  * property, --tl-player-h, through the CSSOM, which the CSP allows).
@@ -34,12 +36,12 @@ const VIEW_LABELS = {
   en: {
     ladder: 'Ladder', states: 'States', vars: 'Variables', views: 'Show', stateInfo: 'Tap or focus a state to read what it means.',
     ladderFrame: 'Sequence diagram (scrolls)', diagramFrame: 'State diagram (scrolls)', varsFrame: 'TCB variables (scrolls)',
-    enlarge: 'Enlarge the state diagram', shrink: 'State diagram beside the ladder',
+    enlarge: 'Enlarge the state diagram', shrink: 'Make the state diagram smaller',
   },
   'zh-CN': {
     ladder: '时序图', states: '状态图', vars: '变量', views: '显示', stateInfo: '点按或用 Tab 键选中一个状态，查看它的含义。',
     ladderFrame: '时序图（可滚动）', diagramFrame: '状态图（可滚动）', varsFrame: 'TCB 变量（可滚动）',
-    enlarge: '放大状态图', shrink: '状态图放回时序图旁边',
+    enlarge: '放大状态图', shrink: '缩小状态图',
   },
 };
 function viewLabels() {
@@ -192,6 +194,7 @@ class Player {
     this.build();
     this.bind();
     this.go(0);
+    this.revealState();
   }
 
   /** Each side's state before step 1: its first step's state_before, else CLOSED. */
@@ -325,7 +328,12 @@ class Player {
     // The legend goes below the diagrams: the ladder starts right under the player.
     const legend = this.figure.querySelector(':scope > .tl-legend');
     if (legend) side.after(legend);
-    this.setView('ladder');
+    // A figure written as ```scenario large starts with its state diagram large: in the
+    // wide column on a wide screen, the first view on a phone.
+    const large = this.bZoom && this.figure.getAttribute('data-diagram') === 'large';
+    if (large) this.setLarge(true);
+    const phone = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 30rem)').matches;
+    this.setView(large && phone ? 'states' : 'ladder');
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.measure()).observe(host);
 
     // Tag ladder steps and table rows with their endpoint (colours per side in the CSS).
@@ -400,14 +408,28 @@ class Player {
 
   /** Where the state diagram scrolls (phones), the client's current state in view. */
   revealState() {
+    this.revealedState = null;
     const d = this.diagram;
     if (!d || d.scrollWidth <= d.clientWidth + 1 && d.scrollHeight <= d.clientHeight + 1) return;
     const step = this.k > 0 ? this.steps[this.k - 1] : null;
     const mover = step && step.endpoint === 'server' ? 'server' : 'client';
     const other = mover === 'server' ? 'client' : 'server';
-    const nodes = [d.querySelector(`.tl-state.tl-current-${mover}`), d.querySelector('.tl-edge.tl-current'),
-      d.querySelector(`.tl-state.tl-current-${other}`)].filter((n) => n && n.getClientRects().length);
+    const edge = d.querySelector('.tl-edge.tl-current');
+    // CLOSED is drawn twice: the copy at the end of the edge just taken, else the first.
+    const near = (list) => {
+      const all = Array.from(list).filter((n) => n.getClientRects().length);
+      if (all.length < 2 || !edge) return all[0] || null;
+      const e = edge.getBoundingClientRect();
+      const dist = (n) => {
+        const r = n.getBoundingClientRect();
+        return Math.hypot((r.left + r.right - e.left - e.right) / 2, (r.top + r.bottom - e.top - e.bottom) / 2);
+      };
+      return all.reduce((a, b) => (dist(b) < dist(a) ? b : a));
+    };
+    const nodes = [near(d.querySelectorAll(`.tl-state.tl-current-${mover}`)), edge,
+      near(d.querySelectorAll(`.tl-state.tl-current-${other}`))].filter((n) => n && n.getClientRects().length);
     if (!nodes.length) return;
+    this.revealedState = nodes[0].matches('.tl-state') ? nodes[0] : null;
     const fr = d.getBoundingClientRect();
     // The moving side's state first; the edge just taken and the other side's state too, if
     // all of them fit in the frame.
@@ -427,14 +449,14 @@ class Player {
     if (this.figure.style.getPropertyValue('--tl-player-h') !== h) this.figure.style.setProperty('--tl-player-h', h);
   }
 
-  /** The state diagram large (full width, below the ladder) or beside the ladder. */
+  /** The state diagram large (the wide column, the ladder beside it) or in the side column. */
   setLarge(on) {
     const V = viewLabels();
     if (on) this.figure.setAttribute('data-diagram', 'large');
     else this.figure.removeAttribute('data-diagram');
     this.bZoom.setAttribute('aria-pressed', on ? 'true' : 'false');
     this.bZoom.textContent = on ? V.shrink : V.enlarge;
-    this.revealState();
+    this.reveal(); // the layout changed: the current arrow and state back into view
   }
 
   /** Narrow screens show one of the ladder, the state diagram and the variables at a time. */
@@ -462,6 +484,12 @@ class Player {
     this.measure(); // the rule line just changed: the frame's height follows the player's
     this.revealState();
     const frame = this.ladderFrame;
+    if (frame && !frame.getClientRects().length && this.diagram && this.diagram.getClientRects().length) {
+      // A phone showing the state diagram: the current state on the page, below the player.
+      const cur = this.revealedState || this.diagram.querySelector(`.tl-state.tl-current-${this.mover()}`);
+      if (cur) this.pageReveal(cur);
+      return;
+    }
     if (!frame || this.k <= 0) return;
     const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
     if (!node || !node.getClientRects().length) return;
@@ -481,12 +509,33 @@ class Player {
       if (h.left < fr.left + pad) frame.scrollLeft -= fr.left + pad - h.left;
       else if (h.right > fr.left + frame.clientWidth - pad) frame.scrollLeft += h.right - (fr.left + frame.clientWidth - pad);
     }
-    const r2 = shape.getBoundingClientRect();
-    const margin = Math.min(48, window.innerHeight / 10);
-    const top = this.host.getBoundingClientRect().bottom + margin;
-    const bottom = window.innerHeight - margin;
-    if (r2.top < top) window.scrollBy(0, r2.top - top);
-    else if (r2.bottom > bottom) window.scrollBy(0, r2.bottom - bottom);
+    this.pageReveal(shape);
+  }
+
+  /** The side whose step is the current one ('client' before step 1). */
+  mover() {
+    const step = this.k > 0 ? this.steps[this.k - 1] : null;
+    return step && step.endpoint === 'server' ? 'server' : 'client';
+  }
+
+  /** Scrolls the page as little as needed to show `node` between the sticky player and the
+   * bottom of the window. */
+  pageReveal(node) {
+    // A few rounds: the player only sticks once the page has scrolled it to the top.
+    for (let i = 0; i < 3; i++) {
+      const r2 = node.getBoundingClientRect();
+      const margin = Math.min(48, window.innerHeight / 10);
+      const top = this.host.getBoundingClientRect().bottom + margin;
+      const bottom = window.innerHeight - margin;
+      let d = 0;
+      if (r2.top < top) d = r2.top - top;
+      // down, but never so far that the node's top goes under the player stuck at the top
+      else if (r2.bottom > bottom) d = Math.max(0, Math.min(r2.bottom - bottom, r2.top - this.host.offsetHeight - margin));
+      if (Math.abs(d) < 1) return;
+      const y = window.scrollY;
+      window.scrollBy(0, d);
+      if (window.scrollY === y) return;
+    }
   }
 
   play() {
@@ -533,7 +582,7 @@ class Player {
 
     // State diagram.
     const st = this.states[k];
-    for (const node of f.querySelectorAll('.tl-state.tl-current-client, .tl-state.tl-current-server, .tl-edge.tl-current')) {
+    for (const node of f.querySelectorAll('.tl-state.tl-current-client, .tl-state.tl-current-server, .tl-edge.tl-current, .tl-edge-text.tl-current')) {
       node.classList.remove('tl-current-client', 'tl-current-server', 'tl-current', 'tl-by-client', 'tl-by-server');
     }
     for (const ep of ENDPOINTS) {
@@ -543,7 +592,9 @@ class Player {
     }
     const step = k > 0 ? this.steps[k - 1] : null;
     if (step && step.state_before && step.state_after && step.state_before !== step.state_after) {
-      const sel = `.tl-edge[data-from="${CSS.escape(step.state_before)}"][data-to="${CSS.escape(step.state_after)}"]`;
+      // the edge's line and its label (a group of its own, drawn above every line)
+      const ends = `[data-from="${CSS.escape(step.state_before)}"][data-to="${CSS.escape(step.state_after)}"]`;
+      const sel = `.tl-edge${ends}, .tl-edge-text${ends}`;
       for (const node of f.querySelectorAll(sel)) node.classList.add('tl-current', `tl-by-${step.endpoint === 'server' ? 'server' : 'client'}`);
     }
 

@@ -663,6 +663,7 @@ class Playground {
 
     // Endpoints.
     const eps = el('div', { class: 'tl-pg-row tl-pg-endpoints' });
+    f.append(this.section('endpoints', eps));
     for (const ep of ENDPOINTS) {
       if (ep === 'client' && Array.isArray(sc.clients)) continue; // several clients: edited in the JSON view
       if (!sc[ep] || typeof sc[ep] !== 'object') sc[ep] = {};
@@ -673,7 +674,6 @@ class Playground {
       this.field(fs, { label: S.wnd, obj: sc[ep], key: 'wnd', ptr: `/${ep}/wnd`, limit: LIMITS.wnd, hint: S.optional });
       eps.append(fs);
     }
-    f.append(eps);
 
     // Network and timers.
     const row = el('div', { class: 'tl-pg-row' });
@@ -690,7 +690,7 @@ class Playground {
     this.field(tim, { label: S.msl, obj: sc.timers, key: 'msl_ms', ptr: '/timers/msl_ms', limit: LIMITS.msl_ms });
     this.field(tim, { label: S.retries, obj: sc.timers, key: 'max_retries', ptr: '/timers/max_retries', limit: LIMITS.max_retries });
     row.append(net, tim);
-    f.append(row);
+    f.append(this.section('network', row));
 
     // Events.
     if (!Array.isArray(sc.events)) sc.events = [];
@@ -712,7 +712,7 @@ class Playground {
       rows[rows.length - 1]?.querySelector('input')?.focus();
     });
     evs.append(addE);
-    f.append(evs);
+    f.append(this.section('events', evs));
 
     // Faults.
     if (!Array.isArray(sc.network.faults)) sc.network.faults = [];
@@ -732,8 +732,58 @@ class Playground {
       rows[rows.length - 1]?.querySelector('select')?.focus();
     });
     fts.append(addF);
-    f.append(fts);
+    f.append(this.section('faults', fts));
     this.showWarnings();
+    this.digest();
+  }
+
+  /**
+   * A fold of the form: <details class="tl-pg-section"> whose summary names the part and
+   * what is in it (digest()), so that on a phone the form is a short list of parts with Run
+   * below them. Open by default on a wide screen, folded on a phone (≤ 30rem); a part the
+   * student opened or closed stays so when the form is drawn again; a part with an error
+   * opens (openInvalid).
+   */
+  section(key, body) {
+    if (!this.open) {
+      const phone = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 30rem)').matches;
+      this.open = { endpoints: !phone, network: !phone, events: !phone, faults: !phone };
+    }
+    const d = el('details', { class: `tl-pg-section tl-pg-section-${key}`, 'data-section': key });
+    d.open = !!this.open[key];
+    const sum = el('summary');
+    sum.append(el('span', { class: 'tl-pg-section-name' }, pt().sections[key]), ' ', el('span', { class: 'tl-pg-digest' }));
+    d.append(sum, body);
+    d.addEventListener('toggle', () => { this.open[key] = d.open; });
+    return d;
+  }
+
+  /** The summaries' digests: what each folded part holds, in a few words. */
+  digest() {
+    const S = pt();
+    const sc = this.sc;
+    const put = (key, text) => {
+      const n = this.fields.querySelector(`.tl-pg-section-${key} .tl-pg-digest`);
+      if (n) n.textContent = text;
+    };
+    const iss = (ep) => {
+      const v = sc[ep] && sc[ep].iss;
+      return v === undefined ? '–' : (Array.isArray(v) ? v.join(', ') : String(v));
+    };
+    put('endpoints', S.digestIss(iss('client'), iss('server')));
+    const net = sc.network || {};
+    const tim = sc.timers || {};
+    put('network', S.digestNet(net.latency_ms ?? '–', tim.rto_ms ?? '–'));
+    put('events', S.digestCount(Array.isArray(sc.events) ? sc.events.length : 0));
+    put('faults', S.digestCount(Array.isArray(net.faults) ? net.faults.length : 0));
+  }
+
+  /** Opens the parts of the form that hold a field marked invalid. */
+  openInvalid() {
+    for (const n of this.fields.querySelectorAll('[aria-invalid="true"], .tl-field-error:not(:empty)')) {
+      const d = n.closest('details.tl-pg-section');
+      if (d && !d.open) d.open = true;
+    }
   }
 
   eventRow(ev, i) {
@@ -824,6 +874,7 @@ class Playground {
   /** After any edit: the URL follows (same history entry), warnings and a quiet check. */
   edited() {
     this.saveUrl(false);
+    this.digest();
     this.showWarnings();
     this.scheduleValidate();
   }
@@ -865,6 +916,7 @@ class Playground {
         if (msg) msg.textContent = plainError(e.pointer, e.detail);
       } else this.setFieldError(node, plainDetail(e.detail));
     }
+    this.openInvalid();
   }
 
   showErrors(title, items) {

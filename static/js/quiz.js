@@ -172,8 +172,42 @@ class Question {
     fillAnswer(this.form, this.type, saved.answer);
     const list = this.form.querySelector('ol.tl-order');
     if (list) this.refreshOrder(list);
-    this.showResult(saved.result);
+    const res = saved.result && typeof saved.result === 'object' ? saved.result : {};
+    this.showResult(res);
+    // A stored practice answer that was not right keeps its way on to new numbers: the
+    // next_variant it was given with is not stored, so the button draws a fresh variant.
+    const score = typeof res.score === 'number' ? res.score : 0;
+    if (res.mode !== 'exam' && res.gradable !== false && score < 1 &&
+        this.form.getAttribute('data-params') === '1' && !this.feedback.querySelector('.tl-new-variant')) {
+      let line = this.feedback.querySelector('.tl-actions');
+      if (!line) {
+        line = el('p', { class: 'tl-actions' });
+        this.feedback.append(line);
+      }
+      const b = el('button', { type: 'button', class: 'tl-new-variant' }, t().newNumbers);
+      b.addEventListener('click', () => this.drawNewNumbers(b));
+      if (line.childNodes.length) line.append(' ');
+      line.append(b);
+    }
     this.form.setAttribute('data-restored', '1');
+  }
+
+  /** Asks the server for a fresh variant of this question (new numbers) and switches to it. */
+  async drawNewNumbers(button) {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    try {
+      const r = await request('POST', `/api/v1/questions/${encodeURIComponent(this.qid)}/variants`, { body: {} });
+      if (!r.ok || !r.body || typeof r.body.variant_id !== 'string') {
+        this.feedback.append(el('p', { class: 'tl-bad' }, problemText(r)));
+        return;
+      }
+      this.tryNewNumbers(r.body);
+    } catch (e) {
+      this.feedback.append(el('p', { class: 'tl-bad' }, t().network(e.message)));
+    } finally {
+      button.removeAttribute('aria-disabled');
+    }
   }
 
   async loadVariant() {

@@ -1,13 +1,18 @@
 // figures.test.mjs — every scenario figure of every bundled lesson, in English and Chinese,
-// on a 390×844 phone and a 1280×800 desktop: stepping with the Next control keeps the
-// current step (its arrow and its labels, or its arrow alone when the step is wider than
-// the frame) inside the ladder's frame and the viewport, and the controls in the viewport;
-// on the desktop the state diagram (the current state of the side that moved) and the
-// variables stay in view beside the ladder at every step; no SVG text is smaller than
-// 11 CSS px (ladder and state diagram, both viewports); no two text labels of a ladder or a
-// state diagram overlap (with the labels' rotated boxes: every pair at step 0, and at every
-// step the current step's bold labels and the current edge's against the rest); the step
-// table is folded. Screenshots of the retransmission lesson go to
+// on a 390×844 phone and a 1280×800 desktop (one page load per lesson and combination, the
+// checks stepping in the page): stepping with the Next control keeps the current step (its
+// arrow and its labels, or its arrow alone when the step is wider than the frame) inside the
+// ladder's frame and the viewport, and the controls in the viewport; on the desktop the
+// state diagram (the current state of the side that moved; for CLOSED, drawn twice, the
+// copy by the edge just taken) and the variables stay in view beside the ladder at every step; no SVG text is smaller than 11 CSS px (ladder and state
+// diagram, both viewports); no two text labels of a ladder or a state diagram overlap (with
+// the labels' rotated boxes: every pair at step 0, and at every step the current step's bold
+// labels and the current edge's against the rest; both viewports, the phone's state diagram
+// in its own view); every state-diagram edge label is painted after all edge lines with a
+// halo in the figure's background colour (a crossing line cannot run through its letters);
+// the step table is folded. The state-diagram lesson's figure starts with the diagram large:
+// on the desktop in the wide column with its whole width in view, on the phone as the first
+// view. Screenshots of the retransmission and state-diagram lessons go to
 // tests/out/screenshots/figures-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +45,7 @@ function installOverlaps() {
       if (!b.width || !b.height) continue;
       const m = t.getScreenCTM();
       const pt = (x, y) => ({ x: m.a * x + m.c * y + m.e, y: m.b * x + m.d * y + m.f });
-      const cur = !!t.closest('.tl-step.tl-current, .tl-edge.tl-current');
+      const cur = !!t.closest('.tl-step.tl-current, .tl-edge.tl-current, .tl-edge-text.tl-current');
       boxes.push({ text: t.textContent, cur, c: [pt(b.x, b.y), pt(b.x + b.width, b.y), pt(b.x + b.width, b.y + b.height), pt(b.x, b.y + b.height)] });
     }
     const axes = (c) => [[c[1].x - c[0].x, c[1].y - c[0].y], [c[3].x - c[0].x, c[3].y - c[0].y]];
@@ -66,6 +71,28 @@ function installOverlaps() {
   }
   return out;
   }
+}
+
+/** In the page: the state-diagram edge labels of the figure that a crossing line could make
+ * unreadable: each must be painted after every edge line and carry a halo (paint-order
+ * stroke first, a stroke of at least 3 px in the figure's background colour). */
+function labelHalosInPage(figId) {
+  const fig = document.getElementById(figId);
+  const bad = [];
+  const bg = getComputedStyle(fig).backgroundColor;
+  for (const svg of fig.querySelectorAll('.tl-diagram svg')) {
+    const paths = svg.querySelectorAll('.tl-edge path');
+    const last = paths[paths.length - 1];
+    for (const t of svg.querySelectorAll('.tl-edge-label')) {
+      const cs = getComputedStyle(t);
+      const what = `“${t.textContent}”`;
+      if (last && !(last.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) bad.push(`${what} is drawn before an edge line`);
+      if (!/^stroke/.test(cs.paintOrder)) bad.push(`${what}: paint-order ${cs.paintOrder}`);
+      if (cs.stroke !== bg) bad.push(`${what}: halo ${cs.stroke}, background ${bg}`);
+      if (!(parseFloat(cs.strokeWidth) >= 3)) bad.push(`${what}: halo ${cs.strokeWidth}`);
+    }
+  }
+  return bad;
 }
 
 /** In the page: the smallest rendered font size (CSS px) of the visible text of `sel`. */
@@ -136,17 +163,29 @@ async function stepAllInPage([figId, wide, overlaps]) {
       const step = JSON.parse(fig.querySelector('script.tl-trace').textContent).steps[k - 1];
       const ep = step.endpoint === 'server' ? 'server' : 'client';
       const d = fig.querySelector('.tl-side .tl-diagram');
-      const node = d && d.querySelector(`.tl-state.tl-current-${ep}`);
+      // CLOSED is drawn twice: one of the copies must be in view
+      const copies = d ? Array.from(d.querySelectorAll(`.tl-state.tl-current-${ep}`)) : [];
+      const dr = d && d.getBoundingClientRect();
+      const top = d && Math.max(0, dr.top);
+      const bottom = d && Math.min(vh, dr.top + d.clientTop + d.clientHeight);
+      const left = d && Math.max(0, dr.left);
+      const right = d && Math.min(vw, dr.left + d.clientLeft + d.clientWidth);
+      const inView = (x) => {
+        const q = x.getBoundingClientRect();
+        return !(q.top < top - 0.5 || q.bottom > bottom + 0.5 || q.left < left - 0.5 || q.right > right + 0.5);
+      };
+      const node = copies.find(inView) || copies[0];
       if (node) {
         const n = node.getBoundingClientRect();
-        const dr = d.getBoundingClientRect();
-        const top = Math.max(0, dr.top);
-        const bottom = Math.min(vh, dr.top + d.clientTop + d.clientHeight);
-        const left = Math.max(0, dr.left);
-        const right = Math.min(vw, dr.left + d.clientLeft + d.clientWidth);
-        if (n.top < top - 0.5 || n.bottom > bottom + 0.5 || n.left < left - 0.5 || n.right > right + 0.5) {
+        if (!inView(node)) {
           bad.push(`step ${k}: state ${node.getAttribute('data-state')} (${ep}) at ${Math.round(n.left)},${Math.round(n.top)}..${Math.round(n.right)},${Math.round(n.bottom)}, diagram visible ${Math.round(left)},${Math.round(top)}..${Math.round(right)},${Math.round(bottom)}`);
         }
+      }
+      // CLOSED: the copy shown is the one by the edge just taken (the edge at least partly in view)
+      const e = d && d.querySelector('.tl-edge.tl-current');
+      if (e && copies.length > 1) {
+        const q = e.getBoundingClientRect();
+        if (q.bottom < top || q.top > bottom || q.right < left || q.left > right) bad.push(`step ${k}: the edge just taken out of the state diagram's view`);
       }
       const v = fig.querySelector('.tl-vars').getBoundingClientRect();
       if (v.top < -0.5 || v.bottom > vh + 0.5) bad.push(`step ${k}: variables at y ${Math.round(v.top)}..${Math.round(v.bottom)}`);
@@ -165,6 +204,7 @@ for (const viewport of VIEWPORTS) {
       const wide = viewport.width >= 1088;
       const failures = [];
       let figures = 0;
+      let figuresBefore = 0;
       let steps = 0;
       try {
         for (const slug of SLUGS) {
@@ -178,12 +218,37 @@ for (const viewport of VIEWPORTS) {
             await page.locator(`#${id} .tl-player .tl-next`).waitFor();
             assert.equal(await page.locator(`#${id} details.tl-steps-details`).evaluate((d) => d.open), false,
               `${where}: expected the step table folded`);
-            if (wide) {
-              for (const o of await page.evaluate(([f]) => window.__tlOverlaps(f, false), [id])) failures.push(`${where}: overlap ${o}`);
+            const large = (await page.getAttribute(`#${id}`, 'data-diagram')) === 'large';
+            if (slug === 'state-diagram' && figures === 1 + figuresBefore) {
+              // The lesson about Figure 5 shows it large from the start.
+              assert.ok(large, `${where}: expected the state diagram large by default`);
+              const geo = await page.locator(`#${id}`).evaluate((f) => {
+                const d = f.querySelector('.tl-diagram');
+                const svg = d.querySelector('svg');
+                return { view: f.getAttribute('data-view'), shown: d.getClientRects().length > 0, frameW: d.clientWidth, svgW: svg.getBoundingClientRect().width, figW: f.clientWidth, ladderW: f.querySelector('.tl-ladder').getBoundingClientRect().width };
+              });
+              if (wide) {
+                assert.ok(geo.shown && geo.svgW >= 740 && geo.frameW >= geo.svgW - 0.5 && geo.frameW > geo.ladderW,
+                  `${where}: expected the whole diagram's width (≥ 740 px) in a frame wider than the ladder's, got ${JSON.stringify(geo)}`);
+              } else {
+                assert.ok(geo.view === 'states' && geo.shown && geo.frameW >= geo.figW * 0.85,
+                  `${where}: expected the state diagram as the first view, across the figure, got ${JSON.stringify(geo)}`);
+                await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
+                await page.screenshot({ path: path.join(repoRoot, 'tests/out/screenshots', `figures-${slug}-${lang}-${viewport.width}-states.png`) });
+              }
             }
+            if (!wide && large) await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
+            const halo = await page.evaluate(labelHalosInPage, id);
+            if (halo.length) failures.push(`${where}: edge labels ${halo.length}: ${halo.slice(0, 3).join('; ')}`);
+            // Every pair of text boxes at step 0 (on the phone: the ladder in its view, then the
+            // state diagram in its own).
+            for (const o of await page.evaluate(([f]) => window.__tlOverlaps(f, false), [id])) failures.push(`${where}: overlap ${o}`);
             const lad = await page.evaluate(smallestTextInPage, [id, '.tl-ladder svg']);
             if (lad.min < 11) failures.push(`${where}: ladder text “${lad.what}” at ${lad.min.toFixed(1)} px`);
-            if (!wide) await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
+            if (!wide) {
+              await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
+              for (const o of await page.evaluate(([f]) => window.__tlOverlaps(f, false), [id])) failures.push(`${where}: overlap ${o}`);
+            }
             const dia = await page.evaluate(smallestTextInPage, [id, '.tl-diagram svg']);
             if (dia.min < 11) failures.push(`${where}: state-diagram text “${dia.what}” at ${dia.min.toFixed(1)} px`);
             if (!wide) await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
@@ -199,9 +264,16 @@ for (const viewport of VIEWPORTS) {
             // Start with the figure's top at the top of the window, as a reader arriving at it.
             await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
             steps += Number(await page.getAttribute(`#${id}`, 'data-steps'));
-            for (const b of await page.evaluate(stepAllInPage, [id, wide, wide])) failures.push(`${where}: ${b}`);
+            for (const b of await page.evaluate(stepAllInPage, [id, wide, true])) failures.push(`${where}: ${b}`);
+            if (!wide) {
+              // The phone's state diagram at the last step: its current edge's label against the rest.
+              await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
+              for (const o of await page.evaluate(([f]) => window.__tlOverlaps(f, true), [id])) failures.push(`${where}: last step: overlap ${o}`);
+              await page.locator(`#${id} .tl-view-ladder`).evaluate((b) => b.click());
+            }
           }
-          if (slug === 'retransmission') {
+          figuresBefore = figures;
+          if (slug === 'retransmission' || slug === 'state-diagram') {
             await page.locator('figure.tl-scenario').last().evaluate((f) => f.scrollIntoView());
             await page.screenshot({ path: path.join(repoRoot, 'tests/out/screenshots', `figures-${slug}-${lang}-${viewport.width}.png`) });
           }

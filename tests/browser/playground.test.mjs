@@ -324,3 +324,58 @@ test('screenshots: 390 and 1280 px, en and zh-CN, light and dark; no sideways sc
     }
   }
 });
+
+test('a phone: the form folds into parts with Run in reach, stays complete, and opens a part with an error', async () => {
+  // The built-in with the most events and faults makes the longest form.
+  const list = await api('/api/v1/scenarios');
+  const names = (Array.isArray(list) ? list : list.scenarios).map((s) => s.name);
+  let name = names[0];
+  let most = -1;
+  for (const n of names) {
+    const { scenario } = await api(`/api/v1/scenarios/${n}`);
+    const size = scenario.events.length + (scenario.network.faults || []).length;
+    if (size > most) { most = size; name = n; }
+  }
+  const inputs = async (page) => page.locator('.tl-pg-fields').evaluate((f) => f.querySelectorAll('input, select').length);
+  for (const lang of ['en', 'zh-CN']) {
+    const wide = await newPage(env.browser, { viewport: { width: 1280, height: 800 } });
+    const { context, page, log } = await newPage(env.browser, { viewport: { width: 390, height: 844 } });
+    try {
+      await open(wide.page, `${env.srv.base}/playground?lang=${lang}`);
+      await choose(wide.page, name);
+      assert.equal(await wide.page.locator('details.tl-pg-section:not([open])').count(), 0, `${lang}: expected every part of the form open at 1280 px`);
+      const all = await inputs(wide.page);
+
+      await open(page, `${env.srv.base}/playground?lang=${lang}`);
+      await choose(page, name);
+      const sections = page.locator('details.tl-pg-section');
+      assert.equal(await sections.count(), 4, `${lang}: expected four parts (endpoints, network and timers, events, faults)`);
+      assert.equal(await page.locator('details.tl-pg-section[open]').count(), 0, `${lang}: expected the parts folded on a phone`);
+      assert.equal(await inputs(page), all, `${lang}: expected the folded form to hold every field`);
+      const events = await page.locator('.tl-pg-section-events > summary').textContent();
+      assert.ok(events.includes(`${(await api(`/api/v1/scenarios/${name}`)).scenario.events.length}`), `${lang}: expected the events' count in “${events}”`);
+      const runTop = await page.locator('form.tl-playground button[type="submit"]').evaluate((b) => b.getBoundingClientRect().top + window.scrollY);
+      assert.ok(runTop < 844 * 1.5, `${lang}: expected Run within a screen and a half of the top, at ${Math.round(runTop)} px`);
+      await run(page);
+      const figTop = await page.locator('section.tl-playground-result figure.tl-scenario').evaluate((f) => f.getBoundingClientRect().top + window.scrollY);
+      assert.ok(figTop < 844 * 2.5, `${lang}: expected the result figure within two and a half screens of the top, at ${Math.round(figTop)} px`);
+      // A part opens with a tap, and stays open when the form is drawn again.
+      await page.locator('.tl-pg-section-faults > summary').click();
+      await page.locator('.tl-pg-faults .tl-pg-add').click();
+      assert.equal(await page.locator('.tl-pg-section-faults').evaluate((d) => d.open), true, `${lang}: expected the faults part to stay open`);
+      // The server refuses a value in a folded part: that part opens to show it.
+      await page.locator('.tl-pg-section-faults > summary').click();
+      const rto = page.locator('input[data-ptr="/timers/rto_ms"]');
+      await rto.evaluate((i) => { i.value = '0'; i.dispatchEvent(new Event('input', { bubbles: true })); });
+      await page.locator('form.tl-playground button[type="submit"]').click();
+      await page.locator('form.tl-playground .tl-errors:not([hidden])').waitFor();
+      assert.equal(await page.locator('.tl-pg-section-network').evaluate((d) => d.open), true, `${lang}: expected the part with the refused RTO opened`);
+      assert.equal(await rto.getAttribute('aria-invalid'), 'true');
+      assert.ok(await rto.isVisible(), `${lang}: expected the refused field in view`);
+      await clean(log);
+    } finally {
+      await context.close();
+      await wide.context.close();
+    }
+  }
+});

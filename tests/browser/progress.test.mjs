@@ -18,7 +18,7 @@ import { cli } from '../api/accounts-cli.mjs';
 import { launchBrowser, newPage, screenshot, shotDir } from './helpers.mjs';
 
 const LESSON = 'three-way-handshake';
-const PW = { stu: 'stu-secret-12', ida: 'ida-secret-12', kim: 'kim-secret-12' };
+const PW = { stu: 'stu-secret-12', ida: 'ida-secret-12', kim: 'kim-secret-12', pat: 'pat-secret-12' };
 let dir, srv, browser;
 
 before(async () => {
@@ -26,6 +26,7 @@ before(async () => {
   const db = path.join(dir, 't.db');
   cli(db, ['user', 'add', '--role', 'student', 'stu'], { password: PW.stu });
   cli(db, ['user', 'add', '--role', 'student', 'kim'], { password: PW.kim });
+  cli(db, ['user', 'add', '--role', 'student', 'pat'], { password: PW.pat });
   cli(db, ['user', 'add', '--role', 'instructor', 'ida'], { password: PW.ida });
   srv = await startServer({ db, args: ['--static', 'static', '--lessons', 'lessons'] });
   browser = await launchBrowser();
@@ -184,6 +185,39 @@ test('a student signs in from a lesson, answers, reloads: answers restored; prog
     await page.locator('section.tl-quiz > p.tl-keep-progress a.tl-signin, section.tl-quiz > p.tl-keep-progress a[href^="/login"]').waitFor();
     assert.equal(await page.locator('form.tl-question[data-restored]').count(), 0, 'nothing restored when signed out');
     assert.equal(await question(page, 'q1').locator('input[name="choice"]:checked').count(), 0);
+    await clean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('practice: a wrong answer with drawn numbers, restored after a reload, still offers new numbers', async () => {
+  const { context, page, log } = await newPage(browser);
+  try {
+    await page.goto(`${srv.base}/login?next=/lessons/${LESSON}&lang=en`);
+    await submitLogin(page, 'pat', `/lessons/${LESSON}`);
+    const q4 = question(page, 'q4');
+    await q4.locator('.tl-prompt.tl-prompt-ready').waitFor();
+    const first = await isns(q4);
+    for (const n of ['seq-1', 'ack-1', 'seq-2', 'ack-2', 'seq-3', 'ack-3']) await q4.locator(`input[name="${n}"]`).fill('7');
+    await check(q4, 'tl-bad');
+    await q4.locator('.tl-feedback button.tl-show-answer').click();
+    await q4.locator('.tl-feedback button.tl-new-variant').waitFor();
+
+    await page.reload();
+    await ready(page);
+    await page.locator(`form.tl-question[data-question="${LESSON}.q4"][data-restored="1"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await isns(q4), first, 'the restored answer on its own numbers');
+    assert.equal(await q4.locator('input[name="seq-1"]').inputValue(), '7', 'the answer is back');
+    const again = q4.locator('.tl-feedback button.tl-new-variant');
+    await again.waitFor();
+    assert.equal((await again.textContent()).trim(), 'Try again with new numbers');
+    const oldVariant = await q4.getAttribute('data-variant');
+    await again.click();
+    await page.waitForFunction((v) => document.querySelector(`form.tl-question[data-question$=".q4"]`).getAttribute('data-variant') !== v, oldVariant);
+    assert.notDeepEqual(await isns(q4), first, 'expected new ISNs in the prompt');
+    assert.equal(await q4.locator('input[name="seq-1"]').inputValue(), '', 'typed answers cleared');
+    assert.equal((await q4.locator('.tl-feedback').textContent()).trim(), '', 'feedback cleared');
     await clean(log);
   } finally {
     await context.close();

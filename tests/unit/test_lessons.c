@@ -317,6 +317,27 @@ static lesson *parse_blocks(const char *block, int n, err_log *log, int *problem
     return l;
 }
 
+TEST(lessons_scenario_large_option)
+{
+    err_log log;
+    int problems;
+    lesson *l = parse_blocks("```scenario large\nconnection-refused\n```\n\n", 1, &log, &problems);
+    CHECK(l != NULL);
+    CHECK_EQ_INT(problems, 0);
+    if (l)
+        CHECK(strstr(l->html, "data-steps=\"") && strstr(l->html, "data-diagram=\"large\""));
+    lessons_lesson_free(l);
+    l = parse_blocks("```scenario\nconnection-refused\n```\n\n", 1, &log, &problems);
+    CHECK(l != NULL);
+    if (l)
+        CHECK(strstr(l->html, "data-diagram=") == NULL);
+    lessons_lesson_free(l);
+    l = parse_blocks("```scenario huge\nconnection-refused\n```\n\n", 1, &log, &problems);
+    CHECK(l == NULL);
+    CHECK(strstr(log.all, "many.md:9: scenario block: unknown option \"huge\" after ```scenario "
+                          "(known: large)") != NULL);
+}
+
 TEST(lessons_fenced_block_limits)
 {
     err_log log;

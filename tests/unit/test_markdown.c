@@ -12,6 +12,7 @@ typedef struct md_log {
     char all[4000];
     int fences;
     char fence_lang[32];
+    char fence_opts[80];
     char fence_body[256];
     int fence_line;
 } md_log;
@@ -24,11 +25,13 @@ static void md_collect(void *ctx, int line, const char *msg)
     snprintf(l->all + n, sizeof l->all - n, "%d: %s\n", line, msg);
 }
 
-static char *md_fence(void *ctx, const char *lang, const char *body, size_t len, int line)
+static char *md_fence(void *ctx, const char *lang, const char *opts, const char *body, size_t len,
+                      int line)
 {
     md_log *l = ctx;
     l->fences++;
     snprintf(l->fence_lang, sizeof l->fence_lang, "%s", lang);
+    snprintf(l->fence_opts, sizeof l->fence_opts, "%s", opts);
     snprintf(l->fence_body, sizeof l->fence_body, "%.*s", (int)len, body);
     l->fence_line = line;
     return strdup("<div class=\"fenced\"></div>");
@@ -187,10 +190,30 @@ TEST(markdown_fences_go_to_callback_with_line)
     CHECK(h != NULL);
     CHECK_EQ_INT(log.fences, 1);
     CHECK_EQ_STR(log.fence_lang, "scenario");
+    CHECK_EQ_STR(log.fence_opts, "");
     CHECK_EQ_STR(log.fence_body, "lost-syn\n");
     CHECK_EQ_INT(log.fence_line, 13); /* first_line 10 + 3 */
     CHECK(strstr(h, "<div class=\"fenced\"></div>") != NULL);
     CHECK(strstr(h, "<pre><code class=\"language-c\">int a&lt;b;\n</code></pre>") != NULL);
+    free(h);
+}
+
+TEST(markdown_fence_options_after_the_language)
+{
+    md_log log;
+    int p;
+    char *h = mds("```scenario   large  \nlost-syn\n```\n", &log, &p);
+    CHECK(h != NULL);
+    CHECK_EQ_INT(log.fences, 1);
+    CHECK_EQ_STR(log.fence_lang, "scenario");
+    CHECK_EQ_STR(log.fence_opts, "large");
+    free(h);
+    /* a long info string is cut to MARKDOWN_FENCE_OPTS_MAX bytes */
+    char text[300];
+    snprintf(text, sizeof text, "```scenario %0100d\nlost-syn\n```\n", 7);
+    h = mds(text, &log, &p);
+    CHECK(h != NULL);
+    CHECK_EQ_INT((int)strlen(log.fence_opts), MARKDOWN_FENCE_OPTS_MAX);
     free(h);
 }
 
