@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 echo "=== engine"
 make --no-print-directory build/bench_engine >/dev/null && build/bench_engine "${ENGINE_BENCH_N:-2000000}"
 
-# --- capture: traces written as pcap files — packets/s and MB/s on a 28,000-packet trace,
+# --- capture: traces written as pcap files — packets/s and MB/s on a 27,000-packet trace,
 # files/s over the built-ins (bench/capture_bench.c)
 echo "=== capture"
 make --no-print-directory build/bench_capture >/dev/null && build/bench_capture "${CAPTURE_BENCH_SECONDS:-2}"

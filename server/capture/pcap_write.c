@@ -4,7 +4,8 @@
  *
  * Owns: the packet layout (IPv4/IPv6 header, TCP header with the MSS option on SYN, the
  * payload pattern), the Internet checksum (RFC 1071) over the IPv4 header and over the TCP
- * pseudo-header + segment, and the one libpcap dump per call into an open_memstream buffer.
+ * pseudo-header + segment, and the one libpcap dump per call into a memory stream (fmemopen)
+ * over one buffer of the file's size, computed before the first byte.
  * Does not: parse capture files (pcap_read.c), run the engine, or touch a file or socket.
  */
 #include "pcap_write.h"
@@ -175,9 +176,17 @@ size_t pcap_write_packet(const pcap_write_opts *o, int from, const tcp_segment *
         t[21] = 4;
         put16(t + 22, mss > 0xffff ? 0xffff : mss);
     }
+    /* the letters from stream offset `offset` on: one period, then the filled prefix doubled
+     * (its length stays a multiple of 26, so the period continues) */
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz";
     uint8_t *data = t + TCP_HEADER + opt;
-    for (uint32_t k = 0; k < seg->len; k++)
-        data[k] = (uint8_t)('a' + (uint32_t)(offset + k) % 26u);
+    size_t len_data = seg->len, k = len_data < 26 ? len_data : 26;
+    memcpy(data, letters + offset % 26u, k);
+    while (k < len_data) {
+        size_t n = k < len_data - k ? k : len_data - k;
+        memcpy(data + k, data, n);
+        k += n;
+    }
     put16(t + 16, fold(sum16(pseudo, t, tcp_len)));
     return len;
 }
@@ -229,9 +238,9 @@ pcap_write_status pcap_write_trace(const sim_trace *t, const sim_scenario *sc,
 
     uint8_t *pkt = malloc(PCAP_WRITE_SNAPLEN);
     pcap_t *pd = pcap_open_dead(DLT_RAW, (int)PCAP_WRITE_SNAPLEN);
-    char *buf = NULL;
-    size_t buf_len = 0;
-    FILE *f = pd && pkt ? open_memstream(&buf, &buf_len) : NULL;
+    /* the file's size is known: one buffer of exactly that (+1 for the NUL fmemopen may add) */
+    char *buf = pd && pkt && size < SIZE_MAX ? malloc((size_t)size + 1) : NULL;
+    FILE *f = buf ? fmemopen(buf, (size_t)size + 1, "w") : NULL;
     pcap_dumper_t *d = f ? pcap_dump_fopen(pd, f) : NULL;
     if (!d) {
         if (f)
@@ -261,16 +270,16 @@ pcap_write_status pcap_write_trace(const sim_trace *t, const sim_scenario *sc,
         h.len = (bpf_u_int32)len;
         pcap_dump((u_char *)d, &h, pkt);
     }
-    bool failed = pcap_dump_flush(d) != 0;
-    pcap_dump_close(d); /* closes the memory stream: buf and buf_len are final */
+    bool failed = pcap_dump_flush(d) != 0 || pcap_dump_ftell64(d) != (int64_t)size;
+    pcap_dump_close(d); /* closes the memory stream */
     pcap_close(pd);
     free(pkt);
-    if (failed || !buf || buf_len != size) {
+    if (failed) {
         free(buf);
         say(msg, msg_size, "out of memory writing the capture");
         return PCAP_WRITE_NOMEM;
     }
     *out = buf;
-    *out_len = buf_len;
+    *out_len = (size_t)size;
     return PCAP_WRITE_OK;
 }
