@@ -7,7 +7,7 @@
 # Sources are found by folder: every server/**/*.c is part of the program; every
 # tests/unit/*.c is part of the unit-test binary. Adding a module needs no Makefile edit.
 
-PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium zlib
+PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium zlib libpcap
 CC      ?= cc
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -58,6 +58,10 @@ build/asan/unit_tests: $(ALIB_OBJS) $(ATEST_OBJS)
 # The engine benchmark: its own main; malloc/realloc/calloc wrapped to count allocations.
 build/bench_engine: bench/engine_bench.c $(LIB_OBJS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc $(LDLIBS)
+
+# The capture benchmark: writing traces as pcap files (bench/capture_bench.c).
+build/bench_capture: bench/capture_bench.c $(LIB_OBJS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The HTTP benchmark's control: a bare libmicrohttpd server (bench/mhd_floor.c).
 build/bench_mhd_floor: bench/mhd_floor.c

@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 echo "=== engine"
 make --no-print-directory build/bench_engine >/dev/null && build/bench_engine "${ENGINE_BENCH_N:-2000000}"
 
+# --- capture: traces written as pcap files — packets/s and MB/s on a 27,000-packet trace,
+# files/s over the built-ins (bench/capture_bench.c)
+echo "=== capture"
+make --no-print-directory build/bench_capture >/dev/null && build/bench_capture "${CAPTURE_BENCH_SECONDS:-2}"
+
 # --- http: wrk beside nginx — static file, cached trace, POST custom scenario; 2,000
 # keep-alive connections, 16-deep pipelining, RSS with 1,000 connections (bench/http.sh)
 echo "=== http"

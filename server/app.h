@@ -16,6 +16,9 @@
  * (info.description, #limits) and the README. The largest built-in is 24 steps, 23 KB. */
 #define APP_SIM_MAX_STEPS       2000
 #define APP_SIM_MAX_TRACE_BYTES (1024u * 1024)
+/* The most bytes of one capture answered as a pcap (format=pcap, server/web/api_capture.c):
+ * 2000 full 1460-octet segments fit; larger mss and data may not (422 max_capture_bytes). */
+#define APP_SIM_MAX_CAPTURE_BYTES (4u * 1024 * 1024)
 
 /* Saving without signing in (POST /api/v1/simulations?save=true): at most
  * APP_ANON_SAVES_PER_WINDOW saves per client address per APP_ANON_SAVE_WINDOW_S seconds

@@ -16,6 +16,8 @@
  * holds a zh-CN variant of every built-in too, built at start the same way (its own body,
  * ETag, gzip variant and prepared responses), so GET ?scenario=NAME&lang=zh-CN is as cheap
  * as without lang.
+ * Captures: ?format=pcap (or Accept: application/vnd.tcpdump.pcap) on all three answers
+ * the trace as a pcap file instead (api_capture.c); it is written per request, not cached.
  * Does not: validate scenarios (scenario_json.c), simulate (sim.c), or run SQL
  * (store_simulations.c).
  *
@@ -47,6 +49,7 @@
 #include "../util/fnv.h"
 #include "../store/store_simulations.h"
 #include "api.h"
+#include "api_capture.h"
 #include "guard.h"
 #include "../http/json_body.h"
 #include "../http/gzip.h"
@@ -470,16 +473,29 @@ void api_simulations_post(const http_request *req, http_response *res)
     int zh = lang_zh(req, res);
     if (zh < 0)
         return;
+    int pcap = api_capture_wanted(req, res);
+    if (pcap < 0)
+        return;
+    if (pcap && save) {
+        http_problem(res, 400, NULL,
+                     "save=true answers the saved id as JSON; download the capture from "
+                     "/api/v1/simulations/{id}?format=pcap");
+        return;
+    }
     if (!http_require_json(req, res))
         return;
     json_t *root = parse_body(req, res);
     if (!root)
         return;
+    char pcap_name[64] = "simulation";
+    json_t *named = json_object_get(root, "scenario");
+    if (json_is_string(named))
+        snprintf(pcap_name, sizeof pcap_name, "%s", json_string_value(named));
     /* {"scenario": NAME} alone is exactly a built-in: its trace is already in the cache */
     const char *body;
     size_t len;
     json_t *only = json_object_get(root, "scenario");
-    if (!save && json_is_string(only) && json_object_size(root) == 1 && req->app &&
+    if (!save && !pcap && json_is_string(only) && json_object_size(root) == 1 && req->app &&
         cache_text(req->app->sim_cache, json_string_value(only), zh, &body, &len) == 0) {
         json_decref(root);
         http_static_body(res, 200, "application/json", body, len);
@@ -499,6 +515,11 @@ void api_simulations_post(const http_request *req, http_response *res)
     int st = run_json(ctx, scenario, req->app ? req->app->metrics : NULL);
     json_decref(scenario);
     if (run_failed(res, st, ctx)) {
+        run_ctx_free(ctx);
+        return;
+    }
+    if (pcap) {
+        api_capture_respond(req, res, &ctx->trace, &ctx->sc, pcap_name, NULL);
         run_ctx_free(ctx);
         return;
     }
@@ -595,6 +616,9 @@ void api_simulation_get(const http_request *req, http_response *res)
     int zh = lang_zh(req, res);
     if (zh < 0)
         return;
+    int pcap = api_capture_wanted(req, res);
+    if (pcap < 0)
+        return;
     const char *id = req->param_count ? req->params[0] : "";
     store *db = req->app ? req->app->store : NULL;
     if (!db) {
@@ -644,6 +668,13 @@ void api_simulation_get(const http_request *req, http_response *res)
         json_decref(scenario);
         run_ctx_free(ctx);
         http_problem(res, 500, NULL, detail);
+        return;
+    }
+    if (pcap) { /* a saved simulation never changes */
+        json_decref(scenario);
+        api_capture_respond(req, res, &ctx->trace, &ctx->sc, id,
+                            "public, max-age=86400, immutable");
+        run_ctx_free(ctx);
         return;
     }
     /* {"id":ID,"scenario":SCENARIO,"trace":TRACE}; the scenario as jansson re-writes the
@@ -818,16 +849,41 @@ static int cache_text(const sim_cache *c, const char *name, bool zh, const char 
     return 0;
 }
 
+/* GET ?scenario=NAME&format=pcap: the built-in run now (a few dozen segments) and answered
+ * as a capture. */
+static void builtin_capture(const http_request *req, http_response *res, const char *name)
+{
+    const catalog_entry *ce = catalog_find(name);
+    if (!ce) {
+        api_no_such_scenario(res, name);
+        return;
+    }
+    json_t *scenario = json_loads(ce->json, 0, NULL);
+    run_ctx *ctx = scenario ? run_ctx_new() : NULL;
+    int st = ctx ? run_json(ctx, scenario, req->app ? req->app->metrics : NULL) : SIM_ERR_NOMEM;
+    json_decref(scenario);
+    if (!run_failed(res, st, ctx))
+        api_capture_respond(req, res, &ctx->trace, &ctx->sc, ce->name, CACHE_CONTROL);
+    run_ctx_free(ctx);
+}
+
 void api_simulations_get(const http_request *req, http_response *res)
 {
     int zh = lang_zh(req, res);
     if (zh < 0)
+        return;
+    int pcap = api_capture_wanted(req, res);
+    if (pcap < 0)
         return;
     const char *name = http_query(req, "scenario");
     if (!name || !name[0]) {
         http_problem(res, 400, NULL,
                      "query parameter scenario=NAME is required (see GET /api/v1/scenarios); "
                      "to run your own scenario, POST it to /api/v1/simulations");
+        return;
+    }
+    if (pcap) {
+        builtin_capture(req, res, name);
         return;
     }
     const sim_cache *cache = req->app ? req->app->sim_cache : NULL;

@@ -3,7 +3,7 @@
  *
  * Owns: starting the page's interactive parts once the DOM is ready, loading each part's
  * module only when the page has its elements (keeps the page weight down): scenario players
- * (player.js), quiz questions (quiz.js), the playground form and share links (playground.js),
+ * (player.js) and their "Download for Wireshark" links (capture_link.js), quiz questions (quiz.js), the playground form and share links (playground.js),
  * the sign-in form and sign-out buttons (login.js), the lesson editor (editor.js), the
  * header's Sign in / Sign out and a student's progress (progress.js), the class page
  * (class.js), the sign-in-link page (signin.js) and the editor's "which copy is the source"
@@ -13,6 +13,7 @@
  */
 const PARTS = [
   ['figure.tl-scenario', './player.js', 'initPlayers'],
+  ['figure.tl-scenario', './capture_link.js', 'initCaptureLinks'],
   ['form.tl-question', './quiz.js', 'initQuizzes'],
   ['form.tl-playground, a.tl-share', './playground.js', 'initPlayground'],
   ['form.tl-login-form, button.tl-logout', './login.js', 'initLogin'],

@@ -974,6 +974,7 @@ class Playground {
       this.markFields(null);
       const html = await r.text();
       this.showResult(html);
+      import('./capture_link.js').then((m) => m.initCaptureLinks(this.result, { scenarioText: text }));
     } catch (e) {
       this.showErrors(S.network_(e.message), []);
     } finally {

@@ -79,7 +79,7 @@ check "no arguments" 2 --err "give either a FILE" -- simulate
 check "both FILE and --scenario" 2 --err "give either a FILE" -- simulate "$tmp/ok.json" --scenario lost-syn
 check "unknown scenario" 2 --err 'unknown scenario "nope"' -- simulate --scenario nope
 check "--scenario without name" 2 --err "needs a NAME" -- simulate --scenario
-check "bad --format" 2 --err "json or text" -- simulate --scenario lost-syn --format xml
+check "bad --format" 2 --err "json, text or pcap" -- simulate --scenario lost-syn --format xml
 check "unknown option" 2 --err 'unknown option "--frobnicate"' -- simulate --frobnicate
 check "missing file" 2 --err "$tmp/missing.json: No such file" -- simulate "$tmp/missing.json"
 check "directory as file" 2 --err "$tmp" -- simulate "$tmp"
