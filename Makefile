@@ -7,7 +7,7 @@
 # Sources are found by folder: every server/**/*.c is part of the program; every
 # tests/unit/*.c is part of the unit-test binary. Adding a module needs no Makefile edit.
 
-PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium zlib
+PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium zlib libpcap
 CC      ?= cc
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

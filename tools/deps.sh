@@ -10,7 +10,7 @@
 # The package lists below are the single source of truth for the README, CI and Docker.
 set -euo pipefail
 
-BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libyaml-dev libsodium-dev zlib1g-dev"
+BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libyaml-dev libsodium-dev zlib1g-dev libpcap-dev"
 TEST_PKGS="nodejs npm chromium cppcheck clang-format curl ca-certificates procps clang libclang-rt-14-dev fonts-noto-cjk"
 BENCH_PKGS="wrk nginx-light valgrind"
 

@@ -11,11 +11,12 @@ allowed() {
     engine) echo "engine util" ;;
     scenario) echo "scenario engine util" ;;
     lessons) echo "lessons scenario engine util" ;;
+    capture) echo "capture scenario engine util" ;;
     grading) echo "grading lessons scenario engine util" ;;
     store) echo "store util" ;;
     http) echo "http util app" ;;
-    web) echo "web http grading lessons scenario engine store util app" ;;
-    cli) echo "cli web http grading lessons scenario engine store util app" ;;
+    web) echo "web http grading lessons capture scenario engine store util app" ;;
+    cli) echo "cli web http grading lessons capture scenario engine store util app" ;;
     main) echo "cli" ;;
     app) echo "" ;;
     *) echo "?" ;;
