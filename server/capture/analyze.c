@@ -249,6 +249,8 @@ typedef struct side {
     uint32_t hi_end; /* end of the highest sequence space seen sent (valid when sent_any) */
     uint32_t last_ack;
     bool ack_valid;
+    bool hole;        /* sequence space [hole_lo, hole_hi) was skipped in the capture */
+    uint32_t hole_lo, hole_hi;
     int syn_sends;
     int64_t syn_last_us, syn_gap_us;
     bool linear_reported;
@@ -844,6 +846,24 @@ static void on_send(analyze *a, conn *c, int from, const seg_in *g)
     }
 
     uint32_t start_seq = seg->seq;
+    if (!rst && s->sent_any && !syn) {
+        if (!s->hole && seq_gt(seg->seq, s->hi_end)) {
+            s->hole = true;
+            s->hole_lo = s->hi_end;
+            s->hole_hi = seg->seq;
+        } else if (s->hole && seq_leq(seg->seq, s->hole_lo) && seq_gt(end, s->hole_lo)) {
+            s->hole = false; /* sent again, and captured this time */
+        }
+    }
+    if (!rst && ack && peer->hole && seq_gt(seg->ack, peer->hole_lo)) {
+        analyze_observation x;
+        memset(&x, 0, sizeof x);
+        x.n1 = seg->ack;
+        x.n2 = peer->hole_lo;
+        observe(a, c, ANALYZE_OBS_CAPTURE_LOST, g->number, selected(a, c) ? a->trace.count + 1 : 0,
+                1 - from, &x);
+        peer->hole = false;
+    }
     if (!rst) {
         if (!s->sent_any || seq_gt(end, s->hi_end))
             s->hi_end = end;
