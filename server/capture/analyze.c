@@ -249,7 +249,7 @@ typedef struct side {
     uint32_t hi_end; /* end of the highest sequence space seen sent (valid when sent_any) */
     uint32_t last_ack;
     bool ack_valid;
-    bool hole;        /* sequence space [hole_lo, hole_hi) was skipped in the capture */
+    bool hole; /* sequence space [hole_lo, hole_hi) was skipped in the capture */
     uint32_t hole_lo, hole_hi;
     int syn_sends;
     int64_t syn_last_us, syn_gap_us;

@@ -10,6 +10,7 @@
 #include "decode.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <pcap/dlt.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,10 +41,16 @@ static inline uint32_t be32(const uint8_t *p)
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
-static void say(char *why, size_t n, const char *fmt, unsigned a, unsigned b)
+static void say(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(char *why, size_t n, const char *fmt, ...)
 {
-    if (why && n)
-        snprintf(why, n, fmt, a, b);
+    if (!why || !n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
 }
 
 /* The IP version carried: 4, 6 or 0 (not IP). */
@@ -61,7 +68,7 @@ static long link_offset(int linktype, const uint8_t *d, uint32_t caplen, int *ve
     switch (linktype) {
     case DLT_EN10MB: {
         if (caplen < 14) {
-            say(why, wn, "Ethernet header cut at %u bytes (needs 14)", caplen, 0);
+            say(why, wn, "Ethernet header cut at %u bytes (needs 14)", caplen);
             return -1;
         }
         uint32_t off = 12;
@@ -81,14 +88,14 @@ static long link_offset(int linktype, const uint8_t *d, uint32_t caplen, int *ve
     }
     case DLT_LINUX_SLL:
         if (caplen < 16) {
-            say(why, wn, "Linux cooked (SLL) header cut at %u bytes (needs 16)", caplen, 0);
+            say(why, wn, "Linux cooked (SLL) header cut at %u bytes (needs 16)", caplen);
             return -1;
         }
         *version = ethertype_version(be16(d + 14));
         return 16;
     case DLT_LINUX_SLL2:
         if (caplen < 20) {
-            say(why, wn, "Linux cooked (SLL2) header cut at %u bytes (needs 20)", caplen, 0);
+            say(why, wn, "Linux cooked (SLL2) header cut at %u bytes (needs 20)", caplen);
             return -1;
         }
         *version = ethertype_version(be16(d));
@@ -96,7 +103,7 @@ static long link_offset(int linktype, const uint8_t *d, uint32_t caplen, int *ve
     case DLT_NULL:
     case DLT_LOOP: {
         if (caplen < 4) {
-            say(why, wn, "loopback header cut at %u bytes (needs 4)", caplen, 0);
+            say(why, wn, "loopback header cut at %u bytes (needs 4)", caplen);
             return -1;
         }
         uint32_t fam_be = be32(d);
@@ -117,7 +124,7 @@ static long link_offset(int linktype, const uint8_t *d, uint32_t caplen, int *ve
     case DLT_RAW_ALT:
 #endif
         if (caplen < 1) {
-            say(why, wn, "empty packet", 0, 0);
+            say(why, wn, "empty packet");
             return -1;
         }
         *version = d[0] >> 4;
@@ -126,7 +133,7 @@ static long link_offset(int linktype, const uint8_t *d, uint32_t caplen, int *ve
         return 0;
     default:
         say(why, wn, "link type %u is not supported (Ethernet, Linux cooked, raw IP or loopback)",
-            (unsigned)linktype, 0);
+            (unsigned)linktype);
         return -2;
     }
 }
@@ -224,7 +231,7 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
     if (off < 0)
         return cut ? DECODE_SNAPLEN : DECODE_TRUNCATED;
     if (version == 0) {
-        say(why, wn, "not IP", 0, 0);
+        say(why, wn, "not IP");
         return DECODE_NOT_TCP;
     }
     const uint8_t *ip = d + off;
@@ -233,12 +240,12 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
     uint32_t ip_total, ip_hlen, proto;
     if (version == 4) {
         if (avail < 20) {
-            say(why, wn, "IPv4 header cut at %u bytes (needs 20)", avail, 0);
+            say(why, wn, "IPv4 header cut at %u bytes (needs 20)", avail);
             return cut ? DECODE_SNAPLEN : DECODE_TRUNCATED;
         }
         ip_hlen = (uint32_t)(ip[0] & 0x0F) * 4;
         if (ip_hlen < 20) {
-            say(why, wn, "IPv4 header length %u (at least 20)", ip_hlen, 0);
+            say(why, wn, "IPv4 header length %u (at least 20)", ip_hlen);
             return DECODE_MALFORMED;
         }
         ip_total = be16(ip + 2);
@@ -255,7 +262,7 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
         proto = ip[9];
         if ((frag & 0x2000) || (frag & 0x1FFF)) {
             if (proto != 6) {
-                say(why, wn, "not TCP", 0, 0);
+                say(why, wn, "not TCP");
                 return DECODE_NOT_TCP;
             }
             if (why && wn)
@@ -273,12 +280,12 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
         memcpy(out->dst, ip + 16, 4);
     } else {
         if (avail < 40) {
-            say(why, wn, "IPv6 header cut at %u bytes (needs 40)", avail, 0);
+            say(why, wn, "IPv6 header cut at %u bytes (needs 40)", avail);
             return cut ? DECODE_SNAPLEN : DECODE_TRUNCATED;
         }
         uint32_t plen = be16(ip + 4);
         if (plen == 0) {
-            say(why, wn, "IPv6 payload length 0 (a jumbogram or nothing): not TCP", 0, 0);
+            say(why, wn, "IPv6 payload length 0 (a jumbogram or nothing): not TCP");
             return DECODE_NOT_TCP;
         }
         ip_total = 40 + plen;
@@ -294,7 +301,7 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
         ip_hlen = 40;
         for (int hops = 0; hops < 8; hops++) {
             if (proto == 44) {
-                say(why, wn, "an IPv6 fragment", 0, 0);
+                say(why, wn, "an IPv6 fragment");
                 return DECODE_FRAGMENT;
             }
             if (proto != 0 && proto != 43 && proto != 60 && proto != 51)
@@ -316,18 +323,18 @@ decode_result decode_packet(int linktype, const uint8_t *d, uint32_t caplen, uin
         }
     }
     if (proto != 6) {
-        say(why, wn, "IP protocol %u, not TCP", proto, 0);
+        say(why, wn, "IP protocol %u, not TCP", proto);
         return DECODE_NOT_TCP;
     }
     uint32_t seg_len = ip_total - ip_hlen;
     const uint8_t *tcp = ip + ip_hlen;
     uint32_t tcp_avail = avail > ip_hlen ? avail - ip_hlen : 0;
     if (seg_len < 20) {
-        say(why, wn, "TCP header of %u bytes (needs 20)", seg_len, 0);
+        say(why, wn, "TCP header of %u bytes (needs 20)", seg_len);
         return DECODE_MALFORMED;
     }
     if (tcp_avail < 20) {
-        say(why, wn, "TCP header cut at %u bytes (needs 20)", tcp_avail, 0);
+        say(why, wn, "TCP header cut at %u bytes (needs 20)", tcp_avail);
         return cut ? DECODE_SNAPLEN : DECODE_TRUNCATED;
     }
     uint32_t doff = (uint32_t)(tcp[12] >> 4) * 4;

@@ -74,7 +74,7 @@ static void check_fixture(const char *file, const char *want_steps, const char *
 }
 
 #define HS                                                                                         \
-    "c>:CLOSED>SYN-SENT s<:LISTEN>SYN-RECEIVED s>:SYN-RECEIVED>SYN-RECEIVED "                     \
+    "c>:CLOSED>SYN-SENT s<:LISTEN>SYN-RECEIVED s>:SYN-RECEIVED>SYN-RECEIVED "                      \
     "c<:SYN-SENT>ESTABLISHED c>:ESTABLISHED>ESTABLISHED s<:SYN-RECEIVED>ESTABLISHED"
 
 TEST(capture_fixture_handshake)
@@ -257,8 +257,8 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* An Ethernet + IPv4 + TCP packet, 10.0.0.<from+1> → 10.0.0.<2-from>, client port 40000,
  * server port 80 (from: 0 client, 1 server); returns its length. */
-static uint32_t tcp4(uint8_t *p, int from, uint32_t seq, uint32_t ack, uint8_t flags,
-                     uint32_t len, const uint8_t *opts, uint32_t optlen)
+static uint32_t tcp4(uint8_t *p, int from, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len,
+                     const uint8_t *opts, uint32_t optlen)
 {
     memset(p, 0, 14 + 20 + 20 + optlen + len);
     put16(p + 12, 0x0800);
@@ -290,8 +290,8 @@ static void seg(builder *b, int64_t t_ms, int from, uint32_t seq, uint32_t ack, 
     b_raw(b, t_ms, p, n, n);
 }
 
-#define C 0
-#define S 1
+#define C   0
+#define S   1
 #define SYN TCP_SYN
 #define ACK TCP_ACK
 #define FIN TCP_FIN
@@ -319,8 +319,8 @@ TEST(capture_observation_challenge_ack)
     builder b;
     b_open(&b, DLT_EN10MB, 65535);
     handshake(&b);
-    seg(&b, 10, C, 5000, 0, SYN, 0);     /* a SYN in the window of an open connection */
-    seg(&b, 11, S, 301, 101, ACK, 0);    /* answered by a challenge ACK (RFC 5961 §4) */
+    seg(&b, 10, C, 5000, 0, SYN, 0);  /* a SYN in the window of an open connection */
+    seg(&b, 11, S, 301, 101, ACK, 0); /* answered by a challenge ACK (RFC 5961 §4) */
     capture_result res;
     CHECK(b_analyze(&b, NULL, &res) == 0);
     CHECK_EQ_STR(obs_string(res.an), "challenge-ack");
@@ -370,10 +370,10 @@ TEST(capture_observation_already_open_and_lost)
 {
     builder b;
     b_open(&b, DLT_EN10MB, 65535);
-    seg(&b, 0, C, 1000, 5000, ACK | PSH, 100);  /* no SYN: opened before the capture */
+    seg(&b, 0, C, 1000, 5000, ACK | PSH, 100); /* no SYN: opened before the capture */
     seg(&b, 1, S, 5000, 1100, ACK, 0);
-    seg(&b, 2, C, 1200, 5000, ACK | PSH, 100);  /* 1100..1200 was not captured */
-    seg(&b, 3, S, 5000, 1300, ACK, 0);          /* ... but the server acknowledges it */
+    seg(&b, 2, C, 1200, 5000, ACK | PSH, 100); /* 1100..1200 was not captured */
+    seg(&b, 3, S, 5000, 1300, ACK, 0);         /* ... but the server acknowledges it */
     capture_result res;
     CHECK(b_analyze(&b, NULL, &res) == 0);
     const char *o = obs_string(res.an);
@@ -602,12 +602,10 @@ TEST(capture_decode_link_types)
     memset(p, 0, 4);
     p[0] = 2;
     memcpy(p + 4, ip, iplen);
-    CHECK_EQ_INT(decode_packet(DLT_NULL, p, 4 + iplen, 4 + iplen, &t, why, sizeof why),
-                 DECODE_TCP);
+    CHECK_EQ_INT(decode_packet(DLT_NULL, p, 4 + iplen, 4 + iplen, &t, why, sizeof why), DECODE_TCP);
     memset(p, 0, 4);
     p[3] = 2;
-    CHECK_EQ_INT(decode_packet(DLT_LOOP, p, 4 + iplen, 4 + iplen, &t, why, sizeof why),
-                 DECODE_TCP);
+    CHECK_EQ_INT(decode_packet(DLT_LOOP, p, 4 + iplen, 4 + iplen, &t, why, sizeof why), DECODE_TCP);
 
     /* an unknown link type is named */
     CHECK_EQ_INT(decode_packet(147, eth, n, n, &t, why, sizeof why), DECODE_UNSUPPORTED);
