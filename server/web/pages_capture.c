@@ -52,23 +52,24 @@ enum {
 
 static const char *const text_en[T_COUNT] = {
     [T_TITLE] = "Your capture",
-    [T_INTRO] = "Record a real TCP connection with tcpdump or Wireshark, upload the file, and step "
-                "through it like a lesson figure: for every segment, both endpoints' states "
-                "before and after, and the RFC 9293 rule behind it. The file is analysed and "
-                "forgotten; nothing is stored.",
+    [T_INTRO] =
+        ("Record a real TCP connection with tcpdump or Wireshark, upload the file, and step "
+         "through it like a lesson figure: for every segment, both endpoints' states "
+         "before and after, and the RFC 9293 rule behind it. The file is analysed and "
+         "forgotten; nothing is stored."),
     [T_HOW] = "How to capture",
     [T_LINUX] = "Linux",
     [T_LINUX_CMD] = "sudo tcpdump -i any -s 0 -w my.pcap 'tcp port 8080'",
     [T_MACOS] = "macOS",
     [T_MACOS_CMD] = "sudo tcpdump -i lo0 -s 0 -w my.pcap 'tcp port 8080'",
     [T_WINDOWS] = "Windows",
-    [T_WINDOWS_TEXT] = "Install Wireshark, choose the interface (Adapter for loopback traffic "
-                       "capture for programs on the same computer), type the capture filter "
-                       "tcp port 8080, start, run your programs, stop, and save with File → "
-                       "Save As (pcapng).",
-    [T_LIMITS] = "Run your client and server while the capture runs, then stop it with Ctrl+C. "
-                 "Use your own port instead of 8080. At most 10 MiB, 100,000 packets and 1,000 "
-                 "connections.",
+    [T_WINDOWS_TEXT] = ("Install Wireshark, choose the interface (Adapter for loopback traffic "
+                        "capture for programs on the same computer), type the capture filter "
+                        "tcp port 8080, start, run your programs, stop, and save with File → "
+                        "Save As (pcapng)."),
+    [T_LIMITS] = ("Run your client and server while the capture runs, then stop it with Ctrl+C. "
+                  "Use your own port instead of 8080. At most 10 MiB, 100,000 packets and 1,000 "
+                  "connections."),
     [T_FILE] = "Capture file (.pcap or .pcapng)",
     [T_SUBMIT] = "Explain it",
     [T_RESULT] = "Your connection, step by step",
@@ -100,8 +101,8 @@ static const char *const text_zh[T_COUNT] = {
         "安装 Wireshark，选择网卡（同一台电脑上的程序互相通信时选 Adapter for loopback "
         "traffic capture），在捕获过滤器里输入 tcp port "
         "8080，开始抓包，运行你的程序，停止，再用“文件 → 另存为”保存（pcapng 格式）。",
-    [T_LIMITS] = "抓包进行时运行你的客户端和服务器，然后按 Ctrl+C 停止。把 8080 "
-                 "换成你自己的端口。文件最多 10 MiB、100,000 个包、1,000 个连接。",
+    [T_LIMITS] = ("抓包进行时运行你的客户端和服务器，然后按 Ctrl+C 停止。把 8080 "
+                  "换成你自己的端口。文件最多 10 MiB、100,000 个包、1,000 个连接。"),
     [T_FILE] = "抓包文件（.pcap 或 .pcapng）",
     [T_SUBMIT] = "开始分析",
     [T_RESULT] = "你的连接，一步一步看",
