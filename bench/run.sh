@@ -27,3 +27,8 @@ make --no-print-directory build/tcplab >/dev/null && node bench/page_weight.mjs 
 # import (target <= 2 s) (bench/class.sh)
 echo "=== class"
 make --no-print-directory build/tcplab >/dev/null && bench/class.sh
+
+# --- capture: tcplab analyze's packets/s on 100,000 packets of 10,000 short connections
+# (target >= 1,000,000/s on one core) and its memory (bench/capture_bench.c)
+echo "=== capture"
+make --no-print-directory build/bench_capture >/dev/null && build/bench_capture

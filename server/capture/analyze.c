@@ -231,7 +231,7 @@ enum owe {
 };
 enum owe_rst { RST_NONE = 0, RST_FOR_ACK, RST_FOR_NOACK, RST_LISTEN, RST_SS_BADACK, RST_SR_BADACK };
 
-#define SENT_RING 16
+#define SENT_RING 4
 
 typedef struct sent_rec {
     uint32_t seq, end; /* sequence space [seq, end) */
@@ -278,7 +278,7 @@ typedef struct pend_seg {
 
 /* Segments on their way to an endpoint: delivered (a receive step) once that endpoint's own
  * next segment shows it had them, see deliver_ready. */
-#define INFLIGHT 16
+#define INFLIGHT 6
 
 typedef struct inflight {
     seg_in q[INFLIGHT];
@@ -298,11 +298,13 @@ typedef struct conn {
     uint32_t next; /* hash chain: index + 1 of the next connection, 0 ends */
 } conn;
 
+#define CONN_BLOCK 256
+
 struct analyze {
     uint32_t selected;
     size_t max_conns;
-    conn *conns;
-    size_t nconns, capconns;
+    conn **blocks; /* connections in blocks of CONN_BLOCK: never moved once made */
+    size_t nconns, nblocks;
     uint32_t *buckets; /* index + 1 of the newest connection in the bucket, 0 empty */
     size_t nbuckets;
     sim_trace trace;
@@ -311,6 +313,11 @@ struct analyze {
     size_t nobs, capobs, obs_dropped;
     bool failed;
 };
+
+static inline conn *conn_at(const analyze *a, size_t i)
+{
+    return &a->blocks[i / CONN_BLOCK][i % CONN_BLOCK];
+}
 
 /* ---- names and texts ---------------------------------------------------------------- */
 
@@ -449,7 +456,9 @@ void analyze_free(analyze *a)
 {
     if (!a)
         return;
-    free(a->conns);
+    for (size_t i = 0; i < a->nblocks; i++)
+        free(a->blocks[i]);
+    free(a->blocks);
     free(a->buckets);
     free(a->packets);
     free(a->obs);
@@ -494,7 +503,7 @@ static int rehash(analyze *a)
         return -1;
     /* oldest first, so that each chain ends up newest first again */
     for (size_t i = 0; i < a->nconns; i++) {
-        conn *c = &a->conns[i];
+        conn *c = conn_at(a, i);
         decode_tcp k;
         memset(&k, 0, sizeof k);
         k.family = c->info.family;
@@ -1324,21 +1333,25 @@ static conn *new_conn(analyze *a, const decode_tcp *p, int64_t t_us, uint64_t nu
         *st = ANALYZE_ERR_TOO_MANY_CONNECTIONS;
         return NULL;
     }
-    if (a->nconns == a->capconns) {
-        size_t cap = a->capconns ? a->capconns * 2 : 16;
-        conn *n = realloc(a->conns, cap * sizeof *n);
-        if (!n) {
+    if (a->nconns == a->nblocks * CONN_BLOCK) {
+        conn **bl = realloc(a->blocks, (a->nblocks + 1) * sizeof *bl);
+        if (!bl) {
             *st = ANALYZE_ERR_NOMEM;
             return NULL;
         }
-        a->conns = n;
-        a->capconns = cap;
+        a->blocks = bl;
+        bl[a->nblocks] = malloc(CONN_BLOCK * sizeof **bl);
+        if (!bl[a->nblocks]) {
+            *st = ANALYZE_ERR_NOMEM;
+            return NULL;
+        }
+        a->nblocks++;
     }
     if (a->nconns * 2 >= a->nbuckets && rehash(a) != 0) {
         *st = ANALYZE_ERR_NOMEM;
         return NULL;
     }
-    conn *c = &a->conns[a->nconns];
+    conn *c = conn_at(a, a->nconns);
     memset(c, 0, sizeof *c);
     c->info.id = (uint32_t)a->nconns + 1;
     c->info.family = p->family;
@@ -1376,10 +1389,10 @@ analyze_status analyze_packet(analyze *a, uint64_t number, int64_t t_us, const d
     size_t h = tuple_hash(p) & (a->nbuckets - 1);
     conn *c = NULL;
     int from = -1;
-    for (uint32_t i = a->buckets[h]; i; i = a->conns[i - 1].next) {
-        from = direction(&a->conns[i - 1], p);
+    for (uint32_t i = a->buckets[h]; i; i = conn_at(a, i - 1)->next) {
+        from = direction(conn_at(a, i - 1), p);
         if (from >= 0) {
-            c = &a->conns[i - 1];
+            c = conn_at(a, i - 1);
             break;
         }
     }
@@ -1472,7 +1485,7 @@ analyze_status analyze_packet(analyze *a, uint64_t number, int64_t t_us, const d
 analyze_status analyze_finish(analyze *a)
 {
     for (size_t i = 0; i < a->nconns; i++) {
-        conn *c = &a->conns[i];
+        conn *c = conn_at(a, i);
         resolve_pending(a, c, 0);
         for (int e = 0; e < SIM_ENDPOINTS; e++)
             deliver_ready(a, c, e, NULL, c->info.last_t_us);
@@ -1501,7 +1514,7 @@ size_t analyze_connection_count(const analyze *a)
 
 const analyze_connection *analyze_connection_at(const analyze *a, size_t i)
 {
-    return i < a->nconns ? &a->conns[i].info : NULL;
+    return i < a->nconns ? &conn_at(a, i)->info : NULL;
 }
 
 size_t analyze_observation_count(const analyze *a)
@@ -1517,4 +1530,11 @@ const analyze_observation *analyze_observation_at(const analyze *a, size_t i)
 size_t analyze_observations_dropped(const analyze *a)
 {
     return a->obs_dropped;
+}
+
+size_t analyze_memory(const analyze *a)
+{
+    return sizeof *a + a->nblocks * (CONN_BLOCK * sizeof(conn) + sizeof(conn *)) +
+           a->nbuckets * sizeof *a->buckets + a->trace.cap * (sizeof(sim_step) + sizeof(uint64_t)) +
+           a->capobs * sizeof(analyze_observation);
 }

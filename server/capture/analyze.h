@@ -105,4 +105,8 @@ size_t analyze_observation_count(const analyze *a);
 const analyze_observation *analyze_observation_at(const analyze *a, size_t i);
 size_t analyze_observations_dropped(const analyze *a);
 
+/* Bytes the analysis holds (connection records, their index, the trace, the observations):
+ * it grows with the connections seen and the selected trace, not with the packets. */
+size_t analyze_memory(const analyze *a);
+
 #endif
