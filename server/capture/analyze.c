@@ -241,7 +241,8 @@ typedef struct sent_rec {
 
 typedef struct side {
     tcp_vars v;
-    bool sent_any; /* a segment from this endpoint was seen */
+    bool sent_any;    /* a segment from this endpoint was seen */
+    bool synack_sent; /* its SYN,ACK was seen */
     bool passive;
     bool fin_sent, fin_rcvd;
     uint32_t fin_seq;
@@ -745,8 +746,7 @@ static void on_send(analyze *a, conn *c, int from, const seg_in *g)
         s->syn_sends++;
         s->syn_last_us = g->t_us;
     } else if (syn && ack) {
-        if (synchronized(s->v.state) && s->v.iss == seg->seq && s->sent_any &&
-            s->v.snd_nxt != s->v.iss) {
+        if (synchronized(s->v.state) && s->v.iss == seg->seq && s->synack_sent) {
             rule = R_SYNACK_RTX;
             rtx = true;
             rtx_kind = 1;
@@ -760,6 +760,7 @@ static void on_send(analyze *a, conn *c, int from, const seg_in *g)
         } else {
             rule = C_UNEXPECTED;
         }
+        s->synack_sent = true;
     } else {
         bool fin_new = false, data_rtx = false;
         if (seg->len > 0) {
@@ -1214,7 +1215,9 @@ static void deliver_head(analyze *a, conn *c, int to, int64_t t_us)
  * next segment shows it: before `to` sends `next` (NULL: the capture ended), everything it
  * had received by then is delivered, in order, except that a segment which would be next in
  * sequence (SEG.SEQ = RCV.NXT) and which `next`'s ACK field does not yet cover had not
- * arrived (its FIN, say, crossed `next` on the wire): it and those behind it wait. So two
+ * arrived (its FIN, say, crossed `next` on the wire), nor had anything before a `next`
+ * without ACK (a SYN sent again: the SYN,ACK was not there): it and those behind it wait.
+ * Before a RST everything is delivered. So two
  * FINs that crossed give a simultaneous close wherever the capture was taken. */
 static void deliver_ready(analyze *a, conn *c, int to, const seg_in *next, int64_t t_us)
 {
@@ -1222,9 +1225,12 @@ static void deliver_ready(analyze *a, conn *c, int to, const seg_in *next, int64
     while (f->count) {
         const seg_in *x = &f->q[f->head % INFLIGHT];
         uint32_t end = x->seg.seq + tcp_seg_len(&x->seg);
-        if (next && (next->seg.flags & TCP_ACK) && end != x->seg.seq && !(x->seg.flags & TCP_RST) &&
-            synchronized(c->s[to].v.state) && x->seg.seq == c->s[to].v.rcv_nxt &&
-            seq_lt(next->seg.ack, end))
+        bool unseen = next && !(next->seg.flags & TCP_RST) && end != x->seg.seq &&
+                      !(x->seg.flags & TCP_RST) &&
+                      (!(next->seg.flags & TCP_ACK) ||
+                       (synchronized(c->s[to].v.state) && x->seg.seq == c->s[to].v.rcv_nxt &&
+                        seq_lt(next->seg.ack, end)));
+        if (unseen)
             break;
         deliver_head(a, c, to, t_us);
     }
@@ -1248,8 +1254,9 @@ static void send_inflight(analyze *a, conn *c, int to, const seg_in *g)
 }
 
 /* The server's receive step of the client's SYN, now that the server's next move (or the
- * client's) tells what it was: how = 1 listening (SYN,ACK), 2 nothing listened (RST), 0 no
- * answer. */
+ * client's) tells what it was: how = 1 listening (SYN,ACK), 2 nothing listened (RST), 3 it
+ * opened too (a SYN of its own: simultaneous open; the client's SYN arrives after it left),
+ * 0 no answer. */
 static void resolve_pending(analyze *a, conn *c, int how)
 {
     if (!c->pend)
@@ -1265,7 +1272,7 @@ static void resolve_pending(analyze *a, conn *c, int how)
     g.number = c->pending.number;
     g.t_us = c->pending.t_us;
     side *srv = &c->s[SIM_SERVER];
-    if (how == 2 && c->assumed) {
+    if ((how == 2 || how == 3) && c->assumed) {
         srv->v.state = TCP_CLOSED;
         if (selected(a, c))
             for (size_t i = c->pend_first; i < a->trace.count; i++) {
@@ -1285,6 +1292,13 @@ static void resolve_pending(analyze *a, conn *c, int how)
         return;
     }
     c->assumed = false;
+    if (how == 3) {
+        /* simultaneous open: the server's own SYN left before the client's arrived */
+        inflight *f = &c->to[SIM_SERVER];
+        f->q[(f->head + f->count) % INFLIGHT] = g;
+        f->count++;
+        return;
+    }
     on_receive(a, c, SIM_SERVER, &g);
 }
 
@@ -1451,7 +1465,7 @@ analyze_status analyze_packet(analyze *a, uint64_t number, int64_t t_us, const d
     /* the server's first answer settles its receive step of the SYN */
     if (c->pend) {
         if (from == SIM_SERVER)
-            resolve_pending(a, c, (p->flags & TCP_RST) ? 2 : 1);
+            resolve_pending(a, c, (p->flags & TCP_RST) ? 2 : syn_only ? 3 : 1);
         else
             resolve_pending(a, c, 0);
     }
