@@ -59,14 +59,14 @@ build/asan/unit_tests: $(ALIB_OBJS) $(ATEST_OBJS)
 build/bench_engine: bench/engine_bench.c $(LIB_OBJS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc $(LDLIBS)
 
-# The capture-analysis benchmark (tcplab analyze's pipeline): its own main.
-build/bench_capture: bench/capture_bench.c $(LIB_OBJS)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
-
 # The HTTP benchmark's control: a bare libmicrohttpd server (bench/mhd_floor.c).
 build/bench_mhd_floor: bench/mhd_floor.c
 	@mkdir -p build
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS)
+
+# The capture-analysis benchmark (tcplab analyze's pipeline, bench/analyze_bench.c).
+build/bench_analyze: bench/analyze_bench.c $(LIB_OBJS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
 
 run: deps
 	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab

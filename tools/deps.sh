@@ -4,14 +4,16 @@
 # usage: tools/deps.sh build|test|bench|list-build|list-test|list-bench
 #   build: compiler toolchain and the C libraries (what `make` and `make run` need)
 #   test:  build + what `make test` needs (node/npm for the API and browser tests, chromium;
-#          clang and its libFuzzer runtime libclang-rt-14-dev for tests/fuzz)
+#          clang and its libFuzzer runtime libclang-rt-14-dev for tests/fuzz; tcpdump reads
+#          the exported captures back; tshark is optional, not installed: it pulls in much of
+#          Wireshark, and the test that uses it skips without it)
 #   bench: test + load generators (wrk, nginx)
 #   list-*: print the package list, one a line (docker/Dockerfile and a test compare it)
 # The package lists below are the single source of truth for the README, CI and Docker.
 set -euo pipefail
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libyaml-dev libsodium-dev zlib1g-dev libpcap-dev"
-TEST_PKGS="nodejs npm chromium cppcheck clang-format curl ca-certificates procps clang libclang-rt-14-dev fonts-noto-cjk"
+TEST_PKGS="nodejs npm chromium cppcheck clang-format curl ca-certificates procps clang libclang-rt-14-dev fonts-noto-cjk tcpdump"
 BENCH_PKGS="wrk nginx-light valgrind"
 
 want=""

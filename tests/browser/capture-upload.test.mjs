@@ -1,4 +1,4 @@
-// capture.test.mjs — the "Your capture" page (/capture): in English and Chinese, light and
+// capture-upload.test.mjs — the "Your capture" page (/capture): in English and Chinese, light and
 // dark, on a 390×844 phone and a 1280×800 desktop, a student uploads a capture recorded from
 // the Linux stack (tests/fixtures/captures/), gets the connection, the observations and the
 // lesson figure, and steps through it with the player (the figure's data-client-state /

@@ -1,5 +1,5 @@
 /*
- * capture_bench.c — `make bench` figure for tcplab analyze: packets analysed per second on a
+ * analyze_bench.c — `make bench` figure for tcplab analyze: packets analysed per second on a
  * 100,000-packet capture of many short connections (target >= 1,000,000/s on one core),
  * and the memory it takes.
  *
@@ -9,7 +9,7 @@
  * analysis (reader, decoder, observer, not the JSON) ROUNDS times, the trace kept for
  * connection 1 as the API does, and prints the best round. Memory: what the analysis holds
  * (analyze_memory) for 10,000 connections, and for 1,000 when ports are reused sooner.
- * usage: build/bench_capture [ROUNDS]
+ * usage: build/bench_analyze [ROUNDS]
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -108,12 +108,12 @@ int main(int argc, char **argv)
         capture_result res;
         double t0 = now_s();
         if (capture_analyze_memory(cap, len, &opt, &res) != 0) {
-            fprintf(stderr, "bench_capture: %s\n", res.message);
+            fprintf(stderr, "bench_analyze: %s\n", res.message);
             return 1;
         }
         double dt = now_s() - t0;
         if (res.packets != PACKETS || analyze_connection_count(res.an) != PACKETS / 10) {
-            fprintf(stderr, "bench_capture: unexpected analysis (%llu packets, %zu connections)\n",
+            fprintf(stderr, "bench_analyze: unexpected analysis (%llu packets, %zu connections)\n",
                     (unsigned long long)res.packets, analyze_connection_count(res.an));
             return 1;
         }
