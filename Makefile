@@ -68,6 +68,10 @@ build/bench_mhd_floor: bench/mhd_floor.c
 	@mkdir -p build
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LDLIBS)
 
+# The capture-analysis benchmark (tcplab analyze's pipeline, bench/analyze_bench.c).
+build/bench_analyze: bench/analyze_bench.c $(LIB_OBJS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory -j$$(nproc) build/tcplab
 	@mkdir -p var

@@ -15,6 +15,8 @@ typedef struct cli_command {
 
 static const cli_command commands[] = {
     {"simulate", cmd_simulate, "simulate [FILE|-] [--scenario NAME] [--format json|text]"},
+    {"analyze", cmd_analyze,
+     "analyze FILE|- [--format json|text] [--connection N]   a capture explained"},
     {"scenarios", cmd_scenarios, "scenarios            list the built-in scenarios"},
     {"serve", cmd_serve,
      "serve [--port N] [--bind ADDR] [--db FILE] [--static DIR] [--lessons DIR] "

@@ -12,6 +12,7 @@ int cli_main(int argc, char **argv);
 
 int cmd_simulate(int argc, char **argv);  /* cmd_simulate.c: run a scenario, print its trace */
 int cmd_scenarios(int argc, char **argv); /* cmd_simulate.c: list the built-in catalog */
+int cmd_analyze(int argc, char **argv);   /* cmd_analyze.c: a capture explained */
 int cmd_serve(int argc, char **argv);     /* cmd_serve.c: the HTTP server */
 int cmd_check(int argc, char **argv);     /* cmd_check.c: validate lesson files */
 int cmd_user(int argc, char **argv);      /* cmd_accounts.c: user add/list */

@@ -178,4 +178,16 @@ typedef struct http_route {
 extern const http_route http_routes[];
 extern const size_t http_route_count;
 
+/* Routes whose request bodies have their own limit instead of the server's max_body
+ * (larger or smaller): METHOD and a literal path, matched on the request head. The table
+ * is server/web/routes.c's too. */
+typedef struct http_body_limit {
+    const char *method;
+    const char *path;
+    size_t max_body;
+} http_body_limit;
+
+extern const http_body_limit http_body_limits[];
+extern const size_t http_body_limit_count;
+
 #endif

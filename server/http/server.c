@@ -113,6 +113,7 @@ typedef struct req_ctx {
     bool raw_nul;       /* the raw path had %00 (MHD's decoding truncates there) */
     bool body_expected; /* the head announced a body (Content-Length > 0, or chunked) */
     size_t route_index; /* http_route_count: none */
+    size_t max_body;    /* this request's body limit (route_body_limit) */
     int status;
     size_t bytes;
     struct http_deferred defer;
@@ -532,12 +533,24 @@ static int timeout_from_env(const char *name, long long dflt_ms, long long *ms, 
     return 0;
 }
 
+/* The body limit of a request: its route's own (http_body_limits) or the server's. */
+static size_t route_body_limit(const server *srv, const char *method, const char *url)
+{
+    for (size_t i = 0; i < http_body_limit_count; i++) {
+        const http_body_limit *l = &http_body_limits[i];
+        if (!strcmp(l->method, method) && !strcmp(l->path, url))
+            return l->max_body;
+    }
+    return srv->opt.max_body;
+}
+
 /* First callback: headers are in. Returns MHD_YES to go on reading, or the result of an
  * immediate (connection-closing) answer. */
 static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_ctx *ctx,
                                   const char *method, const char *url, const char *version)
 {
     cl_scan sc = {NULL, 0, 0, 0, 0};
+    ctx->max_body = route_body_limit(srv, method, url);
     MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_content_length, &sc);
     /* MHD 0.9.75 keeps the whitespace of "Content-Length : 5" in the field name and then
      * frames the request without it; RFC 9112 §5.1 requires a 400 (closed at once, so the
@@ -580,9 +593,9 @@ static enum MHD_Result on_headers(server *srv, struct MHD_Connection *conn, req_
         unsigned long long declared = strtoull(sc.first, &end, 10);
         if (declared > 0)
             ctx->body_expected = true;
-        if (errno == 0 && declared > srv->opt.max_body) {
+        if (errno == 0 && declared > ctx->max_body) {
             const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
-            if (expect || declared / DISCARD_FACTOR > srv->opt.max_body)
+            if (expect || declared / DISCARD_FACTOR > ctx->max_body)
                 return send_problem(srv, conn, ctx, 413, "request body is larger than the limit",
                                     method, url);
             ctx->early_status = 413;
@@ -598,7 +611,7 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
 {
     if (ctx->early_status)
         return; /* discarding */
-    if (ctx->len + size > srv->opt.max_body) {
+    if (ctx->len + size > ctx->max_body) {
         body_release(srv, ctx);
         ctx->early_status = 413;
         ctx->early_detail = "request body is larger than the limit";
@@ -610,8 +623,8 @@ static void on_body(server *srv, req_ctx *ctx, const char *data, size_t size)
         size_t ncap = ctx->reserved > ctx->cap ? ctx->reserved : ctx->cap ? ctx->cap : 1024;
         while (ncap < ctx->len + size + 1)
             ncap *= 2;
-        if (ncap > srv->opt.max_body + 1)
-            ncap = srv->opt.max_body + 1;
+        if (ncap > ctx->max_body + 1)
+            ncap = ctx->max_body + 1;
         if (body_reserve(srv, ctx, ncap) != 0) {
             body_release(srv, ctx);
             ctx->early_status = 503;
@@ -773,6 +786,7 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
         return NULL;
     ctx->t0 = t0;
     ctx->route_index = http_route_count;
+    ctx->max_body = srv->opt.max_body;
     atomic_init(&ctx->defer.state, DEFER_NONE);
     size_t path_len = uri ? strcspn(uri, "?") : 0;
     for (size_t i = 0; i + 2 < path_len; i++)

@@ -255,7 +255,7 @@ static void link_cb(void *ctx, const char *url, int line, bool is_image)
     resolve_path(url, p, sizeof p);
     const char *what = is_image ? "image" : "link";
     if (!strcmp(p, "/") || !strcmp(p, "/lessons") || !strcmp(p, "/lessons/") ||
-        !strcmp(p, "/playground"))
+        !strcmp(p, "/playground") || !strcmp(p, "/capture"))
         return;
     if (!strncmp(p, "/lessons/", 9)) {
         const char *slug = p + 9;
@@ -288,7 +288,7 @@ static void link_cb(void *ctx, const char *url, int line, bool is_image)
     }
     problem(c, line,
             "%s \"%s\" does not resolve (relative links may point to /, /lessons, "
-            "/lessons/SLUG, /playground or /static/FILE)",
+            "/lessons/SLUG, /playground, /capture or /static/FILE)",
             what, url);
 }
 

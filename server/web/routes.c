@@ -21,6 +21,8 @@
 #include "api_builder.h"
 #include "api_class.h"
 #include "pages_class.h"
+#include "api_captures.h"
+#include "pages_capture.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -92,6 +94,17 @@ const http_route http_routes[] = {
     {"POST", "/api/v1/me/password", api_me_password, "me_password"},
     {"GET", "/class", pages_class, "class_page"},
     {"GET", "/signin", pages_signin, "signin_page"},
+    /* a student's capture explained (server/web/api_captures.c, pages_capture.c) */
+    {"POST", "/api/v1/captures", api_captures_post, "captures_post"},
+    {"GET", "/capture", pages_capture, "capture_page"},
+    {"POST", "/capture/figure", pages_capture_figure, "capture_figure"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
+
+/* Bodies with their own limit (every other route: TCPLAB_MAX_BODY). */
+const http_body_limit http_body_limits[] = {
+    {"POST", "/api/v1/captures", CAPTURE_MAX_BYTES}, /* a capture file */
+    {"POST", "/capture/figure", CAPTURE_MAX_BYTES},
+};
+const size_t http_body_limit_count = sizeof http_body_limits / sizeof http_body_limits[0];

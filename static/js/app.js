@@ -7,7 +7,7 @@
  * the sign-in form and sign-out buttons (login.js), the lesson editor (editor.js), the
  * header's Sign in / Sign out and a student's progress (progress.js), the class page
  * (class.js), the sign-in-link page (signin.js) and the editor's "which copy is the source"
- * line (editor-files.js).
+ * line (editor-files.js) and the "Your capture" page (capture.js).
  * Does not: do anything on a page without those elements; the language switch is a plain
  * server-rendered link and needs no script. No third-party code, no eval, no inline script.
  */
@@ -22,6 +22,7 @@ const PARTS = [
   ['section.tl-class', './class.js', 'initClass'],
   ['section.tl-signin', './signin.js', 'initSignin'],
   ['p.tl-editor-files', './editor-files.js', 'initEditorFiles'],
+  ['section.tl-capture', './capture.js', 'initCapture'],
 ];
 
 /** Each table of a lesson's text in a frame that scrolls sideways on a narrow screen and

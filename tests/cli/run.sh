@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/cli/run.sh — `tcplab simulate`, `tcplab scenarios` and `tcplab lessons import/export`
+# tests/cli/run.sh — `tcplab simulate`, `tcplab scenarios`, `tcplab analyze` and `tcplab lessons import/export`
 # from the outside: output shape, exit codes (0 ok, 1 engine bound or refused, 2 bad
 # usage/input) and error messages that name the JSON pointer or FILE:LINE. Uses the ASan build when present (a crash or leak fails the case).
 # Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -244,6 +244,24 @@ if command -v git >/dev/null 2>&1; then
   check "author: an uncommitted change is by files" 0 --out "changed    g-lesson.md  +1 -0 lines (by files)" \
     -- lessons import "$G" --db "$tmp/git.db"
 fi
+
+# --- analyze: a capture explained (tests/fixtures/captures/, recorded from the Linux stack)
+CAP=tests/fixtures/captures
+check "analyze a pcap: trace JSON with connections and observations" 0 --out '"steps":[' \
+  --out '"connections":[{"id":1,"client":"10.14.0.1:' --out '"kind":"rst-ack-abort"' -- analyze "$CAP/abort.pcap"
+check "analyze --format text: the ladder and the final states" 0 --out "final (t=" \
+  --out "client TIME-WAIT, server TIME-WAIT" --out "FIN-WAIT-1 → CLOSING" -- analyze "$CAP/simultaneous-close.pcap" --format text
+check "analyze a pcapng" 0 --out '"link_type":"EN10MB"' -- analyze "$CAP/client-first-close.pcapng"
+check "analyze --lang zh-CN: rule_zh and text_zh" 0 --out '"rule_zh":' --out '"text_zh":' -- analyze "$CAP/abort.pcap" --lang zh-CN
+STDIN="$CAP/refused.pcap" check "analyze - reads standard input" 0 --out '"state_after":"CLOSED"' -- analyze -
+check "analyze --connection past the last: exit 2" 2 --err "there is no connection 2: the capture has 1" -- analyze "$CAP/abort.pcap" --connection 2
+printf 'not a capture' >"$tmp/not.pcap"
+check "analyze a file that is not a capture: exit 2" 2 --err "not a pcap or pcapng file" -- analyze "$tmp/not.pcap"
+head -c 300 "$CAP/abort.pcap" >"$tmp/cut.pcap"
+check "analyze a capture cut inside a packet: the packet is named" 2 --err "packet 4: the file ends inside this packet" -- analyze "$tmp/cut.pcap"
+check "analyze without a file: usage" 2 --err "give a capture FILE" -- analyze
+check "analyze --format xml: refused" 2 --err "--format must be json or text" -- analyze "$CAP/abort.pcap" --format xml
+check "analyze a missing file: exit 2" 2 --err "cannot read the capture" -- analyze "$tmp/missing.pcap"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
