@@ -110,6 +110,18 @@ export function initClass(doc) {
       [msg('col-name'), msg('col-login'), msg('col-email'), msg('col-section'), msg('col-account'), ''], rows));
   }
 
+  /** The row header of a student: the name, and a tag when they are not (or no longer) on
+   * the roster (status "removed" or "not_on_roster" from the class and gradebook API). */
+  function who(name, st) {
+    const th = el('th', { scope: 'row', text: name });
+    if (st === 'removed' || st === 'not_on_roster') {
+      const key = st === 'removed' ? 'status-removed' : 'status-not-on-roster';
+      th.classList.add(`tl-class-${st.replace(/_/g, '-')}`);
+      th.append(' ', el('span', { class: 'tl-tag tl-class-status-tag', title: msg(`${key}-help`), text: msg(key) }));
+    }
+    return th;
+  }
+
   function drawProgress(cls) {
     const b = body('progress');
     if (!cls.students.length || !cls.lessons.length) {
@@ -117,7 +129,7 @@ export function initClass(doc) {
       return;
     }
     const rows = cls.students.map((s) => {
-      const tr = el('tr', { 'data-login': s.login }, el('th', { scope: 'row', text: s.name || s.login }));
+      const tr = el('tr', { 'data-login': s.login, 'data-status': s.status }, who(s.name || s.login, s.status));
       for (const l of cls.lessons) {
         const p = s.progress[l.slug] || { attempted: 0, right: 0, score: 0 };
         const label = msg('progress-cell', { right: p.right, questions: l.questions, attempted: p.attempted });
@@ -140,7 +152,7 @@ export function initClass(doc) {
     }
     const rows = gb.students.map((s) => {
       let total = 0;
-      const tr = el('tr', { 'data-login': s.name }, el('th', { scope: 'row', text: s.display_name || s.name }));
+      const tr = el('tr', { 'data-login': s.name, 'data-status': s.status }, who(s.display_name || s.name, s.status));
       for (const a of gb.assignments) {
         const v = s.scores[`${a.kind}:${a.id}`];
         if (typeof v === 'number') total += v;
