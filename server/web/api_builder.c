@@ -42,6 +42,8 @@ static json_t *question_json(const quiz_question *q, const char *slug, const cha
                           quiz_type_name(quiz_question_type(q)), "line", quiz_question_line(q));
     if (!o)
         return NULL;
+    json_t *source = quiz_question_source(q);
+    json_object_set_new(o, "source", source ? source : json_null());
     json_t *problem = ok ? json_null() : json_string(err);
     json_object_set_new(o, "problem", problem ? problem : json_string("the check failed"));
     json_t *variant = quiz_variant_json(q, gid, seed);
