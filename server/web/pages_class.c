@@ -119,6 +119,8 @@ static const msg CLASS_TEXT[] = {
     {"no-attempts", "No attempts yet.", "还没有答题记录。"},
     {"no-students", "No students yet. Import a roster to start.", "还没有学生，请先导入名单。"},
     {"no-data", "Nothing to show yet.", "暂无数据。"},
+    {"table-region", "{name} (table, scrolls sideways)", "{name}（表格，可左右滚动）"},
+    {"col-actions", "Actions", "操作"},
     {"status-removed", "removed", "已移出名单"},
     {"status-removed-help", "Removed from the roster; their grades are kept.",
      "已从名单中移出，成绩仍保留。"},

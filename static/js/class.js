@@ -42,18 +42,22 @@ function table(cls, caption, head, rows) {
   const t = el('table', { class: `tl-class-table ${cls}` });
   if (caption) t.append(el('caption', { class: 'tl-sr-only', text: caption }));
   const tr = el('tr');
-  for (const h of head) tr.append(el('th', { scope: 'col', text: h }));
+  for (const h of head) tr.append(typeof h === 'string' ? el('th', { scope: 'col', text: h }) : el('th', { scope: 'col' }, h));
   t.append(el('thead', {}, tr));
   const tb = el('tbody');
   for (const r of rows) tb.append(r);
   t.append(tb);
-  return el('div', { class: 'tl-class-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, t);
+  return el('div', { class: 'tl-class-scroll', tabindex: '0', role: 'region', 'aria-label': regionLabel(caption) }, t);
 }
+
+// the label of a table's scroll region: not the same as its panel's (axe landmark-unique)
+let regionLabel = (caption) => caption;
 
 export function initClass(doc) {
   const root = doc.querySelector('section.tl-class');
   if (!root) return;
   const msg = (name, values = {}) => fill(root.dataset['msg' + name.replace(/(^|-)(\w)/g, (m, d, c) => c.toUpperCase())], values);
+  regionLabel = (caption) => msg('table-region', { name: caption });
   const select = root.querySelector('.tl-class-section');
   const status = root.querySelector('.tl-class-status');
   const body = (id) => root.querySelector(`.tl-class-${id}-body`);
@@ -107,7 +111,7 @@ export function initClass(doc) {
         ' ',
         el('button', { type: 'button', class: 'tl-class-remove', text: msg('remove'), 'aria-label': `${msg('remove')}: ${s.login}`, onclick: () => remove(s.login) }))));
     b.replaceChildren(table('tl-class-roster-table', msg('roster'),
-      [msg('col-name'), msg('col-login'), msg('col-email'), msg('col-section'), msg('col-account'), ''], rows));
+      [msg('col-name'), msg('col-login'), msg('col-email'), msg('col-section'), msg('col-account'), el('span', { class: 'tl-sr-only', text: msg('col-actions') })], rows));
   }
 
   /** The row header of a student: the name, and a tag when they are not (or no longer) on
