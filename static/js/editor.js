@@ -740,14 +740,18 @@ class Editor {
     this.loadRevisions();
   }
 
+  /** Draws the revision list. Several loads can overlap (a merge, then a save): only the
+   * newest one draws, so an older answer arriving late never replaces a newer list. */
   async loadRevisions() {
+    const seq = (this.revSeq = (this.revSeq || 0) + 1);
     let r;
     try {
       r = await call('GET', lessonUrl(this.slug, this.locale, '/revisions'));
     } catch (e) {
-      this.networkFailed(e);
+      if (seq === this.revSeq) this.networkFailed(e);
       return;
     }
+    if (seq !== this.revSeq) return;
     if (!r.ok || !r.body) {
       this.failed(r);
       return;
@@ -778,6 +782,7 @@ class Editor {
       li.append(buttons, box);
       this.revList.append(li);
     });
+    this.root.dataset.revisionsOf = String(current); // the current revision the list shows
   }
 
   async revisionText(rev) {
