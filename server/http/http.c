@@ -162,6 +162,20 @@ void http_static_body(http_response *res, int status, const char *content_type, 
     res->body_len = len;
 }
 
+void http_text_steal(http_response *res, int status, const char *content_type, char *body,
+                     size_t len)
+{
+    drop_body(res);
+    if (!body) {
+        set_oom(res);
+        return;
+    }
+    res->status = status;
+    res->content_type = content_type;
+    res->body = body;
+    res->body_len = len;
+}
+
 /* Takes ownership of the malloc'ed `text` (may be NULL: out of memory). */
 static void set_owned(http_response *res, int status, const char *content_type, char *text)
 {

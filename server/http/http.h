@@ -65,6 +65,10 @@ int http_set_header(http_response *res, const char *name, const char *value);
  * a 500 problem instead. */
 void http_text(http_response *res, int status, const char *content_type, const char *body,
                size_t len);
+/* Like http_text, but takes ownership of the malloc'ed `body` (NUL-terminated at len; NULL:
+ * out of memory) instead of copying it: for answers of megabytes. */
+void http_text_steal(http_response *res, int status, const char *content_type, char *body,
+                     size_t len);
 void http_json(http_response *res, int status, const json_t *json);
 void http_json_steal(http_response *res, int status, json_t *json);
 

@@ -49,6 +49,10 @@ quiz_type quiz_question_type(const quiz_question *q);
 const char *quiz_type_name(quiz_type t); /* "single", ... */
 /* 1-based line of the question's "- " item inside its block. */
 int quiz_question_line(const quiz_question *q);
+/* The question as its author wrote it: {id, type, prompt, explanation, hint?, choices?,
+ * answer?, tolerance?, scenario? | scenario_json?, params? {name: "int[a, b]"}, endpoint?,
+ * step?, segments?} (docs/quiz.md); NULL when out of memory. For the question builder. */
+json_t *quiz_question_source(const quiz_question *q);
 bool quiz_question_has_params(const quiz_question *q);
 
 /* <form class="tl-question"> HTML per dom.md, never containing the answer. `global_id`

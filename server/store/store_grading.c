@@ -33,31 +33,42 @@ static const char SQL_CH_PUT[] =
 #define CH_COLS "id, title, scenario_json, goal_json, points, created_by, created_at"
 static const char SQL_CH_GET[] = "SELECT " CH_COLS " FROM challenges WHERE id = ?1";
 static const char SQL_CH_LIST[] = "SELECT " CH_COLS " FROM challenges ORDER BY id";
-static const char SQL_GRADES[] =
-    "SELECT user_name, kind, ref, max(score), count(*) FROM submissions "
-    "WHERE user_name IS NOT NULL GROUP BY user_name, kind, ref ORDER BY user_name, kind, ref";
+/* grade_cells holds max(score) and count(*) of every (user_name, kind, ref) of submissions,
+ * kept by a trigger as rows arrive (migration 11): the gradebook reads it without grouping. */
+static const char SQL_GRADES[] = "SELECT user_name, kind, ref, best, attempts FROM grade_cells "
+                                 "ORDER BY user_name, kind, ref";
+/* The members of section ?1: its students and the removed students who were in it. */
+#define SECTION_MEMBERS                                                                            \
+    "WITH m(name) AS (SELECT name FROM users WHERE role = 'student' AND section = ?1 "             \
+    "UNION SELECT name FROM roster_removed WHERE section = ?1) "
 static const char SQL_GRADES_SECTION[] =
-    "SELECT s.user_name, s.kind, s.ref, max(s.score), count(*) FROM users u "
-    "JOIN submissions s ON s.user_name = u.name WHERE u.role = 'student' AND u.section = ?1 "
-    "GROUP BY s.user_name, s.kind, s.ref ORDER BY s.user_name, s.kind, s.ref";
+    SECTION_MEMBERS "SELECT g.user_name, g.kind, g.ref, g.best, g.attempts FROM m "
+                    "JOIN grade_cells g ON g.user_name = m.name "
+                    "ORDER BY g.user_name, g.kind, g.ref";
 static const char SQL_HISTORY[] = "SELECT " SUB_COLS " FROM submissions WHERE user_name = ?1 "
                                   "ORDER BY id DESC LIMIT ?2";
-static const char SQL_STATS_SECTION[] =
-    "SELECT s.kind, s.ref, count(*), avg(s.score), count(DISTINCT s.user_name), "
-    "count(DISTINCT CASE WHEN s.score >= 1 THEN s.user_name END) FROM users u "
-    "JOIN submissions s ON s.user_name = u.name WHERE u.role = 'student' AND u.section = ?1 "
-    "GROUP BY s.kind, s.ref ORDER BY s.kind, s.ref";
-static const char SQL_WRONG_SECTION[] =
-    "SELECT s.answer_json, count(*) AS n FROM users u JOIN submissions s ON s.user_name = u.name "
-    "WHERE u.role = 'student' AND u.section = ?3 AND s.kind = ?1 AND s.ref = ?2 AND s.score < 1 "
-    "GROUP BY s.answer_json ORDER BY n DESC, s.answer_json LIMIT 3";
+/* Per (kind, ref): attempts, mean score, students, students with a full score. The
+ * submissions_ref_user index holds every column, in the order the DISTINCTs need. */
 static const char SQL_STATS[] =
     "SELECT kind, ref, count(*), avg(score), count(DISTINCT user_name), "
     "count(DISTINCT CASE WHEN score >= 1 THEN user_name END) FROM submissions GROUP BY kind, ref "
     "ORDER BY kind, ref";
-static const char SQL_WRONG[] =
-    "SELECT answer_json, count(*) AS n FROM submissions WHERE kind = ?1 AND ref = ?2 "
-    "AND score < 1 GROUP BY answer_json ORDER BY n DESC, answer_json LIMIT 3";
+static const char SQL_STATS_SECTION[] =
+    SECTION_MEMBERS "SELECT s.kind, s.ref, count(*), avg(s.score), count(DISTINCT s.user_name), "
+                    "count(DISTINCT CASE WHEN s.score >= 1 THEN s.user_name END) FROM m "
+                    "JOIN submissions s ON s.user_name = m.name GROUP BY s.kind, s.ref "
+                    "ORDER BY s.kind, s.ref";
+/* The three most common wrong answers of every (kind, ref), in one statement (the partial
+ * index submissions_wrong holds the wrong ones by kind, ref, answer). */
+#define WRONG_RANKED(FROM, P)                                                                      \
+    "SELECT kind, ref, answer_json, n FROM (SELECT " P "kind AS kind, " P "ref AS ref, " P         \
+    "answer_json AS answer_json, count(*) AS n, row_number() OVER (PARTITION BY " P "kind, " P     \
+    "ref ORDER BY count(*) DESC, " P "answer_json) AS r " FROM " AND " P "score < 1 GROUP BY " P   \
+    "kind, " P "ref, " P "answer_json) WHERE r <= 3 "                                              \
+    "ORDER BY kind, ref, r"
+static const char SQL_WRONG[] = WRONG_RANKED("FROM submissions WHERE 1", "");
+static const char SQL_WRONG_SECTION[] =
+    SECTION_MEMBERS WRONG_RANKED("FROM m JOIN submissions s ON s.user_name = m.name WHERE 1", "s.");
 
 /* ---- group commit (the store's writer thread, store_enqueue_durable) ------------------------- */
 
@@ -455,6 +466,13 @@ static store_status stat_row(sqlite3_stmt *st, void *elem, void *arg)
     return STORE_OK;
 }
 
+/* The order of (kind, ref) in SQLite's BINARY collation. */
+static int stat_cmp(const store_stat *x, const char *kind, const char *ref)
+{
+    int k = strcmp(x->kind, kind);
+    return k ? k : strcmp(x->ref, ref);
+}
+
 store_status store_stats(store *s, store_stat **out, size_t *n)
 {
     return store_stats_section(s, NULL, out, n);
@@ -476,30 +494,35 @@ store_status store_stats_section(store *s, const char *section, store_stat **out
                                     &count, "reading statistics");
     if (rc != STORE_OK)
         return rc;
-    int step;
-    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
-        sqlite3_stmt *w = store_stmt(c, section ? SQL_WRONG_SECTION : SQL_WRONG);
-        if (!w) {
-            rc = STORE_ERROR;
+    /* the ranked wrong answers come in the same (kind, ref) order as arr */
+    sqlite3_stmt *w = store_stmt(c, section ? SQL_WRONG_SECTION : SQL_WRONG);
+    if (!w)
+        rc = STORE_ERROR;
+    else if (section)
+        sqlite3_bind_text(w, 1, section, -1, SQLITE_STATIC);
+    size_t i = 0;
+    int step = SQLITE_DONE;
+    while (rc == STORE_OK && (step = sqlite3_step(w)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(w, 0);
+        const char *ref = (const char *)sqlite3_column_text(w, 1);
+        if (!kind || !ref)
+            continue;
+        while (i < count && stat_cmp(&arr[i], kind, ref) < 0)
+            i++;
+        if (i == count || stat_cmp(&arr[i], kind, ref) != 0 || arr[i].wrong_count >= 3)
+            continue;
+        char *a = store_col_dup(w, 2);
+        if (!a) {
+            rc = store_set_error("out of memory");
             break;
         }
-        sqlite3_bind_text(w, 1, arr[i].kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(w, 2, arr[i].ref, -1, SQLITE_STATIC);
-        if (section)
-            sqlite3_bind_text(w, 3, section, -1, SQLITE_STATIC);
-        while ((step = sqlite3_step(w)) == SQLITE_ROW && arr[i].wrong_count < 3) {
-            char *a = store_col_dup(w, 0);
-            if (!a) {
-                rc = store_set_error("out of memory");
-                break;
-            }
-            arr[i].wrong_answer[arr[i].wrong_count] = a;
-            arr[i].wrong_times[arr[i].wrong_count++] = sqlite3_column_int64(w, 1);
-        }
-        if (rc == STORE_OK && step != SQLITE_DONE && step != SQLITE_ROW)
-            rc = store_sqlite_error(c, "reading wrong answers");
-        store_stmt_release(w);
+        arr[i].wrong_answer[arr[i].wrong_count] = a;
+        arr[i].wrong_times[arr[i].wrong_count++] = sqlite3_column_int64(w, 3);
     }
+    if (rc == STORE_OK && step != SQLITE_DONE)
+        rc = store_sqlite_error(c, "reading wrong answers");
+    if (w)
+        store_stmt_release(w);
     if (rc != STORE_OK) {
         store_stats_free(arr, count);
         return rc;

@@ -3,7 +3,8 @@
  * store_progress.h).
  *
  * Owns: the one query: per question id the count, the best score and the id of the latest
- * row (the submissions_user index covers user_name, kind, ref), joined back to that row.
+ * row (the submissions_user_score index covers user_name, kind, ref, score and the id),
+ * joined back to that row.
  * Does not: interpret the JSON it copies.
  */
 #include "store_progress.h"

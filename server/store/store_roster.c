@@ -3,7 +3,9 @@
  * store_roster.h).
  *
  * Owns: their queries, and the import's one transaction: each row is looked up by login,
- * classified, then inserted or updated; a refused row rolls everything back.
+ * classified, then inserted or updated; a refused row rolls everything back. Also the
+ * roster_removed table: a removed student's login, name and section, kept so that their
+ * grades stay listed (marked removed) until the login is imported again.
  * Does not: check rows (they arrive checked) or see a secret in the clear.
  */
 #include "store_roster.h"
@@ -38,6 +40,14 @@ static const char SQL_GET[] =
 static const char SQL_SECTIONS[] = "SELECT section, count(*) FROM users WHERE role = 'student' "
                                    "GROUP BY section ORDER BY section";
 static const char SQL_REMOVE[] = "DELETE FROM users WHERE role = 'student' AND name = ?1";
+static const char SQL_REMEMBER[] =
+    "INSERT OR REPLACE INTO roster_removed (name, display_name, section, removed_at) "
+    "SELECT name, display_name, section, ?2 FROM users WHERE role = 'student' AND name = ?1";
+static const char SQL_UNREMEMBER[] = "DELETE FROM roster_removed WHERE name = ?1";
+static const char SQL_REMOVED_ALL[] =
+    "SELECT name, display_name, section, removed_at FROM roster_removed ORDER BY name";
+static const char SQL_REMOVED_SECTION[] = "SELECT name, display_name, section, removed_at "
+                                          "FROM roster_removed WHERE section = ?1 ORDER BY name";
 static const char SQL_STUDENT_ID[] = "SELECT id FROM users WHERE role = 'student' AND name = ?1";
 static const char SQL_CLEAR_PW[] =
     "UPDATE users SET pw_hash = '" STORE_NO_PASSWORD "' WHERE id = ?1";
@@ -105,6 +115,12 @@ static store_status import_row(store_conn *c, const store_roster_in *in, bool dr
     sqlite3_bind_text(ins, 5, in->section ? in->section : "", -1, SQLITE_STATIC);
     int64_t id = 0;
     store_status rc = store_exec(c, ins, "adding a student", NULL, &id);
+    if (rc != STORE_OK)
+        return rc;
+    sqlite3_stmt *back = store_stmt(c, SQL_UNREMEMBER);
+    if (back)
+        sqlite3_bind_text(back, 1, in->login, -1, SQLITE_STATIC);
+    rc = store_exec(c, back, "taking a removed student back", NULL, NULL);
     if (rc != STORE_OK || !in->link_hash)
         return rc;
     sqlite3_stmt *ln = store_stmt(c, SQL_LINK_PUT);
@@ -208,6 +224,33 @@ store_status store_roster_sections(store *s, store_section **out, size_t *n)
                           "listing sections");
 }
 
+static store_status removed_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_removed *r = elem;
+    store_col_copy(st, 0, r->login, sizeof r->login);
+    store_col_copy(st, 1, r->name, sizeof r->name);
+    store_col_copy(st, 2, r->section, sizeof r->section);
+    r->removed_at = sqlite3_column_int64(st, 3);
+    return STORE_OK;
+}
+
+store_status store_roster_removed(store *s, const char *section, store_removed **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, section ? SQL_REMOVED_SECTION : SQL_REMOVED_ALL);
+    if (!st)
+        return STORE_ERROR;
+    if (section)
+        sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
+    return store_collect(c, st, sizeof **out, removed_row, NULL, NULL, (void **)out, n,
+                         "listing removed students");
+}
+
 /* ---- changing one student -------------------------------------------------------------------- */
 
 store_status store_roster_remove(store *s, const char *login)
@@ -215,11 +258,19 @@ store_status store_roster_remove(store *s, const char *login)
     store_conn *c = store_write_begin(s, true);
     if (!c)
         return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_REMOVE);
-    if (st)
-        sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    sqlite3_stmt *keep = store_stmt(c, SQL_REMEMBER);
+    if (keep) {
+        sqlite3_bind_text(keep, 1, login, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(keep, 2, (sqlite3_int64)time(NULL));
+    }
+    store_status rc = store_exec(c, keep, "keeping the removed student's name", NULL, NULL);
     int changes = 0;
-    store_status rc = store_exec(c, st, "removing a student", &changes, NULL);
+    if (rc == STORE_OK) {
+        sqlite3_stmt *st = store_stmt(c, SQL_REMOVE);
+        if (st)
+            sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+        rc = store_exec(c, st, "removing a student", &changes, NULL);
+    }
     store_status end = store_write_end(s, c, rc == STORE_OK);
     if (rc != STORE_OK)
         return rc;

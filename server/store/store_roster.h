@@ -71,8 +71,20 @@ typedef struct store_section {
 store_status store_roster_sections(store *s, store_section **out, size_t *n);
 
 /* Removes the student `login` (their sessions, tokens and links go with the account; their
- * submissions stay, as records). STORE_NOT_FOUND if no student has that login. */
+ * submissions stay, as records, and their login, name and section are kept in the removed
+ * list until an import brings the login back). STORE_NOT_FOUND if no student has that
+ * login. */
 store_status store_roster_remove(store *s, const char *login);
+
+typedef struct store_removed {
+    char login[STORE_NAME_SIZE];
+    char name[STORE_ROSTER_NAME_SIZE];
+    char section[STORE_ROSTER_SECTION_SIZE];
+    int64_t removed_at;
+} store_removed;
+
+/* Removed students by login; `section` NULL: all, else those who were in that section. */
+store_status store_roster_removed(store *s, const char *section, store_removed **out, size_t *n);
 /* Resets the student `login`: the password is cleared, sessions and earlier links are
  * deleted, and `link_hash` becomes their one sign-in link. STORE_NOT_FOUND if no student. */
 store_status store_roster_reset(store *s, const char *login, const char *link_hash, int64_t now,

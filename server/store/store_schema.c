@@ -132,6 +132,38 @@ const store_migration store_migrations[] = {
      "INSERT INTO lesson_file_sync (slug, locale, revision, file_hash, dir, synced_at)\n"
      "  SELECT slug, locale, min(id), NULL, '', min(created_at) FROM lesson_revisions\n"
      "  WHERE author = 'import' GROUP BY slug, locale;\n"},
-    /* Append migration 11 here. */
+    {11,
+     "removed students keep their grades marked; grade cells kept as submissions arrive; "
+     "class statistics read one index",
+     "CREATE TABLE roster_removed (\n"
+     "  name         TEXT PRIMARY KEY NOT NULL,  -- the login the removed student had\n"
+     "  display_name TEXT NOT NULL DEFAULT '',\n"
+     "  section      TEXT NOT NULL DEFAULT '',\n"
+     "  removed_at   INTEGER NOT NULL\n"
+     ");\n"
+     "CREATE INDEX roster_removed_section ON roster_removed (section, name);\n"
+     "CREATE INDEX submissions_ref_user ON submissions (kind, ref, user_name, score);\n"
+     "CREATE INDEX submissions_wrong ON submissions (kind, ref, answer_json) WHERE score < 1;\n"
+     "DROP INDEX submissions_ref;   -- a prefix of submissions_ref_user\n"
+     "DROP INDEX submissions_user;  -- a prefix of submissions_user_score\n"
+     "CREATE TABLE grade_cells (    -- per (user, kind, ref): what the gradebook shows\n"
+     "  user_name TEXT NOT NULL,\n"
+     "  kind      TEXT NOT NULL,\n"
+     "  ref       TEXT NOT NULL,\n"
+     "  best      REAL NOT NULL,    -- max(score) of the submissions\n"
+     "  attempts  INTEGER NOT NULL, -- count(*) of the submissions\n"
+     "  PRIMARY KEY (user_name, kind, ref)\n"
+     ") WITHOUT ROWID;\n"
+     "INSERT INTO grade_cells (user_name, kind, ref, best, attempts)\n"
+     "  SELECT user_name, kind, ref, max(score), count(*) FROM submissions\n"
+     "  WHERE user_name IS NOT NULL GROUP BY user_name, kind, ref;\n"
+     "CREATE TRIGGER submissions_grade_cell AFTER INSERT ON submissions\n"
+     "WHEN NEW.user_name IS NOT NULL BEGIN\n"
+     "  INSERT INTO grade_cells (user_name, kind, ref, best, attempts)\n"
+     "    VALUES (NEW.user_name, NEW.kind, NEW.ref, NEW.score, 1)\n"
+     "    ON CONFLICT (user_name, kind, ref) DO UPDATE\n"
+     "    SET best = max(best, excluded.best), attempts = attempts + 1;\n"
+     "END;\n"},
+    /* Append migration 12 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

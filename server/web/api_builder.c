@@ -1,8 +1,9 @@
 /*
  * api_builder.c — POST /api/v1/render/question (see api_builder.h).
  *
- * Owns: the request/response shape of the builder's preview. Parsing, checking, variants,
- * the answer key and grading are the quiz modules' (quiz.h, quiz_answer.h); the work is
+ * Owns: the request/response shape of the builder's preview (also the editor preview's: a
+ * variant of the unsaved source, and `answers` {id: payload} graded against it). Parsing, checking,
+ * variants, the answer key and grading are the quiz modules' (quiz.h, quiz_answer.h); the work is
  * bounded by the 64 KiB block limit and the quiz parser's own node limits.
  * Does not: store anything or look at saved lessons.
  */
@@ -32,7 +33,7 @@ static void unusable(http_response *res, const char *pointer, const char *why)
 
 /* One question's preview object; NULL when out of memory. */
 static json_t *question_json(const quiz_question *q, const char *slug, const char *locale,
-                             uint64_t seed)
+                             uint64_t seed, const json_t *given)
 {
     char gid[160];
     snprintf(gid, sizeof gid, "%s.%s", slug, quiz_question_id(q));
@@ -42,6 +43,8 @@ static json_t *question_json(const quiz_question *q, const char *slug, const cha
                           quiz_type_name(quiz_question_type(q)), "line", quiz_question_line(q));
     if (!o)
         return NULL;
+    json_t *source = quiz_question_source(q);
+    json_object_set_new(o, "source", source ? source : json_null());
     json_t *problem = ok ? json_null() : json_string(err);
     json_object_set_new(o, "problem", problem ? problem : json_string("the check failed"));
     json_t *variant = quiz_variant_json(q, gid, seed);
@@ -51,7 +54,9 @@ static json_t *question_json(const quiz_question *q, const char *slug, const cha
     free(html);
     json_object_set_new(o, "html", h ? h : json_null());
     json_t *answer = quiz_answer_payload(q, seed);
-    json_t *grade = answer ? quiz_grade(q, seed, answer, locale) : NULL;
+    /* the answer the request gave for this question, else the engine's own */
+    const json_t *graded = given ? given : answer;
+    json_t *grade = graded ? quiz_grade(q, seed, graded, locale) : NULL;
     json_object_set_new(o, "answer", answer ? answer : json_null());
     json_object_set_new(o, "grade", grade ? grade : json_null());
     return o;
@@ -77,6 +82,8 @@ void api_builder_question(const http_request *req, http_response *res)
         ptr = "/yaml", why = "larger than 64 KiB";
     else if (names_why)
         ptr = names_ptr, why = names_why;
+    else if (json_object_get(body, "answers") && !json_is_object(json_object_get(body, "answers")))
+        ptr = "/answers", why = "must be an object {question id: answer payload}";
     else if (dv && (!json_is_integer(dv) || json_integer_value(dv) < 0 ||
                     json_integer_value(dv) > MAX_SEED_VALUE))
         ptr = "/seed", why = "must be an integer 0..9007199254740991";
@@ -92,15 +99,18 @@ void api_builder_question(const http_request *req, http_response *res)
     quiz_set set = {0};
     char err[512];
     int rc = quiz_parse_block(json_string_value(yv), json_string_length(yv), &set, err, sizeof err);
+    json_t *answers = json_incref(json_object_get(body, "answers"));
     json_decref(body);
     if (rc != 0) {
         quiz_set_cleanup(&set);
+        json_decref(answers);
         unusable(res, "/yaml", err);
         return;
     }
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < set.count; i++) {
-        json_t *o = question_json(set.items[i], slug_buf, locale_buf, seed);
+        const json_t *given = json_object_get(answers, quiz_question_id(set.items[i]));
+        json_t *o = question_json(set.items[i], slug_buf, locale_buf, seed, given);
         if (!o) {
             json_decref(arr);
             arr = NULL;
@@ -109,6 +119,7 @@ void api_builder_question(const http_request *req, http_response *res)
         json_array_append_new(arr, o);
     }
     quiz_set_cleanup(&set);
+    json_decref(answers);
     if (!arr) {
         http_problem(res, 500, NULL, "out of memory building the preview");
         return;

@@ -24,6 +24,8 @@
 #include "../lessons/lessons.h"
 #include "../store/store_grading.h"
 #include "../store/store_roster.h"
+#include "../util/jsonw.h"
+#include "../util/strbuf.h"
 #include "gradebook.h"
 #include "grading.h"
 #include "guard.h"
@@ -338,6 +340,94 @@ typedef struct lesson_tally {
     double score;
 } lesson_tally;
 
+/* The overview's JSON, written straight into one buffer (1,000 students × every lesson is
+ * too many values for a jansson tree): {"section", "sections", "lessons", "students":
+ * [{login, name, section, id, status, progress: {slug: {attempted, right, score}}}]}. */
+static char *overview_json(const gradebook *gb, const char *section, const json_t *secs,
+                           const json_t *lessons, const lesson *const *with_q, size_t nq,
+                           size_t *len)
+{
+    long *col_lesson = calloc(gb->ncol + 1, sizeof *col_lesson);
+    lesson_tally *t = calloc(nq + 1, sizeof *t);
+    char *secs_text = json_dumps(secs, JSON_COMPACT);
+    char *lesson_list_text = json_dumps(lessons, JSON_COMPACT);
+    strbuf b = STRBUF_INIT;
+    bool ok = col_lesson && t && secs_text && lesson_list_text;
+    /* column → lesson index (or -1) */
+    for (size_t c = 0; ok && c < gb->ncol; c++) {
+        col_lesson[c] = -1;
+        const char *dot = strchr(gb->cols[c].ref, '.');
+        if (strcmp(gb->cols[c].kind, "quiz") || !dot)
+            continue;
+        size_t n = (size_t)(dot - gb->cols[c].ref);
+        for (size_t k = 0; k < nq; k++)
+            if (strlen(with_q[k]->slug) == n && !strncmp(with_q[k]->slug, gb->cols[c].ref, n))
+                col_lesson[c] = (long)k;
+    }
+    strbuf_put(&b, "{\"section\":");
+    if (section)
+        jsonw_str(&b, section);
+    else
+        strbuf_put(&b, "null");
+    strbuf_put(&b, ",\"sections\":");
+    strbuf_put(&b, secs_text);
+    strbuf_put(&b, ",\"lessons\":");
+    strbuf_put(&b, lesson_list_text);
+    strbuf_put(&b, ",\"students\":[");
+    for (size_t s = 0; ok && s < gb->nstudents; s++) {
+        memset(t, 0, (nq + 1) * sizeof *t);
+        for (size_t c = 0; c < gb->ncol; c++) {
+            long k = col_lesson[c];
+            double v = gb->best[s * gb->ncol + c];
+            if (k < 0 || v < 0)
+                continue;
+            t[k].attempted++;
+            t[k].right += v >= gb->cols[c].points;
+            t[k].score += v;
+        }
+        const gradebook_student *st = &gb->students[s];
+        strbuf_put(&b, s ? ",{\"login\":" : "{\"login\":");
+        jsonw_str(&b, st->login);
+        strbuf_put(&b, ",\"name\":");
+        jsonw_str(&b, st->name);
+        strbuf_put(&b, ",\"section\":");
+        jsonw_str(&b, st->section);
+        strbuf_put(&b, ",\"id\":");
+        if (st->id)
+            jsonw_int(&b, st->id);
+        else
+            strbuf_put(&b, "null");
+        strbuf_put(&b, ",\"status\":");
+        jsonw_str(&b, gradebook_status_name(st->status));
+        strbuf_put(&b, ",\"progress\":{");
+        for (size_t k = 0; k < nq; k++) {
+            if (k)
+                strbuf_putn(&b, ",", 1);
+            jsonw_str(&b, with_q[k]->slug);
+            strbuf_put(&b, ":{\"attempted\":");
+            jsonw_int(&b, t[k].attempted);
+            strbuf_put(&b, ",\"right\":");
+            jsonw_int(&b, t[k].right);
+            strbuf_put(&b, ",\"score\":");
+            jsonw_real(&b, t[k].score);
+            strbuf_put(&b, "}");
+        }
+        strbuf_put(&b, "}}");
+    }
+    strbuf_put(&b, "]}");
+    free(col_lesson);
+    free(t);
+    free(secs_text);
+    free(lesson_list_text);
+    *len = b.len;
+    char *text = strbuf_take(&b);
+    if (!ok) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 void api_class_overview(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -371,58 +461,18 @@ void api_class_overview(const http_request *req, http_response *res)
                                                  all[i]->title ? all[i]->title : all[i]->slug,
                                                  "questions", (json_int_t)all[i]->quiz.count));
     }
-    /* column → lesson index (or -1) */
-    long *col_lesson = calloc(gb.ncol + 1, sizeof *col_lesson);
-    lesson_tally *t = calloc(nq + 1, sizeof *t);
-    json_t *students = json_array();
-    for (size_t c = 0; col_lesson && c < gb.ncol; c++) {
-        col_lesson[c] = -1;
-        const char *dot = strchr(gb.cols[c].ref, '.');
-        if (strcmp(gb.cols[c].kind, "quiz") || !dot)
-            continue;
-        size_t len = (size_t)(dot - gb.cols[c].ref);
-        for (size_t k = 0; k < nq; k++)
-            if (strlen(with_q[k]->slug) == len && !strncmp(with_q[k]->slug, gb.cols[c].ref, len))
-                col_lesson[c] = (long)k;
-    }
-    for (size_t s = 0; col_lesson && t && s < gb.nstudents; s++) {
-        memset(t, 0, (nq + 1) * sizeof *t);
-        for (size_t c = 0; c < gb.ncol; c++) {
-            long k = col_lesson[c];
-            double b = gb.best[s * gb.ncol + c];
-            if (k < 0 || b < 0)
-                continue;
-            t[k].attempted++;
-            t[k].right += b >= gb.cols[c].points;
-            t[k].score += b;
-        }
-        json_t *prog = json_object();
-        for (size_t k = 0; k < nq; k++)
-            json_object_set_new(prog, with_q[k]->slug,
-                                json_pack("{s:i, s:i, s:f}", "attempted", t[k].attempted, "right",
-                                          t[k].right, "score", t[k].score));
-        const gradebook_student *st = &gb.students[s];
-        json_array_append_new(students, json_pack("{s:s, s:s, s:s, s:o, s:o}", "login", st->login,
-                                                  "name", st->name, "section", st->section, "id",
-                                                  st->id ? json_integer(st->id) : json_null(),
-                                                  "progress", prog));
-    }
+    size_t len = 0;
+    char *text =
+        secs && lessons ? overview_json(&gb, section, secs, lessons, with_q, nq, &len) : NULL;
     lessons_pin_drop(ls, pin);
-    bool ok = col_lesson && t && secs;
-    free(col_lesson);
-    free(t);
+    json_decref(secs);
+    json_decref(lessons);
     gradebook_free(&gb);
-    if (!ok) {
-        json_decref(secs);
-        json_decref(lessons);
-        json_decref(students);
+    if (!text) {
         http_problem(res, 503, NULL, "cannot read the class");
         return;
     }
-    http_json_steal(res, 200,
-                    json_pack("{s:o, s:o, s:o, s:o}", "section",
-                              section ? json_string(section) : json_null(), "sections", secs,
-                              "lessons", lessons, "students", students));
+    http_text_steal(res, 200, "application/json", text, len);
     http_set_header(res, "Cache-Control", "no-store");
 }
 

@@ -31,6 +31,7 @@
 #include "guard.h"
 #include "grading.h"
 #include "grading_util.h"
+#include "../util/jsonw.h"
 #include "gradebook.h"
 
 /* Loads submission {id} for a reader allowed to see it; false with res filled. */
@@ -206,6 +207,83 @@ bool grading_class_read(const http_request *req, http_response *res, grading_pri
     return guard_require(req, res, p, allowed) && grading_section_param(req, res, section);
 }
 
+/* The gradebook as JSON, written straight into one buffer (a class of 1,000 has some 50,000
+ * cells: a jansson tree of them costs more than the query). The shape is
+ * {"assignments": [{id, kind, title, points_possible}], "students": [{name, display_name,
+ * section, id, status, scores: {"kind:ref": best | null}}], "section"?}. */
+static void gradebook_json(http_response *res, const gradebook *gb, const char *section)
+{
+    strbuf b = STRBUF_INIT;
+    strbuf keys = STRBUF_INIT; /* the escaped "kind:ref" of every column, one after another */
+    size_t *key_at = calloc(gb->ncol + 1, sizeof *key_at);
+    char key[128];
+    strbuf_put(&b, "{\"assignments\":[");
+    for (size_t c = 0; c < gb->ncol; c++) {
+        const gradebook_col *col = &gb->cols[c];
+        strbuf_put(&b, c ? ",{\"id\":" : "{\"id\":");
+        jsonw_str(&b, col->ref);
+        strbuf_put(&b, ",\"kind\":");
+        jsonw_str(&b, col->kind);
+        strbuf_put(&b, ",\"title\":");
+        jsonw_str(&b, col->title);
+        strbuf_put(&b, ",\"points_possible\":");
+        jsonw_real(&b, col->points);
+        strbuf_put(&b, "}");
+        snprintf(key, sizeof key, "%s:%s", col->kind, col->ref);
+        if (key_at)
+            key_at[c] = keys.len;
+        jsonw_str(&keys, key);
+        strbuf_put(&keys, ":");
+    }
+    if (key_at)
+        key_at[gb->ncol] = keys.len;
+    strbuf_put(&b, "],\"students\":[");
+    for (size_t s = 0; s < gb->nstudents && key_at && !keys.failed; s++) {
+        const gradebook_student *st = &gb->students[s];
+        strbuf_put(&b, s ? ",{\"name\":" : "{\"name\":");
+        jsonw_str(&b, st->login);
+        strbuf_put(&b, ",\"display_name\":");
+        jsonw_str(&b, st->name);
+        strbuf_put(&b, ",\"section\":");
+        jsonw_str(&b, st->section);
+        strbuf_put(&b, ",\"id\":");
+        if (st->id)
+            jsonw_int(&b, st->id);
+        else
+            strbuf_put(&b, "null");
+        strbuf_put(&b, ",\"status\":");
+        jsonw_str(&b, gradebook_status_name(st->status));
+        strbuf_put(&b, ",\"scores\":{");
+        for (size_t c = 0; c < gb->ncol; c++) {
+            if (c)
+                strbuf_putn(&b, ",", 1);
+            strbuf_putn(&b, keys.data + key_at[c], key_at[c + 1] - key_at[c]);
+            double v = gb->best[s * gb->ncol + c];
+            if (v < 0)
+                strbuf_putn(&b, "null", 4);
+            else
+                jsonw_real(&b, v);
+        }
+        strbuf_put(&b, "}}");
+    }
+    strbuf_put(&b, "]");
+    if (section) {
+        strbuf_put(&b, ",\"section\":");
+        jsonw_str(&b, section);
+    }
+    strbuf_put(&b, "}");
+    bool ok = key_at && !keys.failed;
+    free(key_at);
+    strbuf_cleanup(&keys);
+    size_t len = b.len;
+    char *text = strbuf_take(&b);
+    if (!ok) {
+        free(text);
+        text = NULL;
+    }
+    http_text_steal(res, 200, "application/json", text, len);
+}
+
 void grading_gradebook(const http_request *req, http_response *res)
 {
     grading_principal p;
@@ -252,8 +330,10 @@ void grading_gradebook(const http_request *req, http_response *res)
             char idtext[24] = "";
             if (st->id)
                 snprintf(idtext, sizeof idtext, "%lld", (long long)st->id);
-            const char *row[] = {st->name[0] ? st->name : st->login, idtext, "", st->login,
-                                 st->section};
+            char who[sizeof st->name + 16];
+            snprintf(who, sizeof who, "%s%s", st->name[0] ? st->name : st->login,
+                     st->status == GRADEBOOK_REMOVED ? " (removed)" : "");
+            const char *row[] = {who, idtext, "", st->login, st->section};
             for (size_t i = 0; i < 5; i++)
                 csv_field(&buf, row[i], ncol == 0 && i == 4);
             for (size_t c = 0; c < ncol; c++) {
@@ -267,38 +347,11 @@ void grading_gradebook(const http_request *req, http_response *res)
         }
         size_t len = buf.len;
         char *text = strbuf_take(&buf);
-        if (text) {
-            http_text(res, 200, "text/csv; charset=utf-8", text, len);
+        http_text_steal(res, 200, "text/csv; charset=utf-8", text, len);
+        if (text)
             http_set_header(res, "Content-Disposition", "attachment; filename=\"gradebook.csv\"");
-            free(text);
-        } else {
-            http_problem(res, 500, NULL, "out of memory");
-        }
     } else {
-        json_t *acols = json_array(), *astud = json_array();
-        for (size_t c = 0; c < ncol; c++)
-            json_array_append_new(acols,
-                                  json_pack("{s:s, s:s, s:s, s:f}", "id", gb.cols[c].ref, "kind",
-                                            gb.cols[c].kind, "title", gb.cols[c].title,
-                                            "points_possible", gb.cols[c].points));
-        char key[128];
-        for (size_t s = 0; s < gb.nstudents; s++) {
-            const gradebook_student *st = &gb.students[s];
-            json_t *scores = json_object();
-            for (size_t c = 0; c < ncol; c++) {
-                snprintf(key, sizeof key, "%s:%s", gb.cols[c].kind, gb.cols[c].ref);
-                double b = gb.best[s * ncol + c];
-                json_object_set_new(scores, key, b < 0 ? json_null() : json_real(b));
-            }
-            json_array_append_new(
-                astud, json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", st->login, "display_name",
-                                 st->name, "section", st->section, "id",
-                                 st->id ? json_integer(st->id) : json_null(), "scores", scores));
-        }
-        json_t *o = json_pack("{s:o, s:o}", "assignments", acols, "students", astud);
-        if (o && section)
-            json_object_set_new(o, "section", json_string(section));
-        http_json_steal(res, 200, o);
+        gradebook_json(res, &gb, section);
     }
     http_set_header(res, "Cache-Control", "no-store");
     gradebook_free(&gb);

@@ -1,8 +1,8 @@
 /*
  * gradebook.c — building the gradebook table (see gradebook.h).
  *
- * Owns: merging the store's challenges, roster and per-(student, assignment) grades into
- * one table with sorted look-ups (bsearch) instead of nested scans.
+ * Owns: merging the store's challenges, roster, removed students and per-(student,
+ * assignment) grades into one table with sorted look-ups (bsearch) instead of nested scans.
  * Does not: format or authorise anything.
  */
 #include "gradebook.h"
@@ -16,14 +16,32 @@
 #include "../store/store_grading.h"
 #include "../store/store_roster.h"
 
+/* Copies `src` into dst[cap], cut short if it does not fit (no format parsing: this runs
+ * for every student and column). */
+static void put(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static int cmp_str_ptr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_student_login(const void *key, const void *elem)
+static int cmp_removed_login(const void *key, const void *elem)
 {
-    return strcmp(key, ((const gradebook_student *)elem)->login);
+    return strcmp(key, ((const store_removed *)elem)->login);
+}
+
+const char *gradebook_status_name(gradebook_status st)
+{
+    return st == GRADEBOOK_REMOVED         ? "removed"
+           : st == GRADEBOOK_NOT_ON_ROSTER ? "not_on_roster"
+                                           : "enrolled";
 }
 
 static int cmp_user_name(const void *key, const void *elem)
@@ -42,18 +60,34 @@ void gradebook_free(gradebook *gb)
     free(gb->students);
     free(gb->best);
     free(gb->attempts);
+    free(gb->by_login);
     memset(gb, 0, sizeof *gb);
 }
 
-/* The row of `name`: among the roster part [0, nroster) or the extra names after it (each
- * part sorted by login). -1 when absent. */
-static long find_student(const gradebook *gb, size_t nroster, const char *name)
+static int cmp_key(const void *a, const void *b)
 {
-    const gradebook_student *s = bsearch(name, gb->students, nroster, sizeof *s, cmp_student_login);
-    if (!s && gb->nstudents > nroster)
-        s = bsearch(name, gb->students + nroster, gb->nstudents - nroster, sizeof *s,
-                    cmp_student_login);
-    return s ? (long)(s - gb->students) : -1;
+    return strcmp(((const gradebook_key *)a)->login, ((const gradebook_key *)b)->login);
+}
+
+/* The row of `name`, -1 when absent. */
+static long find_student(const gradebook *gb, const char *name)
+{
+    gradebook_key k = {.login = name};
+    const gradebook_key *f = bsearch(&k, gb->by_login, gb->nkeys, sizeof k, cmp_key);
+    return f ? (long)f->row : -1;
+}
+
+/* Sorts the rows by login (they come in up to three sorted parts). */
+static int index_rows(gradebook *gb)
+{
+    gb->by_login = malloc((gb->nstudents + 1) * sizeof *gb->by_login);
+    if (!gb->by_login)
+        return -1;
+    for (size_t i = 0; i < gb->nstudents; i++)
+        gb->by_login[i] = (gradebook_key){.login = gb->students[i].login, .row = i};
+    gb->nkeys = gb->nstudents;
+    qsort(gb->by_login, gb->nkeys, sizeof *gb->by_login, cmp_key);
+    return 0;
 }
 
 /* The column of (kind, ref): challenges [0, nch) by numeric id, quiz questions after. */
@@ -90,11 +124,13 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
     store_student *roster = NULL;
     store_user *users = NULL;
     const char **qrefs = NULL;
-    size_t nch = 0, ngr = 0, nroster = 0, nus = 0;
+    store_removed *removed = NULL;
+    size_t nch = 0, ngr = 0, nroster = 0, nus = 0, nremoved = 0;
     int rc = -1;
     if (store_challenge_list(st, &chs, &nch) != STORE_OK ||
         store_grades_section(st, section, &gr, &ngr) != STORE_OK ||
         store_roster_list(st, section, (int64_t)time(NULL), &roster, &nroster) != STORE_OK ||
+        store_roster_removed(st, section, &removed, &nremoved) != STORE_OK ||
         (!section && store_user_list(st, &users, &nus) != STORE_OK))
         goto out;
     *err = "memory";
@@ -114,7 +150,7 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
         gradebook_col *c = &gb->cols[gb->ncol++];
         snprintf(c->kind, sizeof c->kind, "challenge");
         snprintf(c->ref, sizeof c->ref, "%lld", (long long)chs[i].id);
-        snprintf(c->title, sizeof c->title, "%s", chs[i].title);
+        put(c->title, sizeof c->title, chs[i].title);
         c->points = chs[i].points;
     }
     for (size_t i = 0; i < nq; i++) {
@@ -122,29 +158,54 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
             continue;
         gradebook_col *c = &gb->cols[gb->ncol++];
         snprintf(c->kind, sizeof c->kind, "quiz");
-        snprintf(c->ref, sizeof c->ref, "%s", qrefs[i]);
-        snprintf(c->title, sizeof c->title, "%s", qrefs[i]);
+        put(c->ref, sizeof c->ref, qrefs[i]);
+        put(c->title, sizeof c->title, qrefs[i]);
         c->points = 1.0;
     }
-    /* students: the roster (ORDER BY login), then other graded names (gr is by name) */
+    /* students: the roster (ORDER BY login), then the removed students with grades, then
+     * (everyone's gradebook only) the other graded names; gr is by name */
     gb->students = calloc(nroster + ngr + 1, sizeof *gb->students);
     if (!gb->students)
         goto out;
     for (size_t i = 0; i < nroster; i++) {
         gradebook_student *s = &gb->students[gb->nstudents++];
-        snprintf(s->login, sizeof s->login, "%s", roster[i].login);
-        snprintf(s->name, sizeof s->name, "%s", roster[i].name);
-        snprintf(s->section, sizeof s->section, "%s", roster[i].section);
+        put(s->login, sizeof s->login, roster[i].login);
+        put(s->name, sizeof s->name, roster[i].name);
+        put(s->section, sizeof s->section, roster[i].section);
         s->id = roster[i].id;
+        s->status = GRADEBOOK_ENROLLED;
     }
-    for (size_t i = 0; i < ngr && !section; i++) {
-        bool graded = !strcmp(gr[i].kind, "challenge") || !strcmp(gr[i].kind, "quiz");
-        if (!graded || find_student(gb, nroster, gr[i].user_name) >= 0)
-            continue;
-        gradebook_student *s = &gb->students[gb->nstudents++];
-        snprintf(s->login, sizeof s->login, "%s", gr[i].user_name);
-        const store_user *u = bsearch(gr[i].user_name, users, nus, sizeof *u, cmp_user_name);
-        s->id = u ? u->id : 0;
+    if (index_rows(gb) != 0)
+        goto out;
+    size_t nenrolled = gb->nstudents;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < ngr; i++) {
+            bool graded = !strcmp(gr[i].kind, "challenge") || !strcmp(gr[i].kind, "quiz");
+            if (!graded || (i && !strcmp(gr[i].user_name, gr[i - 1].user_name)) ||
+                find_student(gb, gr[i].user_name) >= 0)
+                continue;
+            const store_removed *r =
+                bsearch(gr[i].user_name, removed, nremoved, sizeof *r, cmp_removed_login);
+            if (pass == 0 ? !r : (r || section))
+                continue;
+            gradebook_student *s = &gb->students[gb->nstudents++];
+            put(s->login, sizeof s->login, gr[i].user_name);
+            if (r) {
+                put(s->name, sizeof s->name, r->name);
+                put(s->section, sizeof s->section, r->section);
+                s->status = GRADEBOOK_REMOVED;
+            } else {
+                const store_user *u =
+                    bsearch(gr[i].user_name, users, nus, sizeof *u, cmp_user_name);
+                s->id = u ? u->id : 0;
+                s->status = GRADEBOOK_NOT_ON_ROSTER;
+            }
+        }
+    }
+    if (gb->nstudents > nenrolled) {
+        free(gb->by_login);
+        if (index_rows(gb) != 0)
+            goto out;
     }
     size_t cells = gb->nstudents * gb->ncol + 1;
     gb->best = malloc(cells * sizeof *gb->best);
@@ -154,7 +215,7 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
     for (size_t i = 0; i < cells; i++)
         gb->best[i] = -1;
     for (size_t i = 0; i < ngr; i++) {
-        long s = find_student(gb, nroster, gr[i].user_name);
+        long s = find_student(gb, gr[i].user_name);
         long c = s < 0 ? -1 : find_col(gb, nch, chs, gr[i].kind, gr[i].ref);
         if (c < 0)
             continue;
@@ -171,6 +232,7 @@ out:
     free(chs);
     store_grades_free(gr, ngr);
     free(roster);
+    free(removed);
     free(users);
     free(qrefs);
     return rc;

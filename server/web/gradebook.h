@@ -7,9 +7,12 @@
  * per lesson) — so the numbers they show are the same numbers.
  *  - Assignments: every challenge (by id, its points), then every quiz question with a
  *    recorded attempt (by id "slug.qid", 1 point each).
- *  - Students: every user of role student (by login), then — without a section filter —
- *    every other name graded in a challenge or quiz submission (by name). With a section
- *    (`""`: students without one), only that section's students.
+ *  - Students: every user of role student (by login, status GRADEBOOK_ENROLLED), then every
+ *    removed student with a graded submission (by login, GRADEBOOK_REMOVED: their grades
+ *    stay, marked, with the name and section they had), then — without a section filter —
+ *    every other name graded in a challenge or quiz submission (by name,
+ *    GRADEBOOK_NOT_ON_ROSTER: staff trying questions, names an external grader sent). With
+ *    a section (`""`: students without one), that section's students and removed students.
  *  - best[s][a]: the best score × points, -1 when never attempted; attempts[s][a] likewise.
  * Work: one query per input plus sorting; O((S + A + G) log) for G graded (student,
  * assignment) pairs, so 1,000 students × 50 assignments stays in milliseconds.
@@ -30,20 +33,37 @@ typedef struct gradebook_col {
     double points;
 } gradebook_col;
 
+typedef enum gradebook_status {
+    GRADEBOOK_ENROLLED,
+    GRADEBOOK_REMOVED,
+    GRADEBOOK_NOT_ON_ROSTER,
+} gradebook_status;
+
+/* "enrolled", "removed" or "not_on_roster": the status as the API names it. */
+const char *gradebook_status_name(gradebook_status st);
+
 typedef struct gradebook_student {
     char login[64];
     char name[256]; /* display name; "" when none */
     char section[64];
     int64_t id; /* 0: no account */
+    gradebook_status status;
 } gradebook_student;
+
+typedef struct gradebook_key {
+    const char *login; /* the row's own login */
+    size_t row;
+} gradebook_key;
 
 typedef struct gradebook {
     gradebook_col *cols;
     size_t ncol;
     gradebook_student *students;
     size_t nstudents;
-    double *best;      /* [s * ncol + c] */
-    int64_t *attempts; /* [s * ncol + c] */
+    double *best;            /* [s * ncol + c] */
+    int64_t *attempts;       /* [s * ncol + c] */
+    gradebook_key *by_login; /* the rows sorted by login, for look-ups */
+    size_t nkeys;            /* entries in by_login */
 } gradebook;
 
 /* Builds the gradebook of `section` (NULL: everyone). 0, or -1 with *err set to "store"

@@ -9,9 +9,14 @@
  * the list picks the step of a state question or the last segment of a ladder question. Its
  * live preview (POST /api/v1/render/question) shows what a student with a given variant sees
  * and the right answer the engine computes, graded. The YAML it writes uses JSON-quoted
- * strings and flow lists (valid YAML, no escaping rules of our own). The text goes in at the
- * caret through the editor (editor.insertAtCursor): a question lands at the end of the
- * ```quiz block the caret is in, else in a new block.
+ * strings and flow lists (valid YAML, no escaping rules of our own), keys in the order of
+ * the bundled lessons. A new question goes in at the caret through the editor
+ * (editor.insertAtCursor): at the end of the ```quiz block the caret is in, else in a new
+ * block. An existing question (the one at the caret, or any picked from the list) opens
+ * into the form from the server's reading of its block (the `source` of each question of
+ * POST /api/v1/render/question, and its line); writing it back replaces only that
+ * question's lines, and only when the form says something else than it did when opened —
+ * an unchanged question leaves the Markdown byte for byte as it was.
  * Does not: parse YAML or Markdown (the server does), save (the editor's Save does).
  */
 import { request as call } from './net.js';
@@ -121,6 +126,54 @@ async function drawFigure(editor, box, src, onPick, t) {
   };
 }
 
+/** Every ```quiz block of `text`: {open, body, close} (offsets of the opening fence, of the
+ * first line after it, and of the closing fence line). */
+export function quizBlocks(text) {
+  const out = [];
+  const re = /^```quiz[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+  for (let m; (m = re.exec(text));) {
+    const open = m.index;
+    out.push({ open, body: text.indexOf('\n', open) + 1, close: m.index + m[0].lastIndexOf('```') });
+  }
+  return out;
+}
+
+/** Offsets of the starts of lines 1..n of `s` (index 0 unused). */
+function lineStarts(s) {
+  const at = [0, 0];
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) at.push(i + 1);
+  return at;
+}
+
+/**
+ * The questions of every ```quiz block of `text`, as the server reads them: [{id, line (in
+ * the file), start, end (the offsets of the question's own lines: from its "- " line to the
+ * next question, without trailing blank or comment lines), text, source}]. A block the
+ * server cannot read is skipped.
+ */
+export async function quizQuestions(editor, text) {
+  const all = [];
+  for (const b of quizBlocks(text)) {
+    const body = text.slice(b.body, b.close);
+    const r = await call('POST', '/api/v1/render/question', { body: { yaml: body, slug: editor.slug || 'preview', locale: editor.locale } });
+    if (r.status !== 200 || !r.body || !Array.isArray(r.body.questions)) continue;
+    const starts = lineStarts(body);
+    const qs = r.body.questions;
+    const fileLine = text.slice(0, b.body).split('\n').length - 1;
+    for (const [i, qq] of qs.entries()) {
+      const from = starts[qq.line] ?? body.length;
+      let to = i + 1 < qs.length ? (starts[qs[i + 1].line] ?? body.length) : body.length;
+      let item = body.slice(from, to);
+      // blank and comment lines after the question belong to no question: they stay
+      const trimmed = item.replace(/(?:\n[ \t]*(?:#[^\n]*)?)+$/, '\n');
+      to = from + trimmed.length;
+      item = trimmed;
+      all.push({ id: qq.id, line: fileLine + qq.line, start: b.body + from, end: b.body + to, text: item, source: qq.source, type: qq.type });
+    }
+  }
+  return all;
+}
+
 function nextId(text) {
   const used = new Set();
   for (const m of text.matchAll(/^\s*-\s+id:\s*["']?([a-z0-9-]+)/gm)) used.add(m[1]);
@@ -140,6 +193,9 @@ export async function openQuestionBuilder(editor) {
   form.append(left, right);
   d.append(form);
 
+  const openSel = el('select', { id: 'qb-open', class: 'qb-open' });
+  openSel.append(el('option', { value: '' }, t.qbOpenNew));
+  field(left, 'qb-open', t.qbOpen, openSel, t.qbOpenHelp);
   const type = el('select', { id: 'qb-type', class: 'qb-type' });
   for (const ty of TYPES) type.append(el('option', { value: ty }, t.types[ty]));
   field(left, 'qb-type', t.qbType, type);
@@ -157,19 +213,24 @@ export async function openQuestionBuilder(editor) {
   const addChoice = el('button', { type: 'button', class: 'tl-secondary qb-add-choice' }, t.qbAddChoice);
   choicesBox.append(choicesLegend, orderHelp, choiceList, addChoice);
   left.append(choicesBox);
-  const addChoiceRow = (text = '') => {
+  let rowSeq = 0; // ids stay unique when rows are removed and added
+  const addChoiceRow = (text = '', correct = false, pos = '') => {
     const k = choiceList.children.length;
+    const n = rowSeq++;
     const li = el('li', { class: 'qb-choice' });
-    const input = el('input', { class: 'qb-choice-text', id: `qb-choice-${k}`, 'aria-label': t.qbChoice(k + 1) });
+    const input = el('input', { class: 'qb-choice-text', id: `qb-choice-${n}`, 'aria-label': t.qbChoice(k + 1) });
     input.value = text;
-    const mark = el('input', { class: 'qb-choice-correct', id: `qb-correct-${k}`, type: 'radio', name: 'qb-correct' });
-    const markLabel = el('label', { for: `qb-correct-${k}`, class: 'qb-correct-label' }, t.qbCorrect);
+    const position = el('input', { class: 'qb-choice-pos', id: `qb-pos-${n}`, type: 'number', min: '1', step: '1', 'aria-label': t.qbPosition(k + 1) });
+    position.value = pos === '' ? String(k + 1) : String(pos);
+    const mark = el('input', { class: 'qb-choice-correct', id: `qb-correct-${n}`, type: type.value === 'multiple' ? 'checkbox' : 'radio', name: 'qb-correct' });
+    mark.checked = correct;
+    const markLabel = el('label', { for: `qb-correct-${n}`, class: 'qb-correct-label' }, t.qbCorrect);
     const rm = el('button', { type: 'button', class: 'tl-secondary qb-remove', 'aria-label': `${t.qbRemove}: ${t.qbChoice(k + 1)}` }, '×');
     rm.addEventListener('click', () => {
       li.remove();
       changed();
     });
-    li.append(input, ' ', mark, ' ', markLabel, ' ', rm);
+    li.append(input, ' ', position, ' ', mark, ' ', markLabel, ' ', rm);
     choiceList.append(li);
     return li;
   };
@@ -216,6 +277,8 @@ export async function openQuestionBuilder(editor) {
   scnBox.append(figBox);
   left.append(scnBox);
 
+  const hint = el('textarea', { id: 'qb-hint', class: 'qb-hint', rows: '2' });
+  field(left, 'qb-hint', t.qbHint, hint);
   const expl = el('textarea', { id: 'qb-explanation', class: 'qb-explanation', rows: '2' });
   field(left, 'qb-explanation', t.qbExplanation, expl, t.qbExplanationHelp);
 
@@ -230,9 +293,14 @@ export async function openQuestionBuilder(editor) {
   const insert = el('button', { type: 'submit', class: 'qb-insert' }, t.qbInsert);
   const actions = el('p', { class: 'tl-dialog-actions' });
   actions.append(insert);
+  const customNote = el('p', { class: 'tl-help qb-custom-scenario', hidden: true }, t.qbCustomScenario);
+  scnBox.prepend(customNote);
   right.append(seedLine, prev, el('h3', {}, '```quiz'), yamlOut, out, actions);
 
   let figure = { pick() {}, sends: new Set() };
+  let opened = null; // the question being edited: {id, start, end, text, source}, or null
+  let openedYaml = null; // what build() wrote right after opening it
+  let found = []; // the questions of the lesson (quizQuestions)
   let figSrc = '';
   const stepPicked = (k, isSend) => {
     if (type.value === 'state') {
@@ -260,7 +328,11 @@ export async function openQuestionBuilder(editor) {
     const choices = ['single', 'multiple', 'order'].includes(ty);
     choicesBox.hidden = !choices;
     orderHelp.hidden = ty !== 'order';
+    orderHelp.textContent = opened ? t.qbOrderPositions : t.qbOrderHelp;
     for (const [k, li] of [...choiceList.children].entries()) {
+      const pos = li.querySelector('.qb-choice-pos');
+      pos.hidden = ty !== 'order' || !opened;
+      pos.setAttribute('aria-label', t.qbPosition(k + 1));
       const mark = li.querySelector('.qb-choice-correct');
       const label = li.querySelector('.qb-correct-label');
       mark.type = ty === 'multiple' ? 'checkbox' : 'radio';
@@ -275,45 +347,60 @@ export async function openQuestionBuilder(editor) {
     segField.hidden = ty !== 'ladder';
   }
 
-  /** The question's YAML, or {missing: [labels]}. */
+  /** The question's YAML, or {missing: [labels]}. Keys in the order the bundled lessons
+   * write them: id, type, prompt, choices, scenario, endpoint, step, params, segments,
+   * answer, tolerance, hint, explanation. Fields the form does not show (a state answer, a
+   * scenario_json, other parameters) come from the opened question as they were. */
   function build() {
     const ty = type.value;
     const missing = [];
     const lines = [`- id: ${id.value.trim() || 'q'}`, `  type: ${ty}`, `  prompt: ${q(prompt.value.trim())}`];
     if (!/^[a-z0-9-]+$/.test(id.value.trim())) missing.push(t.qbId);
     if (!prompt.value.trim()) missing.push(t.qbPrompt);
+    const src = opened ? opened.source : {};
+    let answerLine = null;
     if (['single', 'multiple', 'order'].includes(ty)) {
       const rows = [...choiceList.children].map((li) => ({
         text: li.querySelector('.qb-choice-text').value.trim(),
         correct: li.querySelector('.qb-choice-correct').checked,
+        pos: Number(li.querySelector('.qb-choice-pos').value),
       })).filter((r) => r.text);
       if (rows.length < 2) missing.push(t.qbChoices);
       lines.push(`  choices: [${rows.map((r) => q(r.text)).join(', ')}]`);
       const right = rows.map((r, i) => (r.correct ? i : -1)).filter((i) => i >= 0);
       if (ty === 'single') {
         if (right.length !== 1) missing.push(`${t.qbCorrect} (1)`);
-        lines.push(`  answer: ${right[0] ?? 0}`);
+        answerLine = `  answer: ${right[0] ?? 0}`;
       } else if (ty === 'multiple') {
         if (!right.length) missing.push(t.qbCorrect);
-        lines.push(`  answer: [${right.join(', ')}]`);
+        answerLine = `  answer: [${right.join(', ')}]`;
       } else {
-        lines.push(`  answer: [${rows.map((r, i) => i).join(', ')}]`);
+        // the choices sorted by their position (ties keep the list order)
+        const order = rows.map((r, i) => [Number.isFinite(r.pos) && r.pos > 0 ? r.pos : i + 1, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map(([, i]) => i);
+        answerLine = `  answer: [${order.join(', ')}]`;
       }
     } else if (ty === 'number') {
       if (!/^-?\d+$/.test(answer.value.trim())) missing.push(t.qbAnswer);
-      lines.push(`  answer: ${answer.value.trim() || 0}`);
-      const tv = Number(tol.value || 0);
-      if (tv > 0) lines.push(`  tolerance: ${Math.floor(tv)}`);
+      answerLine = `  answer: ${answer.value.trim() || 0}`;
     } else {
-      if (!scn.value) missing.push(t.qbScenario);
-      lines.push(`  scenario: ${scn.value}`);
+      const custom = typeof src.scenario_json === 'string' && ['state', 'ladder'].includes(src.type);
+      if (custom) {
+        lines.push(`  scenario_json: ${q(src.scenario_json)}`);
+      } else {
+        if (!scn.value) missing.push(t.qbScenario);
+        lines.push(`  scenario: ${scn.value}`);
+      }
       if (ty === 'state') {
         lines.push(`  endpoint: ${ep.value}`);
         if (!/^\d+$/.test(step.value) || Number(step.value) < 1) missing.push(t.qbStep);
         lines.push(`  step: ${step.value || 1}`);
+        // the state the author wrote down stays while it is about the same step
+        if (src.type === 'state' && typeof src.answer === 'string' && (custom || src.scenario === scn.value) &&
+            src.endpoint === ep.value && String(src.step) === step.value) answerLine = `  answer: ${src.answer}`;
       }
       const used = PARAMS.filter(([name]) => paramInputs[name].use.checked);
-      if (used.length) {
+      const other = Object.entries(src.params || {}).filter(([name]) => !PARAMS.some(([n]) => n === name));
+      if (used.length || other.length) {
         lines.push('  params:');
         for (const [name] of used) {
           const { lo, hi } = paramInputs[name];
@@ -321,15 +408,84 @@ export async function openQuestionBuilder(editor) {
           const b = Math.max(a, Math.min(U32_MAX, Math.floor(Number(hi.value) || 0)));
           lines.push(`    ${name}: "int[${a}, ${b}]"`);
         }
+        for (const [name, spec] of other) lines.push(`    ${name}: ${q(spec)}`);
       }
       if (ty === 'ladder') {
         if (!/^\d+$/.test(segs.value) || Number(segs.value) < 1) missing.push(t.qbSegments);
         lines.push(`  segments: ${segs.value || 1}`);
       }
     }
+    if (answerLine) lines.push(answerLine);
+    if (ty === 'number') {
+      const tv = Number(tol.value || 0);
+      if (tv > 0) lines.push(`  tolerance: ${Math.floor(tv)}`);
+    }
+    if (hint.value.trim()) lines.push(`  hint: ${q(hint.value.trim())}`);
     if (!expl.value.trim()) missing.push(t.qbExplanation);
     lines.push(`  explanation: ${q(expl.value.trim())}`);
     return { yaml: `${lines.join('\n')}\n`, missing };
+  }
+
+  /** Fills the form from a question's `source` (as the server read it). */
+  async function fill(src) {
+    type.value = src.type;
+    id.value = src.id;
+    prompt.value = src.prompt || '';
+    hint.value = src.hint || '';
+    expl.value = src.explanation || '';
+    choiceList.replaceChildren();
+    const choices = Array.isArray(src.choices) ? src.choices : [];
+    const ans = src.answer;
+    for (const [i, c] of choices.entries()) {
+      const correct = src.type === 'single' ? ans === i : src.type === 'multiple' ? Array.isArray(ans) && ans.includes(i) : false;
+      const pos = src.type === 'order' && Array.isArray(ans) && ans.includes(i) ? ans.indexOf(i) + 1 : i + 1;
+      addChoiceRow(c, correct, pos);
+    }
+    if (!choices.length) for (let i = 0; i < 3; i++) addChoiceRow();
+    answer.value = src.type === 'number' ? String(ans) : '';
+    tol.value = src.type === 'number' ? String(src.tolerance || 0) : '0';
+    const custom = typeof src.scenario_json === 'string';
+    customNote.hidden = !custom;
+    scn.disabled = custom;
+    if (src.scenario) {
+      if (![...scn.options].some((o) => o.value === src.scenario)) scn.append(el('option', { value: src.scenario }, src.scenario));
+      scn.value = src.scenario;
+    }
+    ep.value = src.endpoint || 'client';
+    step.value = src.step ? String(src.step) : '';
+    segs.value = src.segments ? String(src.segments) : '';
+    for (const [name] of PARAMS) {
+      const m = /^int\[(-?\d+), (-?\d+)\]$/.exec((src.params || {})[name] || '');
+      paramInputs[name].use.checked = !!m;
+      paramInputs[name].lo.value = m ? m[1] : '0';
+      paramInputs[name].hi.value = m ? m[2] : String(U32_MAX);
+    }
+    syncType();
+    if (!custom) await refreshFigure();
+    if (src.type === 'state' && step.value) figure.pick(Number(step.value));
+  }
+
+  /** Opens question `k` of `found` (or a new question for ''). */
+  async function openQuestion(k) {
+    const f = k === '' ? null : found[Number(k)];
+    opened = f ? { ...f, source: f.source || {} } : null;
+    if (f) {
+      await fill(opened.source);
+      openedYaml = build().yaml;
+      d.dataset.openedId = f.id;
+      d.dataset.faithful = String(openedYaml === f.text);
+    } else {
+      openedYaml = null;
+      delete d.dataset.openedId;
+      delete d.dataset.faithful;
+      customNote.hidden = true;
+      scn.disabled = false;
+      id.value = nextId(editor.text.value);
+      syncType();
+    }
+    insert.textContent = f ? t.qbUpdate : t.qbInsert;
+    d.dataset.opened = k === '' ? 'new' : String(k);
+    changed();
   }
 
   function answerText(ty, a) {
@@ -411,15 +567,54 @@ export async function openQuestionBuilder(editor) {
       out.textContent = t.qbNeed(missing.join(', '));
       return;
     }
+    if (opened) {
+      const v = editor.text.value;
+      if (v.slice(opened.start, opened.end) !== opened.text) {
+        out.textContent = t.qbMoved;
+        return;
+      }
+      if (yaml === openedYaml) {
+        d.close();
+        editor.say(t.qbUnchanged(opened.id));
+        return;
+      }
+      editor.text.value = v.slice(0, opened.start) + yaml + v.slice(opened.end);
+      editor.text.setSelectionRange(opened.start, opened.start);
+      editor.edited();
+      d.close();
+      editor.say(t.qbUpdated(id.value.trim()));
+      return;
+    }
     editor.insertAtCursor(`\`\`\`quiz\n${yaml}\`\`\``, yaml);
     d.close();
     editor.say(t.qbInserted(id.value.trim()));
   });
 
+  openSel.addEventListener('change', () => {
+    delete d.dataset.opened;
+    openQuestion(openSel.value);
+  });
   syncType();
   d.showModal();
-  type.focus();
-  preview();
+  const caret = editor.text.selectionStart ?? 0;
+  const text = editor.text.value;
+  d.dataset.questions = 'loading';
+  found = await quizQuestions(editor, text);
+  if (editor.text.value !== text) found = []; // typed meanwhile: nothing to open safely
+  for (const [k, f] of found.entries()) {
+    const p = (f.source && f.source.prompt) || '';
+    openSel.append(el('option', { value: String(k) }, t.qbOpenItem(f.id, f.line, p.length > 60 ? `${p.slice(0, 57)}…` : p)));
+  }
+  d.dataset.questions = String(found.length);
+  const at = found.findIndex((f) => caret >= f.start && caret < f.end);
+  if (at >= 0) {
+    openSel.value = String(at);
+    await openQuestion(String(at));
+  } else {
+    d.dataset.opened = 'new';
+    preview();
+  }
+  (at >= 0 ? prompt : type).focus();
 }
 
 /** The scenario picker: a built-in with optional other ISNs and latency → a ```scenario block. */

@@ -42,18 +42,22 @@ function table(cls, caption, head, rows) {
   const t = el('table', { class: `tl-class-table ${cls}` });
   if (caption) t.append(el('caption', { class: 'tl-sr-only', text: caption }));
   const tr = el('tr');
-  for (const h of head) tr.append(el('th', { scope: 'col', text: h }));
+  for (const h of head) tr.append(typeof h === 'string' ? el('th', { scope: 'col', text: h }) : el('th', { scope: 'col' }, h));
   t.append(el('thead', {}, tr));
   const tb = el('tbody');
   for (const r of rows) tb.append(r);
   t.append(tb);
-  return el('div', { class: 'tl-class-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, t);
+  return el('div', { class: 'tl-class-scroll', tabindex: '0', role: 'region', 'aria-label': regionLabel(caption) }, t);
 }
+
+// the label of a table's scroll region: not the same as its panel's (axe landmark-unique)
+let regionLabel = (caption) => caption;
 
 export function initClass(doc) {
   const root = doc.querySelector('section.tl-class');
   if (!root) return;
   const msg = (name, values = {}) => fill(root.dataset['msg' + name.replace(/(^|-)(\w)/g, (m, d, c) => c.toUpperCase())], values);
+  regionLabel = (caption) => msg('table-region', { name: caption });
   const select = root.querySelector('.tl-class-section');
   const status = root.querySelector('.tl-class-status');
   const body = (id) => root.querySelector(`.tl-class-${id}-body`);
@@ -107,7 +111,19 @@ export function initClass(doc) {
         ' ',
         el('button', { type: 'button', class: 'tl-class-remove', text: msg('remove'), 'aria-label': `${msg('remove')}: ${s.login}`, onclick: () => remove(s.login) }))));
     b.replaceChildren(table('tl-class-roster-table', msg('roster'),
-      [msg('col-name'), msg('col-login'), msg('col-email'), msg('col-section'), msg('col-account'), ''], rows));
+      [msg('col-name'), msg('col-login'), msg('col-email'), msg('col-section'), msg('col-account'), el('span', { class: 'tl-sr-only', text: msg('col-actions') })], rows));
+  }
+
+  /** The row header of a student: the name, and a tag when they are not (or no longer) on
+   * the roster (status "removed" or "not_on_roster" from the class and gradebook API). */
+  function who(name, st) {
+    const th = el('th', { scope: 'row', text: name });
+    if (st === 'removed' || st === 'not_on_roster') {
+      const key = st === 'removed' ? 'status-removed' : 'status-not-on-roster';
+      th.classList.add(`tl-class-${st.replace(/_/g, '-')}`);
+      th.append(' ', el('span', { class: 'tl-tag tl-class-status-tag', title: msg(`${key}-help`), text: msg(key) }));
+    }
+    return th;
   }
 
   function drawProgress(cls) {
@@ -117,7 +133,7 @@ export function initClass(doc) {
       return;
     }
     const rows = cls.students.map((s) => {
-      const tr = el('tr', { 'data-login': s.login }, el('th', { scope: 'row', text: s.name || s.login }));
+      const tr = el('tr', { 'data-login': s.login, 'data-status': s.status }, who(s.name || s.login, s.status));
       for (const l of cls.lessons) {
         const p = s.progress[l.slug] || { attempted: 0, right: 0, score: 0 };
         const label = msg('progress-cell', { right: p.right, questions: l.questions, attempted: p.attempted });
@@ -140,7 +156,7 @@ export function initClass(doc) {
     }
     const rows = gb.students.map((s) => {
       let total = 0;
-      const tr = el('tr', { 'data-login': s.name }, el('th', { scope: 'row', text: s.display_name || s.name }));
+      const tr = el('tr', { 'data-login': s.name, 'data-status': s.status }, who(s.display_name || s.name, s.status));
       for (const a of gb.assignments) {
         const v = s.scores[`${a.kind}:${a.id}`];
         if (typeof v === 'number') total += v;

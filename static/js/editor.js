@@ -563,10 +563,41 @@ class Editor {
     // the lesson page's scripts, on the preview only
     try {
       if (this.preview.querySelector('figure.tl-scenario')) (await import('./player.js')).initPlayers(this.preview);
-      if (this.preview.querySelector('form.tl-question')) (await import('./quiz.js')).initQuizzes(this.preview);
+      if (this.preview.querySelector('form.tl-question')) (await import('./quiz.js')).initQuizzes(this.preview, { preview: this.previewQuizApi() });
     } catch (e) {
       console.error(`tcplab: preview scripts failed: ${e && e.message}`);
     }
+  }
+
+  /** The preview's questions answer from the text being edited, saved or not: a variant and
+   * a grade come from POST /api/v1/render/question on the question's ```quiz block. */
+  previewQuizApi() {
+    const ask = async (qid, seed, payload) => {
+      const id = qid.slice(qid.indexOf('.') + 1);
+      const { quizBlocks } = await import('./builder.js');
+      const v = this.text.value;
+      for (const b of quizBlocks(v)) {
+        const yaml = v.slice(b.body, b.close);
+        if (!new RegExp(`id:\\s*["']?${id.replace(/[^a-z0-9-]/g, '')}["']?\\s*$`, 'm').test(yaml)) continue;
+        const r = await call('POST', '/api/v1/render/question', {
+          body: { yaml, slug: this.slug || 'preview', locale: this.locale, seed, ...(payload ? { answers: { [id]: payload } } : {}) },
+        });
+        const qq = r.ok && r.body && Array.isArray(r.body.questions) ? r.body.questions.find((x) => x.id === id) : null;
+        if (qq) return qq;
+      }
+      return null;
+    };
+    return {
+      variant: async (qid, seed) => {
+        const qq = await ask(qid, seed);
+        return qq && qq.variant ? qq.variant : null;
+      },
+      grade: async (qid, variantId, payload) => {
+        const m = /^v(\d+)-/.exec(variantId || '');
+        const qq = await ask(qid, m ? Number(m[1]) : 1, payload);
+        return qq && qq.grade ? qq.grade : null;
+      },
+    };
   }
 
   async save() {
@@ -709,14 +740,18 @@ class Editor {
     this.loadRevisions();
   }
 
+  /** Draws the revision list. Several loads can overlap (a merge, then a save): only the
+   * newest one draws, so an older answer arriving late never replaces a newer list. */
   async loadRevisions() {
+    const seq = (this.revSeq = (this.revSeq || 0) + 1);
     let r;
     try {
       r = await call('GET', lessonUrl(this.slug, this.locale, '/revisions'));
     } catch (e) {
-      this.networkFailed(e);
+      if (seq === this.revSeq) this.networkFailed(e);
       return;
     }
+    if (seq !== this.revSeq) return;
     if (!r.ok || !r.body) {
       this.failed(r);
       return;
@@ -747,6 +782,7 @@ class Editor {
       li.append(buttons, box);
       this.revList.append(li);
     });
+    this.root.dataset.revisionsOf = String(current); // the current revision the list shows
   }
 
   async revisionText(rev) {

@@ -120,7 +120,8 @@ function itemText(li) {
 }
 
 class Question {
-  constructor(form) {
+  constructor(form, preview = null) {
+    this.previewApi = preview;
     this.form = form;
     this.qid = form.getAttribute('data-question') || '';
     this.type = form.getAttribute('data-type') || '';
@@ -213,6 +214,15 @@ class Question {
   async loadVariant() {
     const L = t();
     const seed = storedSeed(this.qid);
+    if (this.previewApi) {
+      const v = await this.previewApi.variant(this.qid, seed === null ? 1 : seed);
+      if (!v) {
+        this.showMessage(L.network('no variant'), 'tl-bad');
+        return false;
+      }
+      this.useVariant(v, false);
+      return true;
+    }
     this.form.setAttribute('aria-busy', 'true');
     try {
       const r = await request('POST', `/api/v1/questions/${encodeURIComponent(this.qid)}/variants`,
@@ -405,6 +415,12 @@ class Question {
     }
     // The same answer to the same variant after a failure that may have reached the server
     // (no response, or a 5xx) keeps its key: the server then answers from its record.
+    if (this.previewApi) {
+      const res = await this.previewApi.grade(this.qid, this.variant, answer);
+      if (res) this.showResult(res);
+      else this.showMessage(L.network('preview'), 'tl-bad');
+      return;
+    }
     const body = JSON.stringify(answer);
     const u = this.unanswered;
     const key = u && u.variant === this.variant && u.body === body ? u.key : newIdempotencyKey();
@@ -637,6 +653,12 @@ class Question {
 }
 
 /** Sets up every quiz question on the page. */
-export function initQuizzes(root = document) {
-  return Array.from(root.querySelectorAll('form.tl-question')).map((f) => new Question(f));
+/**
+ * opts.preview (the editor's preview of an unsaved source): {variant(qid, seed) → {variant_id,
+ * params, prompt} | null, grade(qid, variantId, payload) → result | null}; its questions take
+ * their numbers from, and are graded against, that source instead of the saved lesson, and
+ * record nothing.
+ */
+export function initQuizzes(root = document, opts = {}) {
+  return Array.from(root.querySelectorAll('form.tl-question')).map((f) => new Question(f, opts.preview || null));
 }

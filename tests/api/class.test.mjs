@@ -223,4 +223,29 @@ describe('class', () => {
     assert.ok(!(await roster('?section=A')).includes('grace'));
     assert.equal((await call('GET', `/api/v1/roster?section=${'x'.repeat(64)}`)).status, 400);
   });
+
+  test('a removed student keeps their grades, marked removed, in the gradebook, class page and statistics', async () => {
+    // grace (section A) answered three-way-handshake.q1 and was removed by the test before
+    for (const sec of ['', '?section=A']) {
+      const gb = await (await call('GET', `/api/v1/gradebook${sec}`)).json();
+      const cls = await (await call('GET', `/api/v1/class${sec}`)).json();
+      const g = gb.students.find((s) => s.name === 'grace');
+      assert.ok(g, `grace's grades are still in the gradebook ${sec}`);
+      assert.deepEqual([g.status, g.display_name, g.section, g.id], ['removed', 'Hopper, Grace', 'A', null]);
+      assert.equal(g.scores['quiz:three-way-handshake.q1'], 0);
+      assert.equal(gb.students.find((s) => s.name === 'ada').status, 'enrolled');
+      assert.deepEqual(cls.students.map((s) => [s.login, s.status]), gb.students.map((s) => [s.name, s.status]), `class page = gradebook ${sec}`);
+      const stat = (await (await call('GET', `/api/v1/statistics${sec}`)).json()).find((s) => s.ref === 'three-way-handshake.q1');
+      assert.equal(stat.students, sec ? 2 : 3, `statistics count the students the gradebook lists ${sec}`);
+    }
+    const csv = await (await call('GET', '/api/v1/gradebook?format=csv&section=A')).text();
+    assert.ok(csv.split('\r\n').some((r) => r.startsWith('"Hopper, Grace (removed)",,,grace,A')), csv);
+    assert.ok(!(await (await call('GET', '/api/v1/gradebook?section=B')).json()).students.some((s) => s.name === 'grace'));
+    // imported again: enrolled, with the grades she had
+    const back = await call('POST', '/api/v1/roster/import', { body: 'name,login,email,section\r\n"Hopper, Grace",grace,,A\r\n' });
+    assert.equal(back.status, 200);
+    const g = (await (await call('GET', '/api/v1/gradebook?section=A')).json()).students.find((s) => s.name === 'grace');
+    assert.equal(g.status, 'enrolled');
+    assert.equal(g.scores['quiz:three-way-handshake.q1'], 0);
+  });
 });

@@ -18,6 +18,7 @@ export function editorFixture() {
   env.setup = async () => {
     env.dir = mkdtempSync(path.join(os.tmpdir(), 'tcplab-editor-b-'));
     const db = path.join(env.dir, 't.db');
+    env.db = db;
     cli(db, ['user', 'add', '--role', 'instructor', 'ida'], { password: PW.ida });
     cli(db, ['user', 'add', '--role', 'student', 'stu'], { password: PW.stu });
     env.token = cli(db, ['token', 'create', '--role', 'instructor', '--name', 'other-instructor']).trim();

@@ -142,6 +142,11 @@ test('two tabs: the second save shows the diff beside Save and merges per change
     await b.page.locator('.tl-editor-status.tl-ok').waitFor();
     const after2 = await env.api('GET', '/api/v1/lessons/three-way-handshake?locale=en');
     assert.equal(after2.body.text, merged);
+    // the status shows as soon as the save lands; the revision list follows with its own
+    // request: wait until it shows the saved revision (under load it can be a moment later)
+    const savedRev = /revision (\d+)/.exec(await b.page.innerText('.tl-editor-status'))[1];
+    await b.page.locator(`section.tl-editor[data-revisions-of="${savedRev}"]`).waitFor({ state: 'attached' });
+    assert.equal(await b.page.locator('ol.tl-revisions li.tl-current').getAttribute('data-revision'), savedRev);
 
     // the revision list: author by name, A's note, a diff against the previous revision
     const first = b.page.locator('ol.tl-revisions li').nth(1);
