@@ -17,6 +17,7 @@
 #include "../lessons/lessons.h"
 #include "../web/lessons_db.h"
 #include "../web/lessons_sync.h"
+#include "../web/lti_tool.h"
 #include "../store/store.h"
 #include "../util/tempdir.h"
 
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define GRACE_MS 10000
 
@@ -285,6 +287,11 @@ int cmd_serve(int argc, char **argv)
     a.store = store_open(db, err, sizeof err);
     if (!a.store) {
         fprintf(stderr, "tcplab serve: cannot open database %s: %s\n", db, err);
+        goto out;
+    }
+    /* LTI 1.3: libcurl, the test-only setting, the tool's first key pair (lti_tool.h) */
+    if (lti_tool_setup(a.store, time(NULL), err, sizeof err) != 0) {
+        fprintf(stderr, "tcplab serve: LTI: %s\n", err);
         goto out;
     }
     a.sim_cache = api_sim_cache_new(err, sizeof err);

@@ -21,6 +21,8 @@
 #include "api_builder.h"
 #include "api_class.h"
 #include "pages_class.h"
+#include "lti_tool.h"
+#include "lti_launch.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -92,6 +94,16 @@ const http_route http_routes[] = {
     {"POST", "/api/v1/me/password", api_me_password, "me_password"},
     {"GET", "/class", pages_class, "class_page"},
     {"GET", "/signin", pages_signin, "signin_page"},
+    /* LTI 1.3 tool (server/web/lti_tool.c, lti_launch.c) */
+    {"GET", "/lti/jwks", lti_tool_jwks, "lti_jwks"},
+    {"GET", "/lti/config", lti_tool_config, "lti_config"},
+    {"GET", "/lti/config/canvas", lti_tool_config_canvas, "lti_config_canvas"},
+    {"GET", "/lti/login", lti_launch_login, "lti_login_get"},
+    {"POST", "/lti/login", lti_launch_login, "lti_login_post"},
+    {"POST", "/lti/launch", lti_launch_post, "lti_launch"},
+    {"GET", "/api/v1/lti/platforms", lti_tool_api_list, "lti_platforms_list"},
+    {"POST", "/api/v1/lti/platforms", lti_tool_api_add, "lti_platform_add"},
+    {"DELETE", "/api/v1/lti/platforms/{id}", lti_tool_api_remove, "lti_platform_remove"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
