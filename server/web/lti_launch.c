@@ -437,10 +437,9 @@ static void launch_run(launch_job *j, http_response *res)
     lti_check c = LTI_CHECK_OK;
     store_lti_platform p;
     lti_launch l;
-    if (form_get(j->body, "error", err, sizeof err) > 0) {
-        char d[200];
-        snprintf(d, sizeof d, "%s", err);
-        snprintf(err, sizeof err, "the platform answered the login with error \"%.190s\"", d);
+    char perr[200];
+    if (form_get(j->body, "error", perr, sizeof perr) > 0) {
+        snprintf(err, sizeof err, "the platform answered the login with error \"%s\"", perr);
         c = LTI_CHECK_CLAIM;
         goto out;
     }

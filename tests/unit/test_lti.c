@@ -1,6 +1,7 @@
 /* test_lti.c — the pure LTI 1.3 floor (server/lti/): base64url, RSA keys and JWKs, the
  * id_token (RS256 only, signature, every claim check with the clock passed in), the role
- * mapping, and the grade-passback outbox policy. */
+ * mapping, the grade-passback outbox policy; and the LTI store (logins used once, key
+ * rotation, accounts by issuer and sub). */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include "../../server/lti/lti_key.h"
 #include "../../server/lti/lti_outbox.h"
 #include "../../server/lti/lti_roles.h"
+#include "../../server/store/store_lti.h"
+#include "test_store_fixture.h"
 #include "testlib.h"
 
 /* ---- base64url ---- */
@@ -224,7 +227,7 @@ TEST(lti_jwt_hs256_with_public_key_as_secret_is_refused)
     HMAC(EVP_sha256(), secret, (int)strlen(secret), (const uint8_t *)input, strlen(input), mac,
          &mlen);
     char *s = lti_b64_encode(mac, mlen);
-    char tok[8192];
+    char tok[16384];
     snprintf(tok, sizeof tok, "%s.%s", input, s);
     lti_jwt t;
     char err[256];
@@ -478,4 +481,91 @@ TEST(lti_outbox_gives_up_after_max_attempts)
     CHECK_EQ_INT(e.attempts, 0);
     lti_outbox_settle(&e, e.version, LTI_OUTBOX_REFUSED, 6);
     CHECK_EQ_INT(e.state, LTI_OUTBOX_FAILED);
+}
+
+/* ---- store: logins, keys, accounts ---- */
+
+TEST(lti_store_login_is_single_use)
+{
+    test_db t;
+    if (test_db_open(&t, "lti")) {
+        CHECK(!"store open");
+        return;
+    }
+    store_lti_platform p = {0};
+    snprintf(p.issuer, sizeof p.issuer, "https://lms.example");
+    snprintf(p.client_id, sizeof p.client_id, "c");
+    const char *deps[] = {"d2", "d1"};
+    int64_t id = 0;
+    CHECK_EQ_INT(store_lti_platform_add(t.s, &p, deps, 2, 100, &id), STORE_OK);
+    CHECK_EQ_INT(store_lti_platform_add(t.s, &p, deps, 1, 100, NULL), STORE_CONFLICT);
+    store_lti_platform got;
+    CHECK_EQ_INT(store_lti_platform_find(t.s, "https://lms.example", NULL, &got), STORE_OK);
+    CHECK_EQ_STR(got.deployments, "d1\nd2");
+    CHECK_EQ_INT(store_lti_login_put(t.s, "h1", "nonce-1", id, 100, 700), STORE_OK);
+    CHECK_EQ_INT(store_lti_login_put(t.s, "h2", "nonce-2", id, 100, 700), STORE_OK);
+    int64_t pid = 0;
+    CHECK_EQ_INT(store_lti_login_platform(t.s, "h1", 200, &pid), STORE_OK);
+    CHECK_EQ_INT(pid, id);
+    CHECK_EQ_INT(store_lti_login_use(t.s, "h1", "nonce-2", id, 200), STORE_NOT_FOUND); /* other */
+    CHECK_EQ_INT(store_lti_login_use(t.s, "h1", "nonce-1", id + 1, 200), STORE_NOT_FOUND);
+    CHECK_EQ_INT(store_lti_login_use(t.s, "h1", "nonce-1", id, 200), STORE_OK);
+    CHECK_EQ_INT(store_lti_login_use(t.s, "h1", "nonce-1", id, 201), STORE_CONFLICT); /* replay */
+    CHECK_EQ_INT(store_lti_login_use(t.s, "hx", "nonce-1", id, 201),
+                 STORE_CONFLICT); /* new state */
+    CHECK_EQ_INT(store_lti_login_use(t.s, "h2", "nonce-2", id, 700), STORE_NOT_FOUND); /* expired */
+    CHECK_EQ_INT(store_lti_platform_remove(t.s, id), STORE_OK);
+    CHECK_EQ_INT(store_lti_platform_remove(t.s, id), STORE_NOT_FOUND);
+    test_db_close(&t);
+}
+
+TEST(lti_store_key_rotation_keeps_the_old_key_published)
+{
+    test_db t;
+    if (test_db_open(&t, "lti")) {
+        CHECK(!"store open");
+        return;
+    }
+    CHECK_EQ_INT(store_lti_key_rotate(t.s, "k1", "pem1", 100, 100 + 50), STORE_OK);
+    CHECK_EQ_INT(store_lti_key_rotate(t.s, "k2", "pem2", 200, 200 + 50), STORE_OK);
+    store_lti_key *k;
+    size_t n;
+    CHECK_EQ_INT(store_lti_keys_live(t.s, 210, &k, &n), STORE_OK);
+    CHECK_EQ_INT(n, 2);
+    if (n == 2) {
+        CHECK_EQ_STR(k[0].kid, "k2"); /* the current one first */
+        CHECK_EQ_INT(k[0].retired_at, 0);
+        CHECK_EQ_STR(k[1].kid, "k1");
+        CHECK_EQ_INT(k[1].expires_at, 250);
+    }
+    store_lti_keys_free(k, n);
+    CHECK_EQ_INT(store_lti_keys_live(t.s, 250, &k, &n), STORE_OK);
+    CHECK_EQ_INT(n, 1); /* k1 has expired */
+    store_lti_keys_free(k, n);
+    test_db_close(&t);
+}
+
+TEST(lti_store_account_by_issuer_and_sub)
+{
+    test_db t;
+    if (test_db_open(&t, "lti")) {
+        CHECK(!"store open");
+        return;
+    }
+    store_lti_account_in in = {
+        "https://lms.example", "sub-1", "lti-0001", "student", "Ada", "", "NET101"};
+    store_user u, u2;
+    CHECK_EQ_INT(store_lti_account(t.s, &in, 100, &u), STORE_OK);
+    CHECK_EQ_STR(u.name, "lti-0001");
+    in.role = "instructor";
+    in.login = "ignored-once-linked";
+    CHECK_EQ_INT(store_lti_account(t.s, &in, 101, &u2), STORE_OK);
+    CHECK_EQ_INT(u2.id, u.id);
+    CHECK_EQ_STR(u2.name, "lti-0001");
+    CHECK_EQ_STR(u2.role, "instructor");
+    in.issuer = "https://other.example"; /* the same sub elsewhere is someone else */
+    in.login = "lti-0002";
+    CHECK_EQ_INT(store_lti_account(t.s, &in, 102, &u2), STORE_OK);
+    CHECK(u2.id != u.id);
+    test_db_close(&t);
 }
