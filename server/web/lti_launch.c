@@ -163,8 +163,8 @@ static void refused_page(http_response *res, const char *loc, lti_check check, c
     strbuf b = {0};
     strbuf_printf(&b, "<section class=\"tl-lti-refused\" data-lti-check=\"%s\">\n<h1>",
                   lti_check_name(check));
-    strbuf_put(&b,
-               zh ? "无法从课程平台打开 TCP Lab" : "TCP Lab could not be opened from your course");
+    strbuf_put(&b, zh ? "无法从课程平台打开 TCP 实验室"
+                      : "TCP Lab could not be opened from your course");
     strbuf_put(&b, "</h1>\n<p class=\"tl-notice\">");
     strbuf_escape(&b, what);
     strbuf_put(&b, "</p>\n<dl class=\"tl-lti-detail\"><dt>");
@@ -182,8 +182,8 @@ static void refused_page(http_response *res, const char *loc, lti_check check, c
                  "tell your instructor or administrator the name of the check above.");
     strbuf_put(&b, "</p>\n</section>");
     int status = check == LTI_CHECK_JWKS ? 502 : 400;
-    pages_send_private(res, status, loc, false, zh ? "LTI 启动被拒绝" : "LTI launch refused",
-                       "/lti/launch", NULL, NULL, strbuf_take(&b));
+    pages_send_private(res, status, loc, false, zh ? "LTI 启动被拒绝" : "LTI launch refused", "/",
+                       NULL, NULL, strbuf_take(&b));
 }
 
 static void refuse(http_response *res, const char *loc, const char *ip, lti_check check,

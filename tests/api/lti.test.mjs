@@ -259,7 +259,7 @@ test('the refusal page speaks Chinese to a Chinese browser', async () => {
   });
   const body = await res.text();
   assert.equal(res.status, 400);
-  assert.match(body, /无法从课程平台打开 TCP Lab/);
+  assert.match(body, /无法从课程平台打开 TCP 实验室/);
   assert.match(body, /data-lti-check="state"/);
 });
 
