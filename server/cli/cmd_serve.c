@@ -17,6 +17,7 @@
 #include "../lessons/lessons.h"
 #include "../web/lessons_db.h"
 #include "../web/lessons_sync.h"
+#include "../web/lti_ags.h"
 #include "../web/lti_tool.h"
 #include "../store/store.h"
 #include "../util/tempdir.h"
@@ -290,7 +291,7 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     /* LTI 1.3: libcurl, the test-only setting, the tool's first key pair (lti_tool.h) */
-    if (lti_tool_setup(a.store, time(NULL), err, sizeof err) != 0) {
+    if (lti_tool_setup(a.store, time(NULL), err, sizeof err) != 0 || lti_ags_start(&a) != 0) {
         fprintf(stderr, "tcplab serve: LTI: %s\n", err);
         goto out;
     }
@@ -370,6 +371,7 @@ int cmd_serve(int argc, char **argv)
 
 out:
     server_stop(srv, 0);
+    lti_ags_stop(); /* the grade poster, before the store closes */
     api_sim_cache_free(a.sim_cache);
     store_close(a.store);
     static_files_free(a.static_files);

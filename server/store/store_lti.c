@@ -495,3 +495,164 @@ store_status store_lti_link_put(store *s, int64_t platform_id, const char *resou
     store_status end = store_write_end(s, c, rc == STORE_OK);
     return rc != STORE_OK ? rc : end;
 }
+
+/* ---- outbox
+ * ---------------------------------------------------------------------------------------- */
+
+static const char SQL_TARGETS[] = "SELECT k.platform_id, k.lineitem, u.sub FROM lti_users u "
+                                  "JOIN lti_platforms p ON p.issuer = u.issuer "
+                                  "JOIN lti_links k ON k.platform_id = p.id "
+                                  "WHERE u.user_id = ?1 AND k.resource = ?2 AND k.lineitem <> '' "
+                                  "GROUP BY k.platform_id, k.lineitem, u.sub LIMIT 64";
+static const char SQL_OUTBOX_PUT[] =
+    "INSERT INTO lti_outbox (platform_id, lineitem, sub, score_given, score_maximum, score_ts, "
+    "version, state, attempts, next_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, "
+    "'pending', 0, ?7, ?7) ON CONFLICT (platform_id, lineitem, sub) DO UPDATE SET "
+    "score_given = excluded.score_given, score_maximum = excluded.score_maximum, "
+    "score_ts = excluded.score_ts, version = version + 1, state = 'pending', attempts = 0, "
+    "next_at = excluded.next_at, updated_at = excluded.updated_at "
+    "WHERE excluded.score_ts > lti_outbox.score_ts";
+#define OUTBOX_COLS                                                                                \
+    "id, platform_id, lineitem, sub, score_given, score_maximum, score_ts, version, state, "       \
+    "attempts, next_at, updated_at, last_status, last_answer"
+static const char SQL_OUTBOX_DUE[] = "SELECT " OUTBOX_COLS " FROM lti_outbox WHERE state = "
+                                     "'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2";
+static const char SQL_OUTBOX_ALL[] =
+    "SELECT " OUTBOX_COLS " FROM lti_outbox ORDER BY updated_at DESC, id DESC LIMIT ?2";
+static const char SQL_OUTBOX_SETTLE[] =
+    "UPDATE lti_outbox SET state = ?3, attempts = ?4, next_at = ?5, last_status = ?6, "
+    "last_answer = ?7, updated_at = ?8 WHERE id = ?1 AND version = ?2";
+
+static store_status target_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_lti_target *t = elem;
+    t->platform_id = sqlite3_column_int64(st, 0);
+    store_col_copy(st, 1, t->lineitem, sizeof t->lineitem);
+    store_col_copy(st, 2, t->sub, sizeof t->sub);
+    return STORE_OK;
+}
+
+store_status store_lti_targets(store *s, int64_t user_id, const char *resource,
+                               store_lti_target **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_TARGETS);
+    if (st) {
+        sqlite3_bind_int64(st, 1, user_id);
+        bind_text(st, 2, resource);
+    }
+    return store_collect(c, st, sizeof **out, target_row, NULL, NULL, (void **)out, n,
+                         "reading grade passback targets");
+}
+
+store_status store_lti_outbox_put(store *s, int64_t platform_id, const char *lineitem,
+                                  const char *sub, double given, double maximum, int64_t score_ts,
+                                  int64_t now)
+{
+    store_conn *c = store_write_begin(s, true);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_OUTBOX_PUT);
+    if (st) {
+        sqlite3_bind_int64(st, 1, platform_id);
+        bind_text(st, 2, lineitem);
+        bind_text(st, 3, sub);
+        sqlite3_bind_double(st, 4, given);
+        sqlite3_bind_double(st, 5, maximum);
+        sqlite3_bind_int64(st, 6, score_ts);
+        sqlite3_bind_int64(st, 7, now);
+    }
+    store_status rc = store_exec(c, st, "queueing a score", NULL, NULL);
+    store_status end = store_write_end(s, c, rc == STORE_OK);
+    return rc != STORE_OK ? rc : end;
+}
+
+static store_status outbox_row(sqlite3_stmt *st, void *elem, void *arg)
+{
+    (void)arg;
+    store_lti_outbox_row *r = elem;
+    r->id = sqlite3_column_int64(st, 0);
+    r->platform_id = sqlite3_column_int64(st, 1);
+    store_col_copy(st, 2, r->lineitem, sizeof r->lineitem);
+    store_col_copy(st, 3, r->sub, sizeof r->sub);
+    r->given = sqlite3_column_double(st, 4);
+    r->maximum = sqlite3_column_double(st, 5);
+    r->score_ts = sqlite3_column_int64(st, 6);
+    r->version = sqlite3_column_int64(st, 7);
+    store_col_copy(st, 8, r->state, sizeof r->state);
+    r->attempts = sqlite3_column_int(st, 9);
+    r->next_at = sqlite3_column_int64(st, 10);
+    r->updated_at = sqlite3_column_int64(st, 11);
+    r->last_status = sqlite3_column_int(st, 12);
+    store_col_copy(st, 13, r->last_answer, sizeof r->last_answer);
+    return STORE_OK;
+}
+
+store_status store_lti_outbox_list(store *s, bool all, int64_t now, size_t max,
+                                   store_lti_outbox_row **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    store_conn *c = store_reader(s);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, all ? SQL_OUTBOX_ALL : SQL_OUTBOX_DUE);
+    if (st) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    }
+    return store_collect(c, st, sizeof **out, outbox_row, NULL, NULL, (void **)out, n,
+                         "reading the grade outbox");
+}
+
+store_status store_lti_outbox_settle(store *s, int64_t id, int64_t expected_version,
+                                     const char *state, int attempts, int64_t next_at,
+                                     int last_status, const char *last_answer, int64_t now)
+{
+    store_conn *c = store_write_begin(s, true);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_OUTBOX_SETTLE);
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, expected_version);
+        bind_text(st, 3, state);
+        sqlite3_bind_int(st, 4, attempts);
+        sqlite3_bind_int64(st, 5, next_at);
+        sqlite3_bind_int(st, 6, last_status);
+        bind_text(st, 7, last_answer);
+        sqlite3_bind_int64(st, 8, now);
+    }
+    int changes = 0;
+    store_status rc = store_exec(c, st, "settling a score", &changes, NULL);
+    if (rc == STORE_OK && changes == 0)
+        rc = STORE_CONFLICT;
+    store_status end = store_write_end(s, c, rc == STORE_OK);
+    return rc != STORE_OK ? rc : end;
+}
+
+static const char SQL_OUTBOX_RETRY[] = "UPDATE lti_outbox SET state = 'pending', next_at = ?2, "
+                                       "attempts = 0, updated_at = ?2 WHERE id = ?1";
+
+store_status store_lti_outbox_retry(store *s, int64_t id, int64_t now)
+{
+    store_conn *c = store_write_begin(s, true);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, SQL_OUTBOX_RETRY);
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, now);
+    }
+    int changes = 0;
+    store_status rc = store_exec(c, st, "retrying a score", &changes, NULL);
+    if (rc == STORE_OK && changes == 0)
+        rc = STORE_NOT_FOUND;
+    store_status end = store_write_end(s, c, rc == STORE_OK);
+    return rc != STORE_OK ? rc : end;
+}

@@ -101,4 +101,51 @@ store_status store_lti_account(store *s, const store_lti_account_in *in, int64_t
 store_status store_lti_link_put(store *s, int64_t platform_id, const char *resource_link_id,
                                 const char *resource, const char *lineitem, int64_t now);
 
+/* ---- grade passback outbox (one entry per platform, line item and user) ------------------ */
+
+/* Where a score for `resource` of user `user_id` goes: each line item of a link to that
+ * resource on a platform the user came from, with the user's sub there. */
+typedef struct store_lti_target {
+    int64_t platform_id;
+    char lineitem[STORE_LTI_URL_SIZE];
+    char sub[STORE_LTI_TEXT_SIZE];
+} store_lti_target;
+store_status store_lti_targets(store *s, int64_t user_id, const char *resource,
+                               store_lti_target **out, size_t *n);
+
+/* Queues a score: a new entry, or the entry's score replaced when `score_ts` (Unix ms) is
+ * newer than the one it holds (version + 1, pending, due `now`, attempts 0); an older or
+ * equal one changes nothing. Durable. */
+store_status store_lti_outbox_put(store *s, int64_t platform_id, const char *lineitem,
+                                  const char *sub, double given, double maximum, int64_t score_ts,
+                                  int64_t now);
+
+typedef struct store_lti_outbox_row {
+    int64_t id, platform_id;
+    char lineitem[STORE_LTI_URL_SIZE];
+    char sub[STORE_LTI_TEXT_SIZE];
+    double given, maximum;
+    int64_t score_ts, version;
+    char state[16]; /* "pending" | "done" | "failed" */
+    int attempts;
+    int64_t next_at, updated_at;
+    int last_status;
+    char last_answer[256];
+} store_lti_outbox_row;
+/* Pending entries due at `now` (at most `max`, oldest due first), or with `all` every entry
+ * (newest first, at most `max`). *out malloc'ed. */
+store_status store_lti_outbox_list(store *s, bool all, int64_t now, size_t max,
+                                   store_lti_outbox_row **out, size_t *n);
+/* Records the outcome of posting version `posted` of entry `id`: the new state, attempts and
+ * next_at as the policy decided (lti_outbox_settle, computed on the row as read) — written
+ * only when the entry still has version `expected_version`; STORE_CONFLICT otherwise (read
+ * it again and decide again). Durable. */
+store_status store_lti_outbox_settle(store *s, int64_t id, int64_t expected_version,
+                                     const char *state, int attempts, int64_t next_at,
+                                     int last_status, const char *last_answer, int64_t now);
+
+/* An admin's retry: entry `id` becomes pending, due `now`, attempts 0 (its score and version
+ * unchanged). STORE_NOT_FOUND if there is no such entry. Durable. */
+store_status store_lti_outbox_retry(store *s, int64_t id, int64_t now);
+
 #endif

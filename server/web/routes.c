@@ -23,6 +23,7 @@
 #include "pages_class.h"
 #include "lti_tool.h"
 #include "lti_launch.h"
+#include "lti_ags.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -104,6 +105,8 @@ const http_route http_routes[] = {
     {"GET", "/api/v1/lti/platforms", lti_tool_api_list, "lti_platforms_list"},
     {"POST", "/api/v1/lti/platforms", lti_tool_api_add, "lti_platform_add"},
     {"DELETE", "/api/v1/lti/platforms/{id}", lti_tool_api_remove, "lti_platform_remove"},
+    {"GET", "/api/v1/lti/outbox", lti_ags_api_outbox, "lti_outbox_list"},
+    {"POST", "/api/v1/lti/outbox/{id}/retry", lti_ags_api_retry, "lti_outbox_retry"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];

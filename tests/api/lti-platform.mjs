@@ -127,3 +127,28 @@ export class Platform {
     return `${input}.${sig}`;
   }
 }
+
+// The browser's part of a launch: the platform starts the login at the tool, the tool sends
+// the browser to the platform's authorization endpoint, whose form_post page goes back to the
+// tool's launch with the state cookie. Returns the launch's response and what was posted.
+export async function browserLaunch(toolBase, platform, { claims = {}, sign = {}, clientId = platform.clientId, tamper } = {}) {
+  platform.clientId = clientId;
+  platform.nextClaims = { aud: clientId, ...claims };
+  platform.nextSign = sign;
+  const q = new URLSearchParams({ iss: platform.issuer, login_hint: 'hint-1', client_id: clientId,
+    target_link_uri: `${toolBase}/lti/launch`, lti_message_hint: 'msg-1' });
+  const login = await fetch(`${toolBase}/lti/login?${q}`, { redirect: 'manual' });
+  const to = new URL(login.headers.get('location'));
+  const setCookie = typeof login.headers.getSetCookie === 'function' ? login.headers.getSetCookie() : [login.headers.get('set-cookie')];
+  let cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+  const page = await (await fetch(to)).text();
+  const field = (n) => new RegExp(`name="${n}" value="([^"]*)"`).exec(page)[1];
+  let form = { id_token: field('id_token'), state: field('state') };
+  if (tamper) ({ form, cookie } = tamper(form, cookie));
+  const res = await fetch(`${toolBase}/lti/launch`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { login, to, res, form, cookie, body: await res.text() };
+}
