@@ -62,7 +62,9 @@ static void serve_usage(FILE *f)
                "  of kernel send buffer per connection, default: the system's),\n"
                "  TCPLAB_PER_IP_LIMIT (default CONN_LIMIT/16), TCPLAB_CONN_LIMIT (default 4096),\n"
                "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
-               "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
+               "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384),\n"
+               "  TCPLAB_FRAME_ANCESTORS (LMS origins that may show the pages in an iframe, for\n"
+               "  LTI: https://lms.example.edu ...; default: none)\n");
 }
 
 /* Parses an unsigned decimal in [min, max]; returns 0 or -1. */
@@ -250,7 +252,9 @@ int cmd_serve(int argc, char **argv)
     char err[512] = "";
     /* before any response is prepared: HSTS is part of every prepared response */
     if (http_set_public_url(public_url, err, sizeof err) != 0 ||
-        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0) {
+        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0 ||
+        /* LTI: the LMS origins that may show TCP Lab in an iframe (request.h) */
+        http_set_frame_ancestors(getenv("TCPLAB_FRAME_ANCESTORS"), err, sizeof err) != 0) {
         fprintf(stderr, "tcplab serve: %s\n", err);
         return 2;
     }

@@ -3,6 +3,7 @@
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -279,7 +280,13 @@ int lti_ags_start(app *a)
 {
     st = a->store;
     stopping = false;
-    if (pthread_create(&thread, NULL, poster, NULL) != 0)
+    /* the poster takes no signals: they are the main thread's (SIGTERM stops the server) */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&thread, NULL, poster, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
         return -1;
     running = true;
     return 0;

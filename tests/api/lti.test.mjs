@@ -285,3 +285,19 @@ test('admin API: list, add (validated), remove platforms', async () => {
   assert.equal((await fetch(`${server.base}/api/v1/lti/platforms/${p.id}`, { method: 'DELETE', headers: h })).status, 404);
   assert.equal((await fetch(`${server.base}/api/v1/lti/platforms`)).status, 401);
 });
+
+test('TCPLAB_FRAME_ANCESTORS lets the LMS frame the pages and receive forms; default none', async () => {
+  const page = await fetch(`${server.base}/lessons`);
+  assert.match(page.headers.get('content-security-policy'), /frame-ancestors 'none'; form-action 'self'$/);
+  const framed = await startServer({ env: { TCPLAB_FRAME_ANCESTORS: 'https://canvas.example.edu, https://moodle.example.edu:8443' } });
+  try {
+    const r = await fetch(`${framed.base}/`);
+    assert.match(r.headers.get('content-security-policy'),
+      /frame-ancestors 'self' https:\/\/canvas\.example\.edu https:\/\/moodle\.example\.edu:8443; form-action 'self' https:\/\/canvas\.example\.edu https:\/\/moodle\.example\.edu:8443$/);
+  } finally { await framed.stop(); }
+  const bad = spawnSync(serverBin(), ['serve', '--port', '0', '--db', path.join(dir, 'bad.db')], {
+    cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', TCPLAB_FRAME_ANCESTORS: "https://x.example/path 'unsafe-inline'" },
+  });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /frame ancestors: "https:\/\/x\.example\/path" is not an origin/);
+});
