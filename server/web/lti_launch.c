@@ -420,6 +420,179 @@ static void utf8_cut(char *dst, size_t size, const char *s)
     dst[n] = '\0';
 }
 
+/* ---- Deep Linking 2.0
+ * ------------------------------------------------------------------------------ */
+
+#define DL_AUD     "tcplab-deep-linking" /* the audience of the picker's own context token */
+#define DL_SECONDS 1800                  /* the picker's context is valid so long */
+#define DL_MAX     32                    /* lessons picked at once */
+
+/* The page of a deep-linking launch: the lessons to pick, and the request's context signed by
+ * the tool's key (the platform, deployment, return URL and data), so the answer needs no
+ * server-side state. */
+static void deep_link_picker(http_response *res, const launch_job *j, const store_lti_platform *p,
+                             const lti_launch *l)
+{
+    bool zh = strcmp(j->loc, I18N_ZH_CN) == 0;
+    char kid[STORE_LTI_TEXT_SIZE];
+    EVP_PKEY *key = lti_tool_signing_key(j->st, kid, sizeof kid);
+    int64_t now = time(NULL);
+    json_t *ctx =
+        json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "aud", DL_AUD, "iat", (json_int_t)now,
+                  "exp", (json_int_t)now + DL_SECONDS, "pid", (json_int_t)p->id, "dep",
+                  l->deployment_id, "ret", l->dl_return_url, "data", l->dl_data);
+    char *token = key && ctx ? lti_jwt_sign(key, kid, ctx) : NULL;
+    json_decref(ctx);
+    EVP_PKEY_free(key);
+    if (!token) {
+        http_problem(res, 503, NULL, "cannot sign the deep-linking context");
+        return;
+    }
+    const lesson *ls[256];
+    size_t n = j->lessons ? lessons_list(j->lessons, j->loc, ls, 256) : 0;
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-lti-picker\">\n<h1>");
+    strbuf_put(&b, zh ? "选择要添加到课程中的内容" : "Choose lessons to add to your course");
+    strbuf_put(&b, "</h1>\n<p>");
+    strbuf_put(
+        &b, zh ? "每个选中的课程都会成为课程平台中的一个链接，并在成绩册中占一列（每道题 1 分）。"
+               : "Each lesson you pick becomes a link in your course, with a gradebook "
+                 "column (one point per question).");
+    strbuf_put(&b, "</p>\n<form method=\"post\" action=\"/lti/deep-link\">\n"
+                   "<input type=\"hidden\" name=\"context\" value=\"");
+    strbuf_escape(&b, token);
+    strbuf_put(&b, "\">\n<fieldset><legend>");
+    strbuf_put(&b, zh ? "课程" : "Lessons");
+    strbuf_put(&b, "</legend>\n");
+    for (size_t i = 0; i < n; i++) {
+        strbuf_printf(&b,
+                      "<p class=\"tl-field\"><label><input type=\"checkbox\" name=\"lesson\" "
+                      "value=\"%s\"> ",
+                      ls[i]->slug);
+        strbuf_escape(&b, ls[i]->title);
+        strbuf_printf(&b, " <small>(%zu %s)</small></label></p>\n", ls[i]->quiz.count,
+                      zh ? "道题" : "questions");
+    }
+    strbuf_put(&b, "</fieldset>\n<p><button type=\"submit\">");
+    strbuf_put(&b, zh ? "添加到课程" : "Add to the course");
+    strbuf_put(&b, "</button></p>\n</form>\n</section>");
+    free(token);
+    pages_send_private(res, 200, j->loc, false, zh ? "选择课程内容" : "Choose lessons", "/", NULL,
+                       NULL, strbuf_take(&b));
+}
+
+/* The lesson of one "lesson=SLUG" form field q[0..n) (NULL: none such). */
+static const lesson *picked_lesson(const lessons_set *set, const char *q, size_t n, const char *loc)
+{
+    char slug[80];
+    if (!set || n == 0 || n >= sizeof slug)
+        return NULL;
+    memcpy(slug, q, n);
+    slug[n] = '\0';
+    if (!lessons_slug_valid(slug, n))
+        return NULL;
+    const lesson *les = lessons_find(set, slug, loc);
+    return les ? les : lessons_find(set, slug, I18N_EN);
+}
+
+void lti_launch_deep_link(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = pages_locale(req, &remember);
+    bool zh = strcmp(loc, I18N_ZH_CN) == 0;
+    store *st = req->app ? req->app->store : NULL;
+    char *token = malloc(LTI_JWT_MAX_LEN + 1);
+    if (!st || !token) {
+        free(token);
+        http_problem(res, 503, NULL, "the store is unavailable");
+        return;
+    }
+    json_t *ctx = NULL;
+    if (form_get(req->body, "context", token, LTI_JWT_MAX_LEN + 1) > 0)
+        ctx = lti_tool_own_token(st, token);
+    free(token);
+    const char *aud = json_string_value(json_object_get(ctx, "aud"));
+    json_int_t exp = json_integer_value(json_object_get(ctx, "exp"));
+    store_lti_platform p;
+    if (!aud || strcmp(aud, DL_AUD) != 0 || exp < time(NULL) ||
+        store_lti_platform_get(st, json_integer_value(json_object_get(ctx, "pid")), &p) !=
+            STORE_OK) {
+        json_decref(ctx);
+        refuse(res, loc, req->client_ip, LTI_CHECK_SIGNATURE,
+               "the deep-linking context is not this tool's, or it expired; launch again");
+        return;
+    }
+    char base[512], launch[600];
+    lti_tool_base_url(req, base, sizeof base);
+    snprintf(launch, sizeof launch, "%s/lti/launch", base);
+    json_t *items = json_array();
+    for (const char *q = req->body; q && *q && json_array_size(items) < DL_MAX;) {
+        const char *amp = strchr(q, '&');
+        size_t len = amp ? (size_t)(amp - q) : strlen(q);
+        const lesson *les =
+            len > 7 && strncmp(q, "lesson=", 7) == 0
+                ? picked_lesson(req->app ? req->app->lessons : NULL, q + 7, len - 7, loc)
+                : NULL;
+        if (les) {
+            char resource[100];
+            snprintf(resource, sizeof resource, "lesson:%s", les->slug);
+            json_array_append_new(
+                items, json_pack("{s:s, s:s, s:s, s:{s:s}, s:{s:I, s:s, s:s}}", "type",
+                                 "ltiResourceLink", "title", les->title, "url", launch, "custom",
+                                 "resource", resource, "lineItem", "scoreMaximum",
+                                 (json_int_t)(les->quiz.count ? les->quiz.count : 1), "label",
+                                 les->title, "resourceId", resource));
+        }
+        q = amp ? amp + 1 : NULL;
+    }
+    size_t picked = json_array_size(items);
+    char kid[STORE_LTI_TEXT_SIZE];
+    EVP_PKEY *key = lti_tool_signing_key(st, kid, sizeof kid);
+    uint8_t rnd[16];
+    randombytes_buf(rnd, sizeof rnd);
+    char nonce[33];
+    sodium_bin2hex(nonce, sizeof nonce, rnd, sizeof rnd);
+    int64_t now = time(NULL);
+    json_t *claims = json_pack(
+        "{s:s, s:s, s:I, s:I, s:s, s:O, s:s, s:s, s:o}", "iss", p.client_id, "aud", p.issuer, "iat",
+        (json_int_t)now, "exp", (json_int_t)now + 600, "nonce", nonce, LTI_CLAIM "deployment_id",
+        json_object_get(ctx, "dep"), LTI_CLAIM "message_type", "LtiDeepLinkingResponse",
+        LTI_CLAIM "version", "1.3.0", LTI_DL_CLAIM "content_items", items);
+    const char *data = json_string_value(json_object_get(ctx, "data"));
+    if (claims && data && *data)
+        json_object_set_new(claims, LTI_DL_CLAIM "data", json_string(data));
+    char *jwt = key && claims ? lti_jwt_sign(key, kid, claims) : NULL;
+    json_decref(claims);
+    EVP_PKEY_free(key);
+    const char *ret = json_string_value(json_object_get(ctx, "ret"));
+    char why[160];
+    if (!jwt || !ret || !lti_tool_url_allowed(ret, why, sizeof why)) {
+        free(jwt);
+        json_decref(ctx);
+        http_problem(res, 503, NULL, "cannot answer the deep-linking request");
+        return;
+    }
+    strbuf b = {0};
+    strbuf_put(&b, "<section class=\"tl-lti-picker\">\n<h1>");
+    strbuf_put(&b, zh ? "返回课程平台" : "Back to your course");
+    strbuf_printf(&b, "</h1>\n<p data-picked=\"%zu\">", picked);
+    if (zh)
+        strbuf_printf(&b, "将添加 %zu 个课程。", picked);
+    else
+        strbuf_printf(&b, "%zu lesson%s will be added.", picked, picked == 1 ? "" : "s");
+    strbuf_put(&b, "</p>\n<form method=\"post\" action=\"");
+    strbuf_escape(&b, ret);
+    strbuf_put(&b, "\">\n<input type=\"hidden\" name=\"JWT\" value=\"");
+    strbuf_escape(&b, jwt);
+    strbuf_put(&b, "\">\n<p><button type=\"submit\">");
+    strbuf_put(&b, zh ? "返回课程平台" : "Return to the course");
+    strbuf_put(&b, "</button></p>\n</form>\n</section>");
+    free(jwt);
+    json_decref(ctx);
+    pages_send_private(res, 200, loc, false, zh ? "返回课程平台" : "Back to your course", "/", NULL,
+                       NULL, strbuf_take(&b));
+}
+
 /* Every check of a launch, then the account, the link and the session. Fills res. */
 static void launch_run(launch_job *j, http_response *res)
 {
@@ -508,16 +681,13 @@ static void launch_run(launch_job *j, http_response *res)
         c = LTI_CHECK_NONCE;
         goto out;
     }
-    char resource[160], path[200];
-    if (l.deep_linking) {
-        snprintf(err, sizeof err, "Deep Linking is not available yet");
-        c = LTI_CHECK_MESSAGE_TYPE;
-        goto out;
+    char resource[160] = "", path[200] = "";
+    if (!l.deep_linking) {
+        c = launch_target(&l, j->lessons, resource, sizeof resource, path, sizeof path, err,
+                          sizeof err);
+        if (c != LTI_CHECK_OK)
+            goto out;
     }
-    c = launch_target(&l, j->lessons, resource, sizeof resource, path, sizeof path, err,
-                      sizeof err);
-    if (c != LTI_CHECK_OK)
-        goto out;
     /* the account: iss + sub */
     uint8_t h[8];
     crypto_generichash_state hs;
@@ -536,8 +706,8 @@ static void launch_run(launch_job *j, http_response *res)
                                l.name,   l.email, section};
     store_user u;
     if (store_lti_account(j->st, &ai, time(NULL), &u) != STORE_OK ||
-        store_lti_link_put(j->st, p.id, l.resource_link_id, resource, l.ags_lineitem, time(NULL)) !=
-            STORE_OK) {
+        (!l.deep_linking && store_lti_link_put(j->st, p.id, l.resource_link_id, resource,
+                                               l.ags_lineitem, time(NULL)) != STORE_OK)) {
         http_problem(res, 503, NULL, "cannot save the launched account");
         goto done;
     }
@@ -550,9 +720,14 @@ static void launch_run(launch_job *j, http_response *res)
         http_problem(res, 503, NULL, "cannot create the session");
         goto done;
     }
-    fprintf(stderr, "lti: launch of %s (%s, %s) into %s\n", u.name, u.role, p.issuer, path);
-    http_text(res, 303, "text/plain; charset=utf-8", "", 0);
-    http_set_header(res, "Location", path);
+    fprintf(stderr, "lti: launch of %s (%s, %s) into %s\n", u.name, u.role, p.issuer,
+            l.deep_linking ? "deep linking" : path);
+    if (l.deep_linking) {
+        deep_link_picker(res, j, &p, &l);
+    } else {
+        http_text(res, 303, "text/plain; charset=utf-8", "", 0);
+        http_set_header(res, "Location", path);
+    }
     http_set_header(res, "Cache-Control", "no-store");
     const char *same = j->secure ? "SameSite=None; Secure" : "SameSite=Lax";
     char cookie[256];

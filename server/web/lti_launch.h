@@ -18,4 +18,10 @@ void lti_launch_login(const http_request *req, http_response *res);
  * (400; 502 when the platform's keys cannot be fetched). */
 void lti_launch_post(const http_request *req, http_response *res);
 
+/* POST /lti/deep-link: the picker's form (its signed context and lesson=SLUG, repeated) →
+ * a page whose form posts the signed LtiDeepLinkingResponse (JWT) to the platform's
+ * deep_link_return_url: ltiResourceLink items with custom resource=lesson:SLUG and a
+ * lineItem (scoreMaximum: the lesson's questions, label, resourceId). */
+void lti_launch_deep_link(const http_request *req, http_response *res);
+
 #endif

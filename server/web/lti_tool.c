@@ -116,6 +116,44 @@ int lti_tool_key_rotate(store *st, int64_t now, char *kid_out, size_t kid_size, 
     return new_key(st, now, kid_out, kid_size, err, err_size);
 }
 
+EVP_PKEY *lti_tool_signing_key(store *st, char *kid, size_t kid_size)
+{
+    store_lti_key *keys = NULL;
+    size_t n = 0;
+    EVP_PKEY *k = NULL;
+    if (store_lti_keys_live(st, time(NULL), &keys, &n) == STORE_OK && n > 0 &&
+        keys[0].retired_at == 0) {
+        k = lti_key_from_pem(keys[0].private_pem);
+        snprintf(kid, kid_size, "%s", keys[0].kid);
+    }
+    store_lti_keys_free(keys, n);
+    return k;
+}
+
+json_t *lti_tool_own_token(store *st, const char *token)
+{
+    lti_jwt t;
+    char err[256];
+    if (lti_jwt_parse(token, strlen(token), &t, err, sizeof err) != LTI_CHECK_OK)
+        return NULL;
+    store_lti_key *keys = NULL;
+    size_t n = 0;
+    json_t *claims = NULL;
+    if (t.kid && store_lti_keys_live(st, time(NULL), &keys, &n) == STORE_OK) {
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(keys[i].kid, t.kid) != 0)
+                continue;
+            EVP_PKEY *k = lti_key_from_pem(keys[i].private_pem);
+            if (k && lti_jwt_verify(&t, k) == LTI_CHECK_OK)
+                claims = json_incref(t.claims);
+            EVP_PKEY_free(k);
+        }
+    }
+    store_lti_keys_free(keys, n);
+    lti_jwt_free(&t);
+    return claims;
+}
+
 void lti_tool_jwks(const http_request *req, http_response *res)
 {
     store *st = req->app ? req->app->store : NULL;

@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <openssl/evp.h>
+
 #include "../http/http.h"
 
 struct store;
@@ -45,6 +48,12 @@ int lti_tool_setup(struct store *st, int64_t now, char *err, size_t err_size);
  * seconds. Writes the new kid into kid_out. 0 or -1 (err). */
 int lti_tool_key_rotate(struct store *st, int64_t now, char *kid_out, size_t kid_size, char *err,
                         size_t err_size);
+
+/* The tool's current signing key (caller frees) and its kid; NULL when there is none. */
+EVP_PKEY *lti_tool_signing_key(struct store *st, char *kid, size_t kid_size);
+/* Verifies a token the tool signed itself (any live key, by kid) and returns its claims
+ * (caller decrefs); NULL when it does not verify. */
+json_t *lti_tool_own_token(struct store *st, const char *token);
 
 /* Registering a platform, shared by the CLI and the API: checks every field (issuer an
  * https URL or the test loopback, client id and deployment ids 1..255 bytes, the three

@@ -102,6 +102,7 @@ const http_route http_routes[] = {
     {"GET", "/lti/login", lti_launch_login, "lti_login_get"},
     {"POST", "/lti/login", lti_launch_login, "lti_login_post"},
     {"POST", "/lti/launch", lti_launch_post, "lti_launch"},
+    {"POST", "/lti/deep-link", lti_launch_deep_link, "lti_deep_link"},
     {"GET", "/api/v1/lti/platforms", lti_tool_api_list, "lti_platforms_list"},
     {"POST", "/api/v1/lti/platforms", lti_tool_api_add, "lti_platform_add"},
     {"DELETE", "/api/v1/lti/platforms/{id}", lti_tool_api_remove, "lti_platform_remove"},

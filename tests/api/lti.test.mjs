@@ -301,3 +301,58 @@ test('TCPLAB_FRAME_ANCESTORS lets the LMS frame the pages and receive forms; def
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /frame ancestors: "https:\/\/x\.example\/path" is not an origin/);
 });
+
+test('Deep Linking 2.0: an instructor picks lessons; the tool answers a signed LtiDeepLinkingResponse', async () => {
+  const r = await launch({ claims: {
+    sub: 'teacher-dl',
+    'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest',
+    'https://purl.imsglobal.org/spec/lti/claim/roles': ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'],
+    'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+      deep_link_return_url: `${platform.base}/dl-return`, accept_types: ['ltiResourceLink'], data: 'opaque-1',
+    },
+  } });
+  assert.equal(r.res.status, 200, r.body.slice(0, 300));
+  assert.match(r.body, /name="lesson" value="three-way-handshake"/);
+  const context = /name="context" value="([^"]+)"/.exec(r.body)[1];
+  // a student's deep-linking launch is refused
+  refusedWith(await launch({ claims: { 'https://purl.imsglobal.org/spec/lti/claim/message_type': 'LtiDeepLinkingRequest',
+    'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': { deep_link_return_url: `${platform.base}/dl-return` } } }), 'roles');
+  const pick = await fetch(`${server.base}/lti/deep-link`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `context=${encodeURIComponent(context)}&lesson=three-way-handshake&lesson=reset&lesson=no-such`,
+  });
+  const page = await pick.text();
+  assert.equal(pick.status, 200, page.slice(0, 300));
+  assert.match(page, new RegExp(`<form method="post" action="${platform.base}/dl-return">`));
+  const jwt = /name="JWT" value="([^"]+)"/.exec(page)[1];
+  const [h64, p64, s64] = jwt.split('.');
+  const hdr = JSON.parse(Buffer.from(h64, 'base64url'));
+  const claims = JSON.parse(Buffer.from(p64, 'base64url'));
+  const jwks = await (await fetch(`${server.base}/lti/jwks`)).json();
+  const jwk = jwks.keys.find((k) => k.kid === hdr.kid);
+  assert.ok(crypto.verify('sha256', Buffer.from(`${h64}.${p64}`), crypto.createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(s64, 'base64url')));
+  assert.equal(hdr.alg, 'RS256');
+  assert.equal(claims.iss, 'client-a');
+  assert.equal(claims.aud, platform.issuer);
+  assert.equal(claims['https://purl.imsglobal.org/spec/lti/claim/message_type'], 'LtiDeepLinkingResponse');
+  assert.equal(claims['https://purl.imsglobal.org/spec/lti/claim/version'], '1.3.0');
+  assert.equal(claims['https://purl.imsglobal.org/spec/lti/claim/deployment_id'], 'dep-1');
+  assert.equal(claims['https://purl.imsglobal.org/spec/lti-dl/claim/data'], 'opaque-1');
+  const items = claims['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'];
+  assert.equal(items.length, 2);
+  assert.deepEqual(items.map((i) => i.custom.resource), ['lesson:three-way-handshake', 'lesson:reset']);
+  assert.equal(items[0].type, 'ltiResourceLink');
+  assert.equal(items[0].url, `${server.base}/lti/launch`);
+  assert.equal(items[0].lineItem.scoreMaximum, 6);
+  assert.equal(items[0].lineItem.resourceId, 'lesson:three-way-handshake');
+  // a launch of such an item (custom resource) opens the lesson
+  const opened = await launch({ claims: { sub: 'student-dl', 'https://purl.imsglobal.org/spec/lti/claim/custom': { resource: 'lesson:reset' } } });
+  assert.equal(opened.res.headers.get('location'), '/lessons/reset');
+  // a forged context is refused
+  const forged = await fetch(`${server.base}/lti/deep-link`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `context=${encodeURIComponent(platform.idToken())}&lesson=reset`,
+  });
+  assert.equal(forged.status, 400);
+  assert.match(await forged.text(), /data-lti-check="signature"/);
+});
