@@ -120,6 +120,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FLIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(DEFS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FLIB_OBJS) \
 	  $(FUZZ_LINK_fuzz_$*) $(LDLIBS)
+# the library objects are shared by every harness: keep them between builds
+.SECONDARY: $(FLIB_OBJS)
 fuzz-build: $(FUZZ_BINS)
 fuzz: deps-test
 	@$(MAKE) --no-print-directory -j$$(nproc) fuzz-build

@@ -21,16 +21,10 @@
 #include "../lessons/quiz.h"
 #include "../store/store_progress.h"
 #include "guard.h"
+#include "pages.h"
 
 #define MAX_LESSONS 256
 #define SOLVED      0.999999 /* a best score this high is full marks (scores are 0..1 reals) */
-
-static const char *req_locale(const http_request *req)
-{
-    bool remember = false;
-    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), &remember);
-}
 
 /* The user asking, or false with 401/403/503 in res. */
 static bool progress_user(const http_request *req, http_response *res, grading_principal *p)
@@ -197,7 +191,7 @@ void api_progress_list(const http_request *req, http_response *res)
     grading_principal p;
     if (!progress_user(req, res, &p))
         return;
-    send_json(res, api_progress_overview(req, &p, req_locale(req), false));
+    send_json(res, api_progress_overview(req, &p, pages_locale(req, NULL), false));
 }
 
 /* The variant the stored attempt answered: the result's variant_id, or for a question
@@ -290,7 +284,7 @@ void api_progress_lesson(const http_request *req, http_response *res)
     const lessons_set *set = req->app ? req->app->lessons : NULL;
     store *st = req->app ? req->app->store : NULL;
     const lessons_pin *pin = lessons_pin_take(set);
-    const char *loc = req_locale(req);
+    const char *loc = pages_locale(req, NULL);
     const lesson *l = NULL;
     if (set && lessons_slug_valid(slug, strlen(slug))) {
         l = lessons_find(set, slug, loc);

@@ -36,23 +36,17 @@
 #include "grading_util.h"
 #include "quiz_modes.h"
 #include "lti_ags.h"
+#include "pages.h"
 #include "../lessons/i18n.h"
 #include "../lessons/lessons.h"
 #include "../lessons/quiz.h"
-
-static const char *req_locale(const http_request *req)
-{
-    bool remember = false;
-    return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), &remember);
-}
 
 static const quiz_question *find_question(const http_request *req, const char *gid,
                                           const lesson **lesson_out)
 {
     const lessons_set *ls = req->app ? req->app->lessons : NULL;
     *lesson_out = NULL;
-    return ls ? lessons_find_question_in(ls, gid, req_locale(req), lesson_out) : NULL;
+    return ls ? lessons_find_question_in(ls, gid, pages_locale(req, NULL), lesson_out) : NULL;
 }
 
 static bool is_exam(const lesson *l)
@@ -347,7 +341,7 @@ static void submission_post(const http_request *req, http_response *res)
         json_decref(answer);
         return;
     }
-    json_t *result = quiz_grade(q, seed, answer, req_locale(req));
+    json_t *result = quiz_grade(q, seed, answer, pages_locale(req, NULL));
     if (!result) {
         json_decref(answer);
         http_problem(res, 500, NULL, "could not grade the answer");
@@ -498,7 +492,7 @@ static void answer_post(const http_request *req, http_response *res)
         unprocessable(res, "", "a question without parameters has only the variant v0-<id>");
         return;
     }
-    json_t *out = quiz_explain(q, seed, req_locale(req));
+    json_t *out = quiz_explain(q, seed, pages_locale(req, NULL));
     if (!out || json_object_set_new(out, "variant_id", json_string(vid)) != 0 ||
         json_object_set_new(out, "mode", json_string("practice")) != 0 ||
         (quiz_question_has_params(q) && !add_next_variant(out, q, gid, seed))) {

@@ -7,6 +7,7 @@
 
 #include "../util/fnv.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +100,9 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
 
 const char *pages_locale(const http_request *req, bool *remember)
 {
+    bool ignored;
     return i18n_negotiate(http_query(req, "lang"), http_cookie(req, "lang"),
-                          http_header(req, "Accept-Language"), remember);
+                          http_header(req, "Accept-Language"), remember ? remember : &ignored);
 }
 
 void pages_lang_cookie(http_response *res, const char *locale)
@@ -563,4 +565,29 @@ void pages_playground_figure(const http_request *req, http_response *res)
     http_set_header(res, "Cache-Control", "no-store");
     http_set_header(res, "Content-Language", loc);
     (void)remember;
+}
+
+bool pages_require_signin(const http_request *req, http_response *res, const char *path,
+                          const char *locale, bool remember, bool need_account,
+                          grading_principal *p)
+{
+    guard_auth_result ar = guard_auth(req, p);
+    if (ar == GUARD_AUTH_ERROR) {
+        http_problem(res, 503, NULL, "the account store is unavailable");
+        return false;
+    }
+    if (ar == GUARD_AUTH_OK && p->role != GRADING_ANONYMOUS &&
+        (!need_account || (p->user_id && p->name[0])))
+        return true;
+    char location[128];
+    int n = snprintf(location, sizeof location, "/login?next=%s", path);
+    assert(n > 0 && (size_t)n < sizeof location); /* `path` is a literal of the caller's */
+    char see[160];
+    int m = snprintf(see, sizeof see, "See %s\n", location);
+    http_text(res, 303, "text/plain; charset=utf-8", see, (size_t)m);
+    http_set_header(res, "Location", location);
+    http_set_header(res, "Cache-Control", "no-store");
+    if (remember)
+        pages_lang_cookie(res, locale);
+    return false;
 }

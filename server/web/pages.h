@@ -19,6 +19,7 @@
 #define TCPLAB_LESSONS_PAGES_H
 
 #include "../http/http.h"
+#include "guard.h"
 
 void pages_home(const http_request *req, http_response *res);       /* GET / */
 void pages_lessons(const http_request *req, http_response *res);    /* GET /lessons */
@@ -41,7 +42,7 @@ char *pages_render(const char *locale, const char *title, const char *path, cons
 
 /* The request's language: ?lang=, then the `lang` cookie, then Accept-Language
  * (i18n_negotiate). `*remember` is set when ?lang= chose it, i.e. when the answer should
- * carry the cookie (pages_lang_cookie). */
+ * carry the cookie (pages_lang_cookie); `remember` may be NULL (API answers set no cookie). */
 const char *pages_locale(const http_request *req, bool *remember);
 
 /* Sets the `lang` cookie (one year, Path=/, SameSite=Lax) to `locale` on `res`. */
@@ -54,5 +55,15 @@ void pages_lang_cookie(http_response *res, const char *locale);
 void pages_send_private(http_response *res, int status, const char *locale, bool remember,
                         const char *title, const char *path, const char *nav,
                         const char *switch_query, char *main_html);
+
+/* For a page that needs somebody signed in: who sent `req` (guard_auth) into *p. Returns
+ * true when the page may go on: anybody not anonymous, or with `need_account` only a user
+ * account (a name and a user id; API tokens have none). Otherwise `res` is filled and the caller
+ * returns: 503 problem when the account store failed; else 303 to /login?next=`path` (`path` a
+ * same-site path without query, as a literal), Cache-Control: no-store, and the `lang` cookie when
+ * `remember`. */
+bool pages_require_signin(const http_request *req, http_response *res, const char *path,
+                          const char *locale, bool remember, bool need_account,
+                          grading_principal *p);
 
 #endif

@@ -191,17 +191,8 @@ void pages_class(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     grading_principal p;
-    guard_auth_result ar = guard_auth(req, &p);
-    if (ar == GUARD_AUTH_ERROR) {
-        http_problem(res, 503, NULL, "the account store is unavailable");
+    if (!pages_require_signin(req, res, "/class", loc, remember, false, &p))
         return;
-    }
-    if (ar == GUARD_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS) {
-        http_text(res, 303, "text/plain; charset=utf-8", "See /login?next=/class\n", 23);
-        http_set_header(res, "Location", "/login?next=/class");
-        http_set_header(res, "Cache-Control", "no-store");
-        return;
-    }
     strbuf b = {0};
     if (p.role != GRADING_INSTRUCTOR && p.role != GRADING_ADMIN) {
         strbuf_put(&b, "<section class=\"tl-forbidden\">\n<h1>");

@@ -371,19 +371,8 @@ void pages_editor(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     grading_principal p;
-    guard_auth_result ar = guard_auth(req, &p);
-    if (ar == GUARD_AUTH_ERROR) {
-        http_problem(res, 503, NULL, "the account store is unavailable");
+    if (!pages_require_signin(req, res, "/editor", loc, remember, false, &p))
         return;
-    }
-    if (ar == GUARD_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS) {
-        http_text(res, 303, "text/plain; charset=utf-8", "See /login?next=/editor\n", 24);
-        http_set_header(res, "Location", "/login?next=/editor");
-        http_set_header(res, "Cache-Control", "no-store");
-        if (remember)
-            pages_lang_cookie(res, loc);
-        return;
-    }
     if (p.role != GRADING_INSTRUCTOR && p.role != GRADING_ADMIN) {
         forbidden(res, loc, remember, &p);
         return;

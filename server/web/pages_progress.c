@@ -352,20 +352,8 @@ void pages_progress(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     grading_principal p;
-    guard_auth_result ar = guard_auth(req, &p);
-    if (ar == GUARD_AUTH_ERROR) {
-        http_problem(res, 503, NULL, "the account store is unavailable");
+    if (!pages_require_signin(req, res, "/progress", loc, remember, true, &p))
         return;
-    }
-    if (ar == GUARD_AUTH_BAD_TOKEN || p.role == GRADING_ANONYMOUS || !p.user_id || !p.name[0]) {
-        static const char see[] = "See /login?next=/progress\n";
-        http_text(res, 303, "text/plain; charset=utf-8", see, sizeof see - 1);
-        http_set_header(res, "Location", "/login?next=/progress");
-        http_set_header(res, "Cache-Control", "no-store");
-        if (remember)
-            pages_lang_cookie(res, loc);
-        return;
-    }
     json_t *overview = api_progress_overview(req, &p, loc, true);
     if (!overview) {
         http_problem(res, 503, NULL, "progress could not be read; try again");
