@@ -8,6 +8,8 @@
 # tests/unit/*.c is part of the unit-test binary. Adding a module needs no Makefile edit.
 
 PKGS    := libmicrohttpd jansson sqlite3 md4c md4c-html yaml-0.1 libsodium zlib libpcap
+# LTI 1.3 (server/lti/, server/util/fetch.c): RSA and RS256 from OpenSSL, HTTPS from libcurl.
+PKGS    += libcrypto libcurl
 CC      ?= cc
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

@@ -13,6 +13,8 @@
 set -euo pipefail
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libyaml-dev libsodium-dev zlib1g-dev libpcap-dev"
+# LTI 1.3: OpenSSL's libcrypto (RSA keys, RS256) and libcurl (HTTPS to the platforms).
+BUILD_PKGS="$BUILD_PKGS libssl-dev libcurl4-openssl-dev"
 TEST_PKGS="nodejs npm chromium cppcheck clang-format curl ca-certificates procps clang libclang-rt-14-dev fonts-noto-cjk tcpdump"
 BENCH_PKGS="wrk nginx-light valgrind"
 

@@ -13,10 +13,11 @@ allowed() {
     lessons) echo "lessons scenario engine util" ;;
     capture) echo "capture scenario engine util" ;;
     grading) echo "grading lessons scenario engine util" ;;
+    lti) echo "lti util" ;;
     store) echo "store util" ;;
     http) echo "http util app" ;;
-    web) echo "web http grading lessons capture scenario engine store util app" ;;
-    cli) echo "cli web http grading lessons capture scenario engine store util app" ;;
+    web) echo "web http lti grading lessons capture scenario engine store util app" ;;
+    cli) echo "cli web http lti grading lessons capture scenario engine store util app" ;;
     main) echo "cli" ;;
     app) echo "" ;;
     *) echo "?" ;;

@@ -27,6 +27,7 @@ static const cli_command commands[] = {
     {"lessons", cmd_lessons,
      "lessons import DIR [--dry-run] [--force] [--author NAME] | lessons export DIR"},
     {"roster", cmd_roster, "roster import FILE [--dry-run]   students from a CSV file"},
+    {"lti", cmd_lti, "lti platform add|list|remove … | lti key rotate   LTI 1.3 platforms"},
 };
 
 static void usage(FILE *f)

@@ -19,5 +19,6 @@ int cmd_user(int argc, char **argv);      /* cmd_accounts.c: user add/list */
 int cmd_token(int argc, char **argv);     /* cmd_accounts.c: API tokens */
 int cmd_lessons(int argc, char **argv);   /* cmd_lessons.c: lessons import/export DIR */
 int cmd_roster(int argc, char **argv);    /* cmd_roster.c: roster import FILE */
+int cmd_lti(int argc, char **argv);       /* cmd_lti.c: LTI 1.3 platforms and keys */
 
 #endif

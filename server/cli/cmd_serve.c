@@ -17,6 +17,8 @@
 #include "../lessons/lessons.h"
 #include "../web/lessons_db.h"
 #include "../web/lessons_sync.h"
+#include "../web/lti_ags.h"
+#include "../web/lti_tool.h"
 #include "../store/store.h"
 #include "../util/tempdir.h"
 
@@ -29,6 +31,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define GRACE_MS 10000
 
@@ -59,7 +62,9 @@ static void serve_usage(FILE *f)
                "  of kernel send buffer per connection, default: the system's),\n"
                "  TCPLAB_PER_IP_LIMIT (default CONN_LIMIT/16), TCPLAB_CONN_LIMIT (default 4096),\n"
                "  TCPLAB_THREADS (default: cores), TCPLAB_IDLE_TIMEOUT (seconds, default 30),\n"
-               "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384)\n");
+               "  TCPLAB_CONN_MEMORY (bytes of buffer per connection, default 16384),\n"
+               "  TCPLAB_FRAME_ANCESTORS (LMS origins that may show the pages in an iframe, for\n"
+               "  LTI: https://lms.example.edu ...; default: none)\n");
 }
 
 /* Parses an unsigned decimal in [min, max]; returns 0 or -1. */
@@ -247,7 +252,9 @@ int cmd_serve(int argc, char **argv)
     char err[512] = "";
     /* before any response is prepared: HSTS is part of every prepared response */
     if (http_set_public_url(public_url, err, sizeof err) != 0 ||
-        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0) {
+        http_set_allowed_hosts(allowed_hosts, err, sizeof err) != 0 ||
+        /* LTI: the LMS origins that may show TCP Lab in an iframe (request.h) */
+        http_set_frame_ancestors(getenv("TCPLAB_FRAME_ANCESTORS"), err, sizeof err) != 0) {
         fprintf(stderr, "tcplab serve: %s\n", err);
         return 2;
     }
@@ -285,6 +292,11 @@ int cmd_serve(int argc, char **argv)
     a.store = store_open(db, err, sizeof err);
     if (!a.store) {
         fprintf(stderr, "tcplab serve: cannot open database %s: %s\n", db, err);
+        goto out;
+    }
+    /* LTI 1.3: libcurl, the test-only setting, the tool's first key pair (lti_tool.h) */
+    if (lti_tool_setup(a.store, time(NULL), err, sizeof err) != 0 || lti_ags_start(&a) != 0) {
+        fprintf(stderr, "tcplab serve: LTI: %s\n", err);
         goto out;
     }
     a.sim_cache = api_sim_cache_new(err, sizeof err);
@@ -363,6 +375,7 @@ int cmd_serve(int argc, char **argv)
 
 out:
     server_stop(srv, 0);
+    lti_ags_stop(); /* the grade poster, before the store closes */
     api_sim_cache_free(a.sim_cache);
     store_close(a.store);
     static_files_free(a.static_files);

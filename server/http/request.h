@@ -51,6 +51,14 @@ bool http_host_allowed(const char *host);
 /* The detail of the 421 for a refused `host` (may be NULL), into out: what is served. */
 void http_host_refusal(const char *host, char *out, size_t size);
 
+/* Lets the listed origins ("https://lms.example.edu", space- or comma-separated, at most 16;
+ * no path) show the pages in a frame and receive their forms: the Content-Security-Policy
+ * of every HTML answer gets frame-ancestors 'self' ORIGINS and form-action 'self' ORIGINS
+ * (default: frame-ancestors 'none', form-action 'self'). For an LMS showing TCP Lab in an
+ * iframe (LTI). Process-wide, before the server starts (implemented in response.c).
+ * 0, or -1 with a reason in err. NULL or "": unchanged. */
+int http_set_frame_ancestors(const char *list, char *err, size_t err_size);
+
 /* The public URL's host[:port], or NULL when none is set. */
 const char *http_public_authority(void);
 

@@ -22,9 +22,41 @@
 #include <time.h>
 
 /* Content-Security-Policy sent with every HTML response (docs/dom.md). */
-static const char csp[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+#define CSP_BASE                                                                                   \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "object-src 'none'; base-uri 'none'; "
+static char csp[2048] = CSP_BASE "frame-ancestors 'none'; form-action 'self'";
+
+int http_set_frame_ancestors(const char *list, char *err, size_t err_size)
+{
+    if (!list || !*list)
+        return 0;
+    char origins[1400] = "";
+    size_t used = 0, count = 0;
+    const char *p = list;
+    while (*p) {
+        p += strspn(p, " ,");
+        size_t n = strcspn(p, " ,");
+        if (n == 0)
+            break;
+        bool https = n > 8 && !strncmp(p, "https://", 8);
+        bool http = n > 7 && !strncmp(p, "http://", 7);
+        size_t ok = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:/-");
+        if ((!https && !http) || ok < n || memchr(p + (https ? 8 : 7), '/', n - (https ? 8 : 7)) ||
+            ++count > 16 || used + n + 2 >= sizeof origins) {
+            snprintf(err, err_size,
+                     "frame ancestors: \"%.*s\" is not an origin like https://lms.example.edu "
+                     "(at most 16, no path)",
+                     (int)(n < 100 ? n : 100), p);
+            return -1;
+        }
+        used += (size_t)snprintf(origins + used, sizeof origins - used, " %.*s", (int)n, p);
+        p += n;
+    }
+    snprintf(csp, sizeof csp, CSP_BASE "frame-ancestors 'self'%s; form-action 'self'%s", origins,
+             origins);
+    return 0;
+}
 
 struct http_prepared {
     struct MHD_Response *mhd;

@@ -35,6 +35,7 @@
 #include "grading.h"
 #include "grading_util.h"
 #include "quiz_modes.h"
+#include "lti_ags.h"
 #include "pages.h"
 #include "../lessons/i18n.h"
 #include "../lessons/lessons.h"
@@ -410,6 +411,8 @@ static void submission_post(const http_request *req, http_response *res)
                          "try again");
             return;
         }
+        if (gradable) /* LTI grade passback (lti_ags.h) */
+            lti_ags_score_changed(req->app, who.user_id, who.name, les);
         http_json_steal(res, 200, result);
         return;
     }
@@ -435,6 +438,8 @@ static void submission_post(const http_request *req, http_response *res)
                          "try again");
             return;
         }
+        if (who.user_id) /* LTI grade passback (lti_ags.h) */
+            lti_ags_score_changed(req->app, who.user_id, who.name, les);
     }
     json_decref(answer);
     json_object_set_new(result, "mode", json_string("practice"));

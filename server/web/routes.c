@@ -23,6 +23,9 @@
 #include "pages_class.h"
 #include "api_captures.h"
 #include "pages_capture.h"
+#include "lti_tool.h"
+#include "lti_launch.h"
+#include "lti_ags.h"
 
 const http_route http_routes[] = {
     /* core (server/http) */
@@ -98,6 +101,19 @@ const http_route http_routes[] = {
     {"POST", "/api/v1/captures", api_captures_post, "captures_post"},
     {"GET", "/capture", pages_capture, "capture_page"},
     {"POST", "/capture/figure", pages_capture_figure, "capture_figure"},
+    /* LTI 1.3 tool (server/web/lti_tool.c, lti_launch.c) */
+    {"GET", "/lti/jwks", lti_tool_jwks, "lti_jwks"},
+    {"GET", "/lti/config", lti_tool_config, "lti_config"},
+    {"GET", "/lti/config/canvas", lti_tool_config_canvas, "lti_config_canvas"},
+    {"GET", "/lti/login", lti_launch_login, "lti_login_get"},
+    {"POST", "/lti/login", lti_launch_login, "lti_login_post"},
+    {"POST", "/lti/launch", lti_launch_post, "lti_launch"},
+    {"POST", "/lti/deep-link", lti_launch_deep_link, "lti_deep_link"},
+    {"GET", "/api/v1/lti/platforms", lti_tool_api_list, "lti_platforms_list"},
+    {"POST", "/api/v1/lti/platforms", lti_tool_api_add, "lti_platform_add"},
+    {"DELETE", "/api/v1/lti/platforms/{id}", lti_tool_api_remove, "lti_platform_remove"},
+    {"GET", "/api/v1/lti/outbox", lti_ags_api_outbox, "lti_outbox_list"},
+    {"POST", "/api/v1/lti/outbox/{id}/retry", lti_ags_api_retry, "lti_outbox_retry"},
 };
 
 const size_t http_route_count = sizeof http_routes / sizeof http_routes[0];
