@@ -22,7 +22,7 @@
 #include "api.h"
 #include "api_captures.h"
 
-bool api_captures_media_ok(const http_request *req, http_response *res)
+static bool media_ok(const http_request *req, http_response *res)
 {
     const char *ct = http_header(req, "Content-Type");
     static const char *const ok[] = {"application/vnd.tcpdump.pcap", "application/x-pcapng",
@@ -39,7 +39,7 @@ bool api_captures_media_ok(const http_request *req, http_response *res)
     return false;
 }
 
-int api_captures_connection_param(const http_request *req, http_response *res, uint32_t *out)
+static int connection_param(const http_request *req, http_response *res, uint32_t *out)
 {
     const char *c = http_query(req, "connection");
     *out = 0;
@@ -55,7 +55,7 @@ int api_captures_connection_param(const http_request *req, http_response *res, u
     return 0;
 }
 
-void api_captures_problem(http_response *res, const capture_result *r)
+static void problem(http_response *res, const capture_result *r)
 {
     int status = 422;
     const char *title = "Not a readable capture";
@@ -87,23 +87,30 @@ void api_captures_problem(http_response *res, const capture_result *r)
     http_problem_json(res, status, NULL, title, r->message, extra);
 }
 
+bool api_captures_analyze(const http_request *req, http_response *res, capture_result *r)
+{
+    uint32_t connection;
+    if (connection_param(req, res, &connection) != 0)
+        return false;
+    if (!media_ok(req, res))
+        return false;
+    capture_options opt = {connection, 0, 0};
+    if (capture_analyze_memory(req->body, req->body_len, &opt, r) != 0) {
+        problem(res, r);
+        capture_result_cleanup(r);
+        return false;
+    }
+    return true;
+}
+
 void api_captures_post(const http_request *req, http_response *res)
 {
     const char *lang = api_lang_param(req, res);
     if (!lang)
         return;
-    uint32_t connection;
-    if (api_captures_connection_param(req, res, &connection) != 0)
-        return;
-    if (!api_captures_media_ok(req, res))
-        return;
-    capture_options opt = {connection, 0, 0};
     capture_result r;
-    if (capture_analyze_memory(req->body, req->body_len, &opt, &r) != 0) {
-        api_captures_problem(res, &r);
-        capture_result_cleanup(&r);
+    if (!api_captures_analyze(req, res, &r))
         return;
-    }
     size_t len = 0;
     char *json = capture_json(&r, !strcmp(lang, "zh-CN"), &len);
     capture_result_cleanup(&r);

@@ -14,11 +14,11 @@
 /* POST /api/v1/captures */
 void api_captures_post(const http_request *req, http_response *res);
 
-/* True for a pcap/pcapng Content-Type; else a 415 problem in res. */
-bool api_captures_media_ok(const http_request *req, http_response *res);
-/* ?connection=N into *out (0 when absent); -1 after a 400 problem in res. */
-int api_captures_connection_param(const http_request *req, http_response *res, uint32_t *out);
-/* The problem+json for a failed analysis (status by error; "packet", "limit", "error"). */
-void api_captures_problem(http_response *res, const capture_result *r);
+/* Analyses the request body (a pcap/pcapng upload) for the connection its ?connection=N
+ * names (0 when absent) into *r. Returns true when *r holds a result the caller then
+ * cleans up (capture_result_cleanup). Otherwise `res` holds the problem — 400 for a bad
+ * ?connection=, 415 for another Content-Type, 4xx by error for a failed analysis (members
+ * "packet", "limit", "error") — and *r needs no cleanup. */
+bool api_captures_analyze(const http_request *req, http_response *res, capture_result *r);
 
 #endif

@@ -261,18 +261,9 @@ void pages_capture_figure(const http_request *req, http_response *res)
     bool remember;
     const char *loc = pages_locale(req, &remember);
     (void)remember;
-    uint32_t connection;
-    if (api_captures_connection_param(req, res, &connection) != 0)
-        return;
-    if (!api_captures_media_ok(req, res))
-        return;
-    capture_options opt = {connection, 0, 0};
     capture_result r;
-    if (capture_analyze_memory(req->body, req->body_len, &opt, &r) != 0) {
-        api_captures_problem(res, &r);
-        capture_result_cleanup(&r);
+    if (!api_captures_analyze(req, res, &r))
         return;
-    }
     char *html = result_html(&r, loc);
     capture_result_cleanup(&r);
     if (!html) {
