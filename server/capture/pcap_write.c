@@ -128,17 +128,27 @@ static uint16_t fold(uint64_t sum)
 size_t pcap_write_packet(const pcap_write_opts *o, int from, const tcp_segment *seg, uint32_t mss,
                          uint16_t ip_id, uint32_t offset, uint8_t *buf, size_t cap)
 {
-    size_t len = packet_len(o->ipv6, seg);
-    if (len == 0 || len > cap || from < 0 || from >= SIM_ENDPOINTS)
+    if (from < 0 || from >= SIM_ENDPOINTS)
         return 0;
-    const pcap_write_endpoint *src = &o->ep[from], *dst = &o->ep[1 - from];
-    size_t ip = o->ipv6 ? IP6_HEADER : IP4_HEADER;
+    return pcap_write_packet_between(o->ipv6, &o->ep[from], &o->ep[1 - from], seg, mss, ip_id,
+                                     offset, buf, cap);
+}
+
+size_t pcap_write_packet_between(bool ipv6, const pcap_write_endpoint *src,
+                                 const pcap_write_endpoint *dst, const tcp_segment *seg,
+                                 uint32_t mss, uint16_t ip_id, uint32_t offset, uint8_t *buf,
+                                 size_t cap)
+{
+    size_t len = packet_len(ipv6, seg);
+    if (len == 0 || len > cap)
+        return 0;
+    size_t ip = ipv6 ? IP6_HEADER : IP4_HEADER;
     size_t opt = (seg->flags & TCP_SYN) ? TCP_MSS_OPT : 0;
     size_t tcp_len = len - ip;
     memset(buf, 0, ip + TCP_HEADER + opt);
 
     uint64_t pseudo = 0;
-    if (o->ipv6) {
+    if (ipv6) {
         buf[0] = 0x60; /* version 6, traffic class 0, flow label 0 */
         put16(buf + 4, (uint32_t)tcp_len);
         buf[6] = IPPROTO_TCP_;
@@ -189,6 +199,50 @@ size_t pcap_write_packet(const pcap_write_opts *o, int from, const tcp_segment *
     }
     put16(t + 16, fold(sum16(pseudo, t, tcp_len)));
     return len;
+}
+
+/* One endpoint's address as the file carries it: IPv4 as it is; with IPv6, the documentation
+ * prefix 2001:db8::/96 followed by the 32 bits of the IPv4 address. */
+static void put_addr(pcap_write_endpoint *e, bool ipv6, uint32_t addr, uint16_t port)
+{
+    memset(e->addr, 0, sizeof e->addr);
+    uint8_t *a = e->addr;
+    if (ipv6) {
+        a[0] = 0x20;
+        a[1] = 0x01;
+        a[2] = 0x0d;
+        a[3] = 0xb8;
+        a += 12;
+    }
+    put32(a, addr);
+    e->port = port;
+}
+
+/* The two ends of the step's packet: those of `o`, or, in a listen-queue trace, the step's
+ * own connection (the client or injected source's address and port, the trace's server). */
+static void step_ends(const sim_trace *t, const pcap_write_opts *o, const sim_step *st,
+                      pcap_write_endpoint ends[SIM_ENDPOINTS])
+{
+    ends[SIM_CLIENT] = o->ep[SIM_CLIENT];
+    ends[SIM_SERVER] = o->ep[SIM_SERVER];
+    if (!t->multi || st->conn < 0 || (size_t)st->conn >= t->nconns)
+        return;
+    const sim_conn_info *c = &t->conns[st->conn];
+    put_addr(&ends[SIM_CLIENT], o->ipv6, c->addr, c->port);
+    put_addr(&ends[SIM_SERVER], o->ipv6, t->server_addr, t->server_port);
+}
+
+/* The MSS option a SYN from `from` carries: that endpoint's scenario setting (a listen-queue
+ * client's own; an injected source's: the default). */
+static uint32_t step_mss(const sim_scenario *sc, const sim_step *st, int from)
+{
+    if (!sc)
+        return DEFAULT_MSS;
+    if (!sc->multi || from == SIM_SERVER)
+        return sc->ep[from].mss;
+    if (st->conn >= 0 && (size_t)st->conn < sc->client_count)
+        return sc->clients[st->conn].ep.mss;
+    return DEFAULT_MSS;
 }
 
 __attribute__((format(printf, 3, 4))) static void say(char *msg, size_t msg_size, const char *fmt,
@@ -257,11 +311,13 @@ pcap_write_status pcap_write_trace(const sim_trace *t, const sim_scenario *sc,
         const sim_step *st = &t->steps[i];
         if (!step_packet(st, &from))
             continue;
-        uint32_t mss = sc ? sc->ep[from].mss : DEFAULT_MSS;
+        pcap_write_endpoint ends[SIM_ENDPOINTS];
+        step_ends(t, o, st, ends);
+        uint32_t mss = step_mss(sc, st, from);
         /* the payload pattern counts from the sender's ISS + 1 (its first data octet) */
         uint32_t offset = st->seg.seq - st->vars[from].iss - 1u;
-        size_t len = pcap_write_packet(o, from, &st->seg, mss, ip_id[from]++, offset, pkt,
-                                       PCAP_WRITE_SNAPLEN);
+        size_t len = pcap_write_packet_between(o->ipv6, &ends[from], &ends[1 - from], &st->seg, mss,
+                                               ip_id[from]++, offset, pkt, PCAP_WRITE_SNAPLEN);
         struct pcap_pkthdr h;
         memset(&h, 0, sizeof h);
         h.ts.tv_sec = (time_t)(st->t_ms / 1000);

@@ -25,8 +25,12 @@
  * carries the MSS option with its sender's scenario mss; the payload is `len` octets of the
  * letters a–z repeating by stream offset (octet k after the sender's ISS+1 is 'a' + k % 26),
  * so a retransmission carries the same bytes as the original.
- * Does not: run the engine, read the scenario JSON, decide addresses (the caller passes them;
- * pcap_write_defaults gives documentation addresses), or do any I/O beyond memory: the file's
+ * Addresses: a two-endpoint trace uses the caller's (pcap_write_defaults gives documentation
+ * addresses). A listen-queue trace (many connections to one listener) uses its own: each
+ * connection's client or injected source address and port, and the trace's server address
+ * and port, so each connection is its own four-tuple in the file. Over IPv6 those IPv4
+ * addresses become 2001:db8::/96 followed by their 32 bits.
+ * Does not: run the engine, read the scenario JSON, or do any I/O beyond memory: the file's
  * bytes are handed to the caller.
  */
 #ifndef TCPLAB_CAPTURE_PCAP_WRITE_H
@@ -87,8 +91,16 @@ uint64_t pcap_write_file_size(const sim_trace *t, const pcap_write_opts *o);
 size_t pcap_write_packet(const pcap_write_opts *o, int from, const tcp_segment *seg, uint32_t mss,
                          uint16_t ip_id, uint32_t offset, uint8_t *buf, size_t cap);
 
+/* As pcap_write_packet, from `src` to `dst` (IPv6 when `ipv6`, else the first 4 octets of
+ * each address). */
+size_t pcap_write_packet_between(bool ipv6, const pcap_write_endpoint *src,
+                                 const pcap_write_endpoint *dst, const tcp_segment *seg,
+                                 uint32_t mss, uint16_t ip_id, uint32_t offset, uint8_t *buf,
+                                 size_t cap);
+
 /* Writes the capture of `t` (sc: the scenario that produced it, for the MSS option; NULL:
- * 1460 for both) with the addresses, ports and limit of `o`. On PCAP_WRITE_OK *out holds the
+ * 1460 for both) with the addresses and ports of `o` (a listen-queue trace: its own, see
+ * above) and the limit of `o`. On PCAP_WRITE_OK *out holds the
  * malloc'ed file (caller frees) and *out_len its length. On failure *out is NULL and, when
  * msg is non-NULL, a one-line reason is written into it (at most msg_size bytes): the step
  * number (1-based, as in the trace) for INVALID, the limit for TOO_BIG. */

@@ -2,7 +2,7 @@
 // format=pcap / Accept: application/vnd.tcpdump.pcap on the simulation endpoints.
 // For EVERY built-in (`tcplab scenarios --json`), over IPv4 and IPv6: `tcpdump -nn -S -tt -r`
 // on the CLI's file prints one packet per send/inject step of the trace, in order, with the
-// step's time, sender address and port, flags, absolute SEQ, ACK (when ACK is set) and
+// step's time, sender address and port (a listen-queue trace: each connection's own), flags, absolute SEQ, ACK (when ACK is set) and
 // length; `tcpdump -vv` says "cksum … (correct)" for every packet; the API's file is byte for
 // byte the CLI's. With tshark installed, the packets tshark's TCP analysis calls
 // retransmissions are exactly the trace's retransmitted sends (without tshark that test
@@ -49,9 +49,24 @@ function tracePackets(trace) {
   for (const st of trace.steps) {
     if (!st.segment || (st.kind !== 'send' && st.kind !== 'inject')) continue;
     const from = st.kind === 'send' ? st.endpoint : (st.endpoint === 'client' ? 'server' : 'client');
-    out.push({ ...st.segment, t_ms: st.t_ms, from, retransmission: !!st.retransmission });
+    out.push({ ...st.segment, t_ms: st.t_ms, from, conn: st.conn, retransmission: !!st.retransmission });
   }
   return out;
+}
+
+/** An IPv4 address as the IPv6 file carries it: 2001:db8::/96 and its 32 bits. */
+function mapped6(v4) {
+  const [a, b, c, d] = v4.split('.').map(Number);
+  const hi = (a << 8) | b, lo = (c << 8) | d;
+  return hi ? `2001:db8::${hi.toString(16)}:${lo.toString(16)}` : `2001:db8::${lo.toString(16)}`;
+}
+
+/** tcpdump's "ADDR.PORT" for one end (`side`: client or server) of packet `p`: the default
+ * addresses, or in a listen-queue trace the packet's own connection and the listener. */
+function endAddr(trace, p, side, ip) {
+  if (!trace.connections) return ADDR[ip][side];
+  const c = side === 'server' ? trace.listener : trace.connections.find((x) => x.name === p.conn);
+  return `${ip === 6 ? mapped6(c.addr) : c.addr}.${c.port}`;
 }
 
 /** tcpdump's flag letters, in its order (FIN, SYN, RST, PSH, ACK); "none" for no flag. */
@@ -132,8 +147,8 @@ describe('tcpdump reads every built-in back as its trace', () => {
           const v = verbose[i];
           const where = `${name} packet ${i + 1}: ${g.line}`;
           assert.equal(g.ip, ADDR[ip].word, where);
-          assert.equal(g.src, ADDR[ip][w.from], where);
-          assert.equal(g.dst, ADDR[ip][w.from === 'client' ? 'server' : 'client'], where);
+          assert.equal(g.src, endAddr(trace, w, w.from, ip), where);
+          assert.equal(g.dst, endAddr(trace, w, w.from === 'client' ? 'server' : 'client', ip), where);
           assert.equal(g.flags, tcpdumpFlags(w.flags), where);
           const pureAck = w.len === 0 && tcpdumpFlags(w.flags) === '.';
           assert.equal(g.seq, pureAck ? null : w.seq, where);

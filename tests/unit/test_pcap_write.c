@@ -251,9 +251,21 @@ TEST(pcap_write_every_builtin_matches_its_trace)
             CHECK_EQ_INT(be16(tcp + 14), st->seg.wnd);
             CHECK_EQ_INT(caplen - iph - (size_t)(tcp[12] >> 4) * 4, st->seg.len);
             int from = st->kind == SIM_STEP_SEND ? st->endpoint : 1 - st->endpoint;
-            CHECK_EQ_INT(be16(tcp), o.ep[from].port);
+            uint16_t port[SIM_ENDPOINTS] = {o.ep[SIM_CLIENT].port, o.ep[SIM_SERVER].port};
+            uint32_t mss = sc.ep[from].mss;
+            if (t.multi) { /* each connection its own four-tuple (pcap_write.h) */
+                port[SIM_CLIENT] = t.conns[st->conn].port;
+                port[SIM_SERVER] = t.server_port;
+                if (from == SIM_CLIENT)
+                    mss = (size_t)st->conn < sc.client_count ? sc.clients[st->conn].ep.mss : 1460;
+                const uint8_t *src = ip + (o.ipv6 ? 8 + 12 : 12);
+                CHECK_EQ_INT(be32(src),
+                             from == SIM_CLIENT ? t.conns[st->conn].addr : t.server_addr);
+            }
+            CHECK_EQ_INT(be16(tcp), port[from]);
+            CHECK_EQ_INT(be16(tcp + 2), port[1 - from]);
             if (st->seg.flags & TCP_SYN)
-                CHECK_EQ_INT(be16(tcp + 22), sc.ep[from].mss);
+                CHECK_EQ_INT(be16(tcp + 22), mss);
             CHECK(o.ipv6 ? tcp6_ok(ip, caplen) : tcp4_ok(ip, caplen));
             off += PCAP_WRITE_RECORD_HEADER + caplen;
         }
