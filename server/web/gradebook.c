@@ -184,8 +184,10 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
             if (!graded || (i && !strcmp(gr[i].user_name, gr[i - 1].user_name)) ||
                 find_student(gb, gr[i].user_name) >= 0)
                 continue;
+            /* (an empty list may be NULL, which bsearch must not be given) */
             const store_removed *r =
-                bsearch(gr[i].user_name, removed, nremoved, sizeof *r, cmp_removed_login);
+                nremoved ? bsearch(gr[i].user_name, removed, nremoved, sizeof *r, cmp_removed_login)
+                         : NULL;
             if (pass == 0 ? !r : (r || section))
                 continue;
             gradebook_student *s = &gb->students[gb->nstudents++];
@@ -196,7 +198,7 @@ int gradebook_build(store *st, const char *section, gradebook *gb, const char **
                 s->status = GRADEBOOK_REMOVED;
             } else {
                 const store_user *u =
-                    bsearch(gr[i].user_name, users, nus, sizeof *u, cmp_user_name);
+                    nus ? bsearch(gr[i].user_name, users, nus, sizeof *u, cmp_user_name) : NULL;
                 s->id = u ? u->id : 0;
                 s->status = GRADEBOOK_NOT_ON_ROSTER;
             }
