@@ -390,15 +390,7 @@ static char *overview_json(const gradebook *gb, const char *section, const json_
         jsonw_str(&b, st->login);
         strbuf_put(&b, ",\"name\":");
         jsonw_str(&b, st->name);
-        strbuf_put(&b, ",\"section\":");
-        jsonw_str(&b, st->section);
-        strbuf_put(&b, ",\"id\":");
-        if (st->id)
-            jsonw_int(&b, st->id);
-        else
-            strbuf_put(&b, "null");
-        strbuf_put(&b, ",\"status\":");
-        jsonw_str(&b, gradebook_status_name(st->status));
+        gradebook_student_json(&b, st);
         strbuf_put(&b, ",\"progress\":{");
         for (size_t k = 0; k < nq; k++) {
             if (k)

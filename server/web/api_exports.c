@@ -244,15 +244,7 @@ static void gradebook_json(http_response *res, const gradebook *gb, const char *
         jsonw_str(&b, st->login);
         strbuf_put(&b, ",\"display_name\":");
         jsonw_str(&b, st->name);
-        strbuf_put(&b, ",\"section\":");
-        jsonw_str(&b, st->section);
-        strbuf_put(&b, ",\"id\":");
-        if (st->id)
-            jsonw_int(&b, st->id);
-        else
-            strbuf_put(&b, "null");
-        strbuf_put(&b, ",\"status\":");
-        jsonw_str(&b, gradebook_status_name(st->status));
+        gradebook_student_json(&b, st);
         strbuf_put(&b, ",\"scores\":{");
         for (size_t c = 0; c < gb->ncol; c++) {
             if (c)

@@ -15,6 +15,7 @@
 #include "../store/store_accounts.h"
 #include "../store/store_grading.h"
 #include "../store/store_roster.h"
+#include "../util/jsonw.h"
 
 /* Copies `src` into dst[cap], cut short if it does not fit (no format parsing: this runs
  * for every student and column). */
@@ -42,6 +43,19 @@ const char *gradebook_status_name(gradebook_status st)
     return st == GRADEBOOK_REMOVED         ? "removed"
            : st == GRADEBOOK_NOT_ON_ROSTER ? "not_on_roster"
                                            : "enrolled";
+}
+
+void gradebook_student_json(strbuf *b, const gradebook_student *st)
+{
+    strbuf_put(b, ",\"section\":");
+    jsonw_str(b, st->section);
+    strbuf_put(b, ",\"id\":");
+    if (st->id)
+        jsonw_int(b, st->id);
+    else
+        strbuf_put(b, "null");
+    strbuf_put(b, ",\"status\":");
+    jsonw_str(b, gradebook_status_name(st->status));
 }
 
 static int cmp_user_name(const void *key, const void *elem)

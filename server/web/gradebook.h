@@ -16,7 +16,8 @@
  *  - best[s][a]: the best score × points, -1 when never attempted; attempts[s][a] likewise.
  * Work: one query per input plus sorting; O((S + A + G) log) for G graded (student,
  * assignment) pairs, so 1,000 students × 50 assignments stays in milliseconds.
- * Does not: format output (api_exports.c, api_class.c) or decide who may read it.
+ * Does not: format whole answers (api_exports.c, api_class.c; it writes only the member
+ * list of a student row they share, gradebook_student_json) or decide who may read it.
  */
 #ifndef TCPLAB_WEB_GRADEBOOK_H
 #define TCPLAB_WEB_GRADEBOOK_H
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "../store/store.h"
+#include "../util/strbuf.h"
 
 typedef struct gradebook_col {
     char kind[16]; /* "challenge" | "quiz" */
@@ -49,6 +51,10 @@ typedef struct gradebook_student {
     int64_t id; /* 0: no account */
     gradebook_status status;
 } gradebook_student;
+
+/* Appends `,"section":…,"id":…,"status":…` of `st` to `b` (id null without an account):
+ * the members a student row has in the gradebook export and the class overview alike. */
+void gradebook_student_json(strbuf *b, const gradebook_student *st);
 
 typedef struct gradebook_key {
     const char *login; /* the row's own login */
