@@ -1,5 +1,5 @@
 // capture-roundtrip.test.mjs — round trip: every built-in's trace exported as a pcap
-// (`tcplab simulate --scenario NAME --format pcap`, the export of issue #14) and analysed
+// (`tcplab simulate --scenario NAME --format pcap`) and analysed
 // again (`tcplab analyze -`) gives back, segment by segment, the sender of every segment with
 // its flags and sequence number and the sender's state after it, and, for every segment the
 // simulated network delivered, the receiver's state after it.
