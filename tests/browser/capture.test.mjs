@@ -125,9 +125,13 @@ test('screenshots: the link at 390 and 1280 px, English and Chinese, light and d
   try {
     await page.goto(`${env.srv.base}/playground?scenario=lost-fin&lang=zh-CN`);
     await page.locator('html[data-tl-playground="ready"]').waitFor({ state: 'attached' });
+    const before = Number(await page.locator('section.tl-playground-result').getAttribute('data-runs')) || 0;
     await page.locator('form.tl-playground button[type="submit"]').click();
-    await page.locator('section.tl-playground-result .tl-capture').waitFor();
-    await page.locator('section.tl-playground-result .tl-capture').scrollIntoViewIfNeeded();
+    // the run is over when its result figure is drawn and the form is no longer busy; the
+    // element is looked up in the page at scroll time, as the result may be drawn again
+    await page.locator(`section.tl-playground-result[data-runs="${before + 1}"] figure.tl-scenario.tl-js`).waitFor();
+    await page.waitForFunction(() => !document.querySelector('form.tl-playground[aria-busy]'));
+    await page.evaluate(() => document.querySelector('section.tl-playground-result .tl-capture').scrollIntoView({ block: 'center' }));
     const dir = fs.existsSync(NOTES_SHOTS) ? NOTES_SHOTS : shotDir;
     await page.screenshot({ path: path.join(dir, 'playground-390-zh-CN.png') });
   } finally {
