@@ -1,7 +1,8 @@
 // tests/api/lti.test.mjs — TCP Lab as an LTI 1.3 tool, driven by a platform emulator
 // (tests/api/lti-platform.mjs): registration from the CLI, the tool's JWKS and configuration,
-// login → launch → a signed-in student (and instructor) on the linked lesson, and one test for
-// every refusal of a launch, each asserting the check the refusal page names.
+// login (GET and POST; the cookies behind https) → launch → a signed-in student (and
+// instructor) on the linked lesson, key rotation, and one test for every refusal of a launch,
+// each asserting the check the refusal page names.
 // The server reaches the emulator over plain http://127.0.0.1 only because the test-only
 // setting TCPLAB_LTI_INSECURE_HTTP_FOR_TESTS=1 is on; a test checks it is refused without it.
 import { test, before, after } from 'node:test';
@@ -355,4 +356,56 @@ test('Deep Linking 2.0: an instructor picks lessons; the tool answers a signed L
   });
   assert.equal(forged.status, 400);
   assert.match(await forged.text(), /data-lti-check="signature"/);
+});
+
+test('POST /lti/login (a form body) starts the login too; behind https the cookies are SameSite=None; Secure', async () => {
+  platform.clientId = 'client-a';
+  platform.nextClaims = { aud: 'client-a', sub: 'post-login-1' };
+  platform.nextSign = {};
+  const https = { 'X-Forwarded-Proto': 'https' };
+  const form = new URLSearchParams({ iss: platform.issuer, login_hint: 'hint-2', client_id: 'client-a',
+    target_link_uri: `${server.base}/lti/launch`, lti_message_hint: 'msg-2' });
+  const login = await fetch(`${server.base}/lti/login`, {
+    method: 'POST', redirect: 'manual', body: form.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...https },
+  });
+  assert.equal(login.status, 302, await login.text());
+  const to = new URL(login.headers.get('location'));
+  assert.equal(to.origin + to.pathname, `${platform.base}/auth`);
+  assert.equal(to.searchParams.get('login_hint'), 'hint-2');
+  assert.equal(to.searchParams.get('lti_message_hint'), 'msg-2');
+  assert.ok(to.searchParams.get('state') && to.searchParams.get('nonce'));
+  const state = setCookies(login).find((c) => c.startsWith('tcplab_lti_state='));
+  assert.match(state, /; HttpOnly; SameSite=None; Secure/);
+  const page = await (await fetch(to)).text();
+  const field = (n) => new RegExp(`name="${n}" value="([^"]*)"`).exec(page)[1];
+  const res = await fetch(`${server.base}/lti/launch`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieHeaderFrom(login), ...https },
+    body: new URLSearchParams({ id_token: field('id_token'), state: field('state') }).toString(),
+  });
+  assert.equal(res.status, 303, (await res.text()).slice(0, 300));
+  const session = setCookies(res).find((c) => c.startsWith('tcplab_session='));
+  assert.match(session, /SameSite=None; Secure/);
+  // over plain HTTP the state cookie is SameSite=Lax (a cross-site launch would lose it)
+  const plain = await fetch(`${server.base}/lti/login`, {
+    method: 'POST', redirect: 'manual', body: form.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(plain.status, 302);
+  const lax = setCookies(plain).find((c) => c.startsWith('tcplab_lti_state='));
+  assert.match(lax, /SameSite=Lax/);
+  assert.doesNotMatch(lax, /Secure/);
+});
+
+test('tcplab lti key rotate: the new key is published beside the old one in /lti/jwks', async () => {
+  const before = (await (await fetch(`${server.base}/lti/jwks`)).json()).keys.map((k) => k.kid);
+  assert.equal(before.length, 1);
+  const r = cli(['lti', 'key', 'rotate', '--db', path.join(dir, 'tcplab.db')]);
+  assert.equal(r.status, 0, r.stderr);
+  const kid = r.stdout.trim().split(/\s+/).pop();
+  const after = (await (await fetch(`${server.base}/lti/jwks`)).json()).keys.map((k) => k.kid);
+  assert.equal(after.length, 2, JSON.stringify(after));
+  assert.ok(after.includes(before[0]), 'the old key is still published');
+  assert.ok(after.includes(kid), `the new key ${kid} is published: ${after}`);
 });
