@@ -40,6 +40,7 @@ before(async () => {
   register('client-a', db);
   register('client-hang', db);
   register('client-garbage', db);
+  register('client-huge', db);
   server = await startServer({ db, args: ['--lessons', 'lessons'], env: INSECURE });
 });
 
@@ -239,7 +240,7 @@ test('unknown kid: the tool fetches the JWKS again, then accepts a rotated key o
   assert.equal(platform.jwksFetches, before + 2);
 });
 
-test('refused: a JWKS endpoint that hangs (time limit) or answers garbage', async () => {
+test('refused: a JWKS endpoint that hangs (time limit), answers garbage or too much (size limit)', async () => {
   platform.jwksMode = 'hang';
   try {
     refusedWith(await launch({ clientId: 'client-hang' }), 'jwks');
@@ -247,6 +248,10 @@ test('refused: a JWKS endpoint that hangs (time limit) or answers garbage', asyn
     platform.jwksMode = 'garbage';
     refusedWith(await launch({ clientId: 'client-garbage' }), 'jwks');
     assert.match(server.stderr(), /did not answer a JWK Set/);
+    // a key set larger than the limit is not read, however valid
+    platform.jwksMode = 'huge';
+    refusedWith(await launch({ clientId: 'client-huge' }), 'jwks');
+    assert.match(server.stderr(), /check jwks: fetching .*the answer is larger than 262144 bytes/);
   } finally {
     platform.jwksMode = 'ok';
   }
