@@ -4,7 +4,8 @@
 // signed by the tool's key). The platform first answers 500: the entry stays pending (visible
 // to admins with the platform's answer); TCP Lab is then killed with SIGKILL, started again on
 // the same database, the platform answers 200, and the entry — retried by hand — is posted
-// and done.
+// and done. The outbox and its retry are for admins: an unknown entry or a student's request
+// is answered with a problem.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -121,6 +122,13 @@ test('a graded answer reaches the platform: 500, kill -9, restart, retry, 200', 
     assert.equal(done.last_status, 200);
     assert.equal(platform.scores.length, 2, 'posted once more, not twice');
     assert.deepEqual(JSON.parse(platform.scores[1].body), score, 'the same score, unchanged');
+    // an entry that is not there, and a student, get a problem, not the outbox
+    const none = await fetch(`${server.base}/api/v1/lti/outbox/999999/retry`, { method: 'POST', headers: h2 });
+    assert.equal(none.status, 404);
+    assert.match(none.headers.get('content-type'), /^application\/problem\+json/);
+    const student = await fetch(`${server.base}/api/v1/lti/outbox`, { headers: { Cookie: cookieHeaderFrom(l.res) } });
+    assert.equal(student.status, 403);
+    assert.match(student.headers.get('content-type'), /^application\/problem\+json/);
   } finally {
     if (server.proc.exitCode === null && server.proc.signalCode === null) await server.stop();
   }
