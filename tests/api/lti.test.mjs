@@ -112,7 +112,7 @@ test('platform list from the CLI', () => {
   const r = cli(['lti', 'platform', 'list', '--db', server.dbPath]);
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
-  assert.equal(rows.length, 3);
+  assert.equal(rows.length, 4);
   assert.deepEqual(rows[0].slice(1, 4), [platform.issuer, 'client-a', 'dep-1,dep-2']);
 });
 
@@ -277,7 +277,7 @@ test('admin API: list, add (validated), remove platforms', async () => {
   const { csrf_token: csrf } = await login.json();
   const h = { Cookie: cookieHeaderFrom(login), 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
   const list = await (await fetch(`${server.base}/api/v1/lti/platforms`, { headers: h })).json();
-  assert.equal(list.platforms.length, 3);
+  assert.equal(list.platforms.length, 4);
   const bad = await fetch(`${server.base}/api/v1/lti/platforms`, { method: 'POST', headers: h, body: JSON.stringify({ issuer: 'ftp://x', client_id: 'c', deployment_ids: ['d'], auth_url: 'https://a', token_url: 'https://t', jwks_url: 'https://j' }) });
   assert.equal(bad.status, 422);
   assert.match((await bad.json()).detail, /issuer is not an https:\/\/ URL/);
