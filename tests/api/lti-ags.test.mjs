@@ -4,7 +4,9 @@
 // signed by the tool's key). The platform first answers 500: the entry stays pending (visible
 // to admins with the platform's answer); TCP Lab is then killed with SIGKILL, started again on
 // the same database, the platform answers 200, and the entry — retried by hand — is posted
-// and done.
+// and done. A better answer then posts the newer score in the same entry with the cached
+// access token. The outbox and its retry are for admins: an unknown entry or a student's
+// request is answered with a problem.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -62,7 +64,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a graded answer reaches the platform: 500, kill -9, restart, retry, 200', async () => {
+test('a graded answer reaches the platform: 500, kill -9, restart, retry, 200; a newer score with the cached token', async () => {
   let server = await startServer({ db, args: ['--lessons', 'lessons'], env: ENV });
   try {
     platform.scoreStatus = 500;
@@ -121,6 +123,29 @@ test('a graded answer reaches the platform: 500, kill -9, restart, retry, 200', 
     assert.equal(done.last_status, 200);
     assert.equal(platform.scores.length, 2, 'posted once more, not twice');
     assert.deepEqual(JSON.parse(platform.scores[1].body), score, 'the same score, unchanged');
+    // an entry that is not there, and a student, get a problem, not the outbox
+    const none = await fetch(`${server.base}/api/v1/lti/outbox/999999/retry`, { method: 'POST', headers: h2 });
+    assert.equal(none.status, 404);
+    assert.match(none.headers.get('content-type'), /^application\/problem\+json/);
+    const student = await fetch(`${server.base}/api/v1/lti/outbox`, { headers: { Cookie: cookieHeaderFrom(l.res) } });
+    assert.equal(student.status, 403);
+    assert.match(student.headers.get('content-type'), /^application\/problem\+json/);
+    // a better score later: the newer score is posted with the cached access token
+    const tokens = platform.tokenRequests;
+    const r2 = await fetch(`${server.base}/api/v1/variants/v0-three-way-handshake.q6/submissions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookieHeaderFrom(l.res), 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ choice: 1 }),
+    });
+    assert.equal(r2.status, 200, await r2.text());
+    await until('the newer score', () => platform.scores.length >= 3);
+    const newer = JSON.parse(platform.scores[2].body);
+    assert.equal(newer.scoreGiven, 2);
+    assert.ok(newer.timestamp > score.timestamp, `${newer.timestamp} after ${score.timestamp}`);
+    assert.equal(platform.scores[2].auth, platform.scores[1].auth, 'the same access token');
+    assert.equal(platform.tokenRequests, tokens, 'no new token request');
+    const all = await outbox(server.base, h2);
+    assert.equal(all.length, 1, 'one entry per line item and user');
+    await until('the entry done again', async () => (await outbox(server.base, h2))[0].state === 'done');
   } finally {
     if (server.proc.exitCode === null && server.proc.signalCode === null) await server.stop();
   }

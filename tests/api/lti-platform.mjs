@@ -1,7 +1,8 @@
 // tests/api/lti-platform.mjs — an LTI 1.3 platform emulator for the tests: its own RSA keys
 // (node:crypto), an OIDC authorization endpoint answering with the form_post page a real
-// platform sends, a JWKS endpoint (which can be made to hang or answer garbage), an OAuth 2
-// token endpoint and an AGS score endpoint that record what they receive.
+// platform sends, a JWKS endpoint (which can be made to hang, answer garbage or answer a key
+// set larger than the tool reads), an OAuth 2 token endpoint and an AGS score endpoint that
+// record what they receive.
 // It signs id_tokens with whatever the test asks (another key, alg none, HS256, wrong aud,
 // expired, unknown deployment), so each refusal of the tool can be provoked.
 import http from 'node:http';
@@ -12,7 +13,7 @@ const b64url = (buf) => Buffer.from(buf).toString('base64url');
 export class Platform {
   constructor() {
     this.keys = [this.newKey('platform-key-1')];
-    this.jwksMode = 'ok'; // 'ok' | 'hang' | 'garbage'
+    this.jwksMode = 'ok'; // 'ok' | 'hang' | 'garbage' | 'huge'
     this.jwksFetches = 0;
     this.scores = [];
     this.tokenRequests = 0;
@@ -52,6 +53,11 @@ export class Platform {
         this.jwksFetches++;
         if (this.jwksMode === 'hang') { this.hanging.push(res.socket); return; }
         res.setHeader('Content-Type', 'application/json');
+        if (this.jwksMode === 'huge') {
+          // the real key set, padded past 256 KiB with a member nobody reads
+          res.end(JSON.stringify({ ...this.jwks(), padding: 'x'.repeat(300 * 1024) }));
+          return;
+        }
         res.end(this.jwksMode === 'garbage' ? '<html>not a key set' : JSON.stringify(this.jwks()));
         return;
       }

@@ -1,7 +1,8 @@
 // tests/api/lti.test.mjs — TCP Lab as an LTI 1.3 tool, driven by a platform emulator
 // (tests/api/lti-platform.mjs): registration from the CLI, the tool's JWKS and configuration,
-// login → launch → a signed-in student (and instructor) on the linked lesson, and one test for
-// every refusal of a launch, each asserting the check the refusal page names.
+// login (GET and POST; the cookies behind https) → launch → a signed-in student (and
+// instructor) on the linked lesson, key rotation, and one test for every refusal of a launch,
+// each asserting the check the refusal page names.
 // The server reaches the emulator over plain http://127.0.0.1 only because the test-only
 // setting TCPLAB_LTI_INSECURE_HTTP_FOR_TESTS=1 is on; a test checks it is refused without it.
 import { test, before, after } from 'node:test';
@@ -39,6 +40,7 @@ before(async () => {
   register('client-a', db);
   register('client-hang', db);
   register('client-garbage', db);
+  register('client-huge', db);
   server = await startServer({ db, args: ['--lessons', 'lessons'], env: INSECURE });
 });
 
@@ -110,7 +112,7 @@ test('platform list from the CLI', () => {
   const r = cli(['lti', 'platform', 'list', '--db', server.dbPath]);
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
-  assert.equal(rows.length, 3);
+  assert.equal(rows.length, 4);
   assert.deepEqual(rows[0].slice(1, 4), [platform.issuer, 'client-a', 'dep-1,dep-2']);
 });
 
@@ -238,7 +240,7 @@ test('unknown kid: the tool fetches the JWKS again, then accepts a rotated key o
   assert.equal(platform.jwksFetches, before + 2);
 });
 
-test('refused: a JWKS endpoint that hangs (time limit) or answers garbage', async () => {
+test('refused: a JWKS endpoint that hangs (time limit), answers garbage or too much (size limit)', async () => {
   platform.jwksMode = 'hang';
   try {
     refusedWith(await launch({ clientId: 'client-hang' }), 'jwks');
@@ -246,6 +248,10 @@ test('refused: a JWKS endpoint that hangs (time limit) or answers garbage', asyn
     platform.jwksMode = 'garbage';
     refusedWith(await launch({ clientId: 'client-garbage' }), 'jwks');
     assert.match(server.stderr(), /did not answer a JWK Set/);
+    // a key set larger than the limit is not read, however valid
+    platform.jwksMode = 'huge';
+    refusedWith(await launch({ clientId: 'client-huge' }), 'jwks');
+    assert.match(server.stderr(), /check jwks: fetching .*the answer is larger than 262144 bytes/);
   } finally {
     platform.jwksMode = 'ok';
   }
@@ -271,7 +277,7 @@ test('admin API: list, add (validated), remove platforms', async () => {
   const { csrf_token: csrf } = await login.json();
   const h = { Cookie: cookieHeaderFrom(login), 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
   const list = await (await fetch(`${server.base}/api/v1/lti/platforms`, { headers: h })).json();
-  assert.equal(list.platforms.length, 3);
+  assert.equal(list.platforms.length, 4);
   const bad = await fetch(`${server.base}/api/v1/lti/platforms`, { method: 'POST', headers: h, body: JSON.stringify({ issuer: 'ftp://x', client_id: 'c', deployment_ids: ['d'], auth_url: 'https://a', token_url: 'https://t', jwks_url: 'https://j' }) });
   assert.equal(bad.status, 422);
   assert.match((await bad.json()).detail, /issuer is not an https:\/\/ URL/);
@@ -355,4 +361,56 @@ test('Deep Linking 2.0: an instructor picks lessons; the tool answers a signed L
   });
   assert.equal(forged.status, 400);
   assert.match(await forged.text(), /data-lti-check="signature"/);
+});
+
+test('POST /lti/login (a form body) starts the login too; behind https the cookies are SameSite=None; Secure', async () => {
+  platform.clientId = 'client-a';
+  platform.nextClaims = { aud: 'client-a', sub: 'post-login-1' };
+  platform.nextSign = {};
+  const https = { 'X-Forwarded-Proto': 'https' };
+  const form = new URLSearchParams({ iss: platform.issuer, login_hint: 'hint-2', client_id: 'client-a',
+    target_link_uri: `${server.base}/lti/launch`, lti_message_hint: 'msg-2' });
+  const login = await fetch(`${server.base}/lti/login`, {
+    method: 'POST', redirect: 'manual', body: form.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...https },
+  });
+  assert.equal(login.status, 302, await login.text());
+  const to = new URL(login.headers.get('location'));
+  assert.equal(to.origin + to.pathname, `${platform.base}/auth`);
+  assert.equal(to.searchParams.get('login_hint'), 'hint-2');
+  assert.equal(to.searchParams.get('lti_message_hint'), 'msg-2');
+  assert.ok(to.searchParams.get('state') && to.searchParams.get('nonce'));
+  const state = setCookies(login).find((c) => c.startsWith('tcplab_lti_state='));
+  assert.match(state, /; HttpOnly; SameSite=None; Secure/);
+  const page = await (await fetch(to)).text();
+  const field = (n) => new RegExp(`name="${n}" value="([^"]*)"`).exec(page)[1];
+  const res = await fetch(`${server.base}/lti/launch`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieHeaderFrom(login), ...https },
+    body: new URLSearchParams({ id_token: field('id_token'), state: field('state') }).toString(),
+  });
+  assert.equal(res.status, 303, (await res.text()).slice(0, 300));
+  const session = setCookies(res).find((c) => c.startsWith('tcplab_session='));
+  assert.match(session, /SameSite=None; Secure/);
+  // over plain HTTP the state cookie is SameSite=Lax (a cross-site launch would lose it)
+  const plain = await fetch(`${server.base}/lti/login`, {
+    method: 'POST', redirect: 'manual', body: form.toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(plain.status, 302);
+  const lax = setCookies(plain).find((c) => c.startsWith('tcplab_lti_state='));
+  assert.match(lax, /SameSite=Lax/);
+  assert.doesNotMatch(lax, /Secure/);
+});
+
+test('tcplab lti key rotate: the new key is published beside the old one in /lti/jwks', async () => {
+  const before = (await (await fetch(`${server.base}/lti/jwks`)).json()).keys.map((k) => k.kid);
+  assert.equal(before.length, 1);
+  const r = cli(['lti', 'key', 'rotate', '--db', path.join(dir, 'tcplab.db')]);
+  assert.equal(r.status, 0, r.stderr);
+  const kid = r.stdout.trim().split(/\s+/).pop();
+  const after = (await (await fetch(`${server.base}/lti/jwks`)).json()).keys.map((k) => k.kid);
+  assert.equal(after.length, 2, JSON.stringify(after));
+  assert.ok(after.includes(before[0]), 'the old key is still published');
+  assert.ok(after.includes(kid), `the new key ${kid} is published: ${after}`);
 });
