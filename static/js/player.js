@@ -163,6 +163,58 @@ function button(cls, label, iconName) {
 }
 
 /** The mark of a ladder step: its arrow, clock, cross or dot. */
+/** The state and endpoint names of a ladder frame, in its scroll coordinates. */
+function frameNames(frame) {
+  const fr = frame.getBoundingClientRect();
+  const dx = frame.scrollLeft - fr.left - frame.clientLeft;
+  const dy = frame.scrollTop - fr.top - frame.clientTop;
+  return Array.from(frame.querySelectorAll('.tl-state-label, .tl-endpoint'), (el) => {
+    const r = el.getBoundingClientRect();
+    return { el, left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
+  });
+}
+
+/** Whether the frame, scrolled to (x, y), cuts the name in two. */
+function cutsName(frame, n, x, y) {
+  const w = frame.clientWidth;
+  const h = frame.clientHeight;
+  const across = (a, b, e) => a < e - 0.5 && b > e + 0.5;
+  return across(n.left, n.right, x) || across(n.left, n.right, x + w) ||
+    across(n.top, n.bottom, y) || across(n.top, n.bottom, y + h);
+}
+
+/** Hides (tl-cut) the names of a ladder frame that its edges cut in two at its scroll
+ * position: a name is shown whole or not at all. */
+export function hideCutNames(frame) {
+  for (const n of frameNames(frame)) {
+    n.el.classList.toggle('tl-cut', !!n.el.getClientRects().length && cutsName(frame, n, frame.scrollLeft, frame.scrollTop));
+  }
+}
+
+/** A frame scrolled sideways: moves it to the nearest position whose side edges cut no
+ * state or endpoint name, if one keeps the content span lo..hi (the current step, in the
+ * frame's scroll coordinates) in view; then hides the names still cut. */
+function uncutStateNames(frame, lo, hi) {
+  const names = frameNames(frame);
+  const w = frame.clientWidth;
+  const max = frame.scrollWidth - w;
+  const y = frame.scrollTop;
+  const ok = (x) => x >= 0 && x <= max && lo >= x - 0.5 && hi <= x + w + 0.5;
+  const cuts = (x) => names.some((n) => cutsName(frame, { ...n, top: y + 1, bottom: y + 2 }, x, y));
+  const x0 = frame.scrollLeft;
+  if (cuts(x0)) {
+    const cand = [0, max];
+    for (const n of names) cand.push(n.left, n.right, n.left - w, n.right - w);
+    let best = null;
+    for (const c of cand) {
+      const x = Math.round(c);
+      if (ok(x) && !cuts(x) && (best === null || Math.abs(x - x0) < Math.abs(best - x0))) best = x;
+    }
+    if (best !== null) frame.scrollLeft = best;
+  }
+  hideCutNames(frame);
+}
+
 export function stepShape(node) {
   return ['.tl-segment line', '.tl-clock', '.tl-cross', '.tl-call-dot', '.tl-arrival'].map((q) => node.querySelector(q)).find(Boolean) || node;
 }
@@ -311,6 +363,8 @@ class Player {
       // unique per figure (a page has several): "Lost SYN: Sequence diagram (scrolls)"
       frame.setAttribute('aria-label', title ? `${title}: ${label}` : label);
     }
+    // A name the ladder frame's edge cuts in two is hidden while it is cut (manual scrolling too).
+    if (this.ladderFrame) this.ladderFrame.addEventListener('scroll', () => hideCutNames(this.ladderFrame), { passive: true });
     if (this.diagram) {
       this.stateInfo = el('p', { class: 'tl-state-info', 'aria-live': 'polite' }, V.stateInfo);
       this.bZoom = el('button', { type: 'button', class: 'tl-zoom', 'aria-pressed': 'false' }, V.enlarge);
@@ -490,7 +544,8 @@ class Player {
       if (cur) this.pageReveal(cur);
       return;
     }
-    if (!frame || this.k <= 0) return;
+    if (!frame) return;
+    if (this.k <= 0) { hideCutNames(frame); return; }
     const node = frame.querySelector(`.tl-step[data-step="${this.k}"]`);
     if (!node || !node.getClientRects().length) return;
     const shape = stepShape(node);
@@ -506,9 +561,12 @@ class Player {
     if (v.top < fr.top + pad) frame.scrollTop -= fr.top + pad - v.top;
     else if (v.bottom > fr.bottom - pad) frame.scrollTop += v.bottom - fr.bottom + pad;
     if (frame.scrollWidth > frame.clientWidth + 1) {
+      const sl = frame.scrollLeft - fr.left - frame.clientLeft; // viewport x → content x
       if (h.left < fr.left + pad) frame.scrollLeft -= fr.left + pad - h.left;
       else if (h.right > fr.left + frame.clientWidth - pad) frame.scrollLeft += h.right - (fr.left + frame.clientWidth - pad);
+      uncutStateNames(frame, h.left + sl, h.right + sl);
     }
+    hideCutNames(frame);
     this.pageReveal(shape);
   }
 

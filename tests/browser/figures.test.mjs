@@ -73,6 +73,45 @@ function installOverlaps() {
   }
 }
 
+/** In the page: installs window.__tlClipped(figId): the texts of the figure's ladder and
+ * state diagram that are cut: any text whose box (getBBox) reaches outside its SVG's
+ * viewBox, and any state or endpoint name of the ladder that is shown (not hidden) but
+ * not wholly inside the ladder frame's visible area (its client box, the scroll bars
+ * excluded) while partly inside it. */
+function installClipped() {
+  window.__tlClipped = (figId) => {
+    const fig = document.getElementById(figId);
+    const out = [];
+    for (const svg of fig.querySelectorAll('.tl-ladder svg, .tl-diagram svg')) {
+      const vb = svg.viewBox.baseVal;
+      for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent.trim()) continue;
+        const b = t.getBBox();
+        if (!b.width || !b.height || t.getAttribute('transform')) continue;
+        if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5 || b.y < vb.y - 0.5 || b.y + b.height > vb.y + vb.height + 0.5) {
+          out.push(`${svg.getAttribute('class')}: “${t.textContent}” at ${Math.round(b.x)}..${Math.round(b.x + b.width)}, viewBox 0..${vb.width}`);
+        }
+      }
+    }
+    const frame = fig.querySelector('.tl-ladder');
+    if (frame && frame.getClientRects().length) {
+      const fr = frame.getBoundingClientRect();
+      const left = fr.left + frame.clientLeft;
+      const top = fr.top + frame.clientTop;
+      const right = left + frame.clientWidth;
+      const bottom = top + frame.clientHeight;
+      for (const t of frame.querySelectorAll('.tl-state-label, .tl-endpoint')) {
+        if (getComputedStyle(t).visibility === 'hidden' || !t.getClientRects().length) continue;
+        const r = t.getBoundingClientRect();
+        const partly = r.right > left + 0.5 && r.left < right - 0.5 && r.bottom > top + 0.5 && r.top < bottom - 0.5;
+        const whole = r.left >= left - 0.5 && r.right <= right + 0.5 && r.top >= top - 0.5 && r.bottom <= bottom + 0.5;
+        if (partly && !whole) out.push(`ladder name “${t.textContent}” at x ${Math.round(r.left)}..${Math.round(r.right)}, y ${Math.round(r.top)}..${Math.round(r.bottom)} cut by the frame ${Math.round(left)}..${Math.round(right)}, ${Math.round(top)}..${Math.round(bottom)}`);
+      }
+    }
+    return out;
+  };
+}
+
 /** In the page: the state-diagram edge labels of the figure that a crossing line could make
  * unreadable: each must be painted after every edge line and carry a halo (paint-order
  * stroke first, a stroke of at least 3 px in the figure's background colour). */
@@ -190,7 +229,8 @@ async function stepAllInPage([figId, wide, overlaps]) {
       const v = fig.querySelector('.tl-vars').getBoundingClientRect();
       if (v.top < -0.5 || v.bottom > vh + 0.5) bad.push(`step ${k}: variables at y ${Math.round(v.top)}..${Math.round(v.bottom)}`);
     }
-    if (overlaps) for (const o of window.__tlOverlaps(figId, true)) bad.push(`step ${k}: overlap ${o}`);
+    if (overlaps) for (const o of window.__tlOverlaps(figId, false)) bad.push(`step ${k}: overlap ${o}`);
+    for (const o of window.__tlClipped(figId)) bad.push(`step ${k}: clipped ${o}`);
     const cb = fig.querySelector('.tl-player').getBoundingClientRect();
     if (r.bottom > cb.top && r.top < cb.bottom && r.right > cb.left && r.left < cb.right && cb.bottom > r.bottom) bad.push(`step ${k}: arrow under the sticky player`);
   }
@@ -211,6 +251,7 @@ for (const viewport of VIEWPORTS) {
           await page.goto(`${env.srv.base}/lessons/${slug}?lang=${lang}`, { waitUntil: 'load' });
           await page.locator('html[data-tl-ready="1"]').waitFor({ state: 'attached' });
           await page.evaluate(installOverlaps);
+          await page.evaluate(installClipped);
           const ids = await page.$$eval('figure.tl-scenario', (fs) => fs.map((f) => f.id));
           for (const id of ids) {
             figures++;
@@ -265,6 +306,17 @@ for (const viewport of VIEWPORTS) {
             await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
             steps += Number(await page.getAttribute(`#${id}`, 'data-steps'));
             for (const b of await page.evaluate(stepAllInPage, [id, wide, true])) failures.push(`${where}: ${b}`);
+            if (wide) {
+              // The other desktop layout (the state diagram large, or small): the ladder in
+              // the other column, stepped through again from the start (its current step in
+              // its frame, no overlap, no text cut).
+              await page.locator(`#${id} .tl-zoom`).evaluate((b) => b.click());
+              await page.locator(`#${id} .tl-player .tl-first`).evaluate((b) => b.click());
+              await page.locator(`#${id}`).evaluate((f) => window.scrollTo(0, f.getBoundingClientRect().top + window.scrollY));
+              const other = large ? 'small' : 'large';
+              for (const b of await page.evaluate(stepAllInPage, [id, false, true])) failures.push(`${where}, diagram ${other}: ${b}`);
+              await page.locator(`#${id} .tl-zoom`).evaluate((b) => b.click());
+            }
             if (!wide) {
               // The phone's state diagram at the last step: its current edge's label against the rest.
               await page.locator(`#${id} .tl-view-states`).evaluate((b) => b.click());
