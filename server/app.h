@@ -31,6 +31,13 @@
 #define APP_ANON_SAVES_MAX        10000
 #define APP_ANON_SAVE_DAYS        30
 
+/* Saving a capture without signing in (POST /api/v1/captures?save=true): the same rate per
+ * address (one budget with saved simulations) and the same APP_ANON_SAVE_DAYS; a file of
+ * at most APP_ANON_CAPTURE_MAX_BYTES (422) and at most APP_ANON_CAPTURES_MAX anonymous
+ * captures in all (507). Signed-in saves may be as large as an upload and are kept. */
+#define APP_ANON_CAPTURE_MAX_BYTES (1024u * 1024)
+#define APP_ANON_CAPTURES_MAX      1000
+
 struct store;
 struct lessons_set;
 struct sim_cache;

@@ -160,6 +160,15 @@ void store_col_copy(sqlite3_stmt *st, int col, char *dst, size_t size);
  * out of memory. */
 char *store_col_dup(sqlite3_stmt *st, int col);
 
+/* The ids of rows shared by link (saved simulations, saved captures; store_simulations.c):
+ * STORE_LINK_ID_SIZE is the buffer size; an id is 22 characters of base64url (128 random
+ * bits from getrandom(2)). store_link_id writes a new one, NUL-terminated: 0, or -1 with
+ * the error text set. store_link_id_valid: true if `id` has the shape of one
+ * ([A-Za-z0-9_-], 1..31 characters); NULL is not. */
+#define STORE_LINK_ID_SIZE 32
+int store_link_id(char out[STORE_LINK_ID_SIZE]);
+bool store_link_id_valid(const char *id);
+
 /* One schema migration: `sql` (one or more statements) moves the schema from version
  * `version - 1` to `version`. The list in store_schema.c is ordered and dense (1, 2, ...). */
 typedef struct store_migration {

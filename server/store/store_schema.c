@@ -229,6 +229,15 @@ const store_migration store_migrations[] = {
      "  UNIQUE (platform_id, lineitem, sub)\n"
      ");\n"
      "CREATE INDEX lti_outbox_due ON lti_outbox (state, next_at);\n"},
-    /* Append migration 13 here. */
+    {13, "saved captures",
+     "CREATE TABLE captures (\n"
+     "  id         TEXT PRIMARY KEY NOT NULL,  -- random, URL-safe (base64url, 22 chars)\n"
+     "  file       BLOB NOT NULL,              -- the pcap/pcapng file exactly as uploaded\n"
+     "  bytes      INTEGER NOT NULL,           -- its size\n"
+     "  anonymous  INTEGER NOT NULL DEFAULT 0, -- saved without signing in (quota, purge)\n"
+     "  created_at INTEGER NOT NULL            -- Unix time, seconds\n"
+     ");\n"
+     "CREATE INDEX captures_anonymous ON captures (anonymous, created_at);\n"},
+    /* Append migration 14 here. */
 };
 const size_t store_migration_count = sizeof store_migrations / sizeof store_migrations[0];

@@ -1,8 +1,9 @@
 /*
  * store_simulations.c — the `simulations` table (see store_simulations.h).
  *
- * Owns: random id generation (getrandom(2), base64url), the insert (with the anonymous
- * quota), the lookup and the purge of old anonymous saves.
+ * Owns: the random ids of rows shared by link (store_link_id, getrandom(2), base64url; saved
+ * captures use them too), the insert (with the anonymous quota), the lookup and the purge
+ * of old anonymous saves.
  * Does not: interpret the stored JSON.
  */
 #include "store_simulations.h"
@@ -24,12 +25,12 @@ static const char SQL_SELECT[] = "SELECT scenario_json FROM simulations WHERE id
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-bool store_simulation_id_valid(const char *id)
+bool store_link_id_valid(const char *id)
 {
     if (!id)
         return false;
     size_t n = strlen(id);
-    if (n == 0 || n >= STORE_SIMULATION_ID_SIZE)
+    if (n == 0 || n >= STORE_LINK_ID_SIZE)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!strchr(b64url, id[i]) || id[i] == '\0')
@@ -37,8 +38,12 @@ bool store_simulation_id_valid(const char *id)
     return true;
 }
 
-/* 16 random bytes → 22 base64url characters. 0, or -1 with the error text set. */
-static int new_id(char out[STORE_SIMULATION_ID_SIZE])
+bool store_simulation_id_valid(const char *id)
+{
+    return store_link_id_valid(id);
+}
+
+int store_link_id(char out[STORE_LINK_ID_SIZE])
 {
     unsigned char r[16];
     size_t got = 0;
@@ -77,7 +82,7 @@ static store_status put(store *s, const char *scenario_json, bool anonymous, int
     if (!scenario_json)
         return store_set_error("store_simulation_put: no scenario");
     char id[STORE_SIMULATION_ID_SIZE];
-    if (new_id(id))
+    if (store_link_id(id))
         return STORE_ERROR;
     store_conn *c = store_write_begin(s, true); /* its id is shared as a link: never lost */
     if (!c)

@@ -11,8 +11,20 @@
 #include "../capture/capture.h"
 #include "../http/http.h"
 
-/* POST /api/v1/captures */
+/* POST /api/v1/captures (?save=true: stored, 201 {"id", "url", "analysis"}) */
 void api_captures_post(const http_request *req, http_response *res);
+
+/* GET /api/v1/captures/{id}: the saved capture analysed again, 200 {"id", "url",
+ * "analysis"}; ?connection=N and ?lang= as for POST. */
+void api_capture_saved_get(const http_request *req, http_response *res);
+
+/* Reads the saved capture `id` and analyses it for the ?connection=N of `req` into *r.
+ * True when *r holds a result the caller then cleans up. Otherwise `res` holds the
+ * problem — 404 for an unknown or malformed id, 400 for a bad ?connection=,
+ * 404 for a connection the capture does not have, 503 without a database, 500 for a
+ * storage error — and *r needs no cleanup. */
+bool api_captures_saved(const http_request *req, http_response *res, const char *id,
+                        capture_result *r);
 
 /* Analyses the request body (a pcap/pcapng upload) for the connection its ?connection=N
  * names (0 when absent) into *r. Returns true when *r holds a result the caller then

@@ -33,7 +33,6 @@
  */
 #include <jansson.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +41,6 @@
 
 #include "../app.h"
 #include "../engine/sim.h"
-#include "../grading/auth.h"
 #include "../scenario/catalog.h"
 #include "../scenario/scenario_json.h"
 #include "../scenario/trace_writer.h"
@@ -50,7 +48,7 @@
 #include "../store/store_simulations.h"
 #include "api.h"
 #include "api_capture.h"
-#include "guard.h"
+#include "saves.h"
 #include "../http/json_body.h"
 #include "../http/gzip.h"
 #include "../http/metrics.h"
@@ -357,74 +355,7 @@ static json_t *resolve(json_t *root, http_response *res)
     return base;
 }
 
-/* ---- anonymous saves: the per-address rate limit ------------------------------------------ */
-
-/* A fixed table of per-address windows (no allocation; bounded whatever the number of
- * addresses): an address probes ANON_PROBE slots from its hash; a new one takes a free or
- * expired slot, else evicts the one whose window began first. */
-#define ANON_SLOTS 512
-#define ANON_PROBE 8
-typedef struct anon_slot {
-    char ip[64];
-    int64_t start; /* window start, Unix seconds; 0: free */
-    int count;
-} anon_slot;
-static anon_slot anon_slots[ANON_SLOTS];
-static pthread_mutex_t anon_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Counts one anonymous save from `ip` at `now`. 0 if allowed, else the seconds to wait. */
-static int64_t anon_save_admit(const char *ip, int64_t now)
-{
-    char key[64];
-    snprintf(key, sizeof key, "%s", ip ? ip : "");
-    uint64_t h = fnv1a64(key, strlen(key));
-    int64_t wait = 0;
-    pthread_mutex_lock(&anon_lock);
-    anon_slot *hit = NULL, *spare = NULL;
-    for (size_t i = 0; i < ANON_PROBE && !hit; i++) {
-        anon_slot *sl = &anon_slots[(h + i) % ANON_SLOTS];
-        bool expired = sl->start == 0 || now - sl->start >= APP_ANON_SAVE_WINDOW_S;
-        if (sl->start != 0 && !strcmp(sl->ip, key))
-            hit = sl;
-        else if (!spare ||
-                 (expired && spare->start != 0 && now - spare->start < APP_ANON_SAVE_WINDOW_S) ||
-                 (!expired && sl->start < spare->start))
-            spare = sl;
-    }
-    if (!hit) {
-        hit = spare;
-        snprintf(hit->ip, sizeof hit->ip, "%s", key);
-        hit->start = 0;
-    }
-    if (hit->start == 0 || now - hit->start >= APP_ANON_SAVE_WINDOW_S) {
-        hit->start = now;
-        hit->count = 0;
-    }
-    if (hit->count >= APP_ANON_SAVES_PER_WINDOW)
-        wait = hit->start + APP_ANON_SAVE_WINDOW_S - now;
-    else
-        hit->count++;
-    pthread_mutex_unlock(&anon_lock);
-    return wait > 0 ? wait : 0;
-}
-
-/* True when the sender of `req` is signed in (a session or a token); anything else,
- * including a bad token, saves as anonymous. */
-static bool signed_in(const http_request *req)
-{
-    grading_principal p;
-    return guard_auth(req, &p) == GUARD_AUTH_OK && p.role != GRADING_ANONYMOUS;
-}
-
-/* "true"/"1" → 1, absent/"false"/"0" → 0, anything else → -1. */
-static int query_bool(const char *v)
-{
-    if (!v || !strcmp(v, "false") || !strcmp(v, "0"))
-        return 0;
-    if (!strcmp(v, "true") || !strcmp(v, "1") || !v[0])
-        return 1;
-    return -1;
-}
+/* ---- anonymous saves ------------------------------------------------------------------------ */
 
 /* The checks of an anonymous save of `text`, in order: the size cap (422), the address's
  * rate (429 with Retry-After); then old anonymous saves are purged. True if it may go on;
@@ -442,20 +373,8 @@ static bool anon_save_ok(const http_request *req, http_response *res, store *db,
                       "max_saved_scenario_bytes", APP_ANON_SAVE_MAX_BYTES, detail);
         return false;
     }
-    int64_t wait = anon_save_admit(req->client_ip, now);
-    if (wait > 0) {
-        char detail[200], ra[24];
-        snprintf(detail, sizeof detail,
-                 "at most %d saves without sign-in per %d seconds from one address "
-                 "(anonymous_saves_per_minute); try again in %lld s",
-                 APP_ANON_SAVES_PER_WINDOW, APP_ANON_SAVE_WINDOW_S, (long long)wait);
-        problem_limit(res, "/api/v1/openapi.json#anonymous-saves", "Too many saves",
-                      "anonymous_saves_per_minute", APP_ANON_SAVES_PER_WINDOW, detail);
-        res->status = 429;
-        snprintf(ra, sizeof ra, "%lld", (long long)wait);
-        http_set_header(res, "Retry-After", ra);
+    if (!saves_admit_request(req, res, now))
         return false;
-    }
     int64_t purged = 0;
     if (store_simulation_purge_anonymous(db, now - (int64_t)APP_ANON_SAVE_DAYS * 86400, &purged) !=
         STORE_OK)
@@ -465,11 +384,9 @@ static bool anon_save_ok(const http_request *req, http_response *res, store *db,
 
 void api_simulations_post(const http_request *req, http_response *res)
 {
-    int save = query_bool(http_query(req, "save"));
-    if (save < 0) {
-        http_problem(res, 400, NULL, "query parameter save must be true or false");
+    int save = saves_param(req, res);
+    if (save < 0)
         return;
-    }
     int zh = lang_zh(req, res);
     if (zh < 0)
         return;
@@ -557,7 +474,7 @@ void api_simulations_post(const http_request *req, http_response *res)
     json_decref(canonical);
     char id[STORE_SIMULATION_ID_SIZE];
     bool have_text = text != NULL;
-    bool anonymous = !signed_in(req);
+    bool anonymous = !saves_signed_in(req);
     int64_t now = (int64_t)time(NULL);
     if (have_text && anonymous && !anon_save_ok(req, res, db, text, now)) {
         free(text);

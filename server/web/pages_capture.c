@@ -1,13 +1,16 @@
 /*
- * pages_capture.c — GET /capture and POST /capture/figure (pages_capture.h).
+ * pages_capture.c — GET /capture, POST /capture/figure and GET /capture/{id}, a saved
+ * capture's share link (pages_capture.h).
  *
  * Owns: the page's text in English and Simplified Chinese (its own table: the page is the
  * only user), the instructions for tcpdump (Linux, macOS) and Wireshark (Windows), the
  * upload form that static/js/capture.js drives, and the HTML answer for one connection:
  * counts, a <select> of the connections, the observations with their step numbers, and
  * the figure drawn by server/lessons/figure.c from the analysis's trace, so the ladder,
- * the state diagram and the player are the lessons' own.
- * Does not: keep the file (nothing is stored), or analyse it (server/capture/).
+ * the state diagram and the player are the lessons' own; the "Save and share" control that
+ * capture.js drives, and the saved capture's page with the same answer and its link.
+ * Does not: keep the file (api_captures.c saves it on request), or analyse it
+ * (server/capture/).
  */
 #include "pages_capture.h"
 
@@ -47,6 +50,13 @@ enum {
     T_INFERRED,
     T_NONE,
     T_FIGURE,
+    T_SAVE,
+    T_SAVE_NOTE,
+    T_SAVED_TITLE,
+    T_SAVED_INTRO,
+    T_SAVED_RESULT,
+    T_SHARE,
+    T_OWN,
     T_COUNT
 };
 
@@ -56,7 +66,7 @@ static const char *const text_en[T_COUNT] = {
         ("Record a real TCP connection with tcpdump or Wireshark, upload the file, and step "
          "through it like a lesson figure: for every segment, both endpoints' states "
          "before and after, and the RFC 9293 rule behind it. The file is analysed and "
-         "forgotten; nothing is stored."),
+         "forgotten, unless you save it to share a link."),
     [T_HOW] = "How to capture",
     [T_LINUX] = "Linux",
     [T_LINUX_CMD] = "sudo tcpdump -i any -s 0 -w my.pcap 'tcp port 8080'",
@@ -83,6 +93,15 @@ static const char *const text_en[T_COUNT] = {
     [T_INFERRED] = "opened before the capture: states inferred",
     [T_NONE] = "The capture holds no TCP connection.",
     [T_FIGURE] = "Connection %u: %s → %s",
+    [T_SAVE] = "Save and share",
+    [T_SAVE_NOTE] = ("Saving keeps the file on the server so that anyone with the link sees this "
+                     "analysis. Without signing in: at most 1 MiB, kept for 30 days."),
+    [T_SAVED_TITLE] = "A shared capture",
+    [T_SAVED_INTRO] = ("Somebody recorded this capture and shared it. Choose a connection and step "
+                       "through it; to explain your own, upload it on the capture page."),
+    [T_SAVED_RESULT] = "The connection, step by step",
+    [T_SHARE] = "Link to this analysis",
+    [T_OWN] = "Explain your own capture",
 };
 
 static const char *const text_zh[T_COUNT] = {
@@ -90,7 +109,7 @@ static const char *const text_zh[T_COUNT] = {
     [T_INTRO] =
         "用 tcpdump 或 Wireshark 抓一个真实的 TCP "
         "连接，上传抓包文件，然后像课程里的图一样逐步查看：每个报文段前后两端的状态，以及背后的 "
-        "RFC 9293 规则。文件分析完就丢弃，不会保存。",
+        "RFC 9293 规则。文件分析完就丢弃；只有你选择保存并分享时才会保留。",
     [T_HOW] = "怎样抓包",
     [T_LINUX] = "Linux",
     [T_LINUX_CMD] = "sudo tcpdump -i any -s 0 -w my.pcap 'tcp port 8080'",
@@ -116,6 +135,16 @@ static const char *const text_zh[T_COUNT] = {
     [T_INFERRED] = "抓包开始前已经打开：状态是推断的",
     [T_NONE] = "抓包里没有 TCP 连接。",
     [T_FIGURE] = "连接 %u：%s → %s",
+    [T_SAVE] = "保存并分享",
+    [T_SAVE_NOTE] =
+        "保存后文件会留在服务器上，任何拿到链接的人都能看到这份分析。未登录时：文件最大 1 "
+        "MiB，保留 30 天。",
+    [T_SAVED_TITLE] = "分享的抓包",
+    [T_SAVED_INTRO] = "这是别人抓包后分享出来的分析。选一个连接，一步一步看；想分析自己的抓包，请到"
+                      "抓包页面上传。",
+    [T_SAVED_RESULT] = "连接分析，一步一步看",
+    [T_SHARE] = "本分析的分享链接",
+    [T_OWN] = "分析你自己的抓包",
 };
 
 static const char *tx(const char *loc, int k)
@@ -161,20 +190,26 @@ void pages_capture(const http_request *req, http_response *res)
                    "<button type=\"submit\">");
     esc(&b, tx(loc, T_SUBMIT));
     strbuf_put(&b, "</button>\n</form>\n<p class=\"tl-capture-status\" role=\"status\" "
-                   "aria-live=\"polite\"></p>\n<div class=\"tl-capture-result\"></div>\n"
-                   "</section>");
+                   "aria-live=\"polite\"></p>\n<div class=\"tl-capture-save\" hidden>\n"
+                   "<p><button type=\"button\" class=\"tl-capture-save-button\">");
+    esc(&b, tx(loc, T_SAVE));
+    strbuf_put(&b, "</button></p>\n<p class=\"tl-capture-save-note\">");
+    esc(&b, tx(loc, T_SAVE_NOTE));
+    strbuf_put(&b, "</p>\n<p class=\"tl-share-line\" hidden><a class=\"tl-share\" href=\"\">");
+    esc(&b, tx(loc, T_SHARE));
+    strbuf_put(&b, "</a></p>\n</div>\n<div class=\"tl-capture-result\"></div>\n</section>");
     char *main_html = strbuf_take(&b);
     pages_send_private(res, 200, loc, remember, tx(loc, T_TITLE), "/capture", NULL, NULL,
                        main_html);
 }
 
 /* The HTML answer for one connection of an analysed capture. */
-static char *result_html(const capture_result *r, const char *loc)
+static char *result_html(const capture_result *r, const char *loc, int heading)
 {
     const analyze *an = r->an;
     strbuf b = {0};
     strbuf_put(&b, "<h2>");
-    esc(&b, tx(loc, T_RESULT));
+    esc(&b, tx(loc, heading));
     strbuf_put(&b, "</h2>\n<p class=\"tl-capture-summary\">");
     strbuf_printf(&b, tx(loc, T_SUMMARY), (unsigned long long)r->packets,
                   (unsigned long long)r->tcp_packets, (unsigned long long)r->non_tcp);
@@ -264,7 +299,7 @@ void pages_capture_figure(const http_request *req, http_response *res)
     capture_result r;
     if (!api_captures_analyze(req, res, &r))
         return;
-    char *html = result_html(&r, loc);
+    char *html = result_html(&r, loc, T_RESULT);
     capture_result_cleanup(&r);
     if (!html) {
         http_problem(res, 500, NULL, "out of memory rendering the analysis");
@@ -274,4 +309,48 @@ void pages_capture_figure(const http_request *req, http_response *res)
     free(html);
     http_set_header(res, "Cache-Control", "no-store");
     http_set_header(res, "Content-Language", loc);
+}
+
+void pages_capture_saved(const http_request *req, http_response *res)
+{
+    bool remember;
+    const char *loc = pages_locale(req, &remember);
+    const char *id = req->param_count ? req->params[0] : "";
+    capture_result r;
+    if (!api_captures_saved(req, res, id, &r)) {
+        if (res->status == 404)
+            pages_not_found(req, res);
+        return;
+    }
+    char *result = result_html(&r, loc, T_SAVED_RESULT);
+    capture_result_cleanup(&r);
+    if (!result) {
+        http_problem(res, 500, NULL, "out of memory rendering the analysis");
+        return;
+    }
+    /* the id was found in the store: it is base64url, safe in a path and in HTML */
+    char path[64], query[32] = "";
+    snprintf(path, sizeof path, "/capture/%s", id);
+    const char *conn = http_query(req, "connection");
+    if (conn && *conn && strlen(conn) <= 4 && strspn(conn, "0123456789") == strlen(conn))
+        snprintf(query, sizeof query, "connection=%.10s&", conn);
+    strbuf b = {0};
+    strbuf_put(&b, "<h1>");
+    esc(&b, tx(loc, T_SAVED_TITLE));
+    strbuf_put(&b, "</h1>\n<p>");
+    esc(&b, tx(loc, T_SAVED_INTRO));
+    strbuf_printf(&b, "</p>\n<p class=\"tl-share-line\"><a class=\"tl-share\" href=\"%s\">", path);
+    esc(&b, tx(loc, T_SHARE));
+    strbuf_put(&b, "</a></p>\n<p><a href=\"/capture\">");
+    esc(&b, tx(loc, T_OWN));
+    strbuf_printf(&b,
+                  "</a></p>\n<section class=\"tl-capture\" data-capture-id=\"%s\">\n"
+                  "<p class=\"tl-capture-status\" role=\"status\" aria-live=\"polite\"></p>\n"
+                  "<div class=\"tl-capture-result\">\n",
+                  id);
+    strbuf_put(&b, result);
+    free(result);
+    strbuf_put(&b, "</div>\n</section>");
+    pages_send_private(res, 200, loc, remember, tx(loc, T_SAVED_TITLE), path, NULL, query,
+                       strbuf_take(&b));
 }

@@ -16,4 +16,10 @@ void pages_capture(const http_request *req, http_response *res);
  * steps); errors as POST /api/v1/captures gives them (problem+json naming the packet). */
 void pages_capture_figure(const http_request *req, http_response *res);
 
+/* GET /capture/{id}?connection=N&lang=: a saved capture's page (its share link): the same
+ * summary, connection chooser, observations and figure, rendered on the server; an
+ * unknown or malformed id or connection is the HTML 404 page, a bad ?connection= a 400
+ * problem. */
+void pages_capture_saved(const http_request *req, http_response *res);
+
 #endif

@@ -99,8 +99,10 @@ const http_route http_routes[] = {
     {"GET", "/signin", pages_signin, "signin_page"},
     /* a student's capture explained (server/web/api_captures.c, pages_capture.c) */
     {"POST", "/api/v1/captures", api_captures_post, "captures_post"},
+    {"GET", "/api/v1/captures/{id}", api_capture_saved_get, "capture_saved_get"},
     {"GET", "/capture", pages_capture, "capture_page"},
     {"POST", "/capture/figure", pages_capture_figure, "capture_figure"},
+    {"GET", "/capture/{id}", pages_capture_saved, "capture_saved_page"},
     /* LTI 1.3 tool (server/web/lti_tool.c, lti_launch.c) */
     {"GET", "/lti/jwks", lti_tool_jwks, "lti_jwks"},
     {"GET", "/lti/config", lti_tool_config, "lti_config"},

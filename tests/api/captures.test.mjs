@@ -160,3 +160,96 @@ test('limits: 100,000 packets (413), 1,000 connections (422), 10 MiB (413)', asy
   assert.equal(r.status, 200);
   assert.equal(r.json.connections.length, 1);
 });
+
+// Saving: ?save=true keeps the file and answers its id and share link; GET
+// /api/v1/captures/{id} analyses it again, for any connection and either language.
+async function saved(id, query = '') {
+  const r = await fetch(`${srv.base}/api/v1/captures/${id}${query}`);
+  const text = await r.text();
+  return { status: r.status, type: r.headers.get('content-type'), cache: r.headers.get('cache-control'), json: text ? JSON.parse(text) : null };
+}
+
+test('save=true: 201 with id, url and analysis; GET answers the same analysis again', async () => {
+  const file = readFileSync(path.join(FIX, 'abort.pcap'));
+  const plain = await post(file);
+  const r = await fetch(`${srv.base}/api/v1/captures?save=true`, { method: 'POST', headers: { 'Content-Type': PCAP }, body: file });
+  assert.equal(r.status, 201);
+  const b = await r.json();
+  assert.match(b.id, /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(b.url, `/capture/${b.id}`);
+  assert.equal(r.headers.get('location'), `/api/v1/captures/${b.id}`);
+  assert.deepEqual(b.analysis, plain.json);
+  const g = await saved(b.id);
+  assert.equal(g.status, 200);
+  assert.match(g.type, /^application\/json/);
+  assert.match(g.cache, /immutable/);
+  assert.deepEqual(g.json, b);
+  const zh = await saved(b.id, '?lang=zh-CN');
+  assert.ok(zh.json.analysis.steps.every((s) => s.rule_zh));
+  assert.match(zh.json.analysis.observations[0].text_zh, /RST,ACK/);
+  assert.equal((await saved(b.id, '?lang=fr')).status, 400);
+  // the page shows it
+  const page = await fetch(`${srv.base}/capture/${b.id}?lang=zh-CN`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /figure class="tl-scenario/);
+});
+
+test('saved captures: every connection; unknown, malformed ids and connections are 404, a bad connection 400', async () => {
+  const body = pcap([
+    { t_ms: 0, from: 'client', seq: 100, flags: SYN },
+    { t_ms: 1, from: 'client', seq: 900, flags: SYN, sport: 40001 },
+    { t_ms: 2, from: 'server', seq: 300, ack: 901, flags: SYN | ACK, dport: 40001 },
+  ]);
+  const r = await fetch(`${srv.base}/api/v1/captures?save=1&connection=2`, { method: 'POST', headers: { 'Content-Type': PCAP }, body });
+  assert.equal(r.status, 201);
+  const { id, analysis } = await r.json();
+  assert.equal(analysis.connection, 2);
+  let g = await saved(id, '?connection=2');
+  assert.equal(g.json.analysis.steps[0].segment.seq, 900);
+  g = await saved(id);
+  assert.equal(g.json.analysis.connection, 1);
+  g = await saved(id, '?connection=3');
+  assert.equal(g.status, 404);
+  assert.match(g.type, /^application\/problem\+json/);
+  assert.match(g.json.detail, /no connection 3: the capture has 2/);
+  g = await saved(id, '?connection=x');
+  assert.equal(g.status, 400);
+  assert.match(g.json.detail, /connection must be a number/);
+  for (const bad of ['AAAAAAAAAAAAAAAAAAAAAA', 'no.such', 'x'.repeat(40)]) {
+    g = await saved(bad);
+    assert.equal(g.status, 404, bad);
+    assert.match(g.type, /^application\/problem\+json/);
+    assert.match(g.json.detail, /no saved capture with id/);
+  }
+  assert.equal((await fetch(`${srv.base}/capture/AAAAAAAAAAAAAAAAAAAAAA`)).status, 404);
+  // a capture that does not analyse is not saved; a bad save= is a 400
+  let p = await post(Buffer.from('not a capture'), { query: '?save=true' });
+  assert.equal(p.status, 422);
+  p = await post(body, { query: '?save=maybe' });
+  assert.equal(p.status, 400);
+  assert.match(p.json.detail, /save must be true or false/);
+});
+
+test('anonymous saves: at most 1 MiB (422), one rate per address with saved simulations (429)', async () => {
+  const big = [];
+  for (let i = 0; i < 20000; i++) big.push({ t_ms: i, from: 'client', seq: 100, flags: SYN, sport: 30000 + (i % 500) });
+  const file = pcap(big);
+  assert.ok(file.length > 1024 * 1024);
+  let r = await post(file, { query: '?save=true' });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.limit, 'max_saved_capture_bytes');
+  assert.equal(r.json.max, 1048576);
+  assert.match(r.json.type, /#anonymous-saves$/);
+  assert.match(r.json.detail, /without sign-in at most max_saved_capture_bytes = 1048576/);
+  // 10 saves per minute from one address, simulations and captures together (2 above)
+  const small = readFileSync(path.join(FIX, 'handshake.pcap'));
+  const statuses = [];
+  for (let i = 0; i < 9; i++) statuses.push((await post(small, { query: '?save=true' })).status);
+  assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 201, 201, 429]);
+  const last = await post(small, { query: '?save=true' });
+  assert.equal(last.status, 429);
+  assert.equal(last.json.limit, 'anonymous_saves_per_minute');
+  const sim = await fetch(`${srv.base}/api/v1/simulations?save=true`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"scenario":"handshake-and-close"}' });
+  assert.equal(sim.status, 429);
+  assert.ok(Number(sim.headers.get('retry-after')) > 0);
+});

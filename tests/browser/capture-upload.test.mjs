@@ -73,3 +73,51 @@ test('capture page: a file that is not a capture is refused with its reason', as
   await shot(page, 'capture-en-error');
   await context.close();
 });
+
+// Save and share: after an analysis "Save and share" stores the file and shows its link; the
+// link opened in a fresh context (no cookies, another student) shows the same connection
+// server-rendered, in its own language, and the player steps through it from the keyboard.
+for (const [lang, viewport, scheme] of [['en', { width: 1280, height: 800 }, 'light'], ['zh-CN', { width: 390, height: 844 }, 'dark']]) {
+  test(`capture page ${lang} ${viewport.width}px ${scheme}: save, share, open the link elsewhere, step with the keyboard`, async () => {
+    const { page, log, context } = await newPage(env.browser, { viewport, colorScheme: scheme });
+    await page.goto(`${env.srv.base}/capture?lang=${lang}`);
+    await page.waitForSelector('html[data-tl-ready="1"]');
+    assert.equal(await page.locator('.tl-capture-save').isVisible(), false);
+    await upload(page, 'abort.pcap');
+    await page.waitForSelector('.tl-capture-result figure.tl-scenario[data-current-step]');
+    await page.click('button.tl-capture-save-button');
+    await page.waitForSelector('.tl-capture-save a.tl-share[href*="/capture/"]', { state: 'visible' });
+    const href = await page.locator('.tl-capture-save a.tl-share').getAttribute('href');
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/capture\/[A-Za-z0-9_-]{22}$/);
+    assert.match(await page.locator('.tl-capture-status').textContent(), lang === 'en' ? /Saved/ : /已保存/);
+    await shot(page, `capture-saved-${lang}-${viewport.width}-${scheme}`);
+    assert.deepEqual(log.consoleErrors, []);
+    await context.close();
+
+    const other = await newPage(env.browser, { viewport, colorScheme: scheme, locale: lang });
+    await other.page.goto(`${href}?lang=${lang}`);
+    await other.page.waitForSelector('html[data-tl-ready="1"]');
+    assert.equal(await other.page.locator('html').getAttribute('lang'), lang);
+    assert.match(await other.page.locator('h1').textContent(), lang === 'en' ? /A shared capture/ : /分享的抓包/);
+    const fig = other.page.locator('.tl-capture-result figure.tl-scenario');
+    await other.page.waitForSelector('.tl-capture-result figure.tl-scenario[data-current-step]');
+    const trace = JSON.parse(await fig.locator('script.tl-trace').textContent());
+    assert.equal(trace.steps.length, 12);
+    await fig.focus();
+    for (let k = 1; k <= trace.steps.length; k++) {
+      await other.page.keyboard.press('ArrowRight');
+      const step = trace.steps[k - 1];
+      const side = step.endpoint === 'client' ? 'data-client-state' : 'data-server-state';
+      assert.equal(await fig.getAttribute(side), step.state_after, `step ${k}`);
+    }
+    await other.page.keyboard.press('Home');
+    assert.equal(await fig.getAttribute('data-current-step'), '0');
+    assert.equal(await other.page.locator('.tl-capture-obs li[data-kind="rst-ack-abort"]').count(), 1);
+    await shot(other.page, `capture-shared-${lang}-${viewport.width}-${scheme}`);
+    assert.deepEqual(other.log.offsite, []);
+    assert.deepEqual(other.log.consoleErrors, []);
+    assert.deepEqual(other.log.pageErrors, []);
+    assert.deepEqual(await other.log.cspInPage(), []);
+    await other.context.close();
+  });
+}
