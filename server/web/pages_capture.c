@@ -170,11 +170,11 @@ void pages_capture(const http_request *req, http_response *res)
     esc(&b, tx(loc, T_HOW));
     strbuf_put(&b, "</h2>\n<dl>\n<dt>");
     esc(&b, tx(loc, T_LINUX));
-    strbuf_put(&b, "</dt>\n<dd><pre><code>");
+    strbuf_put(&b, "</dt>\n<dd><pre tabindex=\"0\"><code>");
     esc(&b, tx(loc, T_LINUX_CMD));
     strbuf_put(&b, "</code></pre></dd>\n<dt>");
     esc(&b, tx(loc, T_MACOS));
-    strbuf_put(&b, "</dt>\n<dd><pre><code>");
+    strbuf_put(&b, "</dt>\n<dd><pre tabindex=\"0\"><code>");
     esc(&b, tx(loc, T_MACOS_CMD));
     strbuf_put(&b, "</code></pre></dd>\n<dt>");
     esc(&b, tx(loc, T_WINDOWS));
