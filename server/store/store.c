@@ -220,6 +220,27 @@ void store_waiter_cleanup(store_waiter *w)
     pthread_mutex_destroy(&w->lock);
 }
 
+store_status store_purge_before(store *s, const char *sql, int64_t before, const char *what,
+                                int64_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    store_conn *c = store_write_begin(s, false);
+    if (!c)
+        return STORE_ERROR;
+    sqlite3_stmt *st = store_stmt(c, sql);
+    if (st)
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
+    int changes = 0;
+    store_status rc = store_exec(c, st, what, &changes, NULL);
+    store_status end = store_write_end(s, c, rc == STORE_OK);
+    if (rc != STORE_OK)
+        return rc;
+    if (end == STORE_OK && deleted)
+        *deleted = changes;
+    return end;
+}
+
 store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
                         int64_t *rowid)
 {

@@ -109,20 +109,5 @@ void store_capture_cleanup(store_capture *c)
 
 store_status store_capture_purge_anonymous(store *s, int64_t before, int64_t *deleted)
 {
-    if (deleted)
-        *deleted = 0;
-    store_conn *c = store_write_begin(s, false);
-    if (!c)
-        return STORE_ERROR;
-    sqlite3_stmt *st = store_stmt(c, SQL_PURGE_ANON);
-    if (st)
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
-    int changes = 0;
-    store_status rc = store_exec(c, st, "purging old anonymous captures", &changes, NULL);
-    store_status end = store_write_end(s, c, rc == STORE_OK);
-    if (rc != STORE_OK)
-        return rc;
-    if (end == STORE_OK && deleted)
-        *deleted = changes;
-    return end;
+    return store_purge_before(s, SQL_PURGE_ANON, before, "purging old anonymous captures", deleted);
 }

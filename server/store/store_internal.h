@@ -146,6 +146,12 @@ store_status store_count(store_conn *c, sqlite3_stmt *st, int64_t *n, const char
 store_status store_exec(store_conn *c, sqlite3_stmt *st, const char *what, int *changes,
                         int64_t *rowid);
 
+/* Runs the one-parameter DELETE `sql` (?1 = `before`, a Unix time) in its own write
+ * transaction and stores the rows deleted in `*deleted` (when non-NULL; 0 on failure):
+ * the purge of old anonymous saves, simulations and captures alike. */
+store_status store_purge_before(store *s, const char *sql, int64_t before, const char *what,
+                                int64_t *deleted);
+
 /* Inserts one submissions row (store_grading.c) on the writer's connection `c`, inside
  * the caller's transaction; *id (may be NULL) gets its id. STORE_CONFLICT when (actor,
  * idempotency_key) is taken. For the writer jobs of store_grading.c and store_quiz.c. */
