@@ -19,6 +19,12 @@ const TEXT = {
   'zh-CN': { busy: '正在分析……', done: (n) => `找到 ${n} 个连接。`, failed: '无法分析这个抓包文件', choose: '请先选择一个抓包文件。', saving: '正在保存……', saved: '已保存：任何人打开下面的链接都能看到这份分析。', saveFailed: '无法保存这个抓包', copy: '复制链接', copied: '链接已复制。' },
 };
 
+/** Writes `text` into the status line; `bad` marks a failure (shown in the error colour). */
+function say(status, text, bad) {
+  status.textContent = text;
+  status.classList.toggle('tl-bad', !!bad);
+}
+
 function mediaType(file) {
   return /\.pcapng$/i.test(file.name) ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap';
 }
@@ -40,13 +46,13 @@ function initSaved(section, id, L) {
     if (select) select.addEventListener('change', () => show(select.value));
   }
   async function show(connection) {
-    status.textContent = L.busy;
+    say(status, L.busy, false);
     section.setAttribute('aria-busy', 'true');
     const q = new URLSearchParams({ connection });
     try {
       const r = await fetch(`/capture/${encodeURIComponent(id)}?${q}`, { headers: { Accept: 'text/html' } });
       if (!r.ok) {
-        status.textContent = `${L.failed}: ${await problemDetail(r)}`;
+        say(status, `${L.failed}: ${await problemDetail(r)}`, true);
         return;
       }
       const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
@@ -55,11 +61,11 @@ function initSaved(section, id, L) {
       result.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)));
       window.history.replaceState(null, '', `/capture/${encodeURIComponent(id)}?${q}`);
       const select = result.querySelector('select.tl-capture-conn');
-      status.textContent = L.done(select ? select.options.length : 0);
+      say(status, L.done(select ? select.options.length : 0), false);
       wire();
       initPlayers(result);
     } catch (e) {
-      status.textContent = `${L.failed}: ${e && e.message}`;
+      say(status, `${L.failed}: ${e && e.message}`, true);
     } finally {
       section.removeAttribute('aria-busy');
     }
@@ -91,10 +97,10 @@ export function initCapture(root = document) {
   async function analyse(connection) {
     const file = input.files && input.files[0];
     if (!file) {
-      status.textContent = L.choose;
+      say(status, L.choose, false);
       return;
     }
-    status.textContent = L.busy;
+    say(status, L.busy, false);
     section.setAttribute('aria-busy', 'true');
     const q = new URLSearchParams({ lang });
     if (connection) q.set('connection', connection);
@@ -105,14 +111,14 @@ export function initCapture(root = document) {
         body: file,
       });
       if (!r.ok) {
-        status.textContent = `${L.failed}: ${await problemDetail(r)}`;
+        say(status, `${L.failed}: ${await problemDetail(r)}`, true);
         result.replaceChildren();
         if (saveBox) saveBox.hidden = true;
         return;
       }
       result.innerHTML = await r.text(); // server-rendered, escaped HTML of our own origin
       const select = result.querySelector('select.tl-capture-conn');
-      status.textContent = L.done(select ? select.options.length : 0);
+      say(status, L.done(select ? select.options.length : 0), false);
       if (select) select.addEventListener('change', () => analyse(select.value));
       current = connection;
       if (saveBox) {
@@ -121,7 +127,7 @@ export function initCapture(root = document) {
       }
       initPlayers(result);
     } catch (e) {
-      status.textContent = `${L.failed}: ${e && e.message}`;
+      say(status, `${L.failed}: ${e && e.message}`, true);
     } finally {
       section.removeAttribute('aria-busy');
     }
@@ -130,7 +136,7 @@ export function initCapture(root = document) {
   async function save() {
     const file = input.files && input.files[0];
     if (!file || !share) return;
-    status.textContent = L.saving;
+    say(status, L.saving, false);
     const headers = { 'Content-Type': mediaType(file), Accept: 'application/json' };
     const csrf = csrfToken();
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -139,7 +145,7 @@ export function initCapture(root = document) {
         method: 'POST', headers, body: file, credentials: 'same-origin',
       });
       if (r.status !== 201) {
-        status.textContent = `${L.saveFailed}: ${await problemDetail(r)}`;
+        say(status, `${L.saveFailed}: ${await problemDetail(r)}`, true);
         return;
       }
       const b = await r.json();
@@ -156,17 +162,17 @@ export function initCapture(root = document) {
         copy.addEventListener('click', async () => {
           try {
             await navigator.clipboard.writeText(share.href);
-            status.textContent = L.copied;
+            say(status, L.copied, false);
           } catch {
-            status.textContent = share.href;
+            say(status, share.href, false);
           }
         });
         shareLine.append(' ', copy);
       }
-      status.textContent = L.saved;
+      say(status, L.saved, false);
       share.focus();
     } catch (e) {
-      status.textContent = `${L.saveFailed}: ${e && e.message}`;
+      say(status, `${L.saveFailed}: ${e && e.message}`, true);
     }
   }
 
